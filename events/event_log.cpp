@@ -1,0 +1,28 @@
+#include "zhurnal/events/event_log.hpp"
+
+#include <future>
+
+#include "internal/rocks_log.hpp"
+
+namespace zhurnal::events {
+
+Result<AppendResult> EventLog::append(std::vector<StreamAppend> streams, CommandContext context) {
+  std::promise<Result<AppendResult>> promise;
+  auto future = promise.get_future();
+  append_async(std::move(streams), std::move(context),
+               [&promise](Result<AppendResult> r) { promise.set_value(std::move(r)); });
+  return future.get();
+}
+
+Result<AppendResult> EventLog::append(std::string_view stream, ExpectedVersion expected,
+                                      std::vector<EventData> events, CommandContext context) {
+  std::vector<StreamAppend> streams;
+  streams.push_back(StreamAppend{std::string(stream), expected, std::move(events)});
+  return append(std::move(streams), std::move(context));
+}
+
+Result<std::unique_ptr<EventLog>> open_event_log(LogOptions options) {
+  return internal::RocksLog::open(std::move(options));
+}
+
+}  // namespace zhurnal::events

@@ -1,0 +1,154 @@
+// EventLog: the durable, ordered, tamper-evident journal of every change.
+//
+// Contract (docs/design.md, docs/storage-format.md):
+// - Positions are global, 1-based and contiguous; stream versions are 1-based.
+// - An append is all-or-nothing across all of its streams. It is acknowledged
+//   (its callback runs, or append() returns) only after the storage write has
+//   been made durable according to LogOptions::durability.
+// - A command id is an idempotency key kept forever: a retry of the same
+//   request returns the original AppendResult with duplicate = true and writes
+//   nothing; the same id with a different request is kIdempotencyConflict.
+// - A rejected append writes nothing.
+// - Each stored event carries the SHA-256 of its predecessor; its own hash is
+//   SHA-256(prev_hash || encoded envelope). verify() walks the chain.
+//
+// Thread safety: every method may be called from any thread. Appends are
+// sequenced by a single writer thread that commits whatever arrived while the
+// previous write was being synced as one group (group commit).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "zhurnal/events/status.hpp"
+#include "zhurnal/events/types.hpp"
+
+namespace spdlog {
+class logger;
+}
+
+namespace zhurnal::events {
+
+enum class Durability : uint8_t {
+  kSync,      // fsync the WAL before acknowledging (default): survives power loss
+  kBuffered,  // write the WAL to the OS, no fsync: survives a process crash only
+};
+
+struct LogOptions {
+  std::string path;  // directory of the RocksDB instance
+  Durability durability = Durability::kSync;
+  bool create_if_missing = true;
+  // Upper bound on events committed in one WriteBatch (one sync).
+  size_t max_group_events = 4096;
+  // Recent events kept in memory for live subscribers. A subscriber further
+  // behind than this reads from storage instead (catch-up).
+  size_t live_buffer_events = 1 << 16;
+  // Limits on what one append may carry.
+  size_t max_events_per_append = 10000;
+  size_t max_payload_bytes = 1 << 20;
+  // Wall clock in UTC microseconds; injectable for tests. Recorded times never
+  // go backwards even if this clock does.
+  std::function<int64_t()> clock_us;
+  std::shared_ptr<spdlog::logger> logger;  // may be null
+};
+
+struct LogStats {
+  uint64_t head_position = 0;
+  uint64_t appends = 0;      // acknowledged, non-duplicate appends
+  uint64_t duplicates = 0;   // retries answered from the idempotency store
+  uint64_t rejected = 0;     // appends refused (version conflict, bad input, I/O)
+  uint64_t events = 0;       // events written since open
+  uint64_t groups = 0;       // storage writes (syncs) since open
+  uint64_t write_micros = 0; // time spent in storage writes
+  uint64_t fell_behind = 0;  // subscribers switched from live to catch-up
+};
+
+struct VerifyReport {
+  uint64_t events = 0;
+  uint64_t first_bad_position = 0;  // 0 when the log verified
+  std::string problem;              // empty when the log verified
+  bool ok() const { return first_bad_position == 0 && problem.empty(); }
+};
+
+// What a subscriber gets from one call to next().
+struct SubscriptionBatch {
+  std::vector<RecordedEvent> events;
+  bool live = false;         // served from the in-memory live buffer
+  bool fell_behind = false;  // was live, fell out of the buffer, now catching up
+};
+
+// A cursor over the log that catches up through history and then follows the
+// head, with no gap and no duplicate: it delivers positions strictly in order,
+// each once. Not thread-safe: one consumer per Subscription.
+class Subscription {
+ public:
+  virtual ~Subscription() = default;
+  // The events after position(), at most `max`, waiting up to `wait` when
+  // there are none yet (an empty batch on timeout or when the log closes).
+  virtual Result<SubscriptionBatch> next(size_t max, std::chrono::milliseconds wait) = 0;
+  // The last position delivered (the resume point).
+  virtual uint64_t position() const = 0;
+};
+
+class EventLog {
+ public:
+  using AppendCallback = std::function<void(Result<AppendResult>)>;
+  using CommitListener = std::function<void(uint64_t head_position)>;
+
+  virtual ~EventLog() = default;
+
+  // Appends atomically to one or more streams. `done` runs exactly once, on
+  // the writer thread, after the write is durable or the append is rejected;
+  // it must not block.
+  virtual void append_async(std::vector<StreamAppend> streams, CommandContext context,
+                            AppendCallback done) = 0;
+
+  // Blocking forms of append_async.
+  Result<AppendResult> append(std::vector<StreamAppend> streams, CommandContext context);
+  Result<AppendResult> append(std::string_view stream, ExpectedVersion expected,
+                              std::vector<EventData> events, CommandContext context);
+
+  // Events of one stream starting at `from_version` (inclusive), at most
+  // `max`. Backward reads go down from `from_version`; pass UINT64_MAX to
+  // start at the stream's last event.
+  virtual Result<std::vector<RecordedEvent>> read_stream(std::string_view stream,
+                                                         uint64_t from_version,
+                                                         Direction direction, size_t max) = 0;
+  // Events with position >= `from_position`, in order, at most `max`.
+  virtual Result<std::vector<RecordedEvent>> read_all(uint64_t from_position, size_t max) = 0;
+
+  // Current version of a stream (0 when it does not exist).
+  virtual Result<uint64_t> stream_version(std::string_view stream) = 0;
+  // The last committed position (0 for an empty log).
+  virtual uint64_t head_position() const = 0;
+
+  // A subscription that delivers every event after `after_position`.
+  virtual std::unique_ptr<Subscription> subscribe(uint64_t after_position) = 0;
+
+  // Registers a function called on the writer thread after every commit with
+  // the new head. It must return quickly (post work elsewhere); it runs while
+  // no append waits on it. Returns an id for remove_commit_listener.
+  virtual uint64_t add_commit_listener(CommitListener listener) = 0;
+  virtual void remove_commit_listener(uint64_t id) = 0;
+
+  // Walks the whole log: contiguous positions, envelope fields consistent with
+  // their keys, and the hash chain. `progress` (may be empty) is called now
+  // and then with the number of events checked.
+  virtual Result<VerifyReport> verify(std::function<void(uint64_t)> progress = {}) = 0;
+
+  virtual LogStats stats() const = 0;
+
+  // Stops the writer after the appends already queued; later appends fail
+  // with kClosed. Idempotent; the destructor calls it.
+  virtual void close() = 0;
+};
+
+// Opens (or creates) the RocksDB-backed log at options.path.
+Result<std::unique_ptr<EventLog>> open_event_log(LogOptions options);
+
+}  // namespace zhurnal::events

@@ -1,0 +1,215 @@
+#include "codec.hpp"
+
+#include <capnp/message.h>
+#include <capnp/serialize.h>
+#include <sodium.h>
+
+#include <cstring>
+#include <vector>
+
+#include "keys.hpp"
+#include "schema/envelope.capnp.h"
+
+namespace zhurnal::events::internal {
+namespace {
+
+// Stored messages are small; these bound what a damaged or hostile value can
+// make the reader walk (capnp/message.h: "exists for security reasons").
+constexpr int kNestingLimit = 8;
+constexpr uint64_t kMaxTraversalWords = 8 << 20;  // 64 MiB
+
+capnp::ReaderOptions reader_options(size_t words) {
+  capnp::ReaderOptions options;
+  options.traversalLimitInWords = std::min<uint64_t>(words * 4 + 64, kMaxTraversalWords);
+  options.nestingLimit = kNestingLimit;
+  return options;
+}
+
+// Cap'n Proto reads words; RocksDB gives no alignment guarantee for values.
+// Returns `bytes` as words, copying into a thread-local buffer when needed.
+// The result is valid until the next call on this thread.
+kj::ArrayPtr<const capnp::word> as_words(std::string_view bytes) {
+  const size_t n = bytes.size() / sizeof(capnp::word);
+  if (reinterpret_cast<uintptr_t>(bytes.data()) % alignof(capnp::word) == 0) {
+    return kj::arrayPtr(reinterpret_cast<const capnp::word*>(bytes.data()), n);
+  }
+  thread_local std::vector<capnp::word> buffer;
+  buffer.resize(n);
+  std::memcpy(buffer.data(), bytes.data(), n * sizeof(capnp::word));
+  return kj::arrayPtr(buffer.data(), n);
+}
+
+kj::ArrayPtr<const kj::byte> bytes_of(std::string_view s) {
+  return kj::arrayPtr(reinterpret_cast<const kj::byte*>(s.data()), s.size());
+}
+
+capnp::Text::Reader text_of(std::string_view s) { return capnp::Text::Reader(s.data(), s.size()); }
+
+std::string_view view(capnp::Text::Reader t) { return {t.cStr(), t.size()}; }
+std::string_view view(capnp::Data::Reader d) {
+  return {reinterpret_cast<const char*>(d.begin()), d.size()};
+}
+
+void copy_hash(capnp::Data::Reader d, Hash* out) {
+  if (d.size() == out->size()) std::memcpy(out->data(), d.begin(), out->size());
+}
+
+void sha_update(crypto_hash_sha256_state* st, std::string_view s) {
+  crypto_hash_sha256_update(st, reinterpret_cast<const unsigned char*>(s.data()), s.size());
+}
+void sha_update_u64(crypto_hash_sha256_state* st, uint64_t v) {
+  std::string b;
+  put_u64be(&b, v);
+  sha_update(st, b);
+}
+void sha_update_field(crypto_hash_sha256_state* st, std::string_view s) {
+  sha_update_u64(st, s.size());
+  sha_update(st, s);
+}
+
+std::string flatten(capnp::MessageBuilder& builder, size_t prefix) {
+  kj::Array<capnp::word> words = capnp::messageToFlatArray(builder);
+  auto bytes = words.asBytes();
+  std::string out;
+  out.reserve(prefix + bytes.size());
+  out.resize(prefix);
+  out.append(reinterpret_cast<const char*>(bytes.begin()), bytes.size());
+  return out;
+}
+
+}  // namespace
+
+Hash chain_hash(const Hash& prev, std::string_view body) {
+  crypto_hash_sha256_state st;
+  crypto_hash_sha256_init(&st);
+  crypto_hash_sha256_update(&st, prev.data(), prev.size());
+  sha_update(&st, body);
+  Hash h;
+  crypto_hash_sha256_final(&st, h.data());
+  return h;
+}
+
+std::string encode_stored_event(const EnvelopeFields& f, Hash* hash) {
+  capnp::MallocMessageBuilder builder(64 + f.payload.size() / 8);
+  auto env = builder.initRoot<schema::EventEnvelope>();
+  env.setPosition(f.position);
+  env.setStreamId(text_of(f.stream));
+  env.setStreamVersion(f.stream_version);
+  env.setEventType(text_of(f.type));
+  env.setRecordedAtUs(f.recorded_at_us);
+  env.setActor(text_of(f.context->actor));
+  env.setCommandId(text_of(f.context->command_id));
+  env.setCorrelationId(text_of(f.context->correlation_id));
+  env.setCausationId(text_of(f.context->causation_id));
+  env.setPrevHash(kj::arrayPtr(f.prev_hash->data(), f.prev_hash->size()));
+  env.setPayload(bytes_of(f.payload));
+
+  std::string value = flatten(builder, kHashSize);
+  *hash = chain_hash(*f.prev_hash, stored_body(value));
+  std::memcpy(value.data(), hash->data(), kHashSize);
+  return value;
+}
+
+Status decode_stored_event(std::string_view value, RecordedEvent* out) {
+  if (value.size() < kHashSize + 2 * sizeof(capnp::word) ||
+      (value.size() - kHashSize) % sizeof(capnp::word) != 0) {
+    return {StatusCode::kCorruption, "stored event has an impossible size"};
+  }
+  std::memcpy(out->hash.data(), value.data(), kHashSize);
+  auto words = as_words(stored_body(value));
+  try {
+    capnp::FlatArrayMessageReader reader(words, reader_options(words.size()));
+    auto env = reader.getRoot<schema::EventEnvelope>();
+    out->position = env.getPosition();
+    out->stream.assign(view(env.getStreamId()));
+    out->stream_version = env.getStreamVersion();
+    out->type.assign(view(env.getEventType()));
+    out->recorded_at_us = env.getRecordedAtUs();
+    out->actor.assign(view(env.getActor()));
+    out->command_id.assign(view(env.getCommandId()));
+    out->correlation_id.assign(view(env.getCorrelationId()));
+    out->causation_id.assign(view(env.getCausationId()));
+    auto prev = env.getPrevHash();
+    if (prev.size() != kHashSize) return {StatusCode::kCorruption, "previous hash has a bad size"};
+    copy_hash(prev, &out->prev_hash);
+    out->payload.assign(view(env.getPayload()));
+  } catch (const kj::Exception& e) {
+    return {StatusCode::kCorruption, std::string("stored event does not decode: ") +
+                                         e.getDescription().cStr()};
+  }
+  return Status::ok();
+}
+
+Hash request_digest(const std::vector<StreamAppend>& streams, const CommandContext& context) {
+  crypto_hash_sha256_state st;
+  crypto_hash_sha256_init(&st);
+  sha_update_field(&st, context.actor);
+  sha_update_u64(&st, streams.size());
+  for (const StreamAppend& s : streams) {
+    sha_update_field(&st, s.stream);
+    sha_update_u64(&st, static_cast<uint64_t>(s.expected.kind()));
+    sha_update_u64(&st, s.expected.version());
+    sha_update_u64(&st, s.events.size());
+    for (const EventData& e : s.events) {
+      sha_update_field(&st, e.type);
+      sha_update_field(&st, e.payload);
+    }
+  }
+  Hash h;
+  crypto_hash_sha256_final(&st, h.data());
+  return h;
+}
+
+std::string encode_receipt(const AppendResult& result, const Hash& digest) {
+  capnp::MallocMessageBuilder builder(64);
+  auto r = builder.initRoot<schema::AppendReceipt>();
+  r.setFirstPosition(result.first_position);
+  r.setLastPosition(result.last_position);
+  r.setRequestDigest(kj::arrayPtr(digest.data(), digest.size()));
+  r.setRecordedAtUs(result.recorded_at_us);
+  auto list = r.initStreams(result.streams.size());
+  for (size_t i = 0; i < result.streams.size(); ++i) {
+    list[i].setStreamId(text_of(result.streams[i].stream));
+    list[i].setVersion(result.streams[i].version);
+  }
+  return flatten(builder, 0);
+}
+
+Status decode_receipt(std::string_view value, AppendResult* result, Hash* digest) {
+  if (value.size() % sizeof(capnp::word) != 0) {
+    return {StatusCode::kCorruption, "stored receipt has an impossible size"};
+  }
+  auto words = as_words(value);
+  try {
+    capnp::FlatArrayMessageReader reader(words, reader_options(words.size()));
+    auto r = reader.getRoot<schema::AppendReceipt>();
+    result->first_position = r.getFirstPosition();
+    result->last_position = r.getLastPosition();
+    result->recorded_at_us = r.getRecordedAtUs();
+    result->duplicate = true;
+    result->streams.clear();
+    for (auto s : r.getStreams()) {
+      result->streams.push_back({std::string(view(s.getStreamId())), s.getVersion()});
+    }
+    auto d = r.getRequestDigest();
+    if (d.size() != kHashSize) return {StatusCode::kCorruption, "receipt digest has a bad size"};
+    copy_hash(d, digest);
+  } catch (const kj::Exception& e) {
+    return {StatusCode::kCorruption,
+            std::string("stored receipt does not decode: ") + e.getDescription().cStr()};
+  }
+  return Status::ok();
+}
+
+std::string hex(const Hash& h) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string s;
+  s.reserve(64);
+  for (uint8_t b : h) {
+    s.push_back(kDigits[b >> 4]);
+    s.push_back(kDigits[b & 15]);
+  }
+  return s;
+}
+
+}  // namespace zhurnal::events::internal

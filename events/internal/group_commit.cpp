@@ -1,0 +1,265 @@
+// The sequencer's commit of one group of appends: checks, position and
+// version assignment, encoding, the hash chain, one WriteBatch, one sync.
+#include <spdlog/spdlog.h>
+
+#include <unordered_set>
+
+#include "codec.hpp"
+#include "keys.hpp"
+#include "rocks_log.hpp"
+
+namespace zhurnal::events::internal {
+
+// The running state of one group: stream heads and command ids as they will
+// be once the group commits. Nothing here is visible outside the writer until
+// the batch is durable.
+class RocksLog::Group {
+ public:
+  Group(RocksLog* log, int64_t now) : log_(log), now_(now) {
+    next_position_ = log->next_position_;
+    prev_hash_ = log->last_hash_;
+  }
+
+  // Checks one append and, when it passes, adds its writes to the batch.
+  // Returns the append's result, or kind-of-pending for in-group duplicates.
+  Result<AppendResult> add(const Pending& p, size_t index, size_t* duplicate_of);
+
+  rocksdb::WriteBatch batch_;
+  std::vector<std::string> values_;  // stored values, in position order, for the live buffer
+  std::unordered_map<std::string, uint64_t> overlay_;  // stream -> version after the group
+  uint64_t first_position_ = 0;
+  uint64_t next_position_;
+  Hash prev_hash_;
+
+ private:
+  Status validate(const Pending& p) const;
+  Result<uint64_t> current_version(const std::string& stream);
+
+  RocksLog* log_;
+  int64_t now_;
+  std::unordered_map<std::string, std::pair<size_t, Hash>> commands_;  // id -> (index, digest)
+};
+
+Status RocksLog::Group::validate(const Pending& p) const {
+  const LogOptions& o = log_->options_;
+  if (p.context.command_id.empty() || p.context.command_id.size() > kMaxCommandIdBytes) {
+    return {StatusCode::kInvalidArgument, "command id must be 1 to 200 bytes"};
+  }
+  if (p.streams.empty()) return {StatusCode::kInvalidArgument, "append has no streams"};
+  if (p.events == 0) return {StatusCode::kInvalidArgument, "append has no events"};
+  if (p.events > o.max_events_per_append) {
+    return {StatusCode::kInvalidArgument, "append has too many events"};
+  }
+  std::unordered_set<std::string_view> seen;
+  for (const StreamAppend& s : p.streams) {
+    if (!valid_stream_id(s.stream)) {
+      return {StatusCode::kInvalidArgument, "invalid stream id"};
+    }
+    if (!seen.insert(s.stream).second) {
+      return {StatusCode::kInvalidArgument, "stream " + s.stream + " appears twice in one append"};
+    }
+    if (s.events.empty()) {
+      return {StatusCode::kInvalidArgument, "stream " + s.stream + " has no events"};
+    }
+    for (const EventData& e : s.events) {
+      if (e.type.empty() || e.type.size() > 200) {
+        return {StatusCode::kInvalidArgument, "event type must be 1 to 200 bytes"};
+      }
+      if (e.payload.size() > o.max_payload_bytes) {
+        return {StatusCode::kInvalidArgument, "event payload is too large"};
+      }
+    }
+  }
+  return Status::ok();
+}
+
+Result<uint64_t> RocksLog::Group::current_version(const std::string& stream) {
+  if (auto it = overlay_.find(stream); it != overlay_.end()) return it->second;
+  if (auto it = log_->heads_.find(stream); it != log_->heads_.end()) return it->second;
+  Result<uint64_t> v = log_->store_->stream_version(stream);
+  if (v) log_->heads_.emplace(stream, *v);  // committed state: safe to cache
+  return v;
+}
+
+Result<AppendResult> RocksLog::Group::add(const Pending& p, size_t index, size_t* duplicate_of) {
+  if (Status s = validate(p); !s.is_ok()) return std::unexpected(s);
+  const Hash digest = request_digest(p.streams, p.context);
+
+  // Idempotency: first this group, then the store.
+  if (auto it = commands_.find(p.context.command_id); it != commands_.end()) {
+    if (it->second.second != digest) {
+      return error(StatusCode::kIdempotencyConflict,
+                   "command id " + p.context.command_id + " was used for another request");
+    }
+    *duplicate_of = it->second.first;
+    return AppendResult{};
+  }
+  Result<std::optional<std::string>> receipt = log_->store_->get_receipt(p.context.command_id);
+  if (!receipt) return std::unexpected(receipt.error());
+  if (receipt->has_value()) {
+    AppendResult original;
+    Hash stored_digest;
+    if (Status s = decode_receipt(**receipt, &original, &stored_digest); !s.is_ok()) {
+      return std::unexpected(s);
+    }
+    if (stored_digest != digest) {
+      return error(StatusCode::kIdempotencyConflict,
+                   "command id " + p.context.command_id + " was used for another request");
+    }
+    return original;  // duplicate = true
+  }
+
+  // Optimistic concurrency: all streams pass, or nothing is written.
+  std::vector<uint64_t> versions;
+  versions.reserve(p.streams.size());
+  for (const StreamAppend& s : p.streams) {
+    Result<uint64_t> current = current_version(s.stream);
+    if (!current) return std::unexpected(current.error());
+    if (!s.expected.matches(*current)) {
+      return std::unexpected(Status::wrong_expected_version(s.stream, *current));
+    }
+    versions.push_back(*current);
+  }
+
+  // Should building the batch fail half-way, the group forgets this append.
+  batch_.SetSavePoint();
+  const uint64_t saved_position = next_position_;
+  const Hash saved_hash = prev_hash_;
+  const size_t saved_values = values_.size();
+  auto undo = [&](const rocksdb::Status& st) -> Result<AppendResult> {
+    rocksdb::Status rs = batch_.RollbackToSavePoint();
+    rs.PermitUncheckedError();
+    next_position_ = saved_position;
+    prev_hash_ = saved_hash;
+    values_.resize(saved_values);
+    return std::unexpected(from_rocksdb(st, "build batch"));
+  };
+
+  AppendResult result;
+  result.first_position = next_position_;
+  result.recorded_at_us = now_;
+  EnvelopeFields f;
+  f.recorded_at_us = now_;
+  f.context = &p.context;
+  std::string stream_pos;
+  for (size_t i = 0; i < p.streams.size(); ++i) {
+    const StreamAppend& s = p.streams[i];
+    uint64_t version = versions[i];
+    f.stream = s.stream;
+    for (const EventData& e : s.events) {
+      f.position = next_position_;
+      f.stream_version = ++version;
+      f.type = e.type;
+      f.payload = e.payload;
+      f.prev_hash = &prev_hash_;
+      Hash hash;
+      std::string value = encode_stored_event(f, &hash);
+      const std::string pos_key = position_key(next_position_);
+      stream_pos.clear();
+      put_u64be(&stream_pos, next_position_);
+      rocksdb::Status st = batch_.Put(log_->store_->log_cf(), pos_key, value);
+      if (st.ok()) {
+        st = batch_.Put(log_->store_->streams_cf(), stream_key(s.stream, version), stream_pos);
+      }
+      if (!st.ok()) return undo(st);
+      values_.push_back(std::move(value));
+      prev_hash_ = hash;
+      ++next_position_;
+    }
+    result.streams.push_back({s.stream, version});
+  }
+  result.last_position = next_position_ - 1;
+  rocksdb::Status st =
+      batch_.Put(log_->store_->commands_cf(), p.context.command_id, encode_receipt(result, digest));
+  if (!st.ok()) return undo(st);
+  rocksdb::Status ps = batch_.PopSavePoint();
+  ps.PermitUncheckedError();
+  if (first_position_ == 0) first_position_ = result.first_position;
+  for (const StreamVersion& sv : result.streams) overlay_[sv.stream] = sv.version;
+  commands_.emplace(p.context.command_id, std::make_pair(index, digest));
+  return result;
+}
+
+void RocksLog::commit_group(std::vector<Pending>* group) {
+  const size_t n = group->size();
+  std::vector<Result<AppendResult>> results;
+  results.reserve(n);
+
+  if (!failure_.is_ok()) {
+    Status s = recover();
+    if (!s.is_ok()) {
+      for (Pending& p : *group) p.done(std::unexpected(s));
+      rejected_.fetch_add(n, std::memory_order_relaxed);
+      return;
+    }
+  }
+
+  std::shared_lock store_lock(store_mu_);  // the writer never races recovery, but readers do
+  const int64_t now = std::max(now_us(), last_recorded_at_us_);
+  Group g(this, now);
+  std::vector<size_t> duplicate_of(n, SIZE_MAX);
+  for (size_t i = 0; i < n; ++i) {
+    results.push_back(g.add((*group)[i], i, &duplicate_of[i]));
+  }
+
+  Status write_status;
+  if (g.first_position_ != 0) {
+    const auto start = std::chrono::steady_clock::now();
+    write_status = store_->write(&g.batch_, options_.durability == Durability::kSync);
+    const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
+                            std::chrono::steady_clock::now() - start)
+                            .count();
+    write_micros_.fetch_add(micros, std::memory_order_relaxed);
+    groups_.fetch_add(1, std::memory_order_relaxed);
+  }
+  store_lock.unlock();
+
+  const bool wrote = g.first_position_ != 0 && write_status.is_ok();
+  if (g.first_position_ != 0 && !write_status.is_ok()) {
+    failure_ = write_status;
+    if (logger_) logger_->error("event log write failed: {}", write_status.to_string());
+  }
+  if (wrote) {
+    for (auto& [stream, version] : g.overlay_) heads_[stream] = version;
+    const uint64_t written = g.next_position_ - g.first_position_;
+    live_.push(g.first_position_, &g.values_);
+    next_position_ = g.next_position_;
+    last_hash_ = g.prev_hash_;
+    last_recorded_at_us_ = now;
+    events_.fetch_add(written, std::memory_order_relaxed);
+    {
+      std::lock_guard lock(head_mu_);
+      head_.store(next_position_ - 1, std::memory_order_release);
+    }
+    head_cv_.notify_all();
+  }
+
+  // Acknowledge: each append now has its final answer.
+  for (size_t i = 0; i < n; ++i) {
+    Result<AppendResult>& r = results[i];
+    if (duplicate_of[i] != SIZE_MAX) {
+      r = results[duplicate_of[i]];
+      if (r) r->duplicate = true;
+    } else if (r && !r->duplicate && !write_status.is_ok()) {
+      r = std::unexpected(write_status);
+    }
+  }
+  for (size_t i = 0; i < n; ++i) {
+    Result<AppendResult>& r = results[i];
+    if (!r) {
+      rejected_.fetch_add(1, std::memory_order_relaxed);
+    } else if (r->duplicate) {
+      duplicates_.fetch_add(1, std::memory_order_relaxed);
+    } else {
+      appends_.fetch_add(1, std::memory_order_relaxed);
+    }
+    (*group)[i].done(std::move(r));
+  }
+
+  if (wrote) {
+    std::lock_guard lock(listeners_mu_);
+    for (auto& [id, listener] : listeners_) listener(next_position_ - 1);
+  }
+}
+
+}  // namespace zhurnal::events::internal

@@ -1,0 +1,114 @@
+// RocksLog: EventLog on RocksDB with a single sequencer thread.
+//
+// The sequencer owns all position and version assignment: positions, stream
+// versions, hashes and idempotency are decided here from the log's own
+// records, never from RocksDB sequence numbers, so that another sequencer (a
+// replicated log) can take its place behind the EventLog interface.
+//
+// Group commit: the writer thread takes every append queued while the
+// previous write was syncing (up to LogOptions::max_group_events), checks and
+// encodes them against the group's running state, and commits them in one
+// WriteBatch with one sync. Each append in the group succeeds or fails on its
+// own checks; a failed storage write fails every append of the group.
+//
+// Failure: after a failed write (disk full, I/O error) the store is closed and
+// reopened before the next write, so that the in-memory state is reloaded
+// from what is really on disk; while reopening read-write fails, the store is
+// open read-only and reads go on. Reopen is tried at most once a second.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <shared_mutex>
+#include <thread>
+#include <unordered_map>
+
+#include "live_buffer.hpp"
+#include "rocks_store.hpp"
+#include "zhurnal/events/event_log.hpp"
+
+namespace zhurnal::events::internal {
+
+class RocksLog final : public EventLog {
+ public:
+  static Result<std::unique_ptr<EventLog>> open(LogOptions options);
+  ~RocksLog() override;
+
+  void append_async(std::vector<StreamAppend> streams, CommandContext context,
+                    AppendCallback done) override;
+  Result<std::vector<RecordedEvent>> read_stream(std::string_view stream, uint64_t from_version,
+                                                 Direction direction, size_t max) override;
+  Result<std::vector<RecordedEvent>> read_all(uint64_t from_position, size_t max) override;
+  Result<uint64_t> stream_version(std::string_view stream) override;
+  uint64_t head_position() const override { return head_.load(std::memory_order_acquire); }
+  std::unique_ptr<Subscription> subscribe(uint64_t after_position) override;
+  uint64_t add_commit_listener(CommitListener listener) override;
+  void remove_commit_listener(uint64_t id) override;
+  Result<VerifyReport> verify(std::function<void(uint64_t)> progress) override;
+  LogStats stats() const override;
+  void close() override;
+
+  // For subscriptions: waits until the head passes `position`, the log
+  // closes, or `wait` elapses.
+  void wait_for_head_past(uint64_t position, std::chrono::milliseconds wait);
+  const LiveBuffer& live() const { return live_; }
+  void count_fell_behind() { fell_behind_.fetch_add(1, std::memory_order_relaxed); }
+
+ private:
+  struct Pending {
+    std::vector<StreamAppend> streams;
+    CommandContext context;
+    AppendCallback done;
+    size_t events = 0;
+  };
+  class Group;
+
+  explicit RocksLog(LogOptions options);
+  void writer_loop();
+  void commit_group(std::vector<Pending>* group);
+  Status recover();
+  Status load_tail();
+  int64_t now_us() const;
+
+  const LogOptions options_;
+  std::shared_ptr<spdlog::logger> logger_;
+
+  // The store; the pointer changes only during recovery, under an exclusive
+  // lock. Readers hold a shared lock while they use it.
+  mutable std::shared_mutex store_mu_;
+  std::unique_ptr<RocksStore> store_;
+
+  // Writer-thread state (touched only by the writer thread after open).
+  std::unordered_map<std::string, uint64_t> heads_;  // stream -> version, a cache
+  uint64_t next_position_ = 1;
+  Hash last_hash_{};
+  int64_t last_recorded_at_us_ = 0;
+  Status failure_;  // non-ok after a failed write until recovery succeeds
+  std::chrono::steady_clock::time_point last_recovery_{};
+
+  // The queue between appenders and the writer.
+  std::mutex queue_mu_;
+  std::condition_variable queue_cv_;
+  std::deque<Pending> queue_;
+  size_t queued_events_ = 0;
+  bool closing_ = false;
+  std::thread writer_;
+
+  // Published state.
+  std::atomic<uint64_t> head_{0};
+  std::mutex head_mu_;
+  std::condition_variable head_cv_;
+  std::atomic<bool> closed_{false};
+  LiveBuffer live_;
+  std::mutex listeners_mu_;
+  std::vector<std::pair<uint64_t, CommitListener>> listeners_;
+  uint64_t next_listener_id_ = 1;
+
+  std::atomic<uint64_t> appends_{0}, duplicates_{0}, rejected_{0}, events_{0}, groups_{0},
+      write_micros_{0}, fell_behind_{0};
+};
+
+}  // namespace zhurnal::events::internal

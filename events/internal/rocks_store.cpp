@@ -1,0 +1,230 @@
+#include "rocks_store.hpp"
+
+#include <rocksdb/filter_policy.h>
+#include <rocksdb/table.h>
+
+#include "codec.hpp"
+#include "keys.hpp"
+
+namespace zhurnal::events::internal {
+namespace {
+
+rocksdb::Slice slice(std::string_view s) { return {s.data(), s.size()}; }
+std::string_view view(const rocksdb::Slice& s) { return {s.data(), s.size()}; }
+
+rocksdb::ColumnFamilyOptions point_lookup_cf_options() {
+  // Streams and commands are looked up by key on the append path, mostly for
+  // keys that do not exist: bloom filters in the tables and the memtable.
+  rocksdb::ColumnFamilyOptions cf;
+  rocksdb::BlockBasedTableOptions table;
+  table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  table.whole_key_filtering = true;
+  cf.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  cf.memtable_prefix_bloom_size_ratio = 0.05;
+  cf.memtable_whole_key_filtering = true;
+  return cf;
+}
+
+}  // namespace
+
+Status from_rocksdb(const rocksdb::Status& s, std::string_view what) {
+  if (s.ok()) return Status::ok();
+  std::string msg = std::string(what) + ": " + s.ToString();
+  if (s.IsNoSpace()) return {StatusCode::kNoSpace, msg};
+  if (s.IsCorruption()) return {StatusCode::kCorruption, msg};
+  if (s.IsNotFound()) return {StatusCode::kNotFound, msg};
+  if (s.IsInvalidArgument()) return {StatusCode::kInvalidArgument, msg};
+  return {StatusCode::kIoError, msg};
+}
+
+Result<std::unique_ptr<RocksStore>> RocksStore::open(const std::string& path,
+                                                     bool create_if_missing, bool read_only) {
+  rocksdb::DBOptions db_options;
+  db_options.create_if_missing = create_if_missing;
+  db_options.create_missing_column_families = true;
+  db_options.max_background_jobs = 2;
+  // A torn tail after a crash is dropped; everything before it is kept.
+  db_options.wal_recovery_mode = rocksdb::WALRecoveryMode::kPointInTimeRecovery;
+
+  rocksdb::ColumnFamilyOptions log_options;
+  std::vector<rocksdb::ColumnFamilyDescriptor> cfs = {
+      {rocksdb::kDefaultColumnFamilyName, rocksdb::ColumnFamilyOptions()},
+      {kLogCf, log_options},
+      {kStreamsCf, point_lookup_cf_options()},
+      {kCommandsCf, point_lookup_cf_options()},
+  };
+
+  std::unique_ptr<RocksStore> store(new RocksStore());
+  store->read_only_ = read_only;
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Status s =
+      read_only ? rocksdb::DB::OpenForReadOnly(db_options, path, cfs, &store->handles_, &raw)
+                : rocksdb::DB::Open(db_options, path, cfs, &store->handles_, &raw);
+  if (!s.ok()) return std::unexpected(from_rocksdb(s, "open " + path));
+  store->db_.reset(raw);
+  store->log_cf_ = store->handles_[1];
+  store->streams_cf_ = store->handles_[2];
+  store->commands_cf_ = store->handles_[3];
+
+  std::string tag;
+  s = store->db_->Get(rocksdb::ReadOptions(), kFormatKey, &tag);
+  if (s.IsNotFound()) {
+    if (!read_only) {
+      rocksdb::WriteOptions wo;
+      wo.sync = true;
+      s = store->db_->Put(wo, kFormatKey, kFormatTag);
+      if (!s.ok()) return std::unexpected(from_rocksdb(s, "write format tag"));
+    }
+  } else if (!s.ok()) {
+    return std::unexpected(from_rocksdb(s, "read format tag"));
+  } else if (tag != kFormatTag) {
+    return std::unexpected(
+        Status(StatusCode::kCorruption, "not a zhurnal log (format tag '" + tag + "')"));
+  }
+  return store;
+}
+
+RocksStore::~RocksStore() {
+  if (!db_) return;
+  for (auto* h : handles_) {
+    rocksdb::Status s = db_->DestroyColumnFamilyHandle(h);
+    s.PermitUncheckedError();  // closing: nothing left to report to
+  }
+  rocksdb::Status s = db_->Close();
+  s.PermitUncheckedError();
+}
+
+Status RocksStore::write(rocksdb::WriteBatch* batch, bool sync) {
+  rocksdb::WriteOptions wo;
+  wo.sync = sync;
+  return from_rocksdb(db_->Write(wo, batch), "write");
+}
+
+Result<Tail> RocksStore::tail() {
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), log_cf_));
+  it->SeekToLast();
+  Tail t;
+  if (it->Valid()) {
+    RecordedEvent e;
+    Status s = decode_stored_event(view(it->value()), &e);
+    if (!s.is_ok()) return std::unexpected(s);
+    if (it->key().size() != 8 || get_u64be(view(it->key())) != e.position) {
+      return std::unexpected(Status(StatusCode::kCorruption, "last log key does not match"));
+    }
+    t.position = e.position;
+    t.hash = e.hash;
+    t.recorded_at_us = e.recorded_at_us;
+  }
+  Status s = from_rocksdb(it->status(), "read log tail");
+  if (!s.is_ok()) return std::unexpected(s);
+  return t;
+}
+
+Result<std::optional<std::string>> RocksStore::get_receipt(std::string_view command_id) {
+  std::string value;
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), commands_cf_, slice(command_id), &value);
+  if (s.IsNotFound()) return std::optional<std::string>();
+  if (!s.ok()) return std::unexpected(from_rocksdb(s, "read command receipt"));
+  return std::optional<std::string>(std::move(value));
+}
+
+Result<uint64_t> RocksStore::stream_version(std::string_view stream) {
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), streams_cf_));
+  const std::string last = stream_key(stream, UINT64_MAX);
+  it->SeekForPrev(last);
+  uint64_t version = 0;
+  if (it->Valid()) {
+    std::string_view k = view(it->key());
+    if (k.size() == stream.size() + 9 && k.substr(0, stream.size()) == stream &&
+        k[stream.size()] == '\0') {
+      version = get_u64be(k.substr(stream.size() + 1));
+    }
+  }
+  Status s = from_rocksdb(it->status(), "read stream head");
+  if (!s.is_ok()) return std::unexpected(s);
+  return version;
+}
+
+Result<std::vector<RecordedEvent>> RocksStore::read_all(uint64_t from_position, size_t max) {
+  std::vector<RecordedEvent> out;
+  out.reserve(std::min<size_t>(max, 1024));
+  uint64_t expect = std::max<uint64_t>(from_position, 1);
+  Status bad;
+  Status s = scan_log(expect, [&](uint64_t pos, std::string_view value) {
+    if (out.size() >= max) return false;
+    if (pos != expect) {
+      bad = Status(StatusCode::kCorruption, "gap in the log at position " + std::to_string(expect));
+      return false;
+    }
+    out.emplace_back();
+    bad = decode_stored_event(value, &out.back());
+    if (!bad.is_ok()) return false;
+    ++expect;
+    return true;
+  });
+  if (!s.is_ok()) return std::unexpected(s);
+  if (!bad.is_ok()) return std::unexpected(bad);
+  return out;
+}
+
+Status RocksStore::scan_log(uint64_t from_position,
+                            const std::function<bool(uint64_t, std::string_view)>& fn) {
+  rocksdb::ReadOptions ro;
+  ro.readahead_size = 2 << 20;
+  ro.async_io = false;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, log_cf_));
+  for (it->Seek(position_key(from_position)); it->Valid(); it->Next()) {
+    if (it->key().size() != 8) {
+      return {StatusCode::kCorruption, "log key of size " + std::to_string(it->key().size())};
+    }
+    if (!fn(get_u64be(view(it->key())), view(it->value()))) break;
+  }
+  return from_rocksdb(it->status(), "scan log");
+}
+
+Result<std::vector<RecordedEvent>> RocksStore::read_stream(std::string_view stream,
+                                                           uint64_t from_version,
+                                                           Direction direction, size_t max) {
+  std::vector<RecordedEvent> out;
+  if (max == 0) return out;
+  std::vector<std::string> keys;
+  {
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), streams_cf_));
+    auto in_stream = [&](std::string_view k) {
+      return k.size() == stream.size() + 9 && k.substr(0, stream.size()) == stream &&
+             k[stream.size()] == '\0';
+    };
+    if (direction == Direction::kForward) {
+      for (it->Seek(stream_key(stream, from_version));
+           it->Valid() && in_stream(view(it->key())) && keys.size() < max; it->Next()) {
+        keys.push_back(position_key(get_u64be(view(it->value()))));
+      }
+    } else {
+      for (it->SeekForPrev(stream_key(stream, from_version));
+           it->Valid() && in_stream(view(it->key())) && keys.size() < max; it->Prev()) {
+        keys.push_back(position_key(get_u64be(view(it->value()))));
+      }
+    }
+    Status s = from_rocksdb(it->status(), "read stream index");
+    if (!s.is_ok()) return std::unexpected(s);
+  }
+  std::vector<rocksdb::Slice> key_slices(keys.begin(), keys.end());
+  std::vector<rocksdb::PinnableSlice> values(keys.size());
+  std::vector<rocksdb::Status> statuses(keys.size());
+  db_->MultiGet(rocksdb::ReadOptions(), log_cf_, keys.size(), key_slices.data(), values.data(),
+                statuses.data());
+  out.resize(keys.size());
+  for (size_t i = 0; i < keys.size(); ++i) {
+    if (statuses[i].IsNotFound()) {
+      return std::unexpected(Status(StatusCode::kCorruption,
+                                    "stream index points at a missing event in " +
+                                        std::string(stream)));
+    }
+    if (!statuses[i].ok()) return std::unexpected(from_rocksdb(statuses[i], "read event"));
+    Status s = decode_stored_event(view(values[i]), &out[i]);
+    if (!s.is_ok()) return std::unexpected(s);
+  }
+  return out;
+}
+
+}  // namespace zhurnal::events::internal

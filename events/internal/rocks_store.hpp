@@ -1,0 +1,74 @@
+// RocksStore: the RocksDB instance behind the log, its column families and
+// the reads. Converts every rocksdb::Status into the project's Status; no
+// RocksDB type leaves events/.
+//
+// Thread safety: all methods are safe to call concurrently (RocksDB is).
+#pragma once
+
+#include <rocksdb/db.h>
+#include <rocksdb/write_batch.h>
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "zhurnal/events/status.hpp"
+#include "zhurnal/events/types.hpp"
+
+namespace zhurnal::events::internal {
+
+Status from_rocksdb(const rocksdb::Status& s, std::string_view what);
+
+// The last event of the log, read at open.
+struct Tail {
+  uint64_t position = 0;
+  Hash hash{};
+  int64_t recorded_at_us = 0;
+};
+
+class RocksStore {
+ public:
+  // Opens read-write, or read-only (for reads to go on while the disk cannot
+  // take a write; see EventLog recovery).
+  static Result<std::unique_ptr<RocksStore>> open(const std::string& path, bool create_if_missing,
+                                                  bool read_only);
+  ~RocksStore();
+  RocksStore(const RocksStore&) = delete;
+  RocksStore& operator=(const RocksStore&) = delete;
+
+  bool read_only() const { return read_only_; }
+
+  // Commits a batch. `sync` fsyncs the WAL before returning.
+  Status write(rocksdb::WriteBatch* batch, bool sync);
+
+  rocksdb::ColumnFamilyHandle* log_cf() const { return log_cf_; }
+  rocksdb::ColumnFamilyHandle* streams_cf() const { return streams_cf_; }
+  rocksdb::ColumnFamilyHandle* commands_cf() const { return commands_cf_; }
+
+  Result<Tail> tail();
+  // The stored receipt of a command id, if any.
+  Result<std::optional<std::string>> get_receipt(std::string_view command_id);
+  Result<uint64_t> stream_version(std::string_view stream);
+
+  Result<std::vector<RecordedEvent>> read_all(uint64_t from_position, size_t max);
+  Result<std::vector<RecordedEvent>> read_stream(std::string_view stream, uint64_t from_version,
+                                                 Direction direction, size_t max);
+  // Calls fn(key_position, stored_value) for each log entry from
+  // `from_position` in key order until fn returns false.
+  Status scan_log(uint64_t from_position,
+                  const std::function<bool(uint64_t, std::string_view)>& fn);
+
+ private:
+  RocksStore() = default;
+  std::unique_ptr<rocksdb::DB> db_;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles_;
+  rocksdb::ColumnFamilyHandle* log_cf_ = nullptr;
+  rocksdb::ColumnFamilyHandle* streams_cf_ = nullptr;
+  rocksdb::ColumnFamilyHandle* commands_cf_ = nullptr;
+  bool read_only_ = false;
+};
+
+}  // namespace zhurnal::events::internal

@@ -1,0 +1,147 @@
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <thread>
+
+#include "support/temp_dir.hpp"
+#include "zhurnal/events/event_log.hpp"
+
+namespace zhurnal::events {
+namespace {
+
+using testing::TempDir;
+using namespace std::chrono_literals;
+
+std::unique_ptr<EventLog> open_log(const TempDir& dir, size_t live_buffer) {
+  LogOptions o;
+  o.path = dir.str();
+  o.live_buffer_events = live_buffer;
+  o.durability = Durability::kBuffered;  // these tests are about order, not fsync
+  auto log = open_event_log(o);
+  EXPECT_TRUE(log) << log.error().to_string();
+  return log ? std::move(*log) : nullptr;
+}
+
+void append_n(EventLog* log, const std::string& writer, int n) {
+  for (int i = 0; i < n; ++i) {
+    auto r = log->append(writer, ExpectedVersion::any(), {{"E", std::to_string(i)}},
+                         {writer + "-" + std::to_string(i), "u", "", ""});
+    ASSERT_TRUE(r) << r.error().to_string();
+  }
+}
+
+// Reads until `target` has been delivered or the deadline passes; checks the
+// positions are exactly after+1, after+2, ...
+struct Received {
+  uint64_t last = 0;
+  uint64_t live_batches = 0;
+  uint64_t catchup_batches = 0;
+  uint64_t fell_behind = 0;
+  bool in_order = true;
+};
+
+Received consume(Subscription* sub, uint64_t after, uint64_t target, size_t batch,
+                 std::chrono::milliseconds pause = 0ms) {
+  Received r;
+  r.last = after;
+  const auto deadline = std::chrono::steady_clock::now() + 60s;
+  while (r.last < target && std::chrono::steady_clock::now() < deadline) {
+    auto b = sub->next(batch, 50ms);
+    EXPECT_TRUE(b) << b.error().to_string();
+    if (!b) break;
+    for (const auto& e : b->events) {
+      if (e.position != r.last + 1) r.in_order = false;
+      r.last = e.position;
+    }
+    if (!b->events.empty()) (b->live ? r.live_batches : r.catchup_batches)++;
+    if (b->fell_behind) r.fell_behind++;
+    if (pause > 0ms) std::this_thread::sleep_for(pause);
+  }
+  return r;
+}
+
+TEST(SubscriptionTest, HandOverUnderConcurrentAppendsIsExactlyOnceInOrder) {
+  TempDir dir;
+  auto log = open_log(dir, 1 << 16);
+  append_n(log.get(), "history", 2000);
+  // Reopen: the history is now only in storage, so the subscriber must catch
+  // up from disk and hand over to the live buffer while the writers run.
+  log.reset();
+  log = open_log(dir, 1 << 16);
+
+  constexpr int kWriters = 4, kPerWriter = 1500;
+  std::vector<std::thread> writers;
+  for (int w = 0; w < kWriters; ++w) {
+    writers.emplace_back([&, w] { append_n(log.get(), "w" + std::to_string(w), kPerWriter); });
+  }
+  // Start mid-stream, while the writers run.
+  const uint64_t start = 700;
+  auto sub = log->subscribe(start);
+  const uint64_t target = 2000 + kWriters * kPerWriter;
+  Received r = consume(sub.get(), start, target, 256);
+  for (auto& t : writers) t.join();
+  EXPECT_TRUE(r.in_order);
+  EXPECT_EQ(r.last, target);
+  EXPECT_EQ(sub->position(), target);
+  EXPECT_GT(r.catchup_batches, 0u);
+  EXPECT_GT(r.live_batches, 0u) << "never switched to live";
+  // Nothing more arrives: an empty batch after the wait.
+  auto more = sub->next(10, 20ms);
+  ASSERT_TRUE(more);
+  EXPECT_TRUE(more->events.empty());
+}
+
+TEST(SubscriptionTest, SlowSubscriberFallsBehindAndCatchesUpWithoutBlockingAppends) {
+  TempDir dir;
+  auto log = open_log(dir, 64);  // a tiny live window
+  append_n(log.get(), "a", 10);
+  auto sub = log->subscribe(0);
+  auto first = sub->next(100, 100ms);
+  ASSERT_TRUE(first);
+  ASSERT_EQ(first->events.size(), 10u);
+  EXPECT_TRUE(first->live);
+
+  // The writer runs far past the window while the subscriber is idle; appends
+  // complete although nobody reads.
+  append_n(log.get(), "b", 500);
+  Received r = consume(sub.get(), 10, 510, 32);
+  EXPECT_TRUE(r.in_order);
+  EXPECT_EQ(r.last, 510u);
+  EXPECT_EQ(r.fell_behind, 1u);
+  EXPECT_EQ(log->stats().fell_behind, 1u);
+}
+
+TEST(SubscriptionTest, ResumesFromLastSeenPositionAfterReopen) {
+  TempDir dir;
+  uint64_t resume_at = 0;
+  {
+    auto log = open_log(dir, 1024);
+    append_n(log.get(), "a", 30);
+    auto sub = log->subscribe(0);
+    auto b = sub->next(12, 100ms);
+    ASSERT_TRUE(b);
+    resume_at = sub->position();
+    EXPECT_EQ(resume_at, 12u);
+  }
+  auto log = open_log(dir, 1024);
+  append_n(log.get(), "b", 5);
+  auto sub = log->subscribe(resume_at);
+  Received r = consume(sub.get(), resume_at, 35, 7);
+  EXPECT_TRUE(r.in_order);
+  EXPECT_EQ(r.last, 35u);
+}
+
+TEST(SubscriptionTest, CommitListenerSeesEveryHead) {
+  TempDir dir;
+  auto log = open_log(dir, 1024);
+  std::atomic<uint64_t> seen{0};
+  auto id = log->add_commit_listener([&](uint64_t head) { seen = head; });
+  append_n(log.get(), "a", 3);
+  EXPECT_EQ(seen.load(), 3u);
+  log->remove_commit_listener(id);
+  append_n(log.get(), "a", 1);
+  EXPECT_EQ(seen.load(), 3u);
+}
+
+}  // namespace
+}  // namespace zhurnal::events
