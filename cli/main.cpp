@@ -1,0 +1,54 @@
+// zhurnal: one binary, subcommands. main() wires components explicitly.
+#include <CLI/CLI.hpp>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+
+#include "demo_log.hpp"
+#include "zhurnal/events/event_log.hpp"
+#include "zhurnal/replay/log_summary.hpp"
+
+namespace {
+
+int run_verify(const std::string& data) {
+  zhurnal::events::LogOptions options;
+  options.path = data;
+  options.create_if_missing = false;
+  auto log = zhurnal::events::open_event_log(options);
+  if (!log) {
+    std::fprintf(stderr, "zhurnal: cannot open %s: %s\n", data.c_str(),
+                 log.error().to_string().c_str());
+    return 2;
+  }
+  auto summary = zhurnal::replay::verify_log(**log);
+  if (!summary) {
+    std::fprintf(stderr, "zhurnal: verify failed: %s\n", summary.error().to_string().c_str());
+    return 2;
+  }
+  std::fputs(zhurnal::replay::format_summary(*summary).c_str(), stdout);
+  return summary->verify.ok() ? 0 : 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"zhurnal: event-sourced electronic class journal"};
+  app.require_subcommand(1);
+
+  std::string data = "demo-data";
+  auto* demo = app.add_subcommand("demo-log", "append a demo lesson's events and follow them live");
+  demo->add_option("--data", data, "data directory")->capture_default_str();
+
+  auto* replay = app.add_subcommand("replay", "auditors' tools over the log");
+  replay->require_subcommand(1);
+  auto* verify = replay->add_subcommand("verify", "check the hash chain and summarise the log");
+  verify->add_option("--data", data, "data directory")->required();
+
+  CLI11_PARSE(app, argc, argv);
+
+  auto logger = spdlog::stderr_color_mt("zhurnal");
+  if (demo->parsed()) return zhurnal::cli::run_demo_log(data, logger);
+  if (verify->parsed()) return run_verify(data);
+  return 0;
+}

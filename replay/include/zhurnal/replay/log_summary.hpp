@@ -1,0 +1,28 @@
+// A walk over the whole log for auditors: the chain check and a summary of
+// what the log holds.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+
+#include "zhurnal/events/event_log.hpp"
+
+namespace zhurnal::replay {
+
+struct LogSummary {
+  uint64_t events = 0;
+  uint64_t streams = 0;
+  int64_t first_recorded_at_us = 0;  // UTC; 0 for an empty log
+  int64_t last_recorded_at_us = 0;
+  std::map<std::string, uint64_t> per_type;
+  events::VerifyReport verify;  // the chain check
+};
+
+// Verifies the chain and summarises the log. Prints progress to stderr.
+events::Result<LogSummary> verify_log(events::EventLog& log);
+
+// Human-readable report, one fact per line.
+std::string format_summary(const LogSummary& summary);
+
+}  // namespace zhurnal::replay

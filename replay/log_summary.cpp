@@ -1,0 +1,73 @@
+#include "zhurnal/replay/log_summary.hpp"
+
+#include <ctime>
+#include <unordered_set>
+
+#include "zhurnal/replay/progress.hpp"
+
+namespace zhurnal::replay {
+namespace {
+
+constexpr size_t kBatch = 4096;
+
+std::string utc_time(int64_t us) {
+  std::time_t t = static_cast<std::time_t>(us / 1'000'000);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[40];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S UTC", &tm);
+  return buf;
+}
+
+}  // namespace
+
+events::Result<LogSummary> verify_log(events::EventLog& log) {
+  LogSummary s;
+  const uint64_t head = log.head_position();
+  {
+    Progress progress("chain", head);
+    auto report = log.verify([&](uint64_t done) { progress.update(done); });
+    if (!report) return std::unexpected(report.error());
+    progress.finish(report->events);
+    s.verify = *report;
+  }
+  Progress progress("summary", head);
+  std::unordered_set<std::string> streams;
+  for (uint64_t from = 1;;) {
+    auto batch = log.read_all(from, kBatch);
+    if (!batch) return std::unexpected(batch.error());
+    if (batch->empty()) break;
+    for (const events::RecordedEvent& e : *batch) {
+      if (s.events == 0) s.first_recorded_at_us = e.recorded_at_us;
+      s.last_recorded_at_us = e.recorded_at_us;
+      ++s.events;
+      ++s.per_type[e.type];
+      if (e.stream_version == 1) streams.insert(e.stream);
+    }
+    from = batch->back().position + 1;
+    progress.update(s.events);
+  }
+  progress.finish(s.events);
+  s.streams = streams.size();
+  return s;
+}
+
+std::string format_summary(const LogSummary& s) {
+  std::string out;
+  out += "events:  " + std::to_string(s.events) + "\n";
+  out += "streams: " + std::to_string(s.streams) + "\n";
+  if (s.events > 0) {
+    out += "from:    " + utc_time(s.first_recorded_at_us) + "\n";
+    out += "to:      " + utc_time(s.last_recorded_at_us) + "\n";
+  }
+  for (const auto& [type, n] : s.per_type) out += "  " + type + ": " + std::to_string(n) + "\n";
+  if (s.verify.ok()) {
+    out += "chain:   ok (" + std::to_string(s.verify.events) + " events verified)\n";
+  } else {
+    out += "chain:   BROKEN at position " + std::to_string(s.verify.first_bad_position) + ": " +
+           s.verify.problem + "\n";
+  }
+  return out;
+}
+
+}  // namespace zhurnal::replay

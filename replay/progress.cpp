@@ -1,0 +1,55 @@
+#include "zhurnal/replay/progress.hpp"
+
+#include <unistd.h>
+
+#include <cinttypes>
+
+namespace zhurnal::replay {
+
+Progress::Progress(std::string label, uint64_t total, std::FILE* out)
+    : label_(std::move(label)),
+      total_(total),
+      out_(out),
+      tty_(isatty(fileno(out)) != 0),
+      start_(std::chrono::steady_clock::now()),
+      last_print_(start_) {}
+
+void Progress::update(uint64_t done) {
+  const auto now = std::chrono::steady_clock::now();
+  const auto interval = tty_ ? std::chrono::milliseconds(200) : std::chrono::milliseconds(10000);
+  if (now - last_print_ < interval) return;
+  last_print_ = now;
+  print(done, false);
+}
+
+void Progress::finish(uint64_t done) { print(done, true); }
+
+void Progress::print(uint64_t done, bool final) {
+  const double secs =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+  const double rate = secs > 0 ? done / secs : 0;
+  std::string eta;
+  if (total_ > 0 && rate > 0 && done <= total_) {
+    const uint64_t left = static_cast<uint64_t>((total_ - done) / rate);
+    char buf[32];
+    std::snprintf(buf, sizeof buf, " %" PRIu64 ":%02" PRIu64 " left", left / 60, left % 60);
+    eta = buf;
+  }
+  if (tty_) {
+    std::string bar;
+    if (total_ > 0) {
+      const int width = 30;
+      const int filled = static_cast<int>(width * std::min<double>(1.0, double(done) / total_));
+      bar = "[" + std::string(filled, '#') + std::string(width - filled, '.') + "] ";
+    }
+    std::fprintf(out_, "\r%s %s%" PRIu64 " (%.0f/s)%s\033[K", label_.c_str(), bar.c_str(), done,
+                 rate, final ? "" : eta.c_str());
+    if (final) std::fputc('\n', out_);
+  } else {
+    std::fprintf(out_, "%s: %" PRIu64 " done, %.0f/s%s%s\n", label_.c_str(), done, rate,
+                 final ? "" : eta.c_str(), final ? ", finished" : "");
+  }
+  std::fflush(out_);
+}
+
+}  // namespace zhurnal::replay
