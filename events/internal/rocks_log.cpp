@@ -154,6 +154,20 @@ Result<std::vector<RecordedEvent>> RocksLog::read_all(uint64_t from_position, si
   return store_->read_all(from_position, max);
 }
 
+Result<std::optional<AppendResult>> RocksLog::find_command(std::string_view command_id) {
+  std::shared_lock lock(store_mu_);
+  if (!store_) return error(StatusCode::kIoError, "the event log store is not open");
+  auto receipt = store_->get_receipt(command_id);
+  if (!receipt) return std::unexpected(receipt.error());
+  if (!receipt->has_value()) return std::optional<AppendResult>();
+  AppendResult result;
+  Hash digest;
+  if (Status s = decode_receipt(**receipt, &result, &digest); !s.is_ok()) {
+    return std::unexpected(s);
+  }
+  return std::optional<AppendResult>(std::move(result));
+}
+
 Result<uint64_t> RocksLog::stream_version(std::string_view stream) {
   std::shared_lock lock(store_mu_);
   if (!store_) return error(StatusCode::kIoError, "the event log store is not open");

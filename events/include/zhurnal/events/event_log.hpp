@@ -21,6 +21,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -121,6 +122,10 @@ class EventLog {
                                                          Direction direction, size_t max) = 0;
   // Events with position >= `from_position`, in order, at most `max`.
   virtual Result<std::vector<RecordedEvent>> read_all(uint64_t from_position, size_t max) = 0;
+
+  // The original result of the append made under `command_id` (duplicate =
+  // true), or nullopt when the id was never used.
+  virtual Result<std::optional<AppendResult>> find_command(std::string_view command_id) = 0;
 
   // Current version of a stream (0 when it does not exist).
   virtual Result<uint64_t> stream_version(std::string_view stream) = 0;

@@ -1,0 +1,85 @@
+// Journal: the write side. Takes a command from an actor, checks it against
+// the regulation's rules and the current state, and appends the resulting
+// events to the log, or rejects it with a stable code and writes nothing.
+//
+// The decision state (who teaches what, who is enrolled where, which marks
+// exist, which periods are closed) is a fold of the log, kept in memory and
+// fed by a subscription, so it also sees events written by other processes.
+// Each decision appends with the exact versions of the streams it writes; a
+// concurrent change to one of them makes the append fail, the state catch up,
+// and the decision run again. Reads of other streams (an enrolment, an
+// assignment) are not version-checked: a race with a student's transfer in
+// the same instant is accepted.
+//
+// Thread safety: execute() may be called from many threads at once.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <expected>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "schema/commands.capnp.h"
+#include "zhurnal/commands/errors.hpp"
+#include "zhurnal/events/event_log.hpp"
+
+namespace spdlog {
+class logger;
+}
+
+namespace zhurnal::commands {
+
+// The in-process actor that bootstraps schools and runs imports and the demo
+// generator. The server never signs anyone in as this user.
+inline constexpr std::string_view kSystemActor = "system";
+
+struct CommandMeta {
+  std::string command_id;  // the client's idempotency key
+  std::string actor;       // user id of the signed-in person
+  std::string correlation_id;
+};
+
+struct Accepted {
+  uint64_t first_position = 0;
+  uint64_t last_position = 0;
+  bool duplicate = false;  // a retry: the original result, nothing written
+};
+
+using Outcome = std::expected<Accepted, Rejection>;
+
+struct JournalOptions {
+  events::EventLog* log = nullptr;  // must outlive the Journal
+  // UTC microseconds; injectable for tests (lateness depends on it).
+  std::function<int64_t()> clock_us;
+  std::shared_ptr<spdlog::logger> logger;  // may be null
+  int max_attempts = 8;  // decisions re-run on a concurrent change
+};
+
+class Journal {
+ public:
+  // Folds the whole log into the decision state before returning.
+  static events::Result<std::unique_ptr<Journal>> open(JournalOptions options);
+  ~Journal();
+
+  // Blocking; returns once the events are durable and folded into the state
+  // (a following command sees them), or with the rejection.
+  Outcome execute(const CommandMeta& meta, schema::Command::Reader command);
+  // The same for a command in the protocol's JSON form, e.g.
+  // {"postMark": {"markId": "m1", "lessonId": "l1", ...}}.
+  Outcome execute_json(const CommandMeta& meta, std::string_view json);
+
+  // The last log position folded into the decision state.
+  uint64_t applied_position() const;
+  // Waits until applied_position() >= position or `wait` passes.
+  bool wait_applied(uint64_t position, std::chrono::milliseconds wait) const;
+
+ private:
+  struct Impl;
+  explicit Journal(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace zhurnal::commands

@@ -1,0 +1,211 @@
+#include "zhurnal/commands/journal.hpp"
+
+#include <capnp/compat/json.h>
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <shared_mutex>
+#include <thread>
+
+#include "internal/deciders.hpp"
+#include "internal/state.hpp"
+
+namespace zhurnal::commands {
+
+using internal::Decision;
+using internal::Emitter;
+using internal::JournalState;
+
+namespace {
+
+constexpr size_t kFollowBatch = 1024;
+constexpr auto kApplyWait = std::chrono::seconds(10);
+
+Rejection from_log_status(const events::Status& s) {
+  switch (s.code()) {
+    case events::StatusCode::kNoSpace:
+      return {ErrorCode::kNoSpace, "Диск сервера заполнен, запись временно невозможна"};
+    case events::StatusCode::kClosed:
+      return {ErrorCode::kUnavailable, "Сервер останавливается, повторите позже"};
+    case events::StatusCode::kInvalidArgument:
+      return {ErrorCode::kInvalidCommand, "Некорректная команда: " + s.message()};
+    default:
+      return {ErrorCode::kStorageFailure, "Не удалось сохранить запись, повторите позже"};
+  }
+}
+
+}  // namespace
+
+struct Journal::Impl {
+  explicit Impl(JournalOptions o) : options(std::move(o)), state(options.logger) {}
+  ~Impl() {
+    stop = true;
+    if (follower.joinable()) follower.join();
+  }
+
+  int64_t now() const {
+    if (options.clock_us) return options.clock_us();
+    return std::chrono::duration_cast<std::chrono::microseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+  }
+
+  // Folds what the subscription delivers until stopped.
+  void follow() {
+    while (!stop.load(std::memory_order_relaxed)) {
+      if (!fold_next(std::chrono::milliseconds(100))) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));  // storage error: retry
+      }
+    }
+  }
+
+  bool fold_next(std::chrono::milliseconds wait) {
+    auto batch = subscription->next(kFollowBatch, wait);
+    if (!batch) {
+      if (options.logger) {
+        options.logger->error("journal state cannot follow the log: {}",
+                              batch.error().to_string());
+      }
+      return false;
+    }
+    if (batch->events.empty()) return true;
+    {
+      std::unique_lock lock(state_mu);
+      for (const events::RecordedEvent& e : batch->events) state.apply(e);
+    }
+    {
+      std::lock_guard lock(applied_mu);
+      applied.store(batch->events.back().position, std::memory_order_release);
+    }
+    applied_cv.notify_all();
+    return true;
+  }
+
+  bool wait_applied(uint64_t position, std::chrono::milliseconds wait) const {
+    std::unique_lock lock(applied_mu);
+    return applied_cv.wait_for(lock, wait, [&] {
+      return applied.load(std::memory_order_acquire) >= position;
+    });
+  }
+
+  std::optional<Accepted> earlier_result(const std::string& command_id) {
+    auto found = options.log->find_command(command_id);
+    if (!found || !found->has_value()) return std::nullopt;
+    return Accepted{(*found)->first_position, (*found)->last_position, true};
+  }
+
+  Outcome execute(const CommandMeta& meta, schema::Command::Reader command) {
+    if (meta.command_id.empty() || meta.command_id.size() > 200) {
+      return std::unexpected(Rejection{ErrorCode::kInvalidCommand,
+                                       "У команды нет идентификатора (commandId)"});
+    }
+    // A retry of a command that was already written gets the original answer.
+    if (auto earlier = earlier_result(meta.command_id)) return *earlier;
+
+    const events::CommandContext context{meta.command_id, meta.actor, meta.correlation_id, ""};
+    for (int attempt = 0; attempt < options.max_attempts; ++attempt) {
+      std::vector<events::StreamAppend> appends;
+      {
+        std::shared_lock lock(state_mu);
+        const bool system = meta.actor == kSystemActor;
+        const internal::User* actor = state.user(meta.actor);
+        if (!system && !actor) {
+          return std::unexpected(Rejection{ErrorCode::kNotAuthorized, "Пользователь не найден"});
+        }
+        Emitter emitter;
+        Decision d{state, meta.actor, actor, system, now(), emitter};
+        internal::Verdict verdict = internal::decide(d, command);
+        if (verdict) {
+          lock.unlock();
+          if (auto earlier = earlier_result(meta.command_id)) return *earlier;
+          return std::unexpected(*verdict);
+        }
+        if (emitter.empty()) {
+          return std::unexpected(Rejection{ErrorCode::kInvalidCommand, "Команда ничего не меняет"});
+        }
+        appends = emitter.take(state);
+      }
+      auto result = options.log->append(std::move(appends), context);
+      if (result) {
+        wait_applied(result->last_position, kApplyWait);
+        return Accepted{result->first_position, result->last_position, result->duplicate};
+      }
+      switch (result.error().code()) {
+        case events::StatusCode::kWrongExpectedVersion:
+          // Someone changed a stream this decision read: catch up, decide again.
+          wait_applied(options.log->head_position(), kApplyWait);
+          continue;
+        case events::StatusCode::kIdempotencyConflict:
+          // A concurrent retry of this command won the race.
+          if (auto earlier = earlier_result(meta.command_id)) return *earlier;
+          return std::unexpected(Rejection{ErrorCode::kDuplicateCommandId,
+                                           "Идентификатор команды уже использован"});
+        default:
+          if (options.logger) {
+            options.logger->warn("command {} not written: {}", meta.command_id,
+                                 result.error().to_string());
+          }
+          return std::unexpected(from_log_status(result.error()));
+      }
+    }
+    return std::unexpected(
+        Rejection{ErrorCode::kConflict, "Запись одновременно изменили другие, повторите"});
+  }
+
+  JournalOptions options;
+  mutable std::shared_mutex state_mu;
+  JournalState state;
+  std::unique_ptr<events::Subscription> subscription;
+  std::thread follower;
+  std::atomic<bool> stop{false};
+  mutable std::mutex applied_mu;
+  mutable std::condition_variable applied_cv;
+  std::atomic<uint64_t> applied{0};
+};
+
+Journal::Journal(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Journal::~Journal() = default;
+
+events::Result<std::unique_ptr<Journal>> Journal::open(JournalOptions options) {
+  if (!options.log) return events::error(events::StatusCode::kInvalidArgument, "no log");
+  auto impl = std::make_unique<Impl>(std::move(options));
+  impl->subscription = impl->options.log->subscribe(0);
+  const uint64_t head = impl->options.log->head_position();
+  while (impl->applied.load() < head) {
+    if (!impl->fold_next(std::chrono::milliseconds(0))) {
+      return events::error(events::StatusCode::kIoError, "cannot fold the log into the journal");
+    }
+  }
+  impl->follower = std::thread([raw = impl.get()] { raw->follow(); });
+  return std::unique_ptr<Journal>(new Journal(std::move(impl)));
+}
+
+Outcome Journal::execute(const CommandMeta& meta, schema::Command::Reader command) {
+  return impl_->execute(meta, command);
+}
+
+Outcome Journal::execute_json(const CommandMeta& meta, std::string_view json) {
+  capnp::MallocMessageBuilder message;
+  auto root = message.initRoot<schema::Command>();
+  try {
+    capnp::JsonCodec codec;
+    codec.setRejectUnknownFields(true);
+    codec.setMaxNestingDepth(16);
+    const std::string owned(json);  // kj wants a NUL-terminated string
+    codec.decode(kj::StringPtr(owned.c_str(), owned.size()), root);
+  } catch (const kj::Exception& e) {
+    return std::unexpected(Rejection{ErrorCode::kInvalidCommand,
+                                     std::string("Некорректная команда: ") +
+                                         e.getDescription().cStr()});
+  }
+  return impl_->execute(meta, root.asReader());
+}
+
+uint64_t Journal::applied_position() const { return impl_->applied.load(); }
+
+bool Journal::wait_applied(uint64_t position, std::chrono::milliseconds wait) const {
+  return impl_->wait_applied(position, wait);
+}
+
+}  // namespace zhurnal::commands
