@@ -234,6 +234,13 @@ void RocksLog::commit_group(std::vector<Pending>* group) {
     head_cv_.notify_all();
   }
 
+  // Listeners hear of the commit before any appender is answered, so that an
+  // answered append is always visible to them.
+  if (wrote) {
+    std::lock_guard lock(listeners_mu_);
+    for (auto& [id, listener] : listeners_) listener(next_position_ - 1);
+  }
+
   // Acknowledge: each append now has its final answer.
   for (size_t i = 0; i < n; ++i) {
     Result<AppendResult>& r = results[i];
@@ -256,10 +263,6 @@ void RocksLog::commit_group(std::vector<Pending>* group) {
     (*group)[i].done(std::move(r));
   }
 
-  if (wrote) {
-    std::lock_guard lock(listeners_mu_);
-    for (auto& [id, listener] : listeners_) listener(next_position_ - 1);
-  }
 }
 
 }  // namespace zhurnal::events::internal
