@@ -76,7 +76,9 @@ TEST_F(EventLogTest, ExpectedVersionTable) {
     SCOPED_TRACE(c.name);
     const std::string stream = "s-" + std::to_string(n++);
     const uint64_t current = c.stream_present ? 2 : 0;
-    if (c.stream_present) ASSERT_TRUE(append(stream, ExpectedVersion::any(), 2, stream + "-seed"));
+    if (c.stream_present) {
+      ASSERT_TRUE(append(stream, ExpectedVersion::any(), 2, stream + "-seed"));
+    }
     const uint64_t head_before = log_->head_position();
     auto r = append(stream, c.expected, 1, stream + "-try");
     if (c.accepted) {
