@@ -1,0 +1,72 @@
+// KvStore: an ordered key-value store for the read side (projections), kept
+// in its own RocksDB instance beside the log so that projection writes never
+// delay appends. RocksDB stays behind this interface.
+//
+// Writes go through KvBatch and commit atomically; a batch with the
+// projection's rows and its checkpoint is what makes a projection resume
+// exactly where it stopped after a crash.
+//
+// Thread safety: all methods may be called from any thread; a KvBatch is
+// used by one thread at a time.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "zhurnal/events/status.hpp"
+
+namespace zhurnal::events {
+
+class KvBatch {
+ public:
+  KvBatch();
+  ~KvBatch();
+  KvBatch(KvBatch&&) noexcept;
+  KvBatch& operator=(KvBatch&&) noexcept;
+
+  void put(std::string_view key, std::string_view value);
+  void erase(std::string_view key);
+  // Removes every key in [begin, end).
+  void erase_range(std::string_view begin, std::string_view end);
+  size_t size_bytes() const;
+  size_t count() const;
+  void clear();
+
+ private:
+  friend class KvStore;
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+class KvStore {
+ public:
+  struct Options {
+    std::string path;
+    bool sync = false;  // fsync each batch; projections are rebuildable from the log
+    bool create_if_missing = true;
+  };
+
+  static Result<std::unique_ptr<KvStore>> open(const Options& options);
+  ~KvStore();
+
+  Status write(KvBatch& batch);
+  Result<std::optional<std::string>> get(std::string_view key);
+  // Calls fn(key, value) for keys in [begin, end) in order until fn returns
+  // false. Reads a consistent snapshot.
+  Status scan(std::string_view begin, std::string_view end,
+              const std::function<bool(std::string_view, std::string_view)>& fn);
+
+  // Returns the smallest key greater than every key starting with `prefix`
+  // (for scans of a prefix): prefix with its last byte incremented.
+  static std::string prefix_end(std::string_view prefix);
+
+ private:
+  struct Impl;
+  explicit KvStore(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace zhurnal::events

@@ -1,0 +1,99 @@
+#include "zhurnal/events/kv_store.hpp"
+
+#include <rocksdb/db.h>
+#include <rocksdb/filter_policy.h>
+#include <rocksdb/table.h>
+#include <rocksdb/write_batch.h>
+
+#include "internal/rocks_store.hpp"
+
+namespace zhurnal::events {
+namespace {
+rocksdb::Slice slice(std::string_view s) { return {s.data(), s.size()}; }
+}  // namespace
+
+struct KvBatch::Impl {
+  rocksdb::WriteBatch batch;
+};
+
+KvBatch::KvBatch() : impl_(std::make_unique<Impl>()) {}
+KvBatch::~KvBatch() = default;
+KvBatch::KvBatch(KvBatch&&) noexcept = default;
+KvBatch& KvBatch::operator=(KvBatch&&) noexcept = default;
+
+// WriteBatch operations fail only past its 4 GiB size limit, which the
+// projection runner never approaches (it commits every few thousand events).
+void KvBatch::put(std::string_view key, std::string_view value) {
+  impl_->batch.Put(slice(key), slice(value)).PermitUncheckedError();
+}
+void KvBatch::erase(std::string_view key) { impl_->batch.Delete(slice(key)).PermitUncheckedError(); }
+void KvBatch::erase_range(std::string_view begin, std::string_view end) {
+  impl_->batch.DeleteRange(slice(begin), slice(end)).PermitUncheckedError();
+}
+size_t KvBatch::size_bytes() const { return impl_->batch.GetDataSize(); }
+size_t KvBatch::count() const { return impl_->batch.Count(); }
+void KvBatch::clear() { impl_->batch.Clear(); }
+
+struct KvStore::Impl {
+  std::unique_ptr<rocksdb::DB> db;
+  bool sync = false;
+};
+
+KvStore::KvStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+KvStore::~KvStore() {
+  if (impl_ && impl_->db) {
+    rocksdb::Status s = impl_->db->Close();
+    s.PermitUncheckedError();
+  }
+}
+
+Result<std::unique_ptr<KvStore>> KvStore::open(const Options& options) {
+  rocksdb::Options o;
+  o.create_if_missing = options.create_if_missing;
+  o.max_background_jobs = 2;
+  rocksdb::BlockBasedTableOptions table;
+  table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  o.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Status s = rocksdb::DB::Open(o, options.path, &raw);
+  if (!s.ok()) return std::unexpected(internal::from_rocksdb(s, "open " + options.path));
+  auto impl = std::make_unique<Impl>();
+  impl->db.reset(raw);
+  impl->sync = options.sync;
+  return std::unique_ptr<KvStore>(new KvStore(std::move(impl)));
+}
+
+Status KvStore::write(KvBatch& batch) {
+  rocksdb::WriteOptions wo;
+  wo.sync = impl_->sync;
+  return internal::from_rocksdb(impl_->db->Write(wo, &batch.impl_->batch), "write view");
+}
+
+Result<std::optional<std::string>> KvStore::get(std::string_view key) {
+  std::string value;
+  rocksdb::Status s = impl_->db->Get(rocksdb::ReadOptions(), slice(key), &value);
+  if (s.IsNotFound()) return std::optional<std::string>();
+  if (!s.ok()) return std::unexpected(internal::from_rocksdb(s, "read view"));
+  return std::optional<std::string>(std::move(value));
+}
+
+Status KvStore::scan(std::string_view begin, std::string_view end,
+                     const std::function<bool(std::string_view, std::string_view)>& fn) {
+  rocksdb::ReadOptions ro;
+  rocksdb::Slice upper = slice(end);
+  ro.iterate_upper_bound = &upper;
+  std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(ro));
+  for (it->Seek(slice(begin)); it->Valid(); it->Next()) {
+    if (!fn({it->key().data(), it->key().size()}, {it->value().data(), it->value().size()})) break;
+  }
+  return internal::from_rocksdb(it->status(), "scan view");
+}
+
+std::string KvStore::prefix_end(std::string_view prefix) {
+  std::string end(prefix);
+  while (!end.empty() && static_cast<uint8_t>(end.back()) == 0xff) end.pop_back();
+  if (!end.empty()) end.back() = static_cast<char>(static_cast<uint8_t>(end.back()) + 1);
+  return end;
+}
+
+}  // namespace zhurnal::events

@@ -1,0 +1,222 @@
+// The student diary (дневник): one week of lessons with topics, homework,
+// marks and attendance, the period's averages per subject, and the week's
+// comments and messages.
+#include <date/date.h>
+#include <date/tz.h>
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "internal/averages.hpp"
+#include "internal/journal_projection.hpp"
+#include "internal/lookups.hpp"
+#include "zhurnal/projections/views.hpp"
+
+namespace zhurnal::projections {
+
+using internal::RowReader;
+using internal::str;
+
+namespace {
+
+std::optional<date::sys_days> parse(const std::string& s) {
+  std::istringstream in(s);
+  date::sys_days d;
+  in >> date::parse("%Y-%m-%d", d);
+  if (in.fail()) return std::nullopt;
+  return d;
+}
+
+std::string format(date::sys_days d) { return date::format("%Y-%m-%d", d); }
+
+// UTC microseconds of local midnight starting `day` in `zone_name` (UTC if unknown).
+int64_t local_midnight_us(const std::string& zone_name, date::sys_days day) {
+  date::local_days local{day.time_since_epoch()};
+  try {
+    auto sys = date::locate_zone(zone_name)->to_sys(date::local_seconds{local}, date::choose::earliest);
+    return std::chrono::duration_cast<std::chrono::microseconds>(sys.time_since_epoch()).count();
+  } catch (const std::exception&) {
+    return std::chrono::duration_cast<std::chrono::microseconds>(day.time_since_epoch()).count();
+  }
+}
+
+bool member_of(const internal::ViewReader& v, const std::string& class_id,
+               const std::string& group, const std::string& student,
+               std::map<std::string, std::set<std::string>>* cache) {
+  if (group.empty()) return true;
+  auto it = cache->find(group);
+  if (it == cache->end()) {
+    std::set<std::string> members;
+    if (auto g = v.get("G/" + class_id + "/" + group); g && *g) {
+      RowReader<schema::SubgroupDefined> r(std::move(**g));
+      for (auto s : r.get().getStudentIds()) members.insert(str(s));
+    }
+    it = cache->emplace(group, std::move(members)).first;
+  }
+  return it->second.count(student) > 0;
+}
+
+}  // namespace
+
+events::Result<ViewMessage> Views::diary(const std::string& student_id,
+                                         const std::string& date_text) const {
+  internal::ViewReader v(store_, engine_->active_prefix("journal"));
+  const uint64_t position = engine_->position();
+  auto day = parse(date_text);
+  if (!day) return events::error(events::StatusCode::kInvalidArgument, "некорректная дата: " + date_text);
+  const date::sys_days monday = *day - (date::weekday{*day} - date::Monday);
+  const std::string week_start = format(monday), week_end = format(monday + date::days{6});
+
+  auto st_row = v.get("ST/" + student_id);
+  if (!st_row) return std::unexpected(st_row.error());
+  if (!*st_row) return events::error(events::StatusCode::kNotFound, "ученик не найден: " + student_id);
+  RowReader<schema::StudentRow> student(std::move(**st_row));
+  const std::string class_id = str(student.get().getClassId());
+  auto cls = internal::load_class(v, class_id);
+  if (!cls) return std::unexpected(cls.error());
+  auto period = internal::load_period(v, *cls, "", week_start);
+  if (!period) return std::unexpected(period.error());
+
+  auto message = std::make_unique<capnp::MallocMessageBuilder>();
+  auto view = message->initRoot<schema::DiaryView>();
+  view.setStudentId(student_id);
+  view.setFullName(student.get().getFullName());
+  view.setClassId(class_id);
+  view.setClassName(cls->name);
+  view.setWeekStart(week_start);
+  internal::write_period(*period, view.initPeriod());
+  view.setPosition(position);
+
+  std::map<std::string, std::set<std::string>> groups;
+  std::map<std::string, std::string> subject_names, teacher_names;
+  auto subject = [&](const std::string& id) -> const std::string& {
+    auto it = subject_names.find(id);
+    if (it == subject_names.end()) it = subject_names.emplace(id, internal::subject_name(v, cls->school_id, id)).first;
+    return it->second;
+  };
+
+  // The week's lessons.
+  struct Entry {
+    std::string lesson, cell;
+  };
+  std::vector<Entry> entries;
+  const std::string cd = "CD/" + class_id + "/";
+  events::Status st = v.scan(cd + week_start, cd + week_end + "~", [&](std::string_view k, std::string_view) {
+    const std::string lesson_id(k.substr(k.rfind('/') + 1));
+    auto row = v.get("L/" + lesson_id);
+    if (!row || !*row) return;
+    RowReader<schema::LessonRow> l(**row);
+    if (!member_of(v, class_id, str(l.get().getSubgroupId()), student_id, &groups)) return;
+    auto cell = v.get("C/" + lesson_id + "/" + student_id);
+    entries.push_back({std::move(**row), cell && *cell ? std::move(**cell) : std::string()});
+  });
+  if (!st.is_ok()) return std::unexpected(st);
+  auto lessons = view.initLessons(entries.size());
+  for (size_t i = 0; i < entries.size(); ++i) {
+    RowReader<schema::LessonRow> l(entries[i].lesson);
+    auto out = lessons[i];
+    out.setLesson(l.get());
+    out.setSubjectName(subject(str(l.get().getSubjectId())));
+    const std::string teacher = str(l.get().getTeacherId());
+    auto t = teacher_names.find(teacher);
+    if (t == teacher_names.end()) t = teacher_names.emplace(teacher, internal::user_name(v, teacher)).first;
+    out.setTeacherName(t->second);
+    if (!entries[i].cell.empty()) {
+      RowReader<schema::CellRow> c(entries[i].cell);
+      out.setCell(c.get());
+    } else {
+      out.initCell().setLessonId(l.get().getLessonId());
+      out.getCell().setStudentId(student_id);
+    }
+  }
+
+  // The period's marks and averages per subject.
+  struct SubjectMarks {
+    internal::AverageAccumulator avg;
+    std::vector<std::string> cells;
+  };
+  std::map<std::string, SubjectMarks> per_subject;
+  st = v.scan_prefix("CL/" + class_id + "/", [&](std::string_view k, std::string_view) {
+    // CL/<class>/<subject>/<date>/<nn>/<lesson>
+    std::string_view rest = k.substr(cd.size());
+    const size_t a = rest.find('/');
+    const std::string subject_id(rest.substr(0, a));
+    const std::string date(rest.substr(a + 1, 10));
+    if (date < period->start || date > period->end) return;
+    const std::string lesson_id(k.substr(k.rfind('/') + 1));
+    SubjectMarks& sm = per_subject[subject_id];
+    auto cell = v.get("C/" + lesson_id + "/" + student_id);
+    if (!cell || !*cell) return;
+    RowReader<schema::CellRow> c(**cell);
+    sm.avg.add_cell(c.get());
+    sm.cells.push_back(std::move(**cell));
+  });
+  if (!st.is_ok()) return std::unexpected(st);
+  auto subjects = view.initSubjects(per_subject.size());
+  size_t si = 0;
+  for (auto& [subject_id, sm] : per_subject) {
+    auto out = subjects[si++];
+    out.setSubjectId(subject_id);
+    out.setName(subject(subject_id));
+    sm.avg.write(out.initAverages());
+    size_t n = 0;
+    for (const std::string& c : sm.cells) n += RowReader<schema::CellRow>(c).get().getMarks().size();
+    auto marks = out.initMarks(n);
+    size_t mi = 0;
+    for (const std::string& c : sm.cells) {
+      RowReader<schema::CellRow> cell(c);
+      for (auto m : cell.get().getMarks()) marks.setWithCaveats(mi++, m);
+    }
+    auto fin = v.get("F/" + class_id + "/" + subject_id + "/" + period->id + "/" + student_id + "/" +
+                     std::to_string(static_cast<int>(schema::FinalMarkKind::PERIOD)));
+    if (fin && *fin) {
+      RowReader<schema::FinalMarkRow> f(std::move(**fin));
+      out.setPeriodMark(f.get());
+      out.setHasPeriodMark(true);
+    }
+  }
+
+  // Comments and messages of the week (recorded times, school-local week).
+  std::string zone = "UTC";
+  if (auto s = v.get("S/" + cls->school_id); s && *s) {
+    RowReader<schema::SchoolRegistered> r(std::move(**s));
+    zone = str(r.get().getTimeZone());
+  }
+  const std::string from = internal::hex16(static_cast<uint64_t>(local_midnight_us(zone, monday)));
+  const std::string to =
+      internal::hex16(static_cast<uint64_t>(local_midnight_us(zone, monday + date::days{7})));
+  std::vector<std::string> notes;
+  for (const std::string& base : {"N/" + student_id + "/", "NC/" + class_id + "/"}) {
+    st = v.scan(base + from, base + to, [&](std::string_view, std::string_view val) {
+      notes.emplace_back(val);
+    });
+    if (!st.is_ok()) return std::unexpected(st);
+  }
+  auto note_list = view.initNotes(notes.size());
+  for (size_t i = 0; i < notes.size(); ++i) {
+    RowReader<schema::NoteRow> n(notes[i]);
+    note_list.setWithCaveats(i, n.get());
+  }
+  return message;
+}
+
+events::Result<std::vector<std::string>> Views::children_of(const std::string& parent_id) const {
+  internal::ViewReader v(store_, engine_->active_prefix("journal"));
+  std::vector<std::string> children;
+  const std::string prefix = "GU/" + parent_id + "/";
+  events::Status st = v.scan_prefix(prefix, [&](std::string_view k, std::string_view) {
+    children.emplace_back(k.substr(prefix.size()));
+  });
+  if (!st.is_ok()) return std::unexpected(st);
+  return children;
+}
+
+std::vector<std::unique_ptr<Projection>> standard_projections() {
+  std::vector<std::unique_ptr<Projection>> p;
+  p.push_back(std::make_unique<internal::JournalProjection>());
+  return p;
+}
+
+}  // namespace zhurnal::projections

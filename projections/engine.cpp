@@ -1,0 +1,382 @@
+#include "zhurnal/projections/engine.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdio>
+#include <mutex>
+#include <thread>
+
+#include "schema/message_reader.hpp"
+
+namespace zhurnal::projections {
+namespace {
+
+using events::Status;
+using events::StatusCode;
+
+constexpr size_t kRebuildBatch = 4096;
+
+std::string meta_key(std::string_view name) { return "_meta/" + std::string(name); }
+
+std::string generation_prefix(std::string_view name, uint32_t gen) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%08x", gen);
+  return std::string(name) + "/" + buf + "/";
+}
+
+struct Meta {
+  uint32_t generation = 1;
+  uint64_t checkpoint = 0;
+  uint32_t version = 0;
+};
+
+std::string encode_meta(const Meta& m) {
+  return std::to_string(m.generation) + " " + std::to_string(m.checkpoint) + " " +
+         std::to_string(m.version);
+}
+
+std::optional<Meta> decode_meta(const std::string& s) {
+  Meta m;
+  unsigned long long cp = 0;
+  if (std::sscanf(s.c_str(), "%u %llu %u", &m.generation, &cp, &m.version) != 3) {
+    return std::nullopt;
+  }
+  m.checkpoint = cp;
+  return m;
+}
+
+// Applies a batch of events to one projection's transaction; the checkpoint
+// moves only over contiguous positions.
+Status apply_events(Projection& p, ProjectionTx& tx, const std::vector<events::RecordedEvent>& batch,
+                    uint64_t* checkpoint) {
+  for (const events::RecordedEvent& e : batch) {
+    if (e.position <= *checkpoint) continue;
+    if (e.position != *checkpoint + 1) {
+      return {StatusCode::kCorruption, "projection " + std::string(p.name()) +
+                                           " refuses a gap: expected position " +
+                                           std::to_string(*checkpoint + 1) + ", got " +
+                                           std::to_string(e.position)};
+    }
+    try {
+      schema::BoundedMessageReader reader(e.payload);
+      p.apply(e, reader.root<schema::JournalEvent>(), tx);
+    } catch (const kj::Exception&) {
+      // An undecodable payload is skipped by every projection alike.
+    }
+    *checkpoint = e.position;
+  }
+  return Status::ok();
+}
+
+}  // namespace
+
+struct ProjectionEngine::Impl {
+  struct Slot {
+    std::unique_ptr<Projection> projection;
+    Meta meta;
+    std::unique_ptr<ProjectionTx> tx;
+    bool rebuilding = false;
+  };
+
+  EngineOptions options;
+  std::vector<Slot> slots;
+  // Held while a batch is applied and committed, and while a rebuild swaps.
+  mutable std::mutex mu;
+  std::unique_ptr<events::Subscription> subscription;
+  std::thread thread;
+  std::atomic<bool> stopping{false};
+  std::atomic<uint64_t> position{0};
+  mutable std::mutex position_mu;
+  mutable std::condition_variable position_cv;
+  std::mutex listeners_mu;
+  std::vector<std::pair<uint64_t, ChangeListener>> listeners;
+  uint64_t next_listener = 1;
+
+  Slot* find(std::string_view name) {
+    for (Slot& s : slots) {
+      if (s.projection->name() == name) return &s;
+    }
+    return nullptr;
+  }
+
+  uint64_t min_checkpoint() const {
+    uint64_t m = UINT64_MAX;
+    for (const Slot& s : slots) m = std::min(m, s.meta.checkpoint);
+    return slots.empty() ? options.log->head_position() : m;
+  }
+
+  void publish(uint64_t pos, std::set<std::string> topics) {
+    {
+      std::lock_guard lock(position_mu);
+      position.store(pos, std::memory_order_release);
+    }
+    position_cv.notify_all();
+    ChangeSet changes{pos, std::move(topics)};
+    std::lock_guard lock(listeners_mu);
+    for (auto& [id, l] : listeners) l(changes);
+  }
+
+  // Applies and commits one batch to every projection. Caller holds mu.
+  Status process(const std::vector<events::RecordedEvent>& batch) {
+    std::vector<uint64_t> before;
+    for (Slot& s : slots) before.push_back(s.meta.checkpoint);
+    events::KvBatch kv;
+    std::set<std::string> topics;
+    Status st;
+    try {
+      for (Slot& s : slots) {
+        st = apply_events(*s.projection, *s.tx, batch, &s.meta.checkpoint);
+        if (!st.is_ok()) break;
+        topics.merge(s.tx->flush(&kv));
+        kv.put(meta_key(s.projection->name()), encode_meta(s.meta));
+      }
+    } catch (const std::exception& e) {
+      st = Status(StatusCode::kIoError, e.what());
+    }
+    if (st.is_ok()) st = options.store->write(kv);
+    if (!st.is_ok()) {
+      for (size_t i = 0; i < slots.size(); ++i) {
+        slots[i].meta.checkpoint = before[i];
+        slots[i].tx->flush(&kv);  // drop what was half-applied
+      }
+      return st;
+    }
+    publish(min_checkpoint(), std::move(topics));
+    return Status::ok();
+  }
+
+  // Reads the next batch (waiting up to `wait`) and processes it.
+  Status step(std::chrono::milliseconds wait, bool* progressed) {
+    *progressed = false;
+    auto batch = subscription->next(options.batch_events, wait);
+    if (!batch) return batch.error();
+    if (batch->events.empty()) return Status::ok();
+    std::lock_guard lock(mu);
+    Status st = process(batch->events);
+    if (!st.is_ok()) {
+      // Resume from what is committed on the next step.
+      subscription = options.log->subscribe(min_checkpoint());
+      return st;
+    }
+    *progressed = true;
+    return Status::ok();
+  }
+
+  void run() {
+    while (!stopping.load()) {
+      bool progressed = false;
+      Status st = step(std::chrono::milliseconds(100), &progressed);
+      if (!st.is_ok()) {
+        if (options.logger) options.logger->error("projections stopped a batch: {}", st.to_string());
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+      }
+    }
+  }
+
+  // Builds `name` at generation `gen` from position zero up to the live
+  // checkpoint, then calls finish(slot) under mu with the scratch checkpoint
+  // equal to the live one.
+  Status build_generation(Slot* slot, uint32_t gen,
+                          const std::function<Status(Slot&, uint64_t)>& finish) {
+    ProjectionTx tx(options.store, generation_prefix(slot->projection->name(), gen));
+    uint64_t checkpoint = 0;
+    auto advance = [&](uint64_t limit) -> Status {
+      while (checkpoint < limit) {
+        auto batch = options.log->read_all(checkpoint + 1,
+                                           std::min<uint64_t>(kRebuildBatch, limit - checkpoint));
+        if (!batch) return batch.error();
+        if (batch->empty()) return {StatusCode::kCorruption, "log ended before the checkpoint"};
+        events::KvBatch kv;
+        try {
+          Status st = apply_events(*slot->projection, tx, *batch, &checkpoint);
+          if (!st.is_ok()) return st;
+        } catch (const std::exception& e) {
+          return {StatusCode::kIoError, e.what()};
+        }
+        tx.flush(&kv);
+        if (Status st = options.store->write(kv); !st.is_ok()) return st;
+      }
+      return Status::ok();
+    };
+    for (;;) {
+      // Most of the work happens while the live generation keeps serving.
+      uint64_t live = 0;
+      {
+        std::lock_guard lock(mu);
+        live = slot->meta.checkpoint;
+      }
+      if (Status st = advance(live); !st.is_ok()) return st;
+      std::unique_lock lock(mu);
+      if (checkpoint > slot->meta.checkpoint) continue;  // cannot happen: live only grows
+      if (Status st = advance(slot->meta.checkpoint); !st.is_ok()) return st;
+      return finish(*slot, checkpoint);
+    }
+  }
+};
+
+ProjectionEngine::ProjectionEngine(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+ProjectionEngine::~ProjectionEngine() { stop(); }
+
+events::Result<std::unique_ptr<ProjectionEngine>> ProjectionEngine::open(
+    EngineOptions options, std::vector<std::unique_ptr<Projection>> projections) {
+  if (!options.log || !options.store) {
+    return events::error(StatusCode::kInvalidArgument, "engine needs a log and a store");
+  }
+  auto impl = std::make_unique<Impl>();
+  impl->options = options;
+  events::KvBatch kv;
+  for (auto& p : projections) {
+    Impl::Slot slot;
+    auto stored = options.store->get(meta_key(p->name()));
+    if (!stored) return std::unexpected(stored.error());
+    std::optional<Meta> meta = *stored ? decode_meta(**stored) : std::nullopt;
+    if (!meta) {
+      meta = Meta{1, 0, p->version()};
+    } else if (meta->version != p->version()) {
+      // The projection's meaning changed: start a fresh generation from zero.
+      meta = Meta{meta->generation + 1, 0, p->version()};
+    }
+    // Drop every other generation (a rebuild interrupted by a crash, or the
+    // generation a swap replaced).
+    const std::string name(p->name());
+    kv.erase_range(name + "/", generation_prefix(name, meta->generation));
+    kv.erase_range(generation_prefix(name, meta->generation + 1), name + "0");
+    kv.put(meta_key(name), encode_meta(*meta));
+    slot.meta = *meta;
+    slot.tx = std::make_unique<ProjectionTx>(options.store, generation_prefix(name, meta->generation));
+    slot.projection = std::move(p);
+    impl->slots.push_back(std::move(slot));
+  }
+  if (Status st = options.store->write(kv); !st.is_ok()) return std::unexpected(st);
+  impl->position = impl->min_checkpoint();
+  impl->subscription = options.log->subscribe(impl->min_checkpoint());
+  return std::unique_ptr<ProjectionEngine>(new ProjectionEngine(std::move(impl)));
+}
+
+Status ProjectionEngine::catch_up() {
+  const uint64_t head = impl_->options.log->head_position();
+  while (position() < head) {
+    bool progressed = false;
+    Status st = impl_->step(std::chrono::milliseconds(0), &progressed);
+    if (!st.is_ok()) return st;
+    if (!progressed && position() < head) {
+      // The subscription has nothing although the head is ahead: wait a bit.
+      st = impl_->step(std::chrono::milliseconds(50), &progressed);
+      if (!st.is_ok()) return st;
+    }
+  }
+  return Status::ok();
+}
+
+void ProjectionEngine::start() {
+  if (impl_->thread.joinable()) return;
+  impl_->stopping = false;
+  impl_->thread = std::thread([impl = impl_.get()] { impl->run(); });
+}
+
+void ProjectionEngine::stop() {
+  if (!impl_) return;
+  impl_->stopping = true;
+  if (impl_->thread.joinable()) impl_->thread.join();
+}
+
+uint64_t ProjectionEngine::position() const {
+  return impl_->position.load(std::memory_order_acquire);
+}
+
+bool ProjectionEngine::wait_position(uint64_t position, std::chrono::milliseconds wait) const {
+  std::unique_lock lock(impl_->position_mu);
+  return impl_->position_cv.wait_for(lock, wait, [&] {
+    return impl_->position.load(std::memory_order_acquire) >= position;
+  });
+}
+
+std::vector<ProjectionStatus> ProjectionEngine::status() const {
+  std::lock_guard lock(impl_->mu);
+  const uint64_t head = impl_->options.log->head_position();
+  std::vector<ProjectionStatus> out;
+  for (const auto& s : impl_->slots) {
+    out.push_back({std::string(s.projection->name()), s.meta.generation, s.meta.checkpoint,
+                   head > s.meta.checkpoint ? head - s.meta.checkpoint : 0, s.rebuilding});
+  }
+  return out;
+}
+
+std::string ProjectionEngine::active_prefix(std::string_view name) const {
+  std::lock_guard lock(impl_->mu);
+  for (const auto& s : impl_->slots) {
+    if (s.projection->name() == name) return s.tx->prefix();
+  }
+  return {};
+}
+
+Status ProjectionEngine::rebuild(std::string_view name) {
+  Impl::Slot* slot = nullptr;
+  uint32_t gen = 0;
+  {
+    std::lock_guard lock(impl_->mu);
+    slot = impl_->find(name);
+    if (!slot) return {StatusCode::kNotFound, "no projection " + std::string(name)};
+    if (slot->rebuilding) return {StatusCode::kInvalidArgument, "already rebuilding"};
+    slot->rebuilding = true;
+    gen = slot->meta.generation + 1;
+  }
+  Status st = impl_->build_generation(slot, gen, [&](Impl::Slot& s, uint64_t checkpoint) {
+    // Swap: the meta row flips to the new generation in one write. The old
+    // generation's rows stay until the next open, so a reader that resolved
+    // the old prefix a moment ago still reads a whole view.
+    Meta meta{gen, checkpoint, s.projection->version()};
+    events::KvBatch kv;
+    kv.put(meta_key(s.projection->name()), encode_meta(meta));
+    if (Status w = impl_->options.store->write(kv); !w.is_ok()) return w;
+    s.meta = meta;
+    s.tx = std::make_unique<ProjectionTx>(impl_->options.store,
+                                          generation_prefix(s.projection->name(), gen));
+    return Status::ok();
+  });
+  std::lock_guard lock(impl_->mu);
+  slot->rebuilding = false;
+  return st;
+}
+
+Status ProjectionEngine::rebuild_and_compare(
+    std::string_view name, const std::function<void(const std::string&, const std::string&)>& fn) {
+  Impl::Slot* slot = nullptr;
+  uint32_t scratch = 0;
+  {
+    std::lock_guard lock(impl_->mu);
+    slot = impl_->find(name);
+    if (!slot) return {StatusCode::kNotFound, "no projection " + std::string(name)};
+    if (slot->rebuilding) return {StatusCode::kInvalidArgument, "already rebuilding"};
+    slot->rebuilding = true;
+    scratch = slot->meta.generation + 1;
+  }
+  const std::string scratch_prefix = generation_prefix(name, scratch);
+  Status st = impl_->build_generation(slot, scratch, [&](Impl::Slot& s, uint64_t) {
+    fn(s.tx->prefix(), scratch_prefix);
+    return Status::ok();
+  });
+  events::KvBatch kv;
+  kv.erase_range(scratch_prefix, events::KvStore::prefix_end(scratch_prefix));
+  Status drop = impl_->options.store->write(kv);
+  std::lock_guard lock(impl_->mu);
+  slot->rebuilding = false;
+  return st.is_ok() ? drop : st;
+}
+
+uint64_t ProjectionEngine::add_listener(ChangeListener listener) {
+  std::lock_guard lock(impl_->listeners_mu);
+  const uint64_t id = impl_->next_listener++;
+  impl_->listeners.emplace_back(id, std::move(listener));
+  return id;
+}
+
+void ProjectionEngine::remove_listener(uint64_t id) {
+  std::lock_guard lock(impl_->listeners_mu);
+  std::erase_if(impl_->listeners, [id](const auto& l) { return l.first == id; });
+}
+
+}  // namespace zhurnal::projections

@@ -1,0 +1,49 @@
+// Queries of the read models. Each returns a Cap'n Proto message
+// (schema/views.capnp) built from the rows of the active generation; the
+// server sends it as JSON through the same schema.
+//
+// Thread safety: any thread; queries read a consistent view per call of the
+// underlying store scans (a query that runs during a commit may see rows of
+// two neighbouring positions; `position` tells which the caller waited for).
+#pragma once
+
+#include <capnp/message.h>
+
+#include <memory>
+#include <string>
+
+#include "schema/views.capnp.h"
+#include "zhurnal/events/kv_store.hpp"
+#include "zhurnal/events/status.hpp"
+#include "zhurnal/projections/engine.hpp"
+
+namespace zhurnal::projections {
+
+using ViewMessage = std::unique_ptr<capnp::MallocMessageBuilder>;
+
+class Views {
+ public:
+  // Both must outlive this object.
+  Views(events::KvStore* store, const ProjectionEngine* engine) : store_(store), engine_(engine) {}
+
+  // журнал класса for a class, subject and period. kNotFound for an unknown
+  // class, subject or period.
+  events::Result<ViewMessage> class_register(const std::string& class_id,
+                                             const std::string& subject_id,
+                                             const std::string& period_id) const;
+
+  // дневник of a student for the week containing `date` ("YYYY-MM-DD").
+  events::Result<ViewMessage> diary(const std::string& student_id, const std::string& date) const;
+
+  // The children linked to a parent (student ids).
+  events::Result<std::vector<std::string>> children_of(const std::string& parent_id) const;
+
+ private:
+  events::KvStore* store_;
+  const ProjectionEngine* engine_;
+};
+
+// The projections the server runs, in order.
+std::vector<std::unique_ptr<Projection>> standard_projections();
+
+}  // namespace zhurnal::projections

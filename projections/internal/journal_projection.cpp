@@ -1,0 +1,392 @@
+#include "journal_projection.hpp"
+
+#include "rows.hpp"
+
+namespace zhurnal::projections::internal {
+namespace {
+
+using J = schema::JournalEvent;
+
+std::string two(int n) {
+  char buf[4];
+  std::snprintf(buf, sizeof buf, "%02d", n);
+  return buf;
+}
+
+// Adds or changes a mark in a cell.
+void update_cell(ProjectionTx& tx, const std::string& lesson, const std::string& student,
+                 const std::function<void(schema::CellRow::Builder)>& change) {
+  const std::string key = "C/" + lesson + "/" + student;
+  RowBuilder<schema::CellRow> row(tx.get(key));
+  row->setLessonId(lesson);
+  row->setStudentId(student);
+  change(row.get());
+  tx.put(key, row.bytes());
+}
+
+void add_mark(schema::CellRow::Builder cell, const events::RecordedEvent& e,
+              schema::MarkPosted::Reader m) {
+  // Lists in Cap'n Proto have a fixed size: copy the old marks into a new list.
+  capnp::MallocMessageBuilder scratch;
+  scratch.setRoot(cell.asReader());
+  auto old = scratch.getRoot<schema::CellRow>().asReader().getMarks();
+  auto marks = cell.initMarks(old.size() + 1);
+  for (unsigned i = 0; i < old.size(); ++i) marks.setWithCaveats(i, old[i]);
+  auto n = marks[old.size()];
+  n.setMarkId(m.getMarkId());
+  n.setValue(m.getValue());
+  n.setWorkTypeId(m.getWorkTypeId());
+  n.setWeight(m.getWeight());
+  n.setComment(m.getComment());
+  n.setLate(m.getTimeliness().getLate());
+  n.setPostedAtUs(e.recorded_at_us);
+  n.setPosition(e.position);
+}
+
+void change_mark(schema::CellRow::Builder cell, capnp::Text::Reader mark_id, uint64_t position,
+                 const std::function<void(schema::CellMark::Builder)>& change) {
+  for (auto m : cell.getMarks()) {
+    if (m.getMarkId() == mark_id) {
+      change(m);
+      m.setPosition(position);
+    }
+  }
+}
+
+void update_lesson(ProjectionTx& tx, const std::string& lesson,
+                   const std::function<void(schema::LessonRow::Builder)>& change) {
+  const std::string key = "L/" + lesson;
+  auto stored = tx.get(key);
+  if (!stored) return;  // not scheduled: nothing to show
+  RowBuilder<schema::LessonRow> row(stored);
+  change(row.get());
+  tx.put(key, row.bytes());
+  tx.touch("lesson-class/" + str(row->getClassId()));
+  tx.touch("register/" + str(row->getClassId()) + "/" + str(row->getSubjectId()));
+}
+
+// The class and subject of a lesson, for change topics.
+void touch_cell(ProjectionTx& tx, const std::string& lesson, const std::string& student) {
+  tx.touch("diary/" + student);
+  if (auto stored = tx.get("L/" + lesson)) {
+    RowReader<schema::LessonRow> row(std::move(*stored));
+    tx.touch("register/" + str(row.get().getClassId()) + "/" + str(row.get().getSubjectId()));
+  }
+}
+
+void index_lesson(ProjectionTx& tx, schema::LessonRow::Reader l, bool add) {
+  const std::string a = class_date_key(str(l.getClassId()), str(l.getDate()), l.getNumber(),
+                                       str(l.getLessonId()));
+  const std::string b = class_subject_key(str(l.getClassId()), str(l.getSubjectId()),
+                                          str(l.getDate()), l.getNumber(), str(l.getLessonId()));
+  if (add) {
+    tx.put(a, "");
+    tx.put(b, "");
+  } else {
+    tx.erase(a);
+    tx.erase(b);
+  }
+}
+
+void end_stint(ProjectionTx& tx, const std::string& class_id, const std::string& student,
+               capnp::Text::Reader date, bool departed) {
+  const std::string key = "R/" + class_id + "/" + student;
+  auto stored = tx.get(key);
+  if (!stored) return;
+  RowBuilder<schema::StudentRow> row(stored);
+  row->setTo(date);
+  row->setDeparted(departed);
+  tx.put(key, row.bytes());
+  tx.touch("class/" + class_id);
+}
+
+void start_stint(ProjectionTx& tx, const std::string& class_id, const std::string& student,
+                 capnp::Text::Reader full_name, capnp::Text::Reader from) {
+  RowBuilder<schema::StudentRow> row;
+  row->setStudentId(student);
+  row->setFullName(full_name);
+  row->setClassId(class_id);
+  row->setFrom(from);
+  const std::string bytes = row.bytes();
+  tx.put("R/" + class_id + "/" + student, bytes);
+  tx.put("ST/" + student, bytes);
+  tx.touch("class/" + class_id);
+  tx.touch("diary/" + student);
+}
+
+void add_note(ProjectionTx& tx, const std::string& key, const events::RecordedEvent& e,
+              capnp::Text::Reader id, const char* kind, capnp::Text::Reader text,
+              capnp::Text::Reader lesson) {
+  RowBuilder<schema::NoteRow> row;
+  row->setId(id);
+  row->setKind(kind);
+  row->setAuthorId(e.actor);
+  row->setText(text);
+  row->setAtUs(e.recorded_at_us);
+  row->setLessonId(lesson);
+  tx.put(key + hex16(static_cast<uint64_t>(e.recorded_at_us)) + "/" + str(id), row.bytes());
+}
+
+}  // namespace
+
+std::string class_date_key(std::string_view class_id, std::string_view date, int number,
+                           std::string_view lesson_id) {
+  return "CD/" + std::string(class_id) + "/" + std::string(date) + "/" + two(number) + "/" +
+         std::string(lesson_id);
+}
+
+std::string class_subject_key(std::string_view class_id, std::string_view subject_id,
+                              std::string_view date, int number, std::string_view lesson_id) {
+  return "CL/" + std::string(class_id) + "/" + std::string(subject_id) + "/" + std::string(date) +
+         "/" + two(number) + "/" + std::string(lesson_id);
+}
+
+void JournalProjection::apply(const events::RecordedEvent& e, J::Reader ev, ProjectionTx& tx) {
+  switch (ev.which()) {
+    case J::SCHOOL_REGISTERED:
+      tx.put("S/" + str(ev.getSchoolRegistered().getSchoolId()),
+             struct_bytes(ev.getSchoolRegistered()));
+      break;
+    case J::ACADEMIC_YEAR_OPENED: {
+      auto x = ev.getAcademicYearOpened();
+      tx.put("Y/" + str(x.getSchoolId()) + "/" + str(x.getYearId()), struct_bytes(x));
+      break;
+    }
+    case J::SUBJECT_DEFINED: {
+      auto x = ev.getSubjectDefined();
+      tx.put("SUB/" + str(x.getSchoolId()) + "/" + str(x.getSubjectId()), str(x.getName()));
+      break;
+    }
+    case J::WORK_TYPE_DEFINED: {
+      auto x = ev.getWorkTypeDefined();
+      tx.put("WT/" + str(x.getSchoolId()) + "/" + str(x.getWorkTypeId()), struct_bytes(x));
+      break;
+    }
+    case J::USER_REGISTERED:
+      tx.put("U/" + str(ev.getUserRegistered().getUserId()), struct_bytes(ev.getUserRegistered()));
+      break;
+    case J::ROLES_CHANGED: {
+      auto x = ev.getRolesChanged();
+      const std::string key = "U/" + str(x.getUserId());
+      if (auto stored = tx.get(key)) {
+        RowBuilder<schema::UserRegistered> row(stored);
+        row->setRoles(x.getRoles());
+        tx.put(key, row.bytes());
+      }
+      break;
+    }
+    case J::CREDENTIALS_ISSUED:
+      tx.put("CR/" + str(ev.getCredentialsIssued().getUserId()), "1");
+      break;
+    case J::CREDENTIALS_REVOKED:
+      tx.put("CR/" + str(ev.getCredentialsRevoked().getUserId()), "0");
+      break;
+    case J::CONSENT_RECORDED:
+      tx.put("CO/" + str(ev.getConsentRecorded().getUserId()), struct_bytes(ev.getConsentRecorded()));
+      break;
+    case J::CLASS_OPENED: {
+      auto x = ev.getClassOpened();
+      RowBuilder<schema::ClassRow> row;
+      row->setClassId(x.getClassId());
+      row->setSchoolId(x.getSchoolId());
+      row->setYearId(x.getYearId());
+      row->setGrade(x.getGrade());
+      row->setLetter(x.getLetter());
+      tx.put("K/" + str(x.getClassId()), row.bytes());
+      break;
+    }
+    case J::CLASS_TEACHER_ASSIGNED: {
+      auto x = ev.getClassTeacherAssigned();
+      const std::string key = "K/" + str(x.getClassId());
+      if (auto stored = tx.get(key)) {
+        RowBuilder<schema::ClassRow> row(stored);
+        row->setClassTeacherId(x.getTeacherId());
+        tx.put(key, row.bytes());
+      }
+      break;
+    }
+    case J::SUBGROUP_DEFINED: {
+      auto x = ev.getSubgroupDefined();
+      tx.put("G/" + str(x.getClassId()) + "/" + str(x.getSubgroupId()), struct_bytes(x));
+      tx.touch("lesson-class/" + str(x.getClassId()));
+      break;
+    }
+    case J::STUDENT_ENROLLED: {
+      auto x = ev.getStudentEnrolled();
+      start_stint(tx, str(x.getClassId()), str(x.getStudentId()), x.getFullName(), x.getFrom());
+      break;
+    }
+    case J::STUDENT_TRANSFERRED: {
+      auto x = ev.getStudentTransferred();
+      const std::string student = str(x.getStudentId());
+      end_stint(tx, str(x.getFromClassId()), student, x.getDate(), false);
+      auto current = tx.get("ST/" + student);
+      std::string name;
+      if (current) name = str(RowReader<schema::StudentRow>(*current).get().getFullName());
+      start_stint(tx, str(x.getToClassId()), student, capnp::Text::Reader(name.c_str(), name.size()),
+                  x.getDate());
+      break;
+    }
+    case J::STUDENT_DEPARTED: {
+      auto x = ev.getStudentDeparted();
+      const std::string student = str(x.getStudentId());
+      end_stint(tx, str(x.getClassId()), student, x.getDate(), true);
+      if (auto stored = tx.get("ST/" + student)) {
+        RowBuilder<schema::StudentRow> row(stored);
+        row->setTo(x.getDate());
+        row->setDeparted(true);
+        tx.put("ST/" + student, row.bytes());
+      }
+      tx.touch("diary/" + student);
+      break;
+    }
+    case J::GUARDIAN_LINKED: {
+      auto x = ev.getGuardianLinked();
+      tx.put("GU/" + str(x.getParentId()) + "/" + str(x.getStudentId()), str(x.getRelation()));
+      break;
+    }
+    case J::STUDENT_COMMENTED: {
+      auto x = ev.getStudentCommented();
+      add_note(tx, "N/" + str(x.getStudentId()) + "/", e, x.getCommentId(), "comment", x.getText(),
+               x.getLessonId());
+      tx.touch("diary/" + str(x.getStudentId()));
+      break;
+    }
+    case J::STUDENT_MESSAGE_SENT: {
+      auto x = ev.getStudentMessageSent();
+      add_note(tx, "N/" + str(x.getStudentId()) + "/", e, x.getMessageId(), "message", x.getText(),
+               capnp::Text::Reader());
+      tx.touch("diary/" + str(x.getStudentId()));
+      break;
+    }
+    case J::CLASS_MESSAGE_SENT: {
+      auto x = ev.getClassMessageSent();
+      add_note(tx, "NC/" + str(x.getClassId()) + "/", e, x.getMessageId(), "classMessage",
+               x.getText(), capnp::Text::Reader());
+      tx.touch("lesson-class/" + str(x.getClassId()));
+      break;
+    }
+    case J::FINAL_MARK_SET: {
+      auto x = ev.getFinalMarkSet();
+      RowBuilder<schema::FinalMarkRow> row;
+      row->setStudentId(x.getStudentId());
+      row->setSubjectId(x.getSubjectId());
+      row->setKind(x.getKind());
+      row->setPeriodId(x.getPeriodId());
+      row->setValue(x.getValue());
+      row->setSuggestedHundredths(x.getSuggestedHundredths());
+      tx.put("F/" + str(x.getClassId()) + "/" + str(x.getSubjectId()) + "/" + str(x.getPeriodId()) +
+                 "/" + str(x.getStudentId()) + "/" + std::to_string(static_cast<int>(x.getKind())),
+             row.bytes());
+      tx.touch("diary/" + str(x.getStudentId()));
+      tx.touch("register/" + str(x.getClassId()) + "/" + str(x.getSubjectId()));
+      break;
+    }
+    case J::LESSON_SCHEDULED: {
+      auto x = ev.getLessonScheduled();
+      RowBuilder<schema::LessonRow> row;
+      row->setLessonId(x.getLessonId());
+      row->setClassId(x.getClassId());
+      row->setSubgroupId(x.getSubgroupId());
+      row->setSubjectId(x.getSubjectId());
+      row->setTeacherId(x.getTeacherId());
+      row->setDate(x.getDate());
+      row->setNumber(x.getNumber());
+      tx.put("L/" + str(x.getLessonId()), row.bytes());
+      index_lesson(tx, row.get().asReader(), true);
+      tx.touch("lesson-class/" + str(x.getClassId()));
+      tx.touch("register/" + str(x.getClassId()) + "/" + str(x.getSubjectId()));
+      break;
+    }
+    case J::LESSON_HELD: {
+      auto x = ev.getLessonHeld();
+      update_lesson(tx, str(x.getLessonId()), [&](schema::LessonRow::Builder l) {
+        l.setHeld(true);
+        if (x.getTopic().size()) l.setTopic(x.getTopic());
+      });
+      break;
+    }
+    case J::LESSON_TOPIC_CHANGED: {
+      auto x = ev.getLessonTopicChanged();
+      update_lesson(tx, str(x.getLessonId()),
+                    [&](schema::LessonRow::Builder l) { l.setTopic(x.getTopic()); });
+      break;
+    }
+    case J::LESSON_MOVED: {
+      auto x = ev.getLessonMoved();
+      update_lesson(tx, str(x.getLessonId()), [&](schema::LessonRow::Builder l) {
+        index_lesson(tx, l.asReader(), false);
+        l.setDate(x.getDate());
+        l.setNumber(x.getNumber());
+        index_lesson(tx, l.asReader(), true);
+      });
+      break;
+    }
+    case J::LESSON_CANCELLED:
+      update_lesson(tx, str(ev.getLessonCancelled().getLessonId()),
+                    [](schema::LessonRow::Builder l) { l.setCancelled(true); });
+      break;
+    case J::HOMEWORK_ASSIGNED: {
+      auto x = ev.getHomeworkAssigned();
+      update_lesson(tx, str(x.getLessonId()), [&](schema::LessonRow::Builder l) {
+        l.setHomework(x.getText());
+        l.setHomeworkDue(x.getDueDate());
+        l.setHomeworkLate(x.getTimeliness().getLate());
+      });
+      break;
+    }
+    case J::MARK_POSTED: {
+      auto x = ev.getMarkPosted();
+      const std::string lesson = str(x.getLessonId()), student = str(x.getStudentId());
+      update_cell(tx, lesson, student, [&](schema::CellRow::Builder c) { add_mark(c, e, x); });
+      touch_cell(tx, lesson, student);
+      break;
+    }
+    case J::MARK_CORRECTED: {
+      auto x = ev.getMarkCorrected();
+      const std::string lesson = str(x.getLessonId()), student = str(x.getStudentId());
+      update_cell(tx, lesson, student, [&](schema::CellRow::Builder c) {
+        change_mark(c, x.getMarkId(), e.position, [&](schema::CellMark::Builder m) {
+          m.setValue(x.getValue());
+          m.setCorrected(true);
+        });
+      });
+      touch_cell(tx, lesson, student);
+      break;
+    }
+    case J::MARK_CANCELLED: {
+      auto x = ev.getMarkCancelled();
+      const std::string lesson = str(x.getLessonId()), student = str(x.getStudentId());
+      update_cell(tx, lesson, student, [&](schema::CellRow::Builder c) {
+        change_mark(c, x.getMarkId(), e.position,
+                    [](schema::CellMark::Builder m) { m.setCancelled(true); });
+      });
+      touch_cell(tx, lesson, student);
+      break;
+    }
+    case J::ATTENDANCE_RECORDED: {
+      auto x = ev.getAttendanceRecorded();
+      const std::string lesson = str(x.getLessonId()), student = str(x.getStudentId());
+      update_cell(tx, lesson, student, [&](schema::CellRow::Builder c) {
+        c.setAttendance(x.getCode());
+        c.setAttendanceLate(x.getTimeliness().getLate());
+      });
+      touch_cell(tx, lesson, student);
+      break;
+    }
+    case J::ATTENDANCE_CORRECTED: {
+      auto x = ev.getAttendanceCorrected();
+      const std::string lesson = str(x.getLessonId()), student = str(x.getStudentId());
+      update_cell(tx, lesson, student, [&](schema::CellRow::Builder c) {
+        c.setAttendance(x.getCode());
+        c.setAttendanceCorrected(true);
+      });
+      touch_cell(tx, lesson, student);
+      break;
+    }
+    default:
+      break;  // events this view does not show
+  }
+}
+
+}  // namespace zhurnal::projections::internal
