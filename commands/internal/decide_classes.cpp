@@ -3,10 +3,12 @@
 // write to a class, a student or the parents. Class events go on the class's
 // stream, student events on the student's.
 #include <expected>
+#include <optional>
 #include <set>
 
 #include "decider_support.hpp"
 #include "deciders.hpp"
+#include "lesson_rules.hpp"
 
 namespace zhurnal::commands::internal {
 namespace {
@@ -332,7 +334,7 @@ Verdict transfer_student(Decision& d, schema::StudentTransferred::Reader c) {
   if (to->school->id != s->school_id) {
     return invalid("Перевести можно только в класс той же школы");
   }
-  if (to->cls->id == text(c.getFromClassId())) return invalid("Ученик уже в этом классе");
+  if (to->cls->id == text(c.getFromClassId())) return invalid("Нельзя перевести в тот же класс");
   auto day = date_field(c.getDate(), "дата перевода");
   if (!day) return day.error();
   if (!inside(*to->year, *day)) return invalid("Дата перевода вне учебного года класса");
@@ -376,14 +378,15 @@ Verdict comment_student(Decision& d, schema::StudentCommented::Reader c) {
   auto s = find_student(d, c.getStudentId());
   if (!s) return s.error();
   // The class the comment is about: the lesson's, or the student's today.
-  const Lesson* lesson = nullptr;
+  std::optional<LessonRef> lesson;
   const ClassGroup* cls = nullptr;
   if (c.getLessonId().size() > 0) {
     if (Verdict v = check_id(c.getLessonId(), "урока")) return v;
-    lesson = d.state.lesson(text(c.getLessonId()));
-    if (!lesson) return not_found("Урок", text(c.getLessonId()));
-    cls = d.state.class_group(lesson->class_id);
-    if (!cls || d.state.class_on(**s, lesson->date) != cls->id) {
+    auto ref = find_lesson(d, text(c.getLessonId()));
+    if (!ref) return ref.error();
+    lesson = *ref;
+    cls = ref->cls;
+    if (d.state.class_on(**s, ref->lesson->date) != cls->id) {
       return reject(ErrorCode::kStudentNotEnrolled,
                     (*s)->full_name + " не обучается в классе урока");
     }
@@ -393,8 +396,13 @@ Verdict comment_student(Decision& d, schema::StudentCommented::Reader c) {
     cls = *current;
   }
   if (!works_with_class(d, *cls)) return not_authorized();
-  if (lesson && !d.system && lesson->teacher_id != d.actor_id && !is_class_teacher(d, cls->id)) {
-    return reject(ErrorCode::kNotYourLesson, "Это урок другого учителя");
+  // On a lesson: its own teacher or the class teacher, once it has begun.
+  if (lesson) {
+    if (!is_class_teacher(d, cls->id)) {
+      if (Verdict v = require_lesson_teacher(d, *lesson)) return v;
+    }
+    if (lesson->lesson->cancelled) return reject(ErrorCode::kLessonCancelled, "Урок отменён");
+    if (Verdict v = require_started(d, *lesson)) return v;
   }
   if (d.state.comment_exists(text(c.getCommentId()))) {
     return already_exists("Комментарий", text(c.getCommentId()));
@@ -403,7 +411,7 @@ Verdict comment_student(Decision& d, schema::StudentCommented::Reader c) {
   auto e = d.out.add(student_stream((*s)->id)).initStudentCommented();
   e.setCommentId(c.getCommentId());
   e.setStudentId((*s)->id);
-  e.setLessonId(lesson ? lesson->id : std::string());
+  e.setLessonId(lesson ? lesson->lesson->id : std::string());
   e.setText(c.getText());
   return std::nullopt;
 }

@@ -157,8 +157,9 @@ Verdict register_user(Decision& d, schema::UserRegistered::Reader c) {
 Verdict change_roles(Decision& d, schema::RolesChanged::Reader c) {
   if (Verdict v = check_id(c.getUserId(), "пользователя")) return v;
   const std::string id = text(c.getUserId());
-  if (d.state.student(id))
+  if (d.state.student(id)) {
     return invalid("Роль ученика не меняется: он входит в журнал зачислением");
+  }
   const User* u = d.state.user(id);
   if (!u) return not_found("Пользователь", id);
   if (!d.system && (u->school_id.empty() || !staff_of(d, u->school_id, {Role::ADMINISTRATOR}))) {
@@ -240,8 +241,9 @@ Verdict record_consent(Decision& d, schema::ConsentRecorded::Reader c) {
   }
   auto day = parse_date(text(c.getDocumentDate()));
   if (!day) return invalid("Некорректная дата документа: " + text(c.getDocumentDate()));
-  if (*day > support::today(d, d.state.school(school_id)))
+  if (*day > support::today(d, d.state.school(school_id))) {
     return invalid("Дата документа не может быть в будущем");
+  }
   if (Verdict v = check_length(c.getNote(), kMaxTextBytes)) return v;
   auto e = d.out.add(user_stream(text(c.getUserId()))).initConsentRecorded();
   e.setUserId(c.getUserId());
@@ -268,8 +270,9 @@ Verdict link_guardian(Decision& d, schema::GuardianLinked::Reader c) {
   if (parent->school_id != s->school_id) {
     return invalid(parent->full_name + " зарегистрирован(а) в другой школе");
   }
-  if (s->departed)
+  if (s->departed) {
     return reject(ErrorCode::kStudentNotEnrolled, s->full_name + " выбыл(а) из школы");
+  }
   for (const std::string& g : s->guardians) {
     if (g == parent->id) return reject(ErrorCode::kAlreadyDone, "Родитель уже связан с учеником");
   }

@@ -87,8 +87,9 @@ Verdict check_periods(const School& s, schema::AcademicYearOpened::Reader c, Dat
     auto to = date_field(p.getEnd(), "конец периода " + id);
     if (!to) return to.error();
     if (*from > *to) return invalid("Начало периода " + id + " позже его конца");
-    if (*from < start || *to > end)
+    if (*from < start || *to > end) {
       return invalid("Период " + id + " выходит за границы учебного года");
+    }
     if (*from <= previous_end) {
       return invalid("Периоды должны идти по порядку и не пересекаться: " + id);
     }
@@ -127,8 +128,9 @@ Verdict register_school(Decision& d, schema::SchoolRegistered::Reader c) {
     if (previous >= 0 && *start < previous + minutes) {
       return invalid("Урок " + n + " начинается раньше, чем заканчивается предыдущий");
     }
-    if (*start + minutes > kMinutesPerDay)
+    if (*start + minutes > kMinutesPerDay) {
       return invalid("Урок " + n + " заканчивается после полуночи");
+    }
     previous = *start;
   }
   auto e = d.out.add(school_stream(id)).initSchoolRegistered();
@@ -237,8 +239,9 @@ Verdict define_work_type(Decision& d, schema::WorkTypeDefined::Reader c) {
   const School& s = **school;
   if (Verdict v = check_id(c.getWorkTypeId(), "вида работы")) return v;
   const std::string id = text(c.getWorkTypeId()), name = text(c.getName());
-  if (Verdict v = check_text(c.getName(), kMaxNameBytes, "Не указано название вида работы"))
+  if (Verdict v = check_text(c.getName(), kMaxNameBytes, "Не указано название вида работы")) {
     return v;
+  }
   if (c.getWeight() < kMinWeight || c.getWeight() > kMaxWeight) {
     return invalid("Вес вида работы должен быть от 1 до 10");
   }
@@ -306,8 +309,9 @@ Verdict sign_off_month(Decision& d, schema::MonthSignedOff::Reader c) {
   bool in_year = false;
   for (const auto& [id, y] : s.years) in_year = in_year || (y.start <= last && *first <= y.end);
   if (!in_year) return invalid("Месяц " + month + " не входит в учебный год");
-  if (*first > support::today(d, &s))
+  if (*first > support::today(d, &s)) {
     return invalid("Нельзя подписать месяц, который ещё не начался");
+  }
   if (s.signed_months.count(month)) {
     return reject(ErrorCode::kAlreadyDone, "Месяц " + month + " уже подписан");
   }

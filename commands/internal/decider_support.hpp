@@ -95,11 +95,14 @@ inline std::expected<const Student*, Rejection> find_student(const Decision& d,
 
 // ---- look-ups JournalState does not offer yet ------------------------------
 // Each uses the real accessor as soon as JournalState declares it (checked by
-// `requires`), and returns nullopt until then so that callers fall back:
+// `requires`); until then it answers nullopt where it cannot tell, and the
+// caller falls back (see there). Wanted on JournalState:
+//   // Every class of the school, any year.
 //   std::vector<const ClassGroup*> classes_of_school(const std::string& school_id) const;
+//   // Whether the user or student holds a login. The fold already keeps a
+//   // student's flag in users_[student id], where user() does not return it.
 //   bool has_credentials(const std::string& user_or_student_id) const;
-// (the fold already keeps a student's credential flag in users_, where
-// JournalState::user() does not return it).
+// Once both exist, these two wrappers can call the members directly.
 
 template <typename State = JournalState>
 std::optional<std::vector<const ClassGroup*>> classes_of_school(const State& state,
@@ -111,6 +114,7 @@ std::optional<std::vector<const ClassGroup*>> classes_of_school(const State& sta
   }
 }
 
+// Known for users already; nullopt for students until the accessor exists.
 template <typename State = JournalState>
 std::optional<bool> has_credentials(const State& state, const std::string& id) {
   if constexpr (requires { state.has_credentials(id); }) {

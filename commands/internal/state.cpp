@@ -1,5 +1,7 @@
 #include "state.hpp"
 
+#include <algorithm>
+
 #include <spdlog/spdlog.h>
 
 #include "schema/message_reader.hpp"
@@ -381,6 +383,25 @@ bool JournalState::teaches_class(const std::string& teacher_id, const std::strin
     if (a && a->teacher_id == teacher_id) return true;
   }
   return false;
+}
+
+}  // namespace zhurnal::commands::internal
+
+namespace zhurnal::commands::internal {
+
+std::vector<const ClassGroup*> JournalState::classes_of_school(const std::string& school_id) const {
+  std::vector<const ClassGroup*> out;
+  for (const auto& [id, c] : classes_) {
+    if (!c.id.empty() && c.school_id == school_id) out.push_back(&c);
+  }
+  std::sort(out.begin(), out.end(),
+            [](const ClassGroup* a, const ClassGroup* b) { return a->id < b->id; });
+  return out;
+}
+
+bool JournalState::has_credentials(const std::string& id) const {
+  auto it = users_.find(id);
+  return it != users_.end() && it->second.has_credentials;
 }
 
 }  // namespace zhurnal::commands::internal

@@ -170,6 +170,10 @@ class JournalState {
   bool teaches(const std::string& teacher_id, const std::string& class_id,
                const std::string& subgroup_id, const std::string& subject_id, Date day) const;
   bool teaches_class(const std::string& teacher_id, const std::string& class_id) const;
+  // Every class of the school, any year.
+  std::vector<const ClassGroup*> classes_of_school(const std::string& school_id) const;
+  // Whether the user or student currently holds a login.
+  bool has_credentials(const std::string& user_or_student_id) const;
 
  private:
   void apply_payload(const events::RecordedEvent& e, schema::JournalEvent::Reader ev);
