@@ -159,6 +159,12 @@ Result<std::vector<RecordedEvent>> RocksStore::read_all(uint64_t from_position, 
     out.emplace_back();
     bad = decode_stored_event(value, &out.back());
     if (!bad.is_ok()) return false;
+    if (out.back().position != pos) {
+      bad = Status(StatusCode::kCorruption,
+                   "event stored at position " + std::to_string(pos) + " says it is " +
+                       std::to_string(out.back().position));
+      return false;
+    }
     ++expect;
     return true;
   });
@@ -182,12 +188,25 @@ Status RocksStore::scan_log(uint64_t from_position,
   return from_rocksdb(it->status(), "scan log");
 }
 
+Status RocksStore::scan_cf(rocksdb::ColumnFamilyHandle* cf,
+                           const std::function<bool(std::string_view, std::string_view)>& fn) {
+  rocksdb::ReadOptions ro;
+  ro.readahead_size = 2 << 20;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, cf));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    if (!fn(view(it->key()), view(it->value()))) break;
+  }
+  return from_rocksdb(it->status(), "scan index");
+}
+
 Result<std::vector<RecordedEvent>> RocksStore::read_stream(std::string_view stream,
                                                            uint64_t from_version,
                                                            Direction direction, size_t max) {
   std::vector<RecordedEvent> out;
   if (max == 0) return out;
   std::vector<std::string> keys;
+  std::vector<uint64_t> versions;
+  bool bad_index = false;
   {
     std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), streams_cf_));
     auto in_stream = [&](std::string_view k) {
@@ -197,16 +216,29 @@ Result<std::vector<RecordedEvent>> RocksStore::read_stream(std::string_view stre
     if (direction == Direction::kForward) {
       for (it->Seek(stream_key(stream, from_version));
            it->Valid() && in_stream(view(it->key())) && keys.size() < max; it->Next()) {
+        if (it->value().size() != 8) {
+          bad_index = true;
+          break;
+        }
         keys.push_back(position_key(get_u64be(view(it->value()))));
+        versions.push_back(get_u64be(view(it->key()).substr(stream.size() + 1)));
       }
     } else {
       for (it->SeekForPrev(stream_key(stream, from_version));
            it->Valid() && in_stream(view(it->key())) && keys.size() < max; it->Prev()) {
+        if (it->value().size() != 8) {
+          bad_index = true;
+          break;
+        }
         keys.push_back(position_key(get_u64be(view(it->value()))));
+        versions.push_back(get_u64be(view(it->key()).substr(stream.size() + 1)));
       }
     }
     Status s = from_rocksdb(it->status(), "read stream index");
     if (!s.is_ok()) return std::unexpected(s);
+    if (bad_index) {
+      return std::unexpected(Status(StatusCode::kCorruption, "stream index entry has a bad size"));
+    }
   }
   std::vector<rocksdb::Slice> key_slices(keys.begin(), keys.end());
   std::vector<rocksdb::PinnableSlice> values(keys.size());
@@ -223,6 +255,12 @@ Result<std::vector<RecordedEvent>> RocksStore::read_stream(std::string_view stre
     if (!statuses[i].ok()) return std::unexpected(from_rocksdb(statuses[i], "read event"));
     Status s = decode_stored_event(view(values[i]), &out[i]);
     if (!s.is_ok()) return std::unexpected(s);
+    // The index must point at the event it names.
+    if (out[i].stream != stream || out[i].stream_version != versions[i]) {
+      return std::unexpected(Status(StatusCode::kCorruption,
+                                    "stream index of " + std::string(stream) + " version " +
+                                        std::to_string(versions[i]) + " points at another event"));
+    }
   }
   return out;
 }

@@ -60,6 +60,9 @@ class RocksStore {
   // `from_position` in key order until fn returns false.
   Status scan_log(uint64_t from_position,
                   const std::function<bool(uint64_t, std::string_view)>& fn);
+  // Calls fn(key, value) for every entry of a column family in key order.
+  Status scan_cf(rocksdb::ColumnFamilyHandle* cf,
+                 const std::function<bool(std::string_view, std::string_view)>& fn);
 
  private:
   RocksStore() = default;
