@@ -7,6 +7,7 @@
 
 #include "demo_log.hpp"
 #include "zhurnal/events/event_log.hpp"
+#include "zhurnal/import/import_cli.hpp"
 #include "zhurnal/replay/log_summary.hpp"
 
 namespace {
@@ -45,10 +46,14 @@ int main(int argc, char** argv) {
   auto* verify = replay->add_subcommand("verify", "check the hash chain and summarise the log");
   verify->add_option("--data", data, "data directory")->required();
 
+  zhurnal::import::ImportCliOptions import_options;
+  auto* import = zhurnal::import::add_import_subcommand(app, import_options);
+
   CLI11_PARSE(app, argc, argv);
 
   auto logger = spdlog::stderr_color_mt("zhurnal");
   if (demo->parsed()) return zhurnal::cli::run_demo_log(data, logger);
   if (verify->parsed()) return run_verify(data);
+  if (import->parsed()) return zhurnal::import::run_import(import_options, logger);
   return 0;
 }

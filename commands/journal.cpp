@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "internal/deciders.hpp"
+#include "internal/read_access.hpp"
 #include "internal/state.hpp"
 
 namespace zhurnal::commands {
@@ -200,6 +201,36 @@ Outcome Journal::execute_json(const CommandMeta& meta, std::string_view json) {
                                          e.getDescription().cStr()});
   }
   return impl_->execute(meta, root.asReader());
+}
+
+std::optional<UserInfo> Journal::user_info(const std::string& id) const {
+  std::shared_lock lock(impl_->state_mu);
+  return internal::describe_user(impl_->state, id);
+}
+
+bool Journal::may_read_student(const std::string& actor, const std::string& student_id) const {
+  std::shared_lock lock(impl_->state_mu);
+  return internal::may_read_student(impl_->state, actor, student_id);
+}
+
+bool Journal::may_read_class(const std::string& actor, const std::string& class_id) const {
+  std::shared_lock lock(impl_->state_mu);
+  return internal::may_read_class(impl_->state, actor, class_id);
+}
+
+bool Journal::may_read_school(const std::string& actor, const std::string& school_id) const {
+  std::shared_lock lock(impl_->state_mu);
+  return internal::may_read_school(impl_->state, actor, school_id);
+}
+
+bool Journal::may_read_log(const std::string& actor) const {
+  std::shared_lock lock(impl_->state_mu);
+  return internal::may_read_log(impl_->state, actor);
+}
+
+bool Journal::may_write(const std::string& actor) const {
+  std::shared_lock lock(impl_->state_mu);
+  return internal::may_write(impl_->state, actor);
 }
 
 uint64_t Journal::applied_position() const { return impl_->applied.load(); }

@@ -112,5 +112,6 @@ struct Command {
     recordAttendance @35 :RecordAttendance;
     correctAttendance @36 :CorrectAttendance;
     assignHomework @37 :AssignHomework;
+    recordSignIn @38 :J.UserSignedIn;   # the server's own, as the system actor
   }
 }

@@ -147,6 +147,14 @@ struct CredentialsRevoked {
   reason @1 :Text;
 }
 
+struct UserSignedIn {
+  # A successful sign-in, recorded by the server so that the compliance view
+  # can count parents' and students' participation. No secret, no address.
+  userId @0 :Text;
+  schoolId @1 :Text;
+  role @2 :Role;                 # the role the sign-in counts for
+}
+
 struct ConsentRecorded {
   # Personal-data consent on paper, recorded by the class teacher.
   userId @0 :Text;               # the student or parent it is about
@@ -394,5 +402,6 @@ struct JournalEvent {
     attendanceRecorded @34 :AttendanceRecorded;
     attendanceCorrected @35 :AttendanceCorrected;
     homeworkAssigned @36 :HomeworkAssigned;
+    userSignedIn @37 :UserSignedIn;
   }
 }

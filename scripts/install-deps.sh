@@ -7,7 +7,7 @@ packages=(
   build-essential cmake ninja-build pkg-config
   libboost-dev librocksdb-dev capnproto libcapnp-dev libspdlog-dev
   libgtest-dev libbenchmark-dev libsodium-dev libcli11-dev
-  libhowardhinnant-date-dev tzdata
+  libhowardhinnant-date-dev libcsv-dev tzdata
 )
 
 missing=()

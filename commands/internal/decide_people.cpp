@@ -287,4 +287,24 @@ Verdict link_guardian(Decision& d, schema::GuardianLinked::Reader c) {
   return std::nullopt;
 }
 
+// The server records each successful sign-in (as the system actor) for the
+// participation counts of the monthly check.
+Verdict record_sign_in(Decision& d, schema::UserSignedIn::Reader c) {
+  if (!d.system) return not_authorized();
+  const std::string id = text(c.getUserId());
+  std::string school;
+  if (const User* u = d.state.user(id)) {
+    school = u->school_id;
+  } else if (const Student* s = d.state.student(id)) {
+    school = s->school_id;
+  } else {
+    return not_found("Пользователь", id);
+  }
+  auto e = d.out.add(user_stream(id)).initUserSignedIn();
+  e.setUserId(id);
+  e.setSchoolId(school);
+  e.setRole(c.getRole());
+  return std::nullopt;
+}
+
 }  // namespace zhurnal::commands::internal

@@ -27,6 +27,7 @@ Verdict issue_credentials(Decision& d, schema::CredentialsIssued::Reader c);
 Verdict revoke_credentials(Decision& d, schema::CredentialsRevoked::Reader c);
 Verdict record_consent(Decision& d, schema::ConsentRecorded::Reader c);
 Verdict link_guardian(Decision& d, schema::GuardianLinked::Reader c);
+Verdict record_sign_in(Decision& d, schema::UserSignedIn::Reader c);
 
 // decide_classes.cpp
 Verdict open_class(Decision& d, schema::ClassOpened::Reader c);

@@ -139,6 +139,7 @@ Verdict decide(Decision& d, schema::Command::Reader c) {
     case C::RECORD_ATTENDANCE: return record_attendance(d, c.getRecordAttendance());
     case C::CORRECT_ATTENDANCE: return correct_attendance(d, c.getCorrectAttendance());
     case C::ASSIGN_HOMEWORK: return assign_homework(d, c.getAssignHomework());
+    case C::RECORD_SIGN_IN: return record_sign_in(d, c.getRecordSignIn());
   }
   return reject(ErrorCode::kInvalidCommand, "Неизвестная команда");
 }

@@ -19,6 +19,8 @@
 #include <expected>
 #include <functional>
 #include <memory>
+#include <optional>
+#include <vector>
 #include <string>
 #include <string_view>
 
@@ -50,6 +52,18 @@ struct Accepted {
 
 using Outcome = std::expected<Accepted, Rejection>;
 
+// Who a signed-in person is, as the journal knows them.
+struct UserInfo {
+  std::string id;
+  std::string school_id;  // empty for region-wide users (auditors)
+  std::string full_name;
+  std::vector<std::string> roles;  // schema Role names: "teacher", "parent", ...
+  std::vector<std::string> children;  // parents: their students' ids
+  std::vector<std::string> classes;   // teachers: classes they teach or lead
+  std::string class_id;               // students: their current class
+  bool has_credentials = false;
+};
+
 struct JournalOptions {
   events::EventLog* log = nullptr;  // must outlive the Journal
   // UTC microseconds; injectable for tests (lateness depends on it).
@@ -70,6 +84,19 @@ class Journal {
   // The same for a command in the protocol's JSON form, e.g.
   // {"postMark": {"markId": "m1", "lessonId": "l1", ...}}.
   Outcome execute_json(const CommandMeta& meta, std::string_view json);
+
+  // The person behind a user id (staff, parent or student), or nullopt.
+  std::optional<UserInfo> user_info(const std::string& id) const;
+  // Read permissions, checked by the server on every query and every push:
+  // a parent reads only her children, a student only herself, a teacher the
+  // classes she teaches or leads, the administration its school, the auditor
+  // everything.
+  bool may_read_student(const std::string& actor, const std::string& student_id) const;
+  bool may_read_class(const std::string& actor, const std::string& class_id) const;
+  bool may_read_school(const std::string& actor, const std::string& school_id) const;
+  bool may_read_log(const std::string& actor) const;
+  // Commands are for staff; parents, students and auditors only read.
+  bool may_write(const std::string& actor) const;
 
   // The last log position folded into the decision state.
   uint64_t applied_position() const;

@@ -1,0 +1,20 @@
+// Who may read what: the read side of the permission matrix
+// (docs/permissions.md), over the decision state.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "state.hpp"
+#include "zhurnal/commands/journal.hpp"
+
+namespace zhurnal::commands::internal {
+
+std::optional<UserInfo> describe_user(const JournalState& s, const std::string& id);
+bool may_read_student(const JournalState& s, const std::string& actor, const std::string& student);
+bool may_read_class(const JournalState& s, const std::string& actor, const std::string& class_id);
+bool may_read_school(const JournalState& s, const std::string& actor, const std::string& school);
+bool may_read_log(const JournalState& s, const std::string& actor);
+bool may_write(const JournalState& s, const std::string& actor);
+
+}  // namespace zhurnal::commands::internal
