@@ -1,0 +1,57 @@
+#include "raw_db.hpp"
+
+#include <rocksdb/statistics.h>
+
+#include <stdexcept>
+
+namespace zhurnal::bench {
+
+void check(const rocksdb::Status& s, std::string_view what) {
+  if (!s.ok()) throw std::runtime_error(std::string(what) + ": " + s.ToString());
+}
+
+std::unique_ptr<rocksdb::DB> open_raw_db(const std::string& path) {
+  rocksdb::Options options;
+  options.create_if_missing = true;
+  options.max_background_jobs = 2;  // as events/internal/rocks_store.cpp
+  options.statistics = rocksdb::CreateDBStatistics();
+  options.statistics->set_stats_level(rocksdb::StatsLevel::kExceptHistogramOrTimers);
+  rocksdb::DB* raw = nullptr;
+  check(rocksdb::DB::Open(options, path, &raw), "open raw RocksDB at " + path);
+  return std::unique_ptr<rocksdb::DB>(raw);
+}
+
+RawMultiCfDb::RawMultiCfDb(const std::string& path) {
+  rocksdb::DBOptions options;
+  check(rocksdb::DB::ListColumnFamilies(options, path, &names_), "list column families");
+  std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
+  for (const std::string& name : names_) cfs.emplace_back(name, rocksdb::ColumnFamilyOptions());
+  rocksdb::DB* raw = nullptr;
+  check(rocksdb::DB::Open(options, path, cfs, &handles_, &raw), "open raw RocksDB at " + path);
+  db_.reset(raw);
+}
+
+RawMultiCfDb::~RawMultiCfDb() {
+  for (rocksdb::ColumnFamilyHandle* h : handles_) {
+    rocksdb::Status s = db_->DestroyColumnFamilyHandle(h);
+    s.PermitUncheckedError();  // closing: nothing left to report to
+  }
+  rocksdb::Status s = db_->Close();
+  s.PermitUncheckedError();
+}
+
+rocksdb::ColumnFamilyHandle* RawMultiCfDb::cf(std::string_view name) const {
+  for (size_t i = 0; i < names_.size(); ++i) {
+    if (names_[i] == name) return handles_[i];
+  }
+  throw std::runtime_error("no column family " + std::string(name));
+}
+
+void RawMultiCfDb::compact_all() {
+  rocksdb::CompactRangeOptions options;
+  for (rocksdb::ColumnFamilyHandle* h : handles_) {
+    check(db_->CompactRange(options, h, nullptr, nullptr), "compact " + h->GetName());
+  }
+}
+
+}  // namespace zhurnal::bench
