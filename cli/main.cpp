@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "demo_log.hpp"
+#include "serve.hpp"
 #include "zhurnal/events/event_log.hpp"
 #include "zhurnal/import/import_cli.hpp"
 #include "zhurnal/replay/log_summary.hpp"
@@ -41,6 +42,17 @@ int main(int argc, char** argv) {
   auto* demo = app.add_subcommand("demo-log", "append a demo lesson's events and follow them live");
   demo->add_option("--data", data, "data directory")->capture_default_str();
 
+  zhurnal::cli::ServeOptions serve_options;
+  auto* serve = app.add_subcommand("serve", "serve the journal over HTTP and WebSocket");
+  serve->add_option("--data", serve_options.data, "data directory")->capture_default_str();
+  serve->add_option("--listen", serve_options.listen, "HOST:PORT")->capture_default_str();
+  serve->add_option("--web", serve_options.web, "directory of the web pages");
+  serve->add_flag("--demo", serve_options.demo, "create the demo school in an empty data directory");
+  serve->add_option("--demo-weeks", serve_options.demo_weeks, "weeks of lessons in the demo")
+      ->capture_default_str();
+  serve->add_flag("--buffered", serve_options.buffered,
+                  "acknowledge before fsync (tests and benchmarks only)");
+
   auto* replay = app.add_subcommand("replay", "auditors' tools over the log");
   replay->require_subcommand(1);
   auto* verify = replay->add_subcommand("verify", "check the hash chain and summarise the log");
@@ -53,6 +65,7 @@ int main(int argc, char** argv) {
 
   auto logger = spdlog::stderr_color_mt("zhurnal");
   if (demo->parsed()) return zhurnal::cli::run_demo_log(data, logger);
+  if (serve->parsed()) return zhurnal::cli::run_serve(serve_options, logger);
   if (verify->parsed()) return run_verify(data);
   if (import->parsed()) return zhurnal::import::run_import(import_options, logger);
   return 0;

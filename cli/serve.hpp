@@ -1,0 +1,25 @@
+// `zhurnal serve`: wires the log, the journal, the projections, sign-in and
+// the server, and serves until SIGINT or SIGTERM.
+#pragma once
+
+#include <memory>
+#include <string>
+
+namespace spdlog {
+class logger;
+}
+
+namespace zhurnal::cli {
+
+struct ServeOptions {
+  std::string data = "demo-data";
+  std::string listen = "127.0.0.1:8080";
+  std::string web;          // web pages; empty: <data>/../web next to the binary's source tree
+  bool demo = false;        // create the demo school when the data directory is empty
+  int demo_weeks = 8;
+  bool buffered = false;    // no fsync per append (tests and benchmarks only)
+};
+
+int run_serve(const ServeOptions& options, std::shared_ptr<spdlog::logger> logger);
+
+}  // namespace zhurnal::cli

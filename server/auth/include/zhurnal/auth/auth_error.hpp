@@ -1,0 +1,53 @@
+// AuthError: a rejected sign-in or credential change is a value with a stable
+// code (snake_case, sent to clients), a Russian message for the user and a
+// detail for logs. Messages and details never contain passwords, password
+// hashes or session tokens.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <expected>
+#include <string>
+#include <string_view>
+
+namespace zhurnal::auth {
+
+// Numbers and names are stable: never renumber or rename.
+enum class AuthCode : uint8_t {
+  kBadCredentials = 1,   // "bad_credentials": unknown login or wrong password, indistinguishable
+  kRateLimited = 2,      // "rate_limited": too many failed attempts; see retry_after
+  kNoAccess = 3,         // "no_access": the user's access was revoked
+  kSessionExpired = 4,   // "session_expired": the session is unknown, expired or ended
+  kInvalidPassword = 5,  // "invalid_password": a new password breaks the length rules
+  kInvalidLogin = 6,     // "invalid_login": a login or user id has a bad format
+  kLoginTaken = 7,       // "login_taken": the login belongs to another user
+  kInternal = 8,         // "internal": storage or crypto failure; see detail
+};
+
+// Stable lower-case name of a code, e.g. "bad_credentials".
+std::string_view auth_code_name(AuthCode code);
+
+struct AuthError {
+  AuthCode code = AuthCode::kInternal;
+  std::string message_ru;               // shown to the user as is
+  std::chrono::seconds retry_after{0};  // kRateLimited only: when to try again
+  std::string detail;                   // for logs, English; may be empty
+
+  std::string_view code_name() const { return auth_code_name(code); }
+};
+
+template <typename T>
+using AuthResult = std::expected<T, AuthError>;
+
+// Errors with their standard user messages.
+AuthError bad_credentials();  // «Неверный логин или пароль.»
+// «Слишком много попыток входа. Повторите через N мин.» (N rounded up, >= 1).
+AuthError rate_limited(std::chrono::seconds retry_after);
+AuthError no_access();
+AuthError session_expired();
+AuthError invalid_password(std::string message_ru);
+AuthError invalid_login(std::string detail);
+AuthError login_taken();
+AuthError internal_error(std::string detail);
+
+}  // namespace zhurnal::auth

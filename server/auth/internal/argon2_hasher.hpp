@@ -1,0 +1,50 @@
+// Argon2Hasher: argon2id hashing and verification with a cap on how many run
+// at once, so that a flood of sign-ins cannot take more than
+// max_concurrent x memlimit bytes of memory. Callers beyond the cap wait.
+//
+// Thread safety: all methods may be called from any thread. hash() and
+// verify() block for the duration of the hash (tens of milliseconds in
+// production): never call them on a network I/O thread.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "zhurnal/auth/password.hpp"
+
+namespace zhurnal::auth::internal {
+
+class Argon2Hasher {
+ public:
+  Argon2Hasher(HashParams params, size_t max_concurrent);
+
+  // The encoded hash ("$argon2id$v=19$m=...,t=...,p=1$salt$hash"), or nullopt
+  // when libsodium cannot allocate the memory.
+  std::optional<std::string> hash(std::string_view password);
+  // Constant-time verification of `password` against an encoded hash. A
+  // malformed hash verifies as false.
+  bool verify(std::string_view encoded, std::string_view password);
+  // True when `encoded` was made with other parameters than ours (or is not
+  // an argon2id hash): re-hash it at the next successful sign-in.
+  bool needs_rehash(std::string_view encoded) const;
+
+  // Hashes and verifications run so far; for tests and metrics.
+  uint64_t operations() const { return operations_.load(std::memory_order_relaxed); }
+
+ private:
+  class Slot;  // RAII: one of max_concurrent_ running hashes
+
+  const HashParams params_;
+  const size_t max_concurrent_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  size_t running_ = 0;  // guarded by mu_
+  std::atomic<uint64_t> operations_{0};
+};
+
+}  // namespace zhurnal::auth::internal

@@ -1,0 +1,128 @@
+#include "http_routes.hpp"
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace zhurnal::server::internal {
+namespace {
+
+namespace http = boost::beast::http;
+
+HttpResponse make(const HttpRequest& req, http::status status, std::string body,
+                  const char* type) {
+  HttpResponse res{status, req.version()};
+  res.set(http::field::server, "zhurnal");
+  res.set(http::field::content_type, type);
+  res.set("X-Content-Type-Options", "nosniff");
+  res.keep_alive(req.keep_alive());
+  res.body() = req.method() == http::verb::head ? std::string() : std::move(body);
+  res.content_length(req.method() == http::verb::head ? 0 : res.body().size());
+  return res;
+}
+
+const char* mime_type(const std::string& ext) {
+  if (ext == ".html") return "text/html; charset=utf-8";
+  if (ext == ".css") return "text/css; charset=utf-8";
+  if (ext == ".js" || ext == ".mjs") return "text/javascript; charset=utf-8";
+  if (ext == ".json") return "application/json";
+  if (ext == ".svg") return "image/svg+xml";
+  if (ext == ".png") return "image/png";
+  if (ext == ".ico") return "image/x-icon";
+  if (ext == ".woff2") return "font/woff2";
+  return "application/octet-stream";
+}
+
+std::string metrics_text(SharedState& s) {
+  const Metrics& m = *s.context.metrics;
+  std::string out;
+  auto counter = [&](const char* name, const char* help, const char* type, uint64_t v) {
+    out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " " + type + "\n" +
+           name + " " + std::to_string(v) + "\n";
+  };
+  const events::LogStats log = s.context.log->stats();
+  counter("zhurnal_log_head_position", "Last committed log position.", "gauge", log.head_position);
+  counter("zhurnal_appends_total", "Acknowledged appends since start.", "counter", log.appends);
+  counter("zhurnal_append_duplicates_total", "Retries answered from the idempotency store.",
+          "counter", log.duplicates);
+  counter("zhurnal_events_total", "Events written since start.", "counter", log.events);
+  counter("zhurnal_group_commits_total", "Storage writes (syncs) since start.", "counter", log.groups);
+  counter("zhurnal_group_commit_micros_total", "Time spent in storage writes.", "counter",
+          log.write_micros);
+  counter("zhurnal_connections", "Open WebSocket connections.", "gauge", m.connections.load());
+  counter("zhurnal_connections_total", "WebSocket connections accepted.", "counter",
+          m.connections_total.load());
+  counter("zhurnal_requests_total", "Protocol requests.", "counter", m.requests.load());
+  counter("zhurnal_bad_requests_total", "Malformed or unknown requests.", "counter",
+          m.bad_requests.load());
+  counter("zhurnal_pushes_total", "Live updates pushed.", "counter", m.pushes.load());
+  counter("zhurnal_slow_consumers_closed_total", "Connections closed for not reading.", "counter",
+          m.slow_consumers_closed.load());
+  counter("zhurnal_sign_ins_total", "Successful sign-ins.", "counter", m.sign_ins.load());
+  counter("zhurnal_sign_in_failures_total", "Refused sign-ins.", "counter",
+          m.sign_in_failures.load());
+  counter("zhurnal_commands_accepted_total", "Commands written.", "counter",
+          m.commands_accepted.load());
+  counter("zhurnal_subscriptions", "Live subscriptions.", "gauge", s.hub.subscriptions());
+  out += "# HELP zhurnal_projection_lag Events a projection is behind the log head.\n"
+         "# TYPE zhurnal_projection_lag gauge\n";
+  for (const auto& p : s.context.engine->status()) {
+    out += "zhurnal_projection_lag{projection=\"" + p.name + "\"} " + std::to_string(p.lag) + "\n";
+  }
+  m.command_latency.render("zhurnal_command_seconds",
+                           "Command latency from request to durable and applied.", &out);
+  m.render_rejections(&out);
+  return out;
+}
+
+std::string health_json(SharedState& s) {
+  const uint64_t head = s.context.log->head_position();
+  const uint64_t views = s.context.engine->position();
+  return "{\"status\":\"" + std::string(s.stopping ? "stopping" : "ok") + "\",\"head\":" +
+         std::to_string(head) + ",\"views\":" + std::to_string(views) +
+         ",\"lag\":" + std::to_string(head > views ? head - views : 0) + "}";
+}
+
+// The file under web_root for a URL path, or nullopt for anything that
+// could leave it (.., absolute tricks, NUL).
+std::optional<std::filesystem::path> resolve(const std::string& root, std::string_view target) {
+  std::string_view path = target.substr(0, target.find('?'));
+  if (path.empty() || path[0] != '/' || path.find("..") != std::string_view::npos ||
+      path.find('\0') != std::string_view::npos || path.find('\\') != std::string_view::npos) {
+    return std::nullopt;
+  }
+  std::filesystem::path p = std::filesystem::path(root) / std::string(path.substr(1));
+  if (path.back() == '/') p /= "index.html";
+  return p;
+}
+
+}  // namespace
+
+HttpResponse handle_http(SharedState& state, const HttpRequest& req) {
+  if (req.method() != http::verb::get && req.method() != http::verb::head) {
+    return make(req, http::status::method_not_allowed, "{\"error\":\"method_not_allowed\"}",
+                "application/json");
+  }
+  const std::string_view target(req.target().data(), req.target().size());
+  if (target == "/health") return make(req, http::status::ok, health_json(state), "application/json");
+  if (target == "/metrics") {
+    return make(req, http::status::ok, metrics_text(state), "text/plain; version=0.0.4");
+  }
+  if (state.options.web_root.empty()) {
+    return make(req, http::status::not_found, "Страница не найдена", "text/plain; charset=utf-8");
+  }
+  auto file = resolve(state.options.web_root, target);
+  std::error_code ec;
+  if (file && std::filesystem::is_directory(*file, ec)) *file /= "index.html";
+  if (!file || !std::filesystem::is_regular_file(*file, ec)) {
+    return make(req, http::status::not_found, "Страница не найдена", "text/plain; charset=utf-8");
+  }
+  std::ifstream in(*file, std::ios::binary);
+  std::ostringstream body;
+  body << in.rdbuf();
+  auto res = make(req, http::status::ok, body.str(), mime_type(file->extension().string()));
+  res.set(http::field::cache_control, "no-cache");
+  return res;
+}
+
+}  // namespace zhurnal::server::internal

@@ -1,0 +1,64 @@
+#include "http_session.hpp"
+
+#include <boost/beast/websocket.hpp>
+
+#include "http_routes.hpp"
+#include "websocket_session.hpp"
+
+namespace zhurnal::server::internal {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+
+HttpSession::HttpSession(boost::asio::ip::tcp::socket&& socket, std::shared_ptr<SharedState> state)
+    : stream_(std::move(socket)), state_(std::move(state)) {
+  beast::error_code ec;
+  auto ep = stream_.socket().remote_endpoint(ec);
+  address_ = ec ? "?" : ep.address().to_string();
+}
+
+void HttpSession::run() {
+  boost::asio::dispatch(stream_.get_executor(),
+                        beast::bind_front_handler(&HttpSession::do_read, shared_from_this()));
+}
+
+void HttpSession::do_read() {
+  parser_.emplace();
+  parser_->body_limit(state_->options.max_body_bytes);
+  parser_->header_limit(16 * 1024);
+  stream_.expires_after(std::chrono::seconds(30));  // slowloris: a request must arrive in time
+  http::async_read(stream_, buffer_, *parser_,
+                   beast::bind_front_handler(&HttpSession::on_read, shared_from_this()));
+}
+
+void HttpSession::on_read(beast::error_code ec, std::size_t) {
+  if (ec == http::error::end_of_stream) {
+    stream_.socket().shutdown(boost::asio::ip::tcp::socket::shutdown_send, ec);
+    return;
+  }
+  if (ec) return;  // timeout, limit exceeded or reset: drop the connection
+  if (beast::websocket::is_upgrade(parser_->get())) {
+    if (parser_->get().target() != "/ws" || state_->stopping) return;
+    stream_.expires_never();  // the WebSocket has its own timeouts
+    std::make_shared<WebSocketSession>(stream_.release_socket(), state_, address_)
+        ->run(parser_->release());
+    return;
+  }
+  auto res = std::make_shared<HttpResponse>(handle_http(*state_, parser_->get()));
+  response_ = res;
+  http::async_write(stream_, *res,
+                    beast::bind_front_handler(&HttpSession::on_write, shared_from_this(),
+                                              res->keep_alive()));
+}
+
+void HttpSession::on_write(bool keep_alive, beast::error_code ec, std::size_t) {
+  if (ec) return;
+  response_.reset();
+  if (!keep_alive || state_->stopping) {
+    stream_.socket().shutdown(boost::asio::ip::tcp::socket::shutdown_send, ec);
+    return;
+  }
+  do_read();
+}
+
+}  // namespace zhurnal::server::internal

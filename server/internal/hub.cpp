@@ -1,0 +1,199 @@
+#include "hub.hpp"
+
+#include <boost/asio/post.hpp>
+#include <spdlog/spdlog.h>
+
+#include "json.hpp"
+#include "log_events.hpp"
+
+namespace zhurnal::server::internal {
+
+Hub::Hub(ServerContext& context, boost::asio::thread_pool& workers)
+    : ctx_(context), workers_(workers) {}
+
+std::set<std::string> Hub::topics_of(const SubscriptionSpec& spec) {
+  std::set<std::string> topics;
+  if (spec.kind == SubscriptionSpec::Kind::kDiary) {
+    topics.insert("diary/" + spec.student_id);
+    if (auto info = ctx_.journal->user_info(spec.student_id); info && !info->class_id.empty()) {
+      topics.insert("lesson-class/" + info->class_id);
+    }
+  } else if (spec.kind == SubscriptionSpec::Kind::kRegister) {
+    topics.insert("register/" + spec.class_id + "/" + spec.subject_id);
+    topics.insert("class/" + spec.class_id);
+  }
+  return topics;
+}
+
+std::string Hub::subscribe(const std::shared_ptr<Connection>& conn, SubscriptionSpec spec,
+                           uint64_t last_position) {
+  const std::set<std::string> topics = topics_of(spec);
+  Key key;
+  {
+    std::lock_guard lock(mu_);
+    Conn& c = conns_[conn->id()];
+    c.conn = conn;
+    const std::string id = "s" + std::to_string(next_id_++);
+    key = {conn->id(), id};
+    Sub& s = c.subs[id];
+    s.spec = std::move(spec);
+    s.topics = topics;
+    s.pushed = last_position;
+    for (const std::string& t : topics) by_topic_[t].insert(key);
+    if (s.spec.kind == SubscriptionSpec::Kind::kLog) log_subs_.insert(key);
+  }
+  schedule(key);
+  return key.second;
+}
+
+bool Hub::unsubscribe(uint64_t conn_id, const std::string& sub_id) {
+  std::lock_guard lock(mu_);
+  auto c = conns_.find(conn_id);
+  if (c == conns_.end()) return false;
+  auto s = c->second.subs.find(sub_id);
+  if (s == c->second.subs.end()) return false;
+  const Key key{conn_id, sub_id};
+  for (const std::string& t : s->second.topics) {
+    auto it = by_topic_.find(t);
+    if (it == by_topic_.end()) continue;
+    it->second.erase(key);
+    if (it->second.empty()) by_topic_.erase(it);
+  }
+  log_subs_.erase(key);
+  c->second.subs.erase(s);
+  return true;
+}
+
+void Hub::drop(uint64_t conn_id) {
+  std::vector<std::string> ids;
+  {
+    std::lock_guard lock(mu_);
+    auto c = conns_.find(conn_id);
+    if (c == conns_.end()) return;
+    for (auto& [id, s] : c->second.subs) ids.push_back(id);
+  }
+  for (const std::string& id : ids) unsubscribe(conn_id, id);
+  std::lock_guard lock(mu_);
+  conns_.erase(conn_id);
+}
+
+size_t Hub::subscriptions() const {
+  std::lock_guard lock(mu_);
+  size_t n = 0;
+  for (const auto& [id, c] : conns_) n += c.subs.size();
+  return n;
+}
+
+void Hub::on_changes(const projections::ChangeSet& changes) {
+  std::set<Key> keys;
+  {
+    std::lock_guard lock(mu_);
+    for (const std::string& t : changes.topics) {
+      if (auto it = by_topic_.find(t); it != by_topic_.end()) keys.insert(it->second.begin(), it->second.end());
+    }
+    keys.insert(log_subs_.begin(), log_subs_.end());
+  }
+  for (const Key& k : keys) schedule(k);
+}
+
+void Hub::schedule(const Key& key) {
+  {
+    std::lock_guard lock(mu_);
+    auto c = conns_.find(key.first);
+    if (c == conns_.end()) return;
+    auto s = c->second.subs.find(key.second);
+    if (s == c->second.subs.end()) return;
+    if (s->second.busy) {
+      s->second.again = true;  // the running push will go round once more
+      return;
+    }
+    s->second.busy = true;
+  }
+  boost::asio::post(workers_, [this, key] { push(key); });
+}
+
+void Hub::push(const Key& key) {
+  for (;;) {
+    std::shared_ptr<Connection> conn;
+    SubscriptionSpec spec;
+    uint64_t pushed = 0;
+    {
+      std::lock_guard lock(mu_);
+      auto c = conns_.find(key.first);
+      if (c == conns_.end()) return;
+      auto s = c->second.subs.find(key.second);
+      if (s == c->second.subs.end()) return;
+      conn = c->second.conn.lock();
+      if (!conn) return;
+      spec = s->second.spec;
+      pushed = s->second.pushed;
+      s->second.again = false;
+    }
+    std::string frame;
+    try {
+      frame = render(*conn, key.second, spec, &pushed);
+    } catch (const std::exception& e) {
+      if (ctx_.logger) ctx_.logger->warn("push {} failed: {}", key.second, e.what());
+    }
+    if (!frame.empty()) {
+      conn->send(std::make_shared<const std::string>(std::move(frame)));
+      ctx_.metrics->pushes.fetch_add(1, std::memory_order_relaxed);
+    }
+    std::lock_guard lock(mu_);
+    auto c = conns_.find(key.first);
+    if (c == conns_.end()) return;
+    auto s = c->second.subs.find(key.second);
+    if (s == c->second.subs.end()) return;
+    s->second.pushed = std::max(s->second.pushed, pushed);
+    const bool more_log = spec.kind == SubscriptionSpec::Kind::kLog && !frame.empty() &&
+                          s->second.pushed < ctx_.log->head_position();
+    if (!s->second.again && !more_log) {
+      s->second.busy = false;
+      return;
+    }
+  }
+}
+
+std::string Hub::render(Connection& conn, const std::string& sub_id, const SubscriptionSpec& spec,
+                        uint64_t* pushed) {
+  capnp::MallocMessageBuilder message;
+  auto push = message.initRoot<schema::ServerMessage>().initPush();
+  push.setSubscription(sub_id);
+  const std::string user = conn.user_id();
+  switch (spec.kind) {
+    case SubscriptionSpec::Kind::kDiary: {
+      if (!ctx_.journal->may_read_student(user, spec.student_id)) return {};
+      auto view = ctx_.views->diary(spec.student_id, spec.date);
+      if (!view) return {};
+      auto d = (*view)->getRoot<schema::DiaryView>().asReader();
+      if (d.getPosition() <= *pushed) return {};
+      *pushed = d.getPosition();
+      push.setPosition(d.getPosition());
+      push.setDiary(d);
+      break;
+    }
+    case SubscriptionSpec::Kind::kRegister: {
+      if (!ctx_.journal->may_read_class(user, spec.class_id)) return {};
+      auto view = ctx_.views->class_register(spec.class_id, spec.subject_id, spec.period_id);
+      if (!view) return {};
+      auto r = (*view)->getRoot<schema::RegisterView>().asReader();
+      if (r.getPosition() <= *pushed) return {};
+      *pushed = r.getPosition();
+      push.setPosition(r.getPosition());
+      push.setRegister(r);
+      break;
+    }
+    case SubscriptionSpec::Kind::kLog: {
+      if (!ctx_.journal->may_read_log(user)) return {};
+      auto events = ctx_.log->read_all(*pushed + 1, spec.log_limit);
+      if (!events || events->empty()) return {};
+      *pushed = events->back().position;
+      push.setPosition(*pushed);
+      fill_log_events(*events, push.initLog(events->size()));
+      break;
+    }
+  }
+  return to_json(message.getRoot<schema::ServerMessage>().asReader());
+}
+
+}  // namespace zhurnal::server::internal

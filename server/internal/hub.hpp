@@ -1,0 +1,79 @@
+// Hub: live subscriptions and their fan-out. A subscription names a view (a
+// diary week, a class register) or the raw log; the projections' change
+// topics say which subscriptions a commit touched; for each, the view is
+// queried again, checked against the subscriber's permissions, and pushed
+// with the log position it reflects. A subscriber never gets a position it
+// already has, so a reconnect with the last seen position gets what it missed
+// (the current view, if newer) and then live updates, without duplicates.
+//
+// Thread safety: all methods may be called from any thread. Pushes are
+// computed on the worker pool, never on the projection engine's thread.
+#pragma once
+
+#include <boost/asio/thread_pool.hpp>
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+
+#include "connection.hpp"
+#include "schema/protocol.capnp.h"
+#include "zhurnal/server/context.hpp"
+
+namespace zhurnal::server::internal {
+
+struct SubscriptionSpec {
+  enum class Kind { kDiary, kRegister, kLog } kind = Kind::kDiary;
+  std::string student_id, date;                   // diary
+  std::string class_id, subject_id, period_id;    // register
+  uint32_t log_limit = 1000;                      // log: events per push
+};
+
+class Hub {
+ public:
+  Hub(ServerContext& context, boost::asio::thread_pool& workers);
+
+  // Registers a subscription and, on the worker pool, sends the current state
+  // if it is newer than `last_position`. Returns the subscription id.
+  std::string subscribe(const std::shared_ptr<Connection>& conn, SubscriptionSpec spec,
+                        uint64_t last_position);
+  bool unsubscribe(uint64_t conn_id, const std::string& subscription_id);
+  // Forgets every subscription of a connection (closed or signed out).
+  void drop(uint64_t conn_id);
+  // Called by the projection engine after each commit; returns at once.
+  void on_changes(const projections::ChangeSet& changes);
+  size_t subscriptions() const;
+
+ private:
+  struct Sub {
+    SubscriptionSpec spec;
+    std::set<std::string> topics;
+    uint64_t pushed = 0;  // last position sent
+    bool busy = false;    // a push is being computed
+    bool again = false;   // another change arrived meanwhile
+  };
+  struct Conn {
+    std::weak_ptr<Connection> conn;
+    std::map<std::string, Sub> subs;
+  };
+  using Key = std::pair<uint64_t, std::string>;  // connection id, subscription id
+
+  void schedule(const Key& key);
+  void push(const Key& key);
+  // Builds the push frame for a subscription; empty when nothing newer.
+  std::string render(Connection& conn, const std::string& sub_id, const SubscriptionSpec& spec,
+                     uint64_t* pushed);
+  std::set<std::string> topics_of(const SubscriptionSpec& spec);
+
+  ServerContext& ctx_;
+  boost::asio::thread_pool& workers_;
+  mutable std::mutex mu_;
+  std::map<uint64_t, Conn> conns_;
+  std::map<std::string, std::set<Key>> by_topic_;
+  std::set<Key> log_subs_;
+  uint64_t next_id_ = 1;
+};
+
+}  // namespace zhurnal::server::internal

@@ -1,0 +1,45 @@
+#include "log_events.hpp"
+
+#include "json.hpp"
+#include "schema/journal.capnp.h"
+#include "schema/message_reader.hpp"
+
+namespace zhurnal::server::internal {
+namespace {
+
+std::string hex(const events::Hash& h) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string s;
+  for (uint8_t b : h) {
+    s.push_back(kDigits[b >> 4]);
+    s.push_back(kDigits[b & 15]);
+  }
+  return s;
+}
+
+}  // namespace
+
+void fill_log_events(const std::vector<events::RecordedEvent>& events,
+                     capnp::List<schema::LogEvent>::Builder out) {
+  for (size_t i = 0; i < events.size(); ++i) {
+    const events::RecordedEvent& e = events[i];
+    auto o = out[i];
+    o.setPosition(e.position);
+    o.setStreamId(e.stream);
+    o.setStreamVersion(e.stream_version);
+    o.setEventType(e.type);
+    o.setRecordedAtUs(e.recorded_at_us);
+    o.setActor(e.actor);
+    o.setCommandId(e.command_id);
+    o.setHash(hex(e.hash));
+    o.setPrevHash(hex(e.prev_hash));
+    try {
+      schema::BoundedMessageReader reader(e.payload);
+      o.setPayload(to_json(reader.root<schema::JournalEvent>()));
+    } catch (const kj::Exception&) {
+      o.setPayload("null");
+    }
+  }
+}
+
+}  // namespace zhurnal::server::internal

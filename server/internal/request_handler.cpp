@@ -1,0 +1,297 @@
+#include "request_handler.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <capnp/schema.h>
+
+#include <chrono>
+
+#include "json.hpp"
+#include "log_events.hpp"
+
+namespace zhurnal::server::internal {
+namespace {
+
+using schema::Request;
+using schema::Response;
+
+struct Reply {
+  capnp::MallocMessageBuilder message;
+  Response::Builder r = message.initRoot<schema::ServerMessage>().initResponse();
+
+  void fail(const std::string& code, const std::string& text, uint32_t retry = 0) {
+    r.setOk(false);
+    auto e = r.initError();
+    e.setCode(code);
+    e.setMessage(text);
+    e.setRetryAfterSeconds(retry);
+  }
+  std::string json() { return to_json(message.getRoot<schema::ServerMessage>().asReader()); }
+};
+
+void fill_me(const commands::UserInfo& info, const commands::Journal& journal,
+             schema::Me::Builder me) {
+  me.setUserId(info.id);
+  me.setFullName(info.full_name);
+  me.setSchoolId(info.school_id);
+  auto roles = me.initRoles(info.roles.size());
+  for (size_t i = 0; i < info.roles.size(); ++i) roles.set(i, info.roles[i]);
+  auto children = me.initChildren(info.children.size());
+  for (size_t i = 0; i < info.children.size(); ++i) {
+    children[i].setStudentId(info.children[i]);
+    if (auto child = journal.user_info(info.children[i])) {
+      children[i].setFullName(child->full_name);
+      children[i].setClassId(child->class_id);
+    }
+  }
+  auto classes = me.initClasses(info.classes.size());
+  for (size_t i = 0; i < info.classes.size(); ++i) classes.set(i, info.classes[i]);
+}
+
+const char* kNotSignedIn = "Войдите в систему";
+const char* kForbidden = "Недостаточно прав для просмотра";
+
+}  // namespace
+
+std::string error_frame(const std::string& id, const std::string& code, const std::string& message) {
+  Reply reply;
+  reply.r.setId(id);
+  reply.fail(code, message);
+  return reply.json();
+}
+
+void RequestHandler::record_sign_in(const commands::UserInfo& info) {
+  // Participation counts in the monthly check come from these events.
+  capnp::MallocMessageBuilder m;
+  auto s = m.initRoot<schema::Command>().initRecordSignIn();
+  s.setUserId(info.id);
+  s.setSchoolId(info.school_id);
+  schema::Role role = schema::Role::TEACHER;
+  auto enumerants = capnp::Schema::from<schema::Role>().getEnumerants();
+  for (auto e : enumerants) {
+    if (!info.roles.empty() && info.roles.front() == e.getProto().getName().cStr()) {
+      role = static_cast<schema::Role>(e.getOrdinal());
+    }
+  }
+  s.setRole(role);
+  const auto now = std::chrono::system_clock::now().time_since_epoch();
+  const std::string id = "signin-" + info.id + "-" +
+                         std::to_string(std::chrono::duration_cast<std::chrono::microseconds>(now).count());
+  auto r = ctx_.journal->execute({id, std::string(commands::kSystemActor), ""},
+                                 m.getRoot<schema::Command>().asReader());
+  if (!r && ctx_.logger) ctx_.logger->warn("sign-in of {} not recorded: {}", info.id, r.error().message);
+}
+
+void RequestHandler::apply_access_change(schema::Command::Reader command, bool duplicate,
+                                         schema::Accepted::Builder accepted) {
+  if (duplicate) return;  // the original response carried the outcome
+  if (command.isIssueCredentials()) {
+    auto c = command.getIssueCredentials();
+    auto password = ctx_.auth->issue(c.getUserId().cStr(), c.getLogin().cStr());
+    if (password) {
+      accepted.setInitialPassword(*password);
+    } else if (ctx_.logger) {
+      ctx_.logger->error("credentials for {} recorded but not stored: {}", c.getUserId().cStr(),
+                         password.error().code);
+    }
+  } else if (command.isRevokeCredentials()) {
+    ctx_.auth->revoke(command.getRevokeCredentials().getUserId().cStr());
+  }
+}
+
+std::string RequestHandler::handle(const std::shared_ptr<Connection>& conn, std::string_view frame) {
+  ctx_.metrics->requests.fetch_add(1, std::memory_order_relaxed);
+  capnp::MallocMessageBuilder in;
+  auto req = in.initRoot<Request>();
+  Reply reply;
+  try {
+    from_json(frame, req);
+  } catch (const kj::Exception& e) {
+    ctx_.metrics->bad_requests.fetch_add(1, std::memory_order_relaxed);
+    reply.r.setId(req.getId());
+    reply.fail("bad_request", std::string("Некорректный запрос: ") + e.getDescription().cStr());
+    return reply.json();
+  }
+  reply.r.setId(req.getId());
+  reply.r.setOk(true);
+  auto result = reply.r.getResult();
+  const std::string user = conn->user_id();
+  const bool signed_in = !user.empty();
+
+  try {
+    switch (req.which()) {
+      case Request::SIGN_IN: {
+        auto s = req.getSignIn();
+        auto session = ctx_.auth->sign_in(s.getLogin().cStr(), s.getPassword().cStr(), conn->address());
+        if (!session) {
+          ctx_.metrics->sign_in_failures.fetch_add(1, std::memory_order_relaxed);
+          reply.fail(session.error().code, session.error().message,
+                     session.error().retry_after_seconds);
+          break;
+        }
+        auto info = ctx_.journal->user_info(session->user_id);
+        if (!info) {
+          ctx_.auth->sign_out(session->token);
+          reply.fail("no_access", "Доступ к журналу закрыт");
+          break;
+        }
+        record_sign_in(*info);
+        ctx_.metrics->sign_ins.fetch_add(1, std::memory_order_relaxed);
+        conn->set_identity(session->user_id, session->token);
+        auto signed_in_result = result.initSignedIn();
+        signed_in_result.setToken(session->token);
+        fill_me(*info, *ctx_.journal, signed_in_result.initMe());
+        break;
+      }
+      case Request::AUTHENTICATE: {
+        const std::string token = req.getAuthenticate().cStr();
+        auto owner = ctx_.auth->user_of(token);
+        auto info = owner ? ctx_.journal->user_info(*owner) : std::nullopt;
+        if (!info) {
+          reply.fail("session_expired", "Сеанс завершён, войдите снова");
+          break;
+        }
+        conn->set_identity(*owner, token);
+        fill_me(*info, *ctx_.journal, result.initMe());
+        break;
+      }
+      case Request::SIGN_OUT:
+        if (const std::string token = conn->token(); !token.empty()) ctx_.auth->sign_out(token);
+        hub_.drop(conn->id());
+        conn->set_identity("", "");
+        result.setNone();
+        break;
+      case Request::CHANGE_PASSWORD: {
+        if (!signed_in) return reply.fail("not_signed_in", kNotSignedIn), reply.json();
+        auto c = req.getChangePassword();
+        auto done = ctx_.auth->change_password(conn->token(), c.getOldPassword().cStr(),
+                                               c.getNewPassword().cStr());
+        if (!done) reply.fail(done.error().code, done.error().message);
+        else result.setNone();
+        break;
+      }
+      case Request::ME: {
+        auto info = signed_in ? ctx_.journal->user_info(user) : std::nullopt;
+        if (!info) return reply.fail("not_signed_in", kNotSignedIn), reply.json();
+        fill_me(*info, *ctx_.journal, result.initMe());
+        break;
+      }
+      case Request::COMMAND: {
+        if (!signed_in) return reply.fail("not_signed_in", kNotSignedIn), reply.json();
+        if (!ctx_.journal->may_write(user)) {
+          ctx_.metrics->count_rejection("not_authorized");
+          return reply.fail("not_authorized", "Недостаточно прав для этого действия"), reply.json();
+        }
+        auto c = req.getCommand();
+        const auto start = std::chrono::steady_clock::now();
+        auto outcome = ctx_.journal->execute(
+            {c.getCommandId().cStr(), user, "conn-" + std::to_string(conn->id())}, c.getCommand());
+        ctx_.metrics->command_latency.observe(std::chrono::duration_cast<std::chrono::microseconds>(
+                                                  std::chrono::steady_clock::now() - start)
+                                                  .count());
+        if (!outcome) {
+          const std::string code(commands::error_code_name(outcome.error().code));
+          ctx_.metrics->count_rejection(code);
+          if (ctx_.logger) ctx_.logger->debug("command {} by {} rejected: {}", c.getCommandId().cStr(), user, code);
+          reply.fail(code, outcome.error().message);
+          break;
+        }
+        ctx_.metrics->commands_accepted.fetch_add(1, std::memory_order_relaxed);
+        auto a = result.initAccepted();
+        a.setFirstPosition(outcome->first_position);
+        a.setLastPosition(outcome->last_position);
+        a.setDuplicate(outcome->duplicate);
+        apply_access_change(c.getCommand(), outcome->duplicate, a);
+        break;
+      }
+      case Request::REGISTER: {
+        if (!signed_in) return reply.fail("not_signed_in", kNotSignedIn), reply.json();
+        auto q = req.getRegister();
+        if (!ctx_.journal->may_read_class(user, q.getClassId().cStr())) {
+          return reply.fail("forbidden", kForbidden), reply.json();
+        }
+        auto view = ctx_.views->class_register(q.getClassId().cStr(), q.getSubjectId().cStr(),
+                                               q.getPeriodId().cStr());
+        if (!view) return reply.fail("not_found", view.error().message()), reply.json();
+        result.setRegister((*view)->getRoot<schema::RegisterView>().asReader());
+        break;
+      }
+      case Request::DIARY: {
+        if (!signed_in) return reply.fail("not_signed_in", kNotSignedIn), reply.json();
+        auto q = req.getDiary();
+        if (!ctx_.journal->may_read_student(user, q.getStudentId().cStr())) {
+          return reply.fail("forbidden", kForbidden), reply.json();
+        }
+        auto view = ctx_.views->diary(q.getStudentId().cStr(), q.getDate().cStr());
+        if (!view) return reply.fail("not_found", view.error().message()), reply.json();
+        result.setDiary((*view)->getRoot<schema::DiaryView>().asReader());
+        break;
+      }
+      case Request::LOG: {
+        if (!signed_in) return reply.fail("not_signed_in", kNotSignedIn), reply.json();
+        if (!ctx_.journal->may_read_log(user)) return reply.fail("forbidden", kForbidden), reply.json();
+        auto q = req.getLog();
+        const uint32_t limit = std::clamp<uint32_t>(q.getLimit() ? q.getLimit() : 100, 1, 5000);
+        auto events = ctx_.log->read_all(q.getFromPosition(), limit);
+        if (!events) return reply.fail("internal", "Ошибка чтения журнала"), reply.json();
+        fill_log_events(*events, result.initLog(events->size()));
+        break;
+      }
+      case Request::SUBSCRIBE: {
+        if (!signed_in) return reply.fail("not_signed_in", kNotSignedIn), reply.json();
+        auto s = req.getSubscribe();
+        SubscriptionSpec spec;
+        switch (s.which()) {
+          case schema::Subscribe::DIARY:
+            spec.kind = SubscriptionSpec::Kind::kDiary;
+            spec.student_id = s.getDiary().getStudentId().cStr();
+            spec.date = s.getDiary().getDate().cStr();
+            if (!ctx_.journal->may_read_student(user, spec.student_id)) {
+              return reply.fail("forbidden", kForbidden), reply.json();
+            }
+            break;
+          case schema::Subscribe::REGISTER:
+            spec.kind = SubscriptionSpec::Kind::kRegister;
+            spec.class_id = s.getRegister().getClassId().cStr();
+            spec.subject_id = s.getRegister().getSubjectId().cStr();
+            spec.period_id = s.getRegister().getPeriodId().cStr();
+            if (!ctx_.journal->may_read_class(user, spec.class_id)) {
+              return reply.fail("forbidden", kForbidden), reply.json();
+            }
+            break;
+          case schema::Subscribe::LOG:
+            spec.kind = SubscriptionSpec::Kind::kLog;
+            spec.log_limit = std::clamp<uint32_t>(s.getLog().getLimit() ? s.getLog().getLimit() : 1000, 1, 5000);
+            if (!ctx_.journal->may_read_log(user)) return reply.fail("forbidden", kForbidden), reply.json();
+            break;
+        }
+        uint64_t last = s.getLastPosition();
+        if (spec.kind == SubscriptionSpec::Kind::kLog && last == 0 && s.getLog().getFromPosition() > 0) {
+          last = s.getLog().getFromPosition() - 1;
+        }
+        result.setSubscribed(hub_.subscribe(conn, std::move(spec), last));
+        break;
+      }
+      case Request::UNSUBSCRIBE:
+        if (!hub_.unsubscribe(conn->id(), req.getUnsubscribe().cStr())) {
+          reply.fail("not_found", "Подписка не найдена");
+        } else {
+          result.setNone();
+        }
+        break;
+      default:
+        ctx_.metrics->bad_requests.fetch_add(1, std::memory_order_relaxed);
+        reply.fail("bad_request", "Неизвестный запрос");
+    }
+  } catch (const kj::Exception& e) {
+    // A bug or an infrastructure fault: report it, keep the connection.
+    if (ctx_.logger) ctx_.logger->error("request failed: {}", e.getDescription().cStr());
+    reply.fail("internal", "Внутренняя ошибка сервера");
+  } catch (const std::exception& e) {
+    if (ctx_.logger) ctx_.logger->error("request failed: {}", e.what());
+    reply.fail("internal", "Внутренняя ошибка сервера");
+  }
+  return reply.json();
+}
+
+}  // namespace zhurnal::server::internal

@@ -1,0 +1,145 @@
+#include "websocket_session.hpp"
+
+#include <boost/asio/post.hpp>
+#include <spdlog/spdlog.h>
+
+namespace zhurnal::server::internal {
+
+namespace beast = boost::beast;
+namespace websocket = beast::websocket;
+
+WebSocketSession::WebSocketSession(boost::asio::ip::tcp::socket&& socket,
+                                   std::shared_ptr<SharedState> state, std::string address)
+    : ws_(std::move(socket)),
+      state_(std::move(state)),
+      work_(boost::asio::make_strand(state_->workers.get_executor())),
+      id_(state_->next_connection_id.fetch_add(1)),
+      address_(std::move(address)) {}
+
+WebSocketSession::~WebSocketSession() {
+  if (accepted_) state_->context.metrics->connections.fetch_sub(1, std::memory_order_relaxed);
+}
+
+void WebSocketSession::run(beast::http::request<beast::http::string_body> request) {
+  websocket::stream_base::timeout timeout{};
+  timeout.handshake_timeout = state_->options.handshake_timeout;
+  timeout.idle_timeout = state_->options.idle_timeout;
+  timeout.keep_alive_pings = true;
+  ws_.set_option(timeout);
+  ws_.read_message_max(state_->options.max_frame_bytes);
+  ws_.set_option(websocket::stream_base::decorator(
+      [](websocket::response_type& res) { res.set(beast::http::field::server, "zhurnal"); }));
+  ws_.async_accept(request, beast::bind_front_handler(&WebSocketSession::on_accept, shared_from_this()));
+}
+
+void WebSocketSession::on_accept(beast::error_code ec) {
+  if (ec) return;
+  accepted_ = true;
+  state_->context.metrics->connections.fetch_add(1, std::memory_order_relaxed);
+  state_->context.metrics->connections_total.fetch_add(1, std::memory_order_relaxed);
+  state_->add(shared_from_this());
+  do_read();
+}
+
+void WebSocketSession::do_read() {
+  ws_.async_read(buffer_, beast::bind_front_handler(&WebSocketSession::on_read, shared_from_this()));
+}
+
+void WebSocketSession::on_read(beast::error_code ec, std::size_t) {
+  if (ec) {
+    // message_too_big: Beast fails the connection with close code 1009.
+    if (ec == websocket::error::message_too_big) {
+      state_->context.metrics->bad_requests.fetch_add(1, std::memory_order_relaxed);
+    }
+    on_closed();
+    return;
+  }
+  if (!ws_.got_text()) {
+    buffer_.consume(buffer_.size());
+    state_->context.metrics->bad_requests.fetch_add(1, std::memory_order_relaxed);
+    on_send(std::make_shared<const std::string>(
+        error_frame("", "bad_request", "Ожидается текстовый кадр с JSON")));
+    do_read();
+    return;
+  }
+  std::string frame = beast::buffers_to_string(buffer_.data());
+  buffer_.consume(buffer_.size());
+  if (in_flight_.load() >= state_->options.max_requests_in_flight) {
+    on_send(std::make_shared<const std::string>(
+        error_frame("", "too_many_requests", "Слишком много запросов, подождите ответа")));
+    do_read();
+    return;
+  }
+  ++in_flight_;
+  boost::asio::post(work_, [self = shared_from_this(), frame = std::move(frame)] {
+    std::string response = self->state_->handler.handle(self, frame);
+    self->send(std::make_shared<const std::string>(std::move(response)));
+    --self->in_flight_;
+  });
+  do_read();
+}
+
+void WebSocketSession::send(std::shared_ptr<const std::string> frame) {
+  boost::asio::post(ws_.get_executor(),
+                    beast::bind_front_handler(&WebSocketSession::on_send, shared_from_this(),
+                                              std::move(frame)));
+}
+
+void WebSocketSession::on_send(std::shared_ptr<const std::string> frame) {
+  if (closing_ || closed_) return;
+  if (queued_bytes_ + frame->size() > state_->options.max_send_queue_bytes) {
+    // A slow reader: drop it rather than hold memory or other clients back.
+    state_->context.metrics->slow_consumers_closed.fetch_add(1, std::memory_order_relaxed);
+    if (state_->context.logger) state_->context.logger->warn("connection {} too slow, closed", id_);
+    closing_ = true;
+    beast::error_code ignored;
+    beast::get_lowest_layer(ws_).socket().close(ignored);
+    return;
+  }
+  queued_bytes_ += frame->size();
+  queue_.push_back(std::move(frame));
+  if (queue_.size() == 1) do_write();
+}
+
+void WebSocketSession::do_write() {
+  ws_.text(true);
+  ws_.async_write(boost::asio::buffer(*queue_.front()),
+                  beast::bind_front_handler(&WebSocketSession::on_write, shared_from_this()));
+}
+
+void WebSocketSession::on_write(beast::error_code ec, std::size_t) {
+  if (ec) {
+    on_closed();
+    return;
+  }
+  queued_bytes_ -= queue_.front()->size();
+  queue_.pop_front();
+  if (!queue_.empty()) {
+    do_write();
+  } else if (closing_) {
+    do_close();
+  }
+}
+
+void WebSocketSession::close(const std::string& reason) {
+  boost::asio::post(ws_.get_executor(), [self = shared_from_this(), reason] {
+    if (self->closing_ || self->closed_) return;
+    self->closing_ = true;
+    self->close_reason_ = reason;
+    if (self->queue_.empty()) self->do_close();  // else after the last write
+  });
+}
+
+void WebSocketSession::do_close() {
+  ws_.async_close(websocket::close_reason(websocket::close_code::going_away, close_reason_),
+                  [self = shared_from_this()](beast::error_code) { self->on_closed(); });
+}
+
+void WebSocketSession::on_closed() {
+  if (closed_) return;
+  closed_ = true;
+  state_->hub.drop(id_);
+  state_->remove(id_);
+}
+
+}  // namespace zhurnal::server::internal

@@ -1,0 +1,65 @@
+// WebSocketSession: one browser or program on /ws. Reads JSON text frames,
+// hands each to the request handler on the worker pool (one request of this
+// connection at a time, in order), and writes responses and pushes with one
+// outstanding write and an owned, bounded queue (Beast chat-multi's
+// websocket_session). A reader too slow for its queue is disconnected; the
+// others are unaffected.
+//
+// Thread safety: send() and close() from any thread; everything else runs
+// on the socket's strand.
+#pragma once
+
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/websocket.hpp>
+
+#include <deque>
+#include <memory>
+#include <string>
+
+#include "connection.hpp"
+#include "shared_state.hpp"
+
+namespace zhurnal::server::internal {
+
+class WebSocketSession : public Connection, public std::enable_shared_from_this<WebSocketSession> {
+ public:
+  WebSocketSession(boost::asio::ip::tcp::socket&& socket, std::shared_ptr<SharedState> state,
+                   std::string address);
+  ~WebSocketSession() override;
+
+  // Accepts the upgrade request and starts reading.
+  void run(boost::beast::http::request<boost::beast::http::string_body> request);
+
+  void send(std::shared_ptr<const std::string> frame) override;
+  void close(const std::string& reason) override;
+  uint64_t id() const override { return id_; }
+  const std::string& address() const override { return address_; }
+
+ private:
+  void on_accept(boost::beast::error_code ec);
+  void do_read();
+  void on_read(boost::beast::error_code ec, std::size_t bytes);
+  void on_send(std::shared_ptr<const std::string> frame);
+  void do_write();
+  void on_write(boost::beast::error_code ec, std::size_t bytes);
+  void do_close();
+  void on_closed();
+
+  boost::beast::websocket::stream<boost::beast::tcp_stream> ws_;
+  boost::beast::flat_buffer buffer_;
+  std::shared_ptr<SharedState> state_;
+  boost::asio::strand<boost::asio::thread_pool::executor_type> work_;
+  std::deque<std::shared_ptr<const std::string>> queue_;
+  size_t queued_bytes_ = 0;
+  std::atomic<size_t> in_flight_{0};
+  bool accepted_ = false;
+  bool closing_ = false;
+  bool closed_ = false;
+  std::string close_reason_;
+  const uint64_t id_;
+  const std::string address_;
+};
+
+}  // namespace zhurnal::server::internal
