@@ -156,9 +156,14 @@ std::string RequestHandler::handle(const std::shared_ptr<Connection>& conn, std:
         break;
       }
       case Request::SIGN_OUT:
-        if (const std::string token = conn->token(); !token.empty()) ctx_.auth->sign_out(token);
-        hub_.drop(conn->id());
+      {
+        // Forget the identity first: ending the session closes the sockets
+        // still signed in with it, and this one stays open, signed out.
+        const std::string token = conn->token();
         conn->set_identity("", "");
+        hub_.drop(conn->id());
+        if (!token.empty()) ctx_.auth->sign_out(token);
+      }
         result.setNone();
         break;
       case Request::CHANGE_PASSWORD: {
