@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config
   libboost-dev librocksdb-dev capnproto libcapnp-dev libspdlog-dev
-  libgtest-dev libbenchmark-dev libsodium-dev libcli11-dev
+  libgtest-dev libbenchmark-dev libsodium-dev libssl-dev libcli11-dev
   libhowardhinnant-date-dev libcsv-dev tzdata
 )
 

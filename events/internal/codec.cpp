@@ -2,12 +2,12 @@
 
 #include <capnp/message.h>
 #include <capnp/serialize.h>
-#include <sodium.h>
 
 #include <cstring>
 #include <vector>
 
 #include "keys.hpp"
+#include "sha256.hpp"
 #include "schema/envelope.capnp.h"
 
 namespace zhurnal::events::internal {
@@ -54,17 +54,17 @@ void copy_hash(capnp::Data::Reader d, Hash* out) {
   if (d.size() == out->size()) std::memcpy(out->data(), d.begin(), out->size());
 }
 
-void sha_update(crypto_hash_sha256_state* st, std::string_view s) {
-  crypto_hash_sha256_update(st, reinterpret_cast<const unsigned char*>(s.data()), s.size());
+void sha_update_u64(Sha256* sha, uint64_t v) {
+  char b[8];
+  for (int i = 7; i >= 0; --i) {
+    b[i] = static_cast<char>(v & 0xff);
+    v >>= 8;
+  }
+  sha->update(b, 8);
 }
-void sha_update_u64(crypto_hash_sha256_state* st, uint64_t v) {
-  std::string b;
-  put_u64be(&b, v);
-  sha_update(st, b);
-}
-void sha_update_field(crypto_hash_sha256_state* st, std::string_view s) {
-  sha_update_u64(st, s.size());
-  sha_update(st, s);
+void sha_update_field(Sha256* sha, std::string_view s) {
+  sha_update_u64(sha, s.size());
+  sha->update(s);
 }
 
 std::string flatten(capnp::MessageBuilder& builder, size_t prefix) {
@@ -80,13 +80,10 @@ std::string flatten(capnp::MessageBuilder& builder, size_t prefix) {
 }  // namespace
 
 Hash chain_hash(const Hash& prev, std::string_view body) {
-  crypto_hash_sha256_state st;
-  crypto_hash_sha256_init(&st);
-  crypto_hash_sha256_update(&st, prev.data(), prev.size());
-  sha_update(&st, body);
-  Hash h;
-  crypto_hash_sha256_final(&st, h.data());
-  return h;
+  Sha256 sha;
+  sha.update(prev);
+  sha.update(body);
+  return sha.finish();
 }
 
 std::string encode_stored_event(const EnvelopeFields& f, Hash* hash) {
@@ -141,23 +138,20 @@ Status decode_stored_event(std::string_view value, RecordedEvent* out) {
 }
 
 Hash request_digest(const std::vector<StreamAppend>& streams, const CommandContext& context) {
-  crypto_hash_sha256_state st;
-  crypto_hash_sha256_init(&st);
-  sha_update_field(&st, context.actor);
-  sha_update_u64(&st, streams.size());
+  Sha256 sha;
+  sha_update_field(&sha, context.actor);
+  sha_update_u64(&sha, streams.size());
   for (const StreamAppend& s : streams) {
-    sha_update_field(&st, s.stream);
-    sha_update_u64(&st, static_cast<uint64_t>(s.expected.kind()));
-    sha_update_u64(&st, s.expected.version());
-    sha_update_u64(&st, s.events.size());
+    sha_update_field(&sha, s.stream);
+    sha_update_u64(&sha, static_cast<uint64_t>(s.expected.kind()));
+    sha_update_u64(&sha, s.expected.version());
+    sha_update_u64(&sha, s.events.size());
     for (const EventData& e : s.events) {
-      sha_update_field(&st, e.type);
-      sha_update_field(&st, e.payload);
+      sha_update_field(&sha, e.type);
+      sha_update_field(&sha, e.payload);
     }
   }
-  Hash h;
-  crypto_hash_sha256_final(&st, h.data());
-  return h;
+  return sha.finish();
 }
 
 std::string encode_receipt(const AppendResult& result, const Hash& digest) {

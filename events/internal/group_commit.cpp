@@ -32,7 +32,6 @@ class RocksLog::Group {
   Hash prev_hash_;
 
  private:
-  Status validate(const Pending& p) const;
   Result<uint64_t> current_version(const std::string& stream);
 
   RocksLog* log_;
@@ -40,18 +39,18 @@ class RocksLog::Group {
   std::unordered_map<std::string, std::pair<size_t, Hash>> commands_;  // id -> (index, digest)
 };
 
-Status RocksLog::Group::validate(const Pending& p) const {
-  const LogOptions& o = log_->options_;
-  if (p.context.command_id.empty() || p.context.command_id.size() > kMaxCommandIdBytes) {
+Status validate_append(const LogOptions& o, const std::vector<StreamAppend>& streams,
+                       const CommandContext& context, size_t events) {
+  if (context.command_id.empty() || context.command_id.size() > kMaxCommandIdBytes) {
     return {StatusCode::kInvalidArgument, "command id must be 1 to 200 bytes"};
   }
-  if (p.streams.empty()) return {StatusCode::kInvalidArgument, "append has no streams"};
-  if (p.events == 0) return {StatusCode::kInvalidArgument, "append has no events"};
-  if (p.events > o.max_events_per_append) {
+  if (streams.empty()) return {StatusCode::kInvalidArgument, "append has no streams"};
+  if (events == 0) return {StatusCode::kInvalidArgument, "append has no events"};
+  if (events > o.max_events_per_append) {
     return {StatusCode::kInvalidArgument, "append has too many events"};
   }
   std::unordered_set<std::string_view> seen;
-  for (const StreamAppend& s : p.streams) {
+  for (const StreamAppend& s : streams) {
     if (!valid_stream_id(s.stream)) {
       return {StatusCode::kInvalidArgument, "invalid stream id"};
     }
@@ -82,8 +81,9 @@ Result<uint64_t> RocksLog::Group::current_version(const std::string& stream) {
 }
 
 Result<AppendResult> RocksLog::Group::add(const Pending& p, size_t index, size_t* duplicate_of) {
-  if (Status s = validate(p); !s.is_ok()) return std::unexpected(s);
-  const Hash digest = request_digest(p.streams, p.context);
+  // Checked and digested by the appender's thread (append_async).
+  if (!p.invalid.is_ok()) return std::unexpected(p.invalid);
+  const Hash& digest = p.digest;
 
   // Idempotency: first this group, then the store.
   if (auto it = commands_.find(p.context.command_id); it != commands_.end()) {

@@ -1,6 +1,5 @@
 #include "rocks_log.hpp"
 
-#include <sodium.h>
 #include <spdlog/spdlog.h>
 
 #include "codec.hpp"
@@ -21,7 +20,6 @@ RocksLog::RocksLog(LogOptions options)
       live_(options_.live_buffer_events) {}
 
 Result<std::unique_ptr<EventLog>> RocksLog::open(LogOptions options) {
-  if (sodium_init() < 0) return error(StatusCode::kIoError, "libsodium failed to initialise");
   if (options.path.empty()) return error(StatusCode::kInvalidArgument, "log path is empty");
   if (options.max_group_events == 0) options.max_group_events = 1;
   auto store = RocksStore::open(options.path, options.create_if_missing, false);
@@ -60,8 +58,12 @@ int64_t RocksLog::now_us() const {
 
 void RocksLog::append_async(std::vector<StreamAppend> streams, CommandContext context,
                             AppendCallback done) {
-  Pending p{std::move(streams), std::move(context), std::move(done), 0};
+  Pending p{std::move(streams), std::move(context), std::move(done), 0, {}, {}};
   for (const StreamAppend& s : p.streams) p.events += s.events.size();
+  // Work that needs no log state happens here, on the appender's thread, so
+  // the single writer does less per event.
+  p.invalid = validate_append(options_, p.streams, p.context, p.events);
+  if (p.invalid.is_ok()) p.digest = request_digest(p.streams, p.context);
   {
     std::lock_guard lock(queue_mu_);
     if (!closing_) {

@@ -32,6 +32,10 @@
 
 namespace zhurnal::events::internal {
 
+// Checks an append on its own (sizes, ids, limits); group_commit.cpp.
+Status validate_append(const LogOptions& options, const std::vector<StreamAppend>& streams,
+                       const CommandContext& context, size_t events);
+
 class RocksLog final : public EventLog {
  public:
   static Result<std::unique_ptr<EventLog>> open(LogOptions options);
@@ -64,6 +68,8 @@ class RocksLog final : public EventLog {
     CommandContext context;
     AppendCallback done;
     size_t events = 0;
+    Status invalid;  // the append's own checks, made before queueing
+    Hash digest{};   // request_digest(streams, context)
   };
   class Group;
 
