@@ -118,7 +118,11 @@ TEST_F(ServerTest, RejectedCommandsCarryTheJournalsCodeAndMessage) {
 TEST_F(ServerTest, OversizedFrameClosesOnlyThatConnection) {
   auto big = signed_in("t-math");
   auto other = signed_in("p1");
-  big->send(R"({"id": "x", "me": null, "pad": ")" + std::string(200 * 1024, 'a') + "\"}");
+  try {
+    big->send(R"({"id": "x", "me": null, "pad": ")" + std::string(200 * 1024, 'a') + "\"}");
+  } catch (const boost::system::system_error&) {
+    // The server may close the socket before the whole frame is written.
+  }
   EXPECT_FALSE(big->receive(std::chrono::seconds(5)));
   EXPECT_TRUE(big->closed());
   EXPECT_TRUE(is_ok(other->request("me", R"("me": null)")));
