@@ -188,8 +188,8 @@ void RocksLog::commit_group(std::vector<Pending>* group) {
   if (!failure_.is_ok()) {
     Status s = recover();
     if (!s.is_ok()) {
-      for (Pending& p : *group) p.done(std::unexpected(s));
       rejected_.fetch_add(n, std::memory_order_relaxed);
+      acknowledge(group, std::vector<Result<AppendResult>>(n, std::unexpected(s)));
       return;
     }
   }
@@ -251,8 +251,7 @@ void RocksLog::commit_group(std::vector<Pending>* group) {
       r = std::unexpected(write_status);
     }
   }
-  for (size_t i = 0; i < n; ++i) {
-    Result<AppendResult>& r = results[i];
+  for (const Result<AppendResult>& r : results) {
     if (!r) {
       rejected_.fetch_add(1, std::memory_order_relaxed);
     } else if (r->duplicate) {
@@ -260,9 +259,36 @@ void RocksLog::commit_group(std::vector<Pending>* group) {
     } else {
       appends_.fetch_add(1, std::memory_order_relaxed);
     }
-    (*group)[i].done(std::move(r));
   }
+  acknowledge(group, std::move(results));
+}
 
+void RocksLog::acknowledge(std::vector<Pending>* group, std::vector<Result<AppendResult>> results) {
+  Answers answers;
+  answers.callbacks.reserve(group->size());
+  for (Pending& p : *group) answers.callbacks.push_back(std::move(p.done));
+  answers.results = std::move(results);
+  {
+    std::lock_guard lock(ack_mu_);
+    acks_.push_back(std::move(answers));
+  }
+  ack_cv_.notify_one();
+}
+
+void RocksLog::acker_loop() {
+  for (;;) {
+    Answers answers;
+    {
+      std::unique_lock lock(ack_mu_);
+      ack_cv_.wait(lock, [&] { return ack_stop_ || !acks_.empty(); });
+      if (acks_.empty()) return;  // stopping and drained
+      answers = std::move(acks_.front());
+      acks_.pop_front();
+    }
+    for (size_t i = 0; i < answers.callbacks.size(); ++i) {
+      answers.callbacks[i](std::move(answers.results[i]));
+    }
+  }
 }
 
 }  // namespace zhurnal::events::internal

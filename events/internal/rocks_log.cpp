@@ -27,6 +27,7 @@ Result<std::unique_ptr<EventLog>> RocksLog::open(LogOptions options) {
   std::unique_ptr<RocksLog> log(new RocksLog(std::move(options)));
   log->store_ = std::move(*store);
   if (Status s = log->load_tail(); !s.is_ok()) return std::unexpected(s);
+  log->acker_ = std::thread([raw = log.get()] { raw->acker_loop(); });
   log->writer_ = std::thread([raw = log.get()] { raw->writer_loop(); });
   return std::unique_ptr<EventLog>(std::move(log));
 }
@@ -135,6 +136,12 @@ void RocksLog::close() {
     }
   }
   if (writer_.joinable()) writer_.join();
+  {
+    std::lock_guard lock(ack_mu_);
+    ack_stop_ = true;
+  }
+  ack_cv_.notify_all();
+  if (acker_.joinable()) acker_.join();  // every queued append has its answer
   closed_.store(true, std::memory_order_release);
   {
     std::lock_guard lock(head_mu_);

@@ -76,6 +76,9 @@ class RocksLog final : public EventLog {
   explicit RocksLog(LogOptions options);
   void writer_loop();
   void commit_group(std::vector<Pending>* group);
+  // Hands a group's answers to the acknowledgement thread, in commit order.
+  void acknowledge(std::vector<Pending>* group, std::vector<Result<AppendResult>> results);
+  void acker_loop();
   Status recover();
   Status load_tail();
   int64_t now_us() const;
@@ -103,6 +106,19 @@ class RocksLog final : public EventLog {
   size_t queued_events_ = 0;
   bool closing_ = false;
   std::thread writer_;
+
+  // Answers on their way to the appenders. Waking up to 64 waiting threads
+  // costs as much as a sync; a separate thread does it while the writer
+  // already commits the next group.
+  struct Answers {
+    std::vector<AppendCallback> callbacks;
+    std::vector<Result<AppendResult>> results;
+  };
+  std::mutex ack_mu_;
+  std::condition_variable ack_cv_;
+  std::deque<Answers> acks_;
+  bool ack_stop_ = false;
+  std::thread acker_;
 
   // Published state.
   std::atomic<uint64_t> head_{0};

@@ -104,8 +104,8 @@ class EventLog {
   virtual ~EventLog() = default;
 
   // Appends atomically to one or more streams. `done` runs exactly once, on
-  // the writer thread, after the write is durable or the append is rejected;
-  // it must not block.
+  // the log's acknowledgement thread (in commit order), after the write is
+  // durable or the append is rejected; it must not block.
   virtual void append_async(std::vector<StreamAppend> streams, CommandContext context,
                             AppendCallback done) = 0;
 
