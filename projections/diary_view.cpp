@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "internal/averages.hpp"
+#include "internal/compliance_projection.hpp"
 #include "internal/journal_projection.hpp"
 #include "internal/lookups.hpp"
 #include "zhurnal/projections/views.hpp"
@@ -216,6 +217,7 @@ events::Result<std::vector<std::string>> Views::children_of(const std::string& p
 std::vector<std::unique_ptr<Projection>> standard_projections() {
   std::vector<std::unique_ptr<Projection>> p;
   p.push_back(std::make_unique<internal::JournalProjection>());
+  p.push_back(std::make_unique<internal::ComplianceProjection>());
   return p;
 }
 

@@ -101,6 +101,7 @@ struct Counters {
   cancellations @10 :UInt32;
   attendanceEntries @11 :UInt32;
   entries @12 :UInt32;              # every entry the teacher made
+  lessonsCancelled @13 :UInt32;     # cancelled lessons (not in lessonsScheduled)
 }
 
 struct LessonFlags {
@@ -114,6 +115,18 @@ struct LessonFlags {
   hasHomework @6 :Bool;
   activeMarks @7 :UInt32;
   cancelled @8 :Bool;
+  marksOnTime @9 :UInt32;           # of the active marks, by their MarkPosted.timeliness
+  marksLate @10 :UInt32;
+  lateDelaySeconds @11 :UInt64;     # summed over the active late marks
+  corrections @12 :UInt32;          # MarkCorrected + AttendanceCorrected
+  cancellations @13 :UInt32;        # MarkCancelled
+  attendanceEntries @14 :UInt32;    # AttendanceRecorded
+  entries @15 :UInt32;              # events on the lesson by its own teacher
+  date @16 :Text;
+  number @17 :UInt8;
+  subjectId @18 :Text;
+  subgroupId @19 :Text;
+  auditRows @20 :UInt32;            # CorrectionRows kept for this lesson
 }
 
 struct CorrectionRow {
@@ -201,5 +214,155 @@ struct DiaryView {
     marks @3 :List(CellMark);         # the period's marks, in date order
     periodMark @4 :FinalMarkRow;
     hasPeriodMark @5 :Bool;
+  }
+}
+
+# ---- compliance and reports (docs/compliance.md defines every figure) ----
+
+struct LateMarkRow {
+  # An active mark entered after 17:00 school-local time on its lesson's day.
+  markId @0 :Text;
+  lessonId @1 :Text;
+  studentId @2 :Text;
+  delaySeconds @3 :UInt32;
+  postedAtUs @4 :Int64;
+  position @5 :UInt64;
+}
+
+struct ComplianceView {
+  # The deputy's and director's monthly check of one school.
+  schoolId @0 :Text;
+  schoolName @1 :Text;
+  month @2 :Text;                     # "2026-10"
+  position @3 :UInt64;
+  school @4 :Figures;                 # the whole school (the sum of the classes)
+  teachers @5 :List(Line);            # by name
+  classes @6 :List(Line);             # by grade, then name
+  participation @7 :Participation;
+  lateMarks @8 :List(LateMark);       # by lesson date and number, then log order
+  corrections @9 :List(Correction);   # in log order
+  signedOff @10 :Bool;
+  signOff @11 :SignOffRow;
+
+  struct Figures {
+    counters @0 :Counters;
+    studentSubjects @1 :UInt32;       # denominator of marksPerStudentSubject
+    # Shares in hundredths of a percent (6667 = 66.67 %), rounded half up;
+    # 0 when the denominator is 0.
+    homeworkShare @2 :UInt16;         # lessonsWithHomework / lessonsHeld
+    fillShare @3 :UInt16;             # gradedLessonsWithMarks / gradedLessonsHeld
+    onTimeShare @4 :UInt16;           # marksOnTime / marks
+    marksPerStudentSubject @5 :UInt32;  # marks / studentSubjects, hundredths
+    averageDelaySeconds @6 :UInt32;   # lateDelaySeconds / marksLate
+  }
+  struct Line {
+    id @0 :Text;                      # teacher or class id
+    name @1 :Text;                    # "Иванова Мария Петровна", "5А"
+    grade @2 :UInt8;                  # classes only
+    graded @3 :Bool;                  # classes only: grades 2-11
+    figures @4 :Figures;
+  }
+  struct Participation {
+    teachersWithLessons @0 :UInt32;
+    teachersWithEntries @1 :UInt32;
+    teachersShare @2 :UInt16;
+    parents @3 :UInt32;
+    parentsSignedIn @4 :UInt32;
+    parentsShare @5 :UInt16;
+    students @6 :UInt32;
+    studentsSignedIn @7 :UInt32;
+    studentsShare @8 :UInt16;
+  }
+  struct LateMark {
+    mark @0 :LateMarkRow;
+    studentName @1 :Text;
+    teacherId @2 :Text;
+    teacherName @3 :Text;
+    classId @4 :Text;
+    className @5 :Text;
+    subjectId @6 :Text;
+    subjectName @7 :Text;
+    date @8 :Text;
+    number @9 :UInt8;
+  }
+  struct Correction {
+    row @0 :CorrectionRow;
+    actorName @1 :Text;
+    teacherName @2 :Text;
+    className @3 :Text;
+    studentName @4 :Text;
+    subjectId @5 :Text;
+    subjectName @6 :Text;
+    date @7 :Text;                    # the lesson's date now
+    number @8 :UInt8;
+  }
+}
+
+struct ClassReport {
+  # The regulation's interim and final report of a class for one period.
+  classId @0 :Text;
+  className @1 :Text;
+  grade @2 :UInt8;
+  period @3 :PeriodRef;
+  position @4 :UInt64;
+  subjects @5 :List(SubjectStats);    # by subject name
+  students @6 :List(Student);         # by name
+  categories @7 :Categories;
+  missedThirtyPercent @8 :List(Text); # student ids flagged in some month
+
+  struct SubjectStats {
+    subjectId @0 :Text;
+    name @1 :Text;
+    n5 @2 :UInt32;
+    n4 @3 :UInt32;
+    n3 @4 :UInt32;
+    n2 @5 :UInt32;                    # «2» and «1»
+    notAssessed @6 :UInt32;           # н/а
+    exempt @7 :UInt32;                # осв (not in N)
+    passed @8 :UInt32;                # зачёт (not in N)
+    failed @9 :UInt32;                # незачёт (not in N)
+    noMark @10 :UInt32;               # on the roll, no period mark (not in N)
+    counted @11 :UInt32;              # N
+    successHundredths @12 :UInt16;    # успеваемость, hundredths of a percent
+    qualityHundredths @13 :UInt16;    # качество знаний, hundredths of a percent
+    souHundredths @14 :UInt16;        # СОУ, hundredths of a percent
+  }
+  struct Student {
+    studentId @0 :Text;
+    fullName @1 :Text;
+    left @2 :Bool;                    # left the class before the period ended
+    category @3 :Text;                # "excellent", "good", "oneThree", "failing", "other", "none"
+    subjects @4 :List(Subject);       # aligned with ClassReport.subjects
+    attendance @5 :Attendance;
+  }
+  struct Subject {
+    subjectId @0 :Text;
+    averages @1 :Averages;
+    periodMark @2 :FinalMarkRow;
+    hasPeriodMark @3 :Bool;
+  }
+  struct Attendance {
+    absent @0 :UInt32;                # Н, lessons of the period
+    ill @1 :UInt32;                   # Б
+    excused @2 :UInt32;               # У
+    late @3 :UInt32;                  # ОП (not missed)
+    lessonsMissed @4 :UInt32;         # Н + Б + У
+    daysMissed @5 :UInt32;
+    months @6 :List(Month);
+  }
+  struct Month {
+    month @0 :Text;
+    lessons @1 :UInt32;               # the student's lessons of the whole month
+    missed @2 :UInt32;
+    thirtyPercent @3 :Bool;           # missed * 100 >= 30 * lessons, lessons > 0
+  }
+  struct Categories {
+    counted @0 :UInt32;               # on the roll at the period's end
+    excellent @1 :UInt32;             # отличники
+    good @2 :UInt32;                  # хорошисты
+    oneThree @3 :UInt32;              # with one «3»
+    failing @4 :UInt32;               # неуспевающие
+    other @5 :UInt32;
+    none @6 :UInt32;                  # no period marks at all
   }
 }

@@ -35,6 +35,20 @@ class Views {
   // дневник of a student for the week containing `date` ("YYYY-MM-DD").
   events::Result<ViewMessage> diary(const std::string& student_id, const std::string& date) const;
 
+  // The monthly check of a school's journal for `month` ("YYYY-MM"): the
+  // school's, teachers' and classes' figures, participation, late marks,
+  // corrections and the director's sign-off (docs/compliance.md).
+  // kInvalidArgument for a malformed month, kNotFound for an unknown school.
+  events::Result<ViewMessage> compliance(const std::string& school_id,
+                                         const std::string& month) const;
+
+  // The interim/final report of a class for a period: averages and period
+  // marks per student and subject, успеваемость, качество, СОУ, categories
+  // and attendance (docs/compliance.md). kNotFound for an unknown class or
+  // period.
+  events::Result<ViewMessage> class_report(const std::string& class_id,
+                                           const std::string& period_id) const;
+
   // The children linked to a parent (student ids).
   events::Result<std::vector<std::string>> children_of(const std::string& parent_id) const;
 
