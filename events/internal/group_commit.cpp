@@ -211,6 +211,10 @@ void RocksLog::commit_group(std::vector<Pending>* group) {
                             .count();
     write_micros_.fetch_add(micros, std::memory_order_relaxed);
     groups_.fetch_add(1, std::memory_order_relaxed);
+    const uint64_t size = g.next_position_ - g.first_position_;
+    size_t b = 0;
+    while (b < LogStats::kGroupSizeBounds.size() && size > LogStats::kGroupSizeBounds[b]) ++b;
+    group_sizes_[b].fetch_add(1, std::memory_order_relaxed);
   }
   store_lock.unlock();
 
@@ -266,7 +270,10 @@ void RocksLog::commit_group(std::vector<Pending>* group) {
 void RocksLog::acknowledge(std::vector<Pending>* group, std::vector<Result<AppendResult>> results) {
   Answers answers;
   answers.callbacks.reserve(group->size());
-  for (Pending& p : *group) answers.callbacks.push_back(std::move(p.done));
+  for (Pending& p : *group) {
+    answers.callbacks.push_back(std::move(p.done));
+    answers.queued.push_back(p.queued);
+  }
   answers.results = std::move(results);
   {
     std::lock_guard lock(ack_mu_);
@@ -285,8 +292,15 @@ void RocksLog::acker_loop() {
       answers = std::move(acks_.front());
       acks_.pop_front();
     }
+    const auto now = std::chrono::steady_clock::now();
     for (size_t i = 0; i < answers.callbacks.size(); ++i) {
       answers.callbacks[i](std::move(answers.results[i]));
+      const uint64_t us = static_cast<uint64_t>(
+          std::chrono::duration_cast<std::chrono::microseconds>(now - answers.queued[i]).count());
+      size_t b = 0;
+      while (b < LogStats::kAppendLatencyBoundsUs.size() && us > LogStats::kAppendLatencyBoundsUs[b]) ++b;
+      latency_[b].fetch_add(1, std::memory_order_relaxed);
+      latency_sum_us_.fetch_add(us, std::memory_order_relaxed);
     }
   }
 }

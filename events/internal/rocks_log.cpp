@@ -59,7 +59,8 @@ int64_t RocksLog::now_us() const {
 
 void RocksLog::append_async(std::vector<StreamAppend> streams, CommandContext context,
                             AppendCallback done) {
-  Pending p{std::move(streams), std::move(context), std::move(done), 0, {}, {}};
+  Pending p{std::move(streams), std::move(context), std::move(done), 0, {}, {},
+            std::chrono::steady_clock::now()};
   for (const StreamAppend& s : p.streams) p.events += s.events.size();
   // Work that needs no log state happens here, on the appender's thread, so
   // the single writer does less per event.
@@ -213,6 +214,12 @@ LogStats RocksLog::stats() const {
   s.groups = groups_.load(std::memory_order_relaxed);
   s.write_micros = write_micros_.load(std::memory_order_relaxed);
   s.fell_behind = fell_behind_.load(std::memory_order_relaxed);
+  uint64_t g = 0, l = 0;
+  for (size_t i = 0; i < s.group_sizes.size(); ++i) {
+    s.group_sizes[i] = g += group_sizes_[i].load(std::memory_order_relaxed);
+    s.append_latency[i] = l += latency_[i].load(std::memory_order_relaxed);
+  }
+  s.append_latency_sum_us = latency_sum_us_.load(std::memory_order_relaxed);
   return s;
 }
 

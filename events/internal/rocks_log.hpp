@@ -70,6 +70,7 @@ class RocksLog final : public EventLog {
     size_t events = 0;
     Status invalid;  // the append's own checks, made before queueing
     Hash digest{};   // request_digest(streams, context)
+    std::chrono::steady_clock::time_point queued{};
   };
   class Group;
 
@@ -113,6 +114,7 @@ class RocksLog final : public EventLog {
   struct Answers {
     std::vector<AppendCallback> callbacks;
     std::vector<Result<AppendResult>> results;
+    std::vector<std::chrono::steady_clock::time_point> queued;
   };
   std::mutex ack_mu_;
   std::condition_variable ack_cv_;
@@ -131,7 +133,9 @@ class RocksLog final : public EventLog {
   uint64_t next_listener_id_ = 1;
 
   std::atomic<uint64_t> appends_{0}, duplicates_{0}, rejected_{0}, events_{0}, groups_{0},
-      write_micros_{0}, fell_behind_{0};
+      write_micros_{0}, fell_behind_{0}, latency_sum_us_{0};
+  std::array<std::atomic<uint64_t>, 12> group_sizes_{};
+  std::array<std::atomic<uint64_t>, 12> latency_{};
 };
 
 }  // namespace zhurnal::events::internal

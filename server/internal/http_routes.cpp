@@ -49,6 +49,24 @@ std::string metrics_text(SharedState& s) {
   counter("zhurnal_group_commits_total", "Storage writes (syncs) since start.", "counter", log.groups);
   counter("zhurnal_group_commit_micros_total", "Time spent in storage writes.", "counter",
           log.write_micros);
+  auto histogram = [&](const char* name, const char* help, const auto& bounds, const auto& cumulative,
+                       double scale, const std::string& sum) {
+    out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " histogram\n";
+    for (size_t i = 0; i < bounds.size(); ++i) {
+      char le[32];
+      std::snprintf(le, sizeof le, "%g", bounds[i] / scale);
+      out += std::string(name) + "_bucket{le=\"" + le + "\"} " + std::to_string(cumulative[i]) + "\n";
+    }
+    out += std::string(name) + "_bucket{le=\"+Inf\"} " + std::to_string(cumulative.back()) + "\n";
+    out += std::string(name) + "_sum " + sum + "\n";
+    out += std::string(name) + "_count " + std::to_string(cumulative.back()) + "\n";
+  };
+  histogram("zhurnal_group_commit_events", "Events per storage write (group commit size).",
+            events::LogStats::kGroupSizeBounds, log.group_sizes, 1.0, std::to_string(log.events));
+  char latency_sum[32];
+  std::snprintf(latency_sum, sizeof latency_sum, "%.6f", log.append_latency_sum_us / 1e6);
+  histogram("zhurnal_append_seconds", "Append latency, queued to acknowledged (durable).",
+            events::LogStats::kAppendLatencyBoundsUs, log.append_latency, 1e6, latency_sum);
   counter("zhurnal_connections", "Open WebSocket connections.", "gauge", m.connections.load());
   counter("zhurnal_connections_total", "WebSocket connections accepted.", "counter",
           m.connections_total.load());

@@ -17,6 +17,7 @@
 // previous write was being synced as one group (group commit).
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -67,6 +68,13 @@ struct LogStats {
   uint64_t groups = 0;       // storage writes (syncs) since open
   uint64_t write_micros = 0; // time spent in storage writes
   uint64_t fell_behind = 0;  // subscribers switched from live to catch-up
+  // Histograms, cumulative counts per upper bound (the last bound is +Inf).
+  static constexpr std::array<uint64_t, 11> kGroupSizeBounds = {1, 2, 4, 8, 16, 32, 64, 128, 256, 1024, 4096};
+  static constexpr std::array<uint64_t, 11> kAppendLatencyBoundsUs = {100,   250,   500,   1000,  2000, 5000,
+                                                                       10000, 25000, 50000, 100000, 1000000};
+  std::array<uint64_t, 12> group_sizes{};     // events per storage write
+  std::array<uint64_t, 12> append_latency{};  // enqueue to acknowledgement, microseconds
+  uint64_t append_latency_sum_us = 0;
 };
 
 struct VerifyReport {
