@@ -197,6 +197,17 @@ int run_serve(const ServeOptions& o, std::shared_ptr<spdlog::logger> logger) {
   }
   std::fflush(stdout);
 
+  // Sessions that expire while their socket is idle end here (their sockets
+  // close through on_ended); a busy socket is checked on every request.
+  std::atomic<bool> sweeping{true};
+  std::thread sweeper([&] {
+    while (sweeping.load()) {
+      for (int i = 0; i < 300 && sweeping.load(); ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      }
+      sessions.sweep(std::chrono::system_clock::now());
+    }
+  });
   std::thread signal_waiter([&] {
     int sig = 0;
     sigwait(&signals, &sig);
@@ -207,6 +218,8 @@ int run_serve(const ServeOptions& o, std::shared_ptr<spdlog::logger> logger) {
   // run() returned: either a signal arrived or the server stopped itself.
   pthread_kill(signal_waiter.native_handle(), SIGTERM);
   signal_waiter.join();
+  sweeping = false;
+  sweeper.join();
   (*engine)->stop();
   sessions.on_ended({});
   logger->info("stopped at log position {}", (*log)->head_position());

@@ -1,6 +1,7 @@
 #include "zhurnal/commands/journal.hpp"
 
 #include <capnp/compat/json.h>
+#include <capnp/message.h>
 #include <spdlog/spdlog.h>
 
 #include <atomic>
@@ -90,10 +91,28 @@ struct Journal::Impl {
     });
   }
 
-  std::optional<Accepted> earlier_result(const std::string& command_id) {
+  // The answer to a command id already used: the original result when it
+  // was the same command, a rejection when it was another; nullopt when the
+  // id is new.
+  std::optional<Outcome> earlier_result(const std::string& command_id, const events::Hash& digest) {
     auto found = options.log->find_command(command_id);
     if (!found || !found->has_value()) return std::nullopt;
-    return Accepted{(*found)->first_position, (*found)->last_position, true};
+    if ((*found)->request_digest != digest) {
+      return Outcome(std::unexpected(Rejection{
+          ErrorCode::kDuplicateCommandId, "Идентификатор команды уже использован для другой команды"}));
+    }
+    return Outcome(Accepted{(*found)->first_position, (*found)->last_position, true});
+  }
+
+  // Idempotency is about the command as sent, not the events it produced:
+  // a retry decided later (say, after 17:00) would produce other events.
+  static events::Hash command_digest(const std::string& actor, schema::Command::Reader command) {
+    kj::Array<capnp::word> canonical = capnp::canonicalize(command);
+    std::string bytes = actor;
+    bytes.push_back('\0');
+    auto b = canonical.asBytes();
+    bytes.append(reinterpret_cast<const char*>(b.begin()), b.size());
+    return events::sha256(bytes);
   }
 
   Outcome execute(const CommandMeta& meta, schema::Command::Reader command) {
@@ -101,10 +120,12 @@ struct Journal::Impl {
       return std::unexpected(Rejection{ErrorCode::kInvalidCommand,
                                        "У команды нет идентификатора (commandId)"});
     }
+    const events::Hash digest = command_digest(meta.actor, command);
     // A retry of a command that was already written gets the original answer.
-    if (auto earlier = earlier_result(meta.command_id)) return *earlier;
+    if (auto earlier = earlier_result(meta.command_id, digest)) return *earlier;
 
-    const events::CommandContext context{meta.command_id, meta.actor, meta.correlation_id, ""};
+    const events::CommandContext context{meta.command_id, meta.actor, meta.correlation_id, "",
+                                         digest};
     for (int attempt = 0; attempt < options.max_attempts; ++attempt) {
       std::vector<events::StreamAppend> appends;
       {
@@ -119,7 +140,7 @@ struct Journal::Impl {
         internal::Verdict verdict = internal::decide(d, command);
         if (verdict) {
           lock.unlock();
-          if (auto earlier = earlier_result(meta.command_id)) return *earlier;
+          if (auto earlier = earlier_result(meta.command_id, digest)) return *earlier;
           return std::unexpected(*verdict);
         }
         if (emitter.empty()) {
@@ -139,7 +160,7 @@ struct Journal::Impl {
           continue;
         case events::StatusCode::kIdempotencyConflict:
           // A concurrent retry of this command won the race.
-          if (auto earlier = earlier_result(meta.command_id)) return *earlier;
+          if (auto earlier = earlier_result(meta.command_id, digest)) return *earlier;
           return std::unexpected(Rejection{ErrorCode::kDuplicateCommandId,
                                            "Идентификатор команды уже использован"});
         default:
@@ -206,6 +227,11 @@ Outcome Journal::execute_json(const CommandMeta& meta, std::string_view json) {
 std::optional<UserInfo> Journal::user_info(const std::string& id) const {
   std::shared_lock lock(impl_->state_mu);
   return internal::describe_user(impl_->state, id);
+}
+
+std::optional<SchoolInfo> Journal::school_info(const std::string& school_id) const {
+  std::shared_lock lock(impl_->state_mu);
+  return internal::describe_school(impl_->state, school_id);
 }
 
 bool Journal::may_read_student(const std::string& actor, const std::string& student_id) const {

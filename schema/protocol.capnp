@@ -35,6 +35,16 @@ struct DiaryQuery {
   date @1 :Text;               # any day of the week wanted
 }
 
+struct ComplianceQuery {
+  schoolId @0 :Text;
+  month @1 :Text;              # "2026-10"
+}
+
+struct ReportQuery {
+  classId @0 :Text;
+  periodId @1 :Text;
+}
+
 struct LogQuery {
   fromPosition @0 :UInt64;     # first position wanted (auditors)
   limit @1 :UInt32;
@@ -48,6 +58,7 @@ struct Subscribe {
     diary @1 :DiaryQuery;
     register @2 :RegisterQuery;
     log @3 :LogQuery;
+    compliance @4 :ComplianceQuery;
   }
 }
 
@@ -65,6 +76,9 @@ struct Request {
     log @9 :LogQuery;
     subscribe @10 :Subscribe;
     unsubscribe @11 :Text;     # a subscription id
+    compliance @12 :ComplianceQuery;
+    classReport @13 :ReportQuery;
+    school @14 :Text;          # a school id; empty: the user's own school
   }
 }
 
@@ -81,10 +95,55 @@ struct Me {
   roles @3 :List(Text);
   children @4 :List(Child);
   classes @5 :List(Text);      # classes the user teaches or leads
+  assignments @6 :List(Assignment);  # teachers: class x (subgroup) x subject x dates
+  ledClasses @7 :List(Text);   # class teachers: the classes they lead
   struct Child {
     studentId @0 :Text;
     fullName @1 :Text;
     classId @2 :Text;
+  }
+  struct Assignment {
+    assignmentId @0 :Text;
+    classId @1 :Text;
+    subgroupId @2 :Text;
+    subjectId @3 :Text;
+    start @4 :Text;
+    end @5 :Text;              # empty: to the end of the year
+  }
+}
+
+struct SchoolView {
+  # A school's reference books: what pages need to offer choices.
+  schoolId @0 :Text;
+  name @1 :Text;
+  timeZone @2 :Text;
+  periods @3 :List(Period);
+  subjects @4 :List(Named);
+  workTypes @5 :List(WorkType);
+  classes @6 :List(Class);
+  struct Period {
+    periodId @0 :Text;
+    name @1 :Text;
+    start @2 :Text;
+    end @3 :Text;
+    yearId @4 :Text;
+    closed @5 :Bool;
+  }
+  struct Named {
+    id @0 :Text;
+    name @1 :Text;
+  }
+  struct WorkType {
+    workTypeId @0 :Text;
+    name @1 :Text;
+    weight @2 :UInt8;
+  }
+  struct Class {
+    classId @0 :Text;
+    name @1 :Text;             # "5А"
+    grade @2 :UInt8;
+    yearId @3 :Text;
+    classTeacherId @4 :Text;
   }
 }
 
@@ -126,6 +185,9 @@ struct Response {
     diary @8 :V.DiaryView;
     log @9 :List(LogEvent);
     subscribed @10 :Text;      # the subscription id
+    compliance @11 :V.ComplianceView;
+    classReport @12 :V.ClassReport;
+    school @13 :SchoolView;
   }
 }
 
@@ -136,6 +198,7 @@ struct Push {
     diary @2 :V.DiaryView;
     register @3 :V.RegisterView;
     log @4 :List(LogEvent);
+    compliance @5 :V.ComplianceView;
   }
 }
 

@@ -231,10 +231,18 @@ Verdict set_final_mark(Decision& d, schema::SetFinalMark::Reader c) {
   } else {
     period_id = year.id;
   }
+  // The subject's teacher for this student: a whole-class assignment, or one
+  // for the subgroup the student is in, covering part of the range.
   bool assigned = d.system;
   for (const std::string& id : cls->assignments) {
     const Assignment* a = d.state.assignment(id);
-    if (a && a->teacher_id == d.actor_id && a->subject_id == subject) assigned = true;
+    if (!a || a->teacher_id != d.actor_id || a->subject_id != subject) continue;
+    if (a->start > to || a->end < from) continue;
+    if (!a->subgroup_id.empty()) {
+      auto g = cls->subgroups.find(a->subgroup_id);
+      if (g == cls->subgroups.end() || !g->second.count(student)) continue;
+    }
+    assigned = true;
   }
   if (!assigned) return reject(ErrorCode::kNotAssigned, "Вы не ведёте этот предмет в этом классе");
   const Student* s = d.state.student(student);

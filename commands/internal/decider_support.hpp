@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "decision.hpp"
+#include "zhurnal/commands/journal.hpp"
 
 namespace zhurnal::commands::internal::support {
 
@@ -30,6 +31,11 @@ inline Verdict check_id(capnp::Text::Reader id, const std::string& what) {
     if (ch < 0x21 || ch > 0x7e) {
       return reject(ErrorCode::kInvalidCommand, "Недопустимые символы в идентификаторе " + what);
     }
+  }
+  // The system actor's id is nobody else's: a user registered under it would
+  // act with every right.
+  if (std::string_view(id.cStr(), id.size()) == kSystemActor) {
+    return reject(ErrorCode::kInvalidCommand, "Идентификатор «system» зарезервирован");
   }
   return std::nullopt;
 }

@@ -1,6 +1,7 @@
 #include "read_access.hpp"
 
 #include <capnp/schema.h>
+#include <date/tz.h>
 
 #include <algorithm>
 
@@ -47,6 +48,14 @@ std::optional<UserInfo> describe_user(const JournalState& s, const std::string& 
     }
     for (const ClassGroup* c : s.classes_of_school(u->school_id)) {
       if (s.teaches_class(u->id, c->id)) info.classes.push_back(c->id);
+      if (c->class_teacher_id == u->id) info.led_classes.push_back(c->id);
+      for (const std::string& aid : c->assignments) {
+        const Assignment* a = s.assignment(aid);
+        if (!a || a->teacher_id != u->id) continue;
+        info.assignments.push_back({a->id, a->class_id, a->subgroup_id, a->subject_id,
+                                    format_date(a->start),
+                                    a->end == kEndOfTime ? std::string() : format_date(a->end)});
+      }
     }
     return info;
   }
@@ -56,6 +65,33 @@ std::optional<UserInfo> describe_user(const JournalState& s, const std::string& 
     return info;
   }
   return std::nullopt;
+}
+
+std::optional<SchoolInfo> describe_school(const JournalState& s, const std::string& id) {
+  const School* school = s.school(id);
+  if (!school) return std::nullopt;
+  SchoolInfo info;
+  info.id = school->id;
+  info.name = school->name;
+  info.time_zone = school->zone ? std::string(school->zone->name()) : std::string();
+  for (const auto& [year_id, y] : school->years) {
+    for (const PeriodInfo& p : y.periods) {
+      info.periods.push_back({p.id, p.name, format_date(p.start), format_date(p.end), year_id,
+                              school->closed_periods.count(p.id) > 0});
+    }
+  }
+  std::sort(info.periods.begin(), info.periods.end(),
+            [](const auto& a, const auto& b) { return a.start < b.start; });
+  for (const auto& [sid, name] : school->subjects) info.subjects.push_back({sid, name});
+  for (const auto& [wid, w] : school->work_types) info.work_types.push_back({wid, w.name, w.weight});
+  for (const ClassGroup* c : s.classes_of_school(id)) {
+    info.classes.push_back({c->id, std::to_string(c->grade) + c->letter, c->year_id, c->grade,
+                            c->class_teacher_id});
+  }
+  std::sort(info.classes.begin(), info.classes.end(), [](const auto& a, const auto& b) {
+    return a.grade != b.grade ? a.grade < b.grade : a.name < b.name;
+  });
+  return info;
 }
 
 bool may_read_student(const JournalState& s, const std::string& actor, const std::string& id) {

@@ -11,6 +11,7 @@
 namespace zhurnal::commands::internal {
 
 std::optional<UserInfo> describe_user(const JournalState& s, const std::string& id);
+std::optional<SchoolInfo> describe_school(const JournalState& s, const std::string& id);
 bool may_read_student(const JournalState& s, const std::string& actor, const std::string& student);
 bool may_read_class(const JournalState& s, const std::string& actor, const std::string& class_id);
 bool may_read_school(const JournalState& s, const std::string& actor, const std::string& school);

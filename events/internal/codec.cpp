@@ -79,6 +79,20 @@ std::string flatten(capnp::MessageBuilder& builder, size_t prefix) {
 
 }  // namespace
 
+}  // namespace zhurnal::events::internal
+
+namespace zhurnal::events {
+
+Hash sha256(std::string_view bytes) {
+  internal::Sha256 sha;
+  sha.update(bytes);
+  return sha.finish();
+}
+
+}  // namespace zhurnal::events
+
+namespace zhurnal::events::internal {
+
 Hash chain_hash(const Hash& prev, std::string_view body) {
   Sha256 sha;
   sha.update(prev);

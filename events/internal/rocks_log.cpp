@@ -65,7 +65,10 @@ void RocksLog::append_async(std::vector<StreamAppend> streams, CommandContext co
   // Work that needs no log state happens here, on the appender's thread, so
   // the single writer does less per event.
   p.invalid = validate_append(options_, p.streams, p.context, p.events);
-  if (p.invalid.is_ok()) p.digest = request_digest(p.streams, p.context);
+  if (p.invalid.is_ok()) {
+    p.digest = p.context.request_digest ? *p.context.request_digest
+                                        : request_digest(p.streams, p.context);
+  }
   {
     std::lock_guard lock(queue_mu_);
     if (!closing_) {
@@ -175,6 +178,7 @@ Result<std::optional<AppendResult>> RocksLog::find_command(std::string_view comm
   if (Status s = decode_receipt(**receipt, &result, &digest); !s.is_ok()) {
     return std::unexpected(s);
   }
+  result.request_digest = digest;
   return std::optional<AppendResult>(std::move(result));
 }
 

@@ -18,6 +18,8 @@ std::set<std::string> Hub::topics_of(const SubscriptionSpec& spec) {
     if (auto info = ctx_.journal->user_info(spec.student_id); info && !info->class_id.empty()) {
       topics.insert("lesson-class/" + info->class_id);
     }
+  } else if (spec.kind == SubscriptionSpec::Kind::kCompliance) {
+    topics.insert("compliance/" + spec.school_id + "/" + spec.month);
   } else if (spec.kind == SubscriptionSpec::Kind::kRegister) {
     topics.insert("register/" + spec.class_id + "/" + spec.subject_id);
     topics.insert("class/" + spec.class_id);
@@ -42,8 +44,22 @@ std::string Hub::subscribe(const std::shared_ptr<Connection>& conn, Subscription
     for (const std::string& t : topics) by_topic_[t].insert(key);
     if (s.spec.kind == SubscriptionSpec::Kind::kLog) log_subs_.insert(key);
   }
-  schedule(key);
   return key.second;
+}
+
+void Hub::start_initial(uint64_t conn_id) {
+  std::vector<Key> keys;
+  {
+    std::lock_guard lock(mu_);
+    auto c = conns_.find(conn_id);
+    if (c == conns_.end()) return;
+    for (auto& [id, s] : c->second.subs) {
+      if (!s.initial) continue;
+      s.initial = false;
+      keys.push_back({conn_id, id});
+    }
+  }
+  for (const Key& k : keys) schedule(k);
 }
 
 bool Hub::unsubscribe(uint64_t conn_id, const std::string& sub_id) {
@@ -102,7 +118,7 @@ void Hub::schedule(const Key& key) {
     auto c = conns_.find(key.first);
     if (c == conns_.end()) return;
     auto s = c->second.subs.find(key.second);
-    if (s == c->second.subs.end()) return;
+    if (s == c->second.subs.end() || s->second.initial) return;
     if (s->second.busy) {
       s->second.again = true;  // the running push will go round once more
       return;
@@ -135,7 +151,8 @@ void Hub::push(const Key& key) {
     } catch (const std::exception& e) {
       if (ctx_.logger) ctx_.logger->warn("push {} failed: {}", key.second, e.what());
     }
-    if (!frame.empty()) {
+    const bool sent = !frame.empty();
+    if (sent) {
       conn->send(std::make_shared<const std::string>(std::move(frame)));
       ctx_.metrics->pushes.fetch_add(1, std::memory_order_relaxed);
     }
@@ -145,7 +162,7 @@ void Hub::push(const Key& key) {
     auto s = c->second.subs.find(key.second);
     if (s == c->second.subs.end()) return;
     s->second.pushed = std::max(s->second.pushed, pushed);
-    const bool more_log = spec.kind == SubscriptionSpec::Kind::kLog && !frame.empty() &&
+    const bool more_log = spec.kind == SubscriptionSpec::Kind::kLog && sent &&
                           s->second.pushed < ctx_.log->head_position();
     if (!s->second.again && !more_log) {
       s->second.busy = false;
@@ -181,6 +198,17 @@ std::string Hub::render(Connection& conn, const std::string& sub_id, const Subsc
       *pushed = r.getPosition();
       push.setPosition(r.getPosition());
       push.setRegister(r);
+      break;
+    }
+    case SubscriptionSpec::Kind::kCompliance: {
+      if (!ctx_.journal->may_read_school(user, spec.school_id)) return {};
+      auto view = ctx_.views->compliance(spec.school_id, spec.month);
+      if (!view) return {};
+      auto c = (*view)->getRoot<schema::ComplianceView>().asReader();
+      if (c.getPosition() <= *pushed) return {};
+      *pushed = c.getPosition();
+      push.setPosition(c.getPosition());
+      push.setCompliance(c);
       break;
     }
     case SubscriptionSpec::Kind::kLog: {

@@ -25,9 +25,10 @@
 namespace zhurnal::server::internal {
 
 struct SubscriptionSpec {
-  enum class Kind { kDiary, kRegister, kLog } kind = Kind::kDiary;
+  enum class Kind { kDiary, kRegister, kLog, kCompliance } kind = Kind::kDiary;
   std::string student_id, date;                   // diary
   std::string class_id, subject_id, period_id;    // register
+  std::string school_id, month;                   // compliance
   uint32_t log_limit = 1000;                      // log: events per push
 };
 
@@ -35,10 +36,13 @@ class Hub {
  public:
   Hub(ServerContext& context, boost::asio::thread_pool& workers);
 
-  // Registers a subscription and, on the worker pool, sends the current state
-  // if it is newer than `last_position`. Returns the subscription id.
+  // Registers a subscription and returns its id. Its current state (when
+  // newer than `last_position`) goes out on start_initial(), which the
+  // connection calls once the subscribe response is queued, so that the
+  // response always comes first.
   std::string subscribe(const std::shared_ptr<Connection>& conn, SubscriptionSpec spec,
                         uint64_t last_position);
+  void start_initial(uint64_t conn_id);
   bool unsubscribe(uint64_t conn_id, const std::string& subscription_id);
   // Forgets every subscription of a connection (closed or signed out).
   void drop(uint64_t conn_id);
@@ -53,6 +57,7 @@ class Hub {
     uint64_t pushed = 0;  // last position sent
     bool busy = false;    // a push is being computed
     bool again = false;   // another change arrived meanwhile
+    bool initial = true;  // the first push waits for start_initial()
   };
   struct Conn {
     std::weak_ptr<Connection> conn;

@@ -46,9 +46,93 @@ void fill_me(const commands::UserInfo& info, const commands::Journal& journal,
   }
   auto classes = me.initClasses(info.classes.size());
   for (size_t i = 0; i < info.classes.size(); ++i) classes.set(i, info.classes[i]);
+  auto assignments = me.initAssignments(info.assignments.size());
+  for (size_t i = 0; i < info.assignments.size(); ++i) {
+    const commands::AssignmentInfo& a = info.assignments[i];
+    auto o = assignments[i];
+    o.setAssignmentId(a.assignment_id);
+    o.setClassId(a.class_id);
+    o.setSubgroupId(a.subgroup_id);
+    o.setSubjectId(a.subject_id);
+    o.setStart(a.start);
+    o.setEnd(a.end);
+  }
+  auto led = me.initLedClasses(info.led_classes.size());
+  for (size_t i = 0; i < info.led_classes.size(); ++i) led.set(i, info.led_classes[i]);
+}
+
+void fill_school(const commands::SchoolInfo& info, schema::SchoolView::Builder out) {
+  out.setSchoolId(info.id);
+  out.setName(info.name);
+  out.setTimeZone(info.time_zone);
+  auto periods = out.initPeriods(info.periods.size());
+  for (size_t i = 0; i < info.periods.size(); ++i) {
+    const auto& p = info.periods[i];
+    periods[i].setPeriodId(p.id);
+    periods[i].setName(p.name);
+    periods[i].setStart(p.start);
+    periods[i].setEnd(p.end);
+    periods[i].setYearId(p.year_id);
+    periods[i].setClosed(p.closed);
+  }
+  auto subjects = out.initSubjects(info.subjects.size());
+  for (size_t i = 0; i < info.subjects.size(); ++i) {
+    subjects[i].setId(info.subjects[i].id);
+    subjects[i].setName(info.subjects[i].name);
+  }
+  auto work = out.initWorkTypes(info.work_types.size());
+  for (size_t i = 0; i < info.work_types.size(); ++i) {
+    work[i].setWorkTypeId(info.work_types[i].id);
+    work[i].setName(info.work_types[i].name);
+    work[i].setWeight(info.work_types[i].weight);
+  }
+  auto classes = out.initClasses(info.classes.size());
+  for (size_t i = 0; i < info.classes.size(); ++i) {
+    const auto& c = info.classes[i];
+    classes[i].setClassId(c.id);
+    classes[i].setName(c.name);
+    classes[i].setGrade(static_cast<uint8_t>(c.grade));
+    classes[i].setYearId(c.year_id);
+    classes[i].setClassTeacherId(c.class_teacher_id);
+  }
 }
 
 const char* kNotSignedIn = "Войдите в систему";
+
+// Cap'n Proto reads a union left out as its first member; a request must
+// name what it wants, and so must its command and subscription.
+bool names_member(const capnp::JsonValue::Reader& object, std::initializer_list<const char*> other) {
+  if (!object.isObject()) return false;
+  for (auto field : object.getObject()) {
+    bool ordinary = false;
+    for (const char* name : other) ordinary |= field.getName() == name;
+    if (!ordinary) return true;
+  }
+  return false;
+}
+
+bool names_a_request(std::string_view frame) {
+  capnp::MallocMessageBuilder m;
+  auto root = m.initRoot<capnp::JsonValue>();
+  try {
+    codec().decodeRaw(kj::ArrayPtr<const char>(frame.data(), frame.size()), root);
+  } catch (const kj::Exception&) {
+    return false;
+  }
+  auto r = root.asReader();
+  if (!names_member(r, {"id"})) return false;
+  for (auto field : r.getObject()) {
+    if (field.getName() == "command") {
+      for (auto inner : field.getValue().getObject()) {
+        if (inner.getName() == "command" && !names_member(inner.getValue(), {})) return false;
+      }
+      if (!names_member(field.getValue(), {"commandId"})) return false;
+    } else if (field.getName() == "subscribe" && !names_member(field.getValue(), {"lastPosition"})) {
+      return false;
+    }
+  }
+  return true;
+}
 const char* kForbidden = "Недостаточно прав для просмотра";
 
 }  // namespace
@@ -113,8 +197,23 @@ std::string RequestHandler::handle(const std::shared_ptr<Connection>& conn, std:
     return reply.json();
   }
   reply.r.setId(req.getId());
+  if (!names_a_request(frame)) {
+    ctx_.metrics->bad_requests.fetch_add(1, std::memory_order_relaxed);
+    reply.fail("bad_request", "Некорректный запрос: не указано, что сделать");
+    return reply.json();
+  }
   reply.r.setOk(true);
   auto result = reply.r.getResult();
+  // A session can end (expiry, revocation, sign-out elsewhere) while its
+  // socket is open: every request checks it again.
+  if (const std::string token = conn->token(); !token.empty() && !ctx_.auth->user_of(token)) {
+    conn->set_identity("", "");
+    hub_.drop(conn->id());
+    if (!req.isSignIn() && !req.isAuthenticate()) {
+      reply.fail("session_expired", "Сеанс завершён, войдите снова");
+      return reply.json();
+    }
+  }
   const std::string user = conn->user_id();
   const bool signed_in = !user.empty();
 
@@ -183,7 +282,7 @@ std::string RequestHandler::handle(const std::shared_ptr<Connection>& conn, std:
       }
       case Request::COMMAND: {
         if (!signed_in) return reply.fail("not_signed_in", kNotSignedIn), reply.json();
-        if (!ctx_.journal->may_write(user)) {
+        if (user == commands::kSystemActor || !ctx_.journal->may_write(user)) {
           ctx_.metrics->count_rejection("not_authorized");
           return reply.fail("not_authorized", "Недостаточно прав для этого действия"), reply.json();
         }
@@ -242,6 +341,42 @@ std::string RequestHandler::handle(const std::shared_ptr<Connection>& conn, std:
         fill_log_events(*events, result.initLog(events->size()));
         break;
       }
+      case Request::COMPLIANCE: {
+        if (!signed_in) return reply.fail("not_signed_in", kNotSignedIn), reply.json();
+        auto q = req.getCompliance();
+        if (!ctx_.journal->may_read_school(user, q.getSchoolId().cStr())) {
+          return reply.fail("forbidden", kForbidden), reply.json();
+        }
+        auto view = ctx_.views->compliance(q.getSchoolId().cStr(), q.getMonth().cStr());
+        if (!view) return reply.fail("not_found", view.error().message()), reply.json();
+        result.setCompliance((*view)->getRoot<schema::ComplianceView>().asReader());
+        break;
+      }
+      case Request::CLASS_REPORT: {
+        if (!signed_in) return reply.fail("not_signed_in", kNotSignedIn), reply.json();
+        auto q = req.getClassReport();
+        if (!ctx_.journal->may_read_class(user, q.getClassId().cStr())) {
+          return reply.fail("forbidden", kForbidden), reply.json();
+        }
+        auto view = ctx_.views->class_report(q.getClassId().cStr(), q.getPeriodId().cStr());
+        if (!view) return reply.fail("not_found", view.error().message()), reply.json();
+        result.setClassReport((*view)->getRoot<schema::ClassReport>().asReader());
+        break;
+      }
+      case Request::SCHOOL: {
+        if (!signed_in) return reply.fail("not_signed_in", kNotSignedIn), reply.json();
+        auto me = ctx_.journal->user_info(user);
+        std::string school = req.getSchool().cStr();
+        if (school.empty() && me) school = me->school_id;
+        // Everyone reads her own school's reference books; auditors any school's.
+        if (!me || (me->school_id != school && !ctx_.journal->may_read_log(user))) {
+          return reply.fail("forbidden", kForbidden), reply.json();
+        }
+        auto info = ctx_.journal->school_info(school);
+        if (!info) return reply.fail("not_found", "Школа не найдена: " + school), reply.json();
+        fill_school(*info, result.initSchool());
+        break;
+      }
       case Request::SUBSCRIBE: {
         if (!signed_in) return reply.fail("not_signed_in", kNotSignedIn), reply.json();
         auto s = req.getSubscribe();
@@ -264,12 +399,32 @@ std::string RequestHandler::handle(const std::shared_ptr<Connection>& conn, std:
               return reply.fail("forbidden", kForbidden), reply.json();
             }
             break;
+          case schema::Subscribe::COMPLIANCE:
+            spec.kind = SubscriptionSpec::Kind::kCompliance;
+            spec.school_id = s.getCompliance().getSchoolId().cStr();
+            spec.month = s.getCompliance().getMonth().cStr();
+            if (!ctx_.journal->may_read_school(user, spec.school_id)) {
+              return reply.fail("forbidden", kForbidden), reply.json();
+            }
+            break;
           case schema::Subscribe::LOG:
             spec.kind = SubscriptionSpec::Kind::kLog;
             spec.log_limit = std::clamp<uint32_t>(s.getLog().getLimit() ? s.getLog().getLimit() : 1000, 1, 5000);
             if (!ctx_.journal->may_read_log(user)) return reply.fail("forbidden", kForbidden), reply.json();
             break;
         }
+        // The view must exist now; a subscription to nothing would never push.
+        std::string missing;
+        if (spec.kind == SubscriptionSpec::Kind::kDiary) {
+          if (auto v = ctx_.views->diary(spec.student_id, spec.date); !v) missing = v.error().message();
+        } else if (spec.kind == SubscriptionSpec::Kind::kRegister) {
+          if (auto v = ctx_.views->class_register(spec.class_id, spec.subject_id, spec.period_id); !v) {
+            missing = v.error().message();
+          }
+        } else if (spec.kind == SubscriptionSpec::Kind::kCompliance) {
+          if (auto v = ctx_.views->compliance(spec.school_id, spec.month); !v) missing = v.error().message();
+        }
+        if (!missing.empty()) return reply.fail("not_found", missing), reply.json();
         uint64_t last = s.getLastPosition();
         if (spec.kind == SubscriptionSpec::Kind::kLog && last == 0 && s.getLog().getFromPosition() > 0) {
           last = s.getLog().getFromPosition() - 1;

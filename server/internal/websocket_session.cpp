@@ -74,6 +74,7 @@ void WebSocketSession::on_read(beast::error_code ec, std::size_t) {
   boost::asio::post(work_, [self = shared_from_this(), frame = std::move(frame)] {
     std::string response = self->state_->handler.handle(self, frame);
     self->send(std::make_shared<const std::string>(std::move(response)));
+    self->state_->hub.start_initial(self->id_);  // pushes follow their response
     --self->in_flight_;
   });
   do_read();

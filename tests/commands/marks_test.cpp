@@ -245,6 +245,24 @@ TEST_F(MarksTest, RetriedCommandIsWrittenOnce) {
   EXPECT_EQ(log_->head_position(), head);
 }
 
+TEST_F(MarksTest, ACommandIdReusedForAnotherCommandIsRefused) {
+  at("2026-10-05 09:30");
+  ASSERT_TRUE(run_with_id("browser-1", "t-math", post("m1", "l-math", "s1")));
+  const uint64_t head = log_->head_position();
+  auto other = run_with_id("browser-1", "t-math", post("m2", "l-math", "s2"));
+  ASSERT_FALSE(other);
+  EXPECT_EQ(other.error().code, ErrorCode::kDuplicateCommandId);
+  auto other_actor = run_with_id("browser-1", "t-rus", post("m1", "l-math", "s1"));
+  ASSERT_FALSE(other_actor);
+  EXPECT_EQ(other_actor.error().code, ErrorCode::kDuplicateCommandId);
+  EXPECT_EQ(log_->head_position(), head);
+}
+
+TEST_F(MarksTest, TheSystemIdIsReserved) {
+  rejected(ErrorCode::kInvalidCommand, "admin", R"({"registerUser": {"userId": "system",
+      "schoolId": "sch1", "fullName": "Иванов Иван Иванович", "roles": ["teacher"]}})");
+}
+
 TEST_F(MarksTest, StudentWhoLeftTakesNoMarksAfterLeaving) {
   at("2026-10-01 12:00");
   ok("secretary", R"({"departStudent": {"studentId": "s4", "classId": "c5a", "date": "2026-10-02",

@@ -83,6 +83,9 @@ TEST_F(ServerTest, MalformedInputGetsAClearErrorAndTheConnectionStaysUsable) {
       {"wrong nested type", R"({"id": "n", "diary": {"studentId": ["s1"]}})"},
       {"array", "[1, 2, 3]"},
       {"empty", ""},
+      {"no request named", R"({"id": "7"})"},
+      {"no command named", R"({"id": "8", "command": {"commandId": "x"}})"},
+      {"no subscription named", R"({"id": "9", "subscribe": {"lastPosition": "0"}})"},
   };
   for (const Case& k : cases) {
     SCOPED_TRACE(k.name);
@@ -95,7 +98,11 @@ TEST_F(ServerTest, MalformedInputGetsAClearErrorAndTheConnectionStaysUsable) {
   c->send_binary(std::string("\x00\x01\x02", 3));
   EXPECT_EQ(code(c->receive()), "bad_request");
   EXPECT_TRUE(is_ok(c->request("me", R"("me": null)"))) << "connection unusable after bad input";
-  EXPECT_GE(metrics_.bad_requests.load(), 7u);
+  EXPECT_GE(metrics_.bad_requests.load(), 10u);
+  // A subscription to a view that does not exist is refused, not left silent.
+  auto none = c->request("v", R"("subscribe": {"lastPosition": "0", "register": {"classId": "c5a",
+      "subjectId": "astrology", "periodId": "q1"}})");
+  EXPECT_EQ(code(none), "not_found");
 }
 
 TEST_F(ServerTest, RejectedCommandsCarryTheJournalsCodeAndMessage) {

@@ -52,6 +52,37 @@ struct Accepted {
 
 using Outcome = std::expected<Accepted, Rejection>;
 
+// A teacher's assignment: what she teaches where, and when.
+struct AssignmentInfo {
+  std::string assignment_id, class_id, subgroup_id, subject_id;
+  std::string start, end;  // "YYYY-MM-DD"; end empty: to the end of the year
+};
+
+// A school's reference books as the journal knows them now.
+struct SchoolInfo {
+  struct Period {
+    std::string id, name, start, end, year_id;
+    bool closed = false;
+  };
+  struct Named {
+    std::string id, name;
+  };
+  struct WorkType {
+    std::string id, name;
+    uint8_t weight = 1;
+  };
+  struct Class {
+    std::string id, name, year_id;  // name: "5А"
+    int grade = 0;
+    std::string class_teacher_id;
+  };
+  std::string id, name, time_zone;
+  std::vector<Period> periods;  // every year's, in date order
+  std::vector<Named> subjects;
+  std::vector<WorkType> work_types;
+  std::vector<Class> classes;
+};
+
 // Who a signed-in person is, as the journal knows them.
 struct UserInfo {
   std::string id;
@@ -62,6 +93,8 @@ struct UserInfo {
   std::vector<std::string> classes;   // teachers: classes they teach or lead
   std::string class_id;               // students: their current class
   bool has_credentials = false;
+  std::vector<AssignmentInfo> assignments;  // teachers
+  std::vector<std::string> led_classes;     // class teachers: their classes
 };
 
 struct JournalOptions {
@@ -87,6 +120,8 @@ class Journal {
 
   // The person behind a user id (staff, parent or student), or nullopt.
   std::optional<UserInfo> user_info(const std::string& id) const;
+  // A school's periods, subjects, work types and classes, or nullopt.
+  std::optional<SchoolInfo> school_info(const std::string& school_id) const;
   // Read permissions, checked by the server on every query and every push:
   // a parent reads only her children, a student only herself, a teacher the
   // classes she teaches or leads, the administration its school, the auditor

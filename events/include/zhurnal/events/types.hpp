@@ -5,7 +5,9 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace zhurnal::events {
@@ -54,6 +56,10 @@ struct CommandContext {
   std::string actor;       // user id
   std::string correlation_id;
   std::string causation_id;
+  // What makes two requests "the same" for idempotency. When set (e.g. the
+  // digest of the command that produced these events), it is kept in the
+  // receipt instead of a digest of the events themselves.
+  std::optional<Hash> request_digest;
 };
 
 // The events for one stream within an append.
@@ -75,7 +81,11 @@ struct AppendResult {
   std::vector<StreamVersion> streams;  // each stream's version after the append
   int64_t recorded_at_us = 0;
   bool duplicate = false;  // true when this was a retry of an earlier append
+  Hash request_digest{};   // filled when read back from the receipt
 };
+
+// SHA-256 of `bytes` (the same function as the hash chain's).
+Hash sha256(std::string_view bytes);
 
 struct RecordedEvent {
   uint64_t position = 0;
