@@ -8,7 +8,13 @@ packages=(
   libboost-dev librocksdb-dev capnproto libcapnp-dev libspdlog-dev
   libgtest-dev libbenchmark-dev libsodium-dev libssl-dev libcli11-dev
   libhowardhinnant-date-dev libcsv-dev tzdata
+  chromium chromium-l10n
 )
+# The browser tests need Node.js with npm. A machine may already have them
+# from elsewhere (NodeSource's nodejs bundles npm, and Debian's npm package
+# would conflict with it): install Debian's only when the commands are missing.
+command -v node >/dev/null 2>&1 || packages+=(nodejs)
+command -v npm >/dev/null 2>&1 || packages+=(npm)
 
 missing=()
 for p in "${packages[@]}"; do

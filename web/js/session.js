@@ -1,0 +1,107 @@
+// Signing in and the pages a user may open. Every page but the sign-in page
+// calls startPage(): it connects, authenticates with the tab's session token
+// (or sends the user to the sign-in page), draws the common header with the
+// navigation for the user's roles, and hands back the client and `me`.
+import { Client, storedToken } from './client.js';
+import { h, clear } from './dom.js';
+import { ROLE_NAMES } from './format.js';
+
+// The pages, in the order the navigation shows them. A page is offered to a
+// user holding any of its roles. Pages still to come (the class teacher's
+// class list, the director's compliance view, reports, the auditor's
+// history) take their place here and in LANDING below.
+export const PAGES = [
+  { id: 'diary', href: 'diary.html', title: 'Дневник', roles: ['parent', 'student'] },
+  {
+    id: 'register', href: 'register.html', title: 'Журнал класса',
+    roles: ['teacher', 'director', 'deputyDirector', 'administrator', 'secretary'],
+  },
+  { id: 'log', href: 'log.html', title: 'Журнал событий', roles: ['auditor'] },
+];
+
+// Where each role lands after signing in, most specific role first. The
+// administration lands on the register until the compliance view exists;
+// the auditor on the raw event log until the history view exists.
+const LANDING = [
+  ['director', 'register'],
+  ['deputyDirector', 'register'],
+  ['administrator', 'register'],
+  ['auditor', 'log'],
+  ['teacher', 'register'],
+  ['secretary', 'register'],
+  ['parent', 'diary'],
+  ['student', 'diary'],
+];
+
+export function pagesFor(me) {
+  const roles = new Set(me?.roles || []);
+  return PAGES.filter((p) => p.roles.some((r) => roles.has(r)));
+}
+
+export function landingFor(me) {
+  const roles = new Set(me?.roles || []);
+  for (const [role, page] of LANDING) {
+    if (roles.has(role)) return PAGES.find((p) => p.id === page).href;
+  }
+  return null;
+}
+
+export function hasRole(me, ...roles) {
+  return (me?.roles || []).some((r) => roles.includes(r));
+}
+
+function signInUrl(reason) {
+  const params = new URLSearchParams({ next: location.pathname.replace(/^.*\//, '') + location.search });
+  if (reason) params.set('reason', reason);
+  return 'index.html?' + params;
+}
+
+// Connects and authenticates; never resolves when it redirects to sign-in.
+export async function startPage(pageId) {
+  if (!storedToken()) {
+    location.replace(signInUrl());
+    return new Promise(() => {});
+  }
+  const client = new Client();
+  client.addEventListener('signedout', () => location.replace(signInUrl('expired')));
+  let me;
+  try {
+    me = await client.connect();
+  } catch {
+    return new Promise(() => {});  // 'signedout' redirects
+  }
+  renderHeader(client, me, pageId);
+  return { client, me };
+}
+
+const STATUS_TEXT = { online: 'на связи', connecting: 'подключение…', offline: 'нет связи, переподключаемся…' };
+
+function renderHeader(client, me, pageId) {
+  const header = document.getElementById('app-header');
+  if (!header) return;
+  const status = h('span', { class: 'conn conn-' + client.status, role: 'status', title: 'Связь с сервером' },
+    STATUS_TEXT[client.status]);
+  client.addEventListener('status', (e) => {
+    status.className = 'conn conn-' + e.detail;
+    status.textContent = STATUS_TEXT[e.detail];
+  });
+  const nav = pagesFor(me).map((p) => h('a', {
+    href: p.href,
+    class: p.id === pageId ? 'nav-link active' : 'nav-link',
+    'aria-current': p.id === pageId ? 'page' : null,
+  }, p.title));
+  const roles = (me.roles || []).map((r) => ROLE_NAMES[r] || r).join(', ');
+  clear(header).append(
+    h('a', { href: landingFor(me) || 'index.html', class: 'brand' },
+      h('span', { class: 'brand-mark', 'aria-hidden': 'true' }, 'Ж'), 'Электронный журнал'),
+    h('nav', { class: 'nav', 'aria-label': 'Разделы' }, nav),
+    h('div', { class: 'user' },
+      status,
+      h('span', { class: 'user-name' }, h('span', {}, me.fullName), h('small', {}, roles)),
+      h('button', {
+        type: 'button', class: 'btn btn-ghost', onclick: async () => {
+          try { await client.signOut(); } catch { /* leave anyway */ }
+          location.replace('index.html');
+        },
+      }, 'Выйти')));
+}
