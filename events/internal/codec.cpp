@@ -89,6 +89,17 @@ Hash sha256(std::string_view bytes) {
   return sha.finish();
 }
 
+std::string to_hex(const Hash& h) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string s;
+  s.reserve(64);
+  for (uint8_t b : h) {
+    s.push_back(kDigits[b >> 4]);
+    s.push_back(kDigits[b & 15]);
+  }
+  return s;
+}
+
 }  // namespace zhurnal::events
 
 namespace zhurnal::events::internal {
@@ -209,15 +220,6 @@ Status decode_receipt(std::string_view value, AppendResult* result, Hash* digest
   return Status::ok();
 }
 
-std::string hex(const Hash& h) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string s;
-  s.reserve(64);
-  for (uint8_t b : h) {
-    s.push_back(kDigits[b >> 4]);
-    s.push_back(kDigits[b & 15]);
-  }
-  return s;
-}
+std::string hex(const Hash& h) { return to_hex(h); }
 
 }  // namespace zhurnal::events::internal

@@ -5,20 +5,6 @@
 #include "schema/message_reader.hpp"
 
 namespace zhurnal::server::internal {
-namespace {
-
-std::string hex(const events::Hash& h) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string s;
-  for (uint8_t b : h) {
-    s.push_back(kDigits[b >> 4]);
-    s.push_back(kDigits[b & 15]);
-  }
-  return s;
-}
-
-}  // namespace
-
 void fill_log_events(const std::vector<events::RecordedEvent>& events,
                      capnp::List<schema::LogEvent>::Builder out) {
   for (size_t i = 0; i < events.size(); ++i) {
@@ -31,8 +17,8 @@ void fill_log_events(const std::vector<events::RecordedEvent>& events,
     o.setRecordedAtUs(e.recorded_at_us);
     o.setActor(e.actor);
     o.setCommandId(e.command_id);
-    o.setHash(hex(e.hash));
-    o.setPrevHash(hex(e.prev_hash));
+    o.setHash(events::to_hex(e.hash));
+    o.setPrevHash(events::to_hex(e.prev_hash));
     try {
       schema::BoundedMessageReader reader(e.payload);
       o.setPayload(to_json(reader.root<schema::JournalEvent>()));

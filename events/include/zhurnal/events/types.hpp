@@ -86,6 +86,8 @@ struct AppendResult {
 
 // SHA-256 of `bytes` (the same function as the hash chain's).
 Hash sha256(std::string_view bytes);
+// Lower-case hexadecimal, 64 characters.
+std::string to_hex(const Hash& hash);
 
 struct RecordedEvent {
   uint64_t position = 0;
