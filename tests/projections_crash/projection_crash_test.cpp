@@ -103,7 +103,7 @@ constexpr int kMaxKillDelayMs = 1500;
 constexpr int kMaxWipeKillDelayMs = 700;      // within a catch-up from zero
 constexpr int kMaxRebuildKillDelayMs = 3000;  // a rebuild takes 0.3-1 s
 constexpr int kMaxSpawnKillDelayMs = 900;
-constexpr uint64_t kFromSpawnEvery = 4;            // cycles 3, 7, 11, ...
+constexpr uint64_t kFromSpawnEvery = 4;                  // cycles 3, 7, 11, ...
 constexpr int kPausesUs[] = {0, 250, 1000, 1000, 2000};  // the copier's pause after each append
 // The engine's events per commit and the log's live ring, varied so that
 // commit boundaries differ from the rebuild's and the engine falls out of the
