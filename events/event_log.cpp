@@ -21,6 +21,16 @@ Result<AppendResult> EventLog::append(std::string_view stream, ExpectedVersion e
   return append(std::move(streams), std::move(context));
 }
 
+Status EventLog::read_all(uint64_t from_position, size_t max, std::vector<RecordedEvent>* out) {
+  Result<std::vector<RecordedEvent>> events = read_all(from_position, max);
+  if (!events) {
+    out->clear();
+    return events.error();
+  }
+  *out = std::move(*events);
+  return Status::ok();
+}
+
 Result<std::unique_ptr<EventLog>> open_event_log(LogOptions options) {
   return internal::RocksLog::open(std::move(options));
 }

@@ -182,15 +182,16 @@ struct ProjectionEngine::Impl {
                           const std::function<Status(Slot&, uint64_t)>& finish) {
     ProjectionTx tx(options.store, generation_prefix(slot->projection->name(), gen));
     uint64_t checkpoint = 0;
+    std::vector<events::RecordedEvent> batch;  // reused: its strings keep their storage
     auto advance = [&](uint64_t limit) -> Status {
       while (checkpoint < limit) {
-        auto batch = options.log->read_all(checkpoint + 1,
-                                           std::min<uint64_t>(kRebuildBatch, limit - checkpoint));
-        if (!batch) return batch.error();
-        if (batch->empty()) return {StatusCode::kCorruption, "log ended before the checkpoint"};
+        Status read = options.log->read_all(
+            checkpoint + 1, std::min<uint64_t>(kRebuildBatch, limit - checkpoint), &batch);
+        if (!read.is_ok()) return read;
+        if (batch.empty()) return {StatusCode::kCorruption, "log ended before the checkpoint"};
         events::KvBatch kv;
         try {
-          Status st = apply_events(*slot->projection, tx, *batch, &checkpoint);
+          Status st = apply_events(*slot->projection, tx, batch, &checkpoint);
           if (!st.is_ok()) return st;
         } catch (const std::exception& e) {
           return {StatusCode::kIoError, e.what()};

@@ -167,6 +167,15 @@ Result<std::vector<RecordedEvent>> RocksLog::read_all(uint64_t from_position, si
   return store_->read_all(from_position, max);
 }
 
+Status RocksLog::read_all(uint64_t from_position, size_t max, std::vector<RecordedEvent>* out) {
+  std::shared_lock lock(store_mu_);
+  if (!store_) {
+    out->clear();
+    return {StatusCode::kIoError, "the event log store is not open"};
+  }
+  return store_->read_all(from_position, max, out);
+}
+
 Result<std::optional<AppendResult>> RocksLog::find_command(std::string_view command_id) {
   std::shared_lock lock(store_mu_);
   if (!store_) return error(StatusCode::kIoError, "the event log store is not open");

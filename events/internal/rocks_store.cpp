@@ -1,6 +1,8 @@
 #include "rocks_store.hpp"
 
 #include <rocksdb/filter_policy.h>
+#include <rocksdb/memtablerep.h>
+#include <rocksdb/slice_transform.h>
 #include <rocksdb/table.h>
 
 #include "codec.hpp"
@@ -25,6 +27,37 @@ rocksdb::ColumnFamilyOptions point_lookup_cf_options() {
   return cf;
 }
 
+// The stream id of a stream index key (stream_id || 0x00 || u64be(version)).
+// Each stream's versions arrive in order, so RocksDB can start each insert
+// from where that stream's previous one ended (a per-prefix hint) instead of
+// searching the memtable from the top: the appends of a group interleave
+// many streams, which defeats the memtable's own last-insert shortcut.
+class StreamIdPrefix final : public rocksdb::SliceTransform {
+ public:
+  const char* Name() const override { return "zhurnal.StreamIdPrefix"; }
+  rocksdb::Slice Transform(const rocksdb::Slice& key) const override {
+    return {key.data(), key.size() - 9};
+  }
+  bool InDomain(const rocksdb::Slice& key) const override { return key.size() > 9; }
+};
+
+// Receipts are keyed by the client's command id: random, so a skip-list
+// memtable pays a full search from the top for each one. They are only ever
+// read by key (and scanned whole by verify, with total_order_seek), so the
+// memtable hashes the first bytes of the id into buckets of small skip lists.
+rocksdb::ColumnFamilyOptions commands_cf_options() {
+  rocksdb::ColumnFamilyOptions cf = point_lookup_cf_options();
+  cf.prefix_extractor.reset(rocksdb::NewCappedPrefixTransform(8));
+  cf.memtable_factory.reset(rocksdb::NewHashSkipListRepFactory(1 << 16));
+  return cf;
+}
+
+rocksdb::ColumnFamilyOptions streams_cf_options() {
+  rocksdb::ColumnFamilyOptions cf = point_lookup_cf_options();
+  cf.memtable_insert_with_hint_prefix_extractor = std::make_shared<StreamIdPrefix>();
+  return cf;
+}
+
 }  // namespace
 
 Status from_rocksdb(const rocksdb::Status& s, std::string_view what) {
@@ -43,6 +76,8 @@ Result<std::unique_ptr<RocksStore>> RocksStore::open(const std::string& path,
   db_options.create_if_missing = create_if_missing;
   db_options.create_missing_column_families = true;
   db_options.max_background_jobs = 2;
+  // One writer thread; the hash memtable of `commands` needs this off.
+  db_options.allow_concurrent_memtable_write = false;
   // A torn tail after a crash is dropped; everything before it is kept.
   db_options.wal_recovery_mode = rocksdb::WALRecoveryMode::kPointInTimeRecovery;
 
@@ -50,8 +85,8 @@ Result<std::unique_ptr<RocksStore>> RocksStore::open(const std::string& path,
   std::vector<rocksdb::ColumnFamilyDescriptor> cfs = {
       {rocksdb::kDefaultColumnFamilyName, rocksdb::ColumnFamilyOptions()},
       {kLogCf, log_options},
-      {kStreamsCf, point_lookup_cf_options()},
-      {kCommandsCf, point_lookup_cf_options()},
+      {kStreamsCf, streams_cf_options()},
+      {kCommandsCf, commands_cf_options()},
   };
 
   std::unique_ptr<RocksStore> store(new RocksStore());
@@ -148,29 +183,43 @@ Result<uint64_t> RocksStore::stream_version(std::string_view stream) {
 Result<std::vector<RecordedEvent>> RocksStore::read_all(uint64_t from_position, size_t max) {
   std::vector<RecordedEvent> out;
   out.reserve(std::min<size_t>(max, 1024));
-  uint64_t expect = std::max<uint64_t>(from_position, 1);
-  Status bad;
-  Status s = scan_log(expect, [&](uint64_t pos, std::string_view value) {
-    if (out.size() >= max) return false;
-    if (pos != expect) {
-      bad = Status(StatusCode::kCorruption, "gap in the log at position " + std::to_string(expect));
-      return false;
-    }
-    out.emplace_back();
-    bad = decode_stored_event(value, &out.back());
-    if (!bad.is_ok()) return false;
-    if (out.back().position != pos) {
-      bad = Status(StatusCode::kCorruption,
-                   "event stored at position " + std::to_string(pos) + " says it is " +
-                       std::to_string(out.back().position));
-      return false;
-    }
-    ++expect;
-    return true;
-  });
-  if (!s.is_ok()) return std::unexpected(s);
-  if (!bad.is_ok()) return std::unexpected(bad);
+  if (Status s = read_all(from_position, max, &out); !s.is_ok()) return std::unexpected(s);
   return out;
+}
+
+// The hot loop of replay and catch-up: one iterator, no per-entry callback,
+// decoding into the caller's elements so their strings keep their storage.
+Status RocksStore::read_all(uint64_t from_position, size_t max, std::vector<RecordedEvent>* out) {
+  size_t n = 0;
+  auto finish = [&](Status s) {
+    out->resize(n);
+    return s;
+  };
+  if (max == 0) return finish(Status::ok());
+  uint64_t expect = std::max<uint64_t>(from_position, 1);
+  rocksdb::ReadOptions ro;
+  ro.readahead_size = 2 << 20;
+  ro.async_io = false;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, log_cf_));
+  for (it->Seek(position_key(expect)); it->Valid() && n < max; it->Next(), ++expect) {
+    const rocksdb::Slice key = it->key();
+    if (key.size() != 8) {
+      return finish({StatusCode::kCorruption, "log key of size " + std::to_string(key.size())});
+    }
+    const uint64_t pos = get_u64be(view(key));
+    if (pos != expect) {
+      return finish({StatusCode::kCorruption, "gap in the log at position " + std::to_string(expect)});
+    }
+    if (n == out->size()) out->emplace_back();
+    RecordedEvent& e = (*out)[n];
+    if (Status s = decode_stored_event(view(it->value()), &e); !s.is_ok()) return finish(s);
+    if (e.position != pos) {
+      return finish({StatusCode::kCorruption, "event stored at position " + std::to_string(pos) +
+                                                  " says it is " + std::to_string(e.position)});
+    }
+    ++n;
+  }
+  return finish(from_rocksdb(it->status(), "scan log"));
 }
 
 Status RocksStore::scan_log(uint64_t from_position,
@@ -192,6 +241,7 @@ Status RocksStore::scan_cf(rocksdb::ColumnFamilyHandle* cf,
                            const std::function<bool(std::string_view, std::string_view)>& fn) {
   rocksdb::ReadOptions ro;
   ro.readahead_size = 2 << 20;
+  ro.total_order_seek = true;  // every key, whatever the column family's prefix extractor
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, cf));
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
     if (!fn(view(it->key()), view(it->value()))) break;

@@ -65,6 +65,8 @@ class RocksStore {
                  const std::function<bool(std::string_view, std::string_view)>& fn);
 
  private:
+  // EventLog::read_all's reusing form: decodes into `out`'s elements in place.
+  Status read_all(uint64_t from_position, size_t max, std::vector<RecordedEvent>* out);
   RocksStore() = default;
   std::unique_ptr<rocksdb::DB> db_;
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;

@@ -280,6 +280,42 @@ TEST_F(EventLogTest, ReadsStreamsForwardAndBackward) {
   EXPECT_EQ(*log_->stream_version("a"), 6u);
 }
 
+TEST_F(EventLogTest, ReadAllIntoAReusedBatchEqualsAFreshRead) {
+  ASSERT_TRUE(append("a", ExpectedVersion::any(), 5, "c1"));
+  ASSERT_TRUE(append("bb", ExpectedVersion::any(), 3, "c2"));
+  auto fresh = log_->read_all(1, 100);
+  ASSERT_TRUE(fresh);
+  ASSERT_EQ(fresh->size(), 8u);
+
+  // Batches of 3 into one vector: the elements are overwritten in place and
+  // the vector shrinks to what was read; nothing of an earlier batch leaks.
+  std::vector<RecordedEvent> batch(10);
+  batch[9].payload = "stale";
+  std::vector<RecordedEvent> joined;
+  for (uint64_t from = 1;;) {
+    ASSERT_TRUE(log_->read_all(from, 3, &batch).is_ok());
+    if (batch.empty()) break;
+    EXPECT_LE(batch.size(), 3u);
+    joined.insert(joined.end(), batch.begin(), batch.end());
+    from = batch.back().position + 1;
+  }
+  ASSERT_EQ(joined.size(), fresh->size());
+  for (size_t i = 0; i < joined.size(); ++i) {
+    SCOPED_TRACE(i);
+    EXPECT_EQ(joined[i].position, (*fresh)[i].position);
+    EXPECT_EQ(joined[i].stream, (*fresh)[i].stream);
+    EXPECT_EQ(joined[i].stream_version, (*fresh)[i].stream_version);
+    EXPECT_EQ(joined[i].command_id, (*fresh)[i].command_id);
+    EXPECT_EQ(joined[i].payload, (*fresh)[i].payload);
+    EXPECT_EQ(joined[i].hash, (*fresh)[i].hash);
+    EXPECT_EQ(joined[i].prev_hash, (*fresh)[i].prev_hash);
+  }
+  ASSERT_TRUE(log_->read_all(7, 0, &batch).is_ok());
+  EXPECT_TRUE(batch.empty());
+  ASSERT_TRUE(log_->read_all(100, 5, &batch).is_ok());
+  EXPECT_TRUE(batch.empty());
+}
+
 TEST_F(EventLogTest, ManyThreadsProduceContiguousOrderedLog) {
   constexpr int kThreads = 32, kPerThread = 100;
   std::vector<std::thread> threads;

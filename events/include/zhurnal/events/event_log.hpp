@@ -130,6 +130,11 @@ class EventLog {
                                                          Direction direction, size_t max) = 0;
   // Events with position >= `from_position`, in order, at most `max`.
   virtual Result<std::vector<RecordedEvent>> read_all(uint64_t from_position, size_t max) = 0;
+  // The same into `out`, which is resized to the events read. Elements that
+  // `out` already holds are decoded into in place, so a reader that passes the
+  // same vector batch after batch reuses their strings' storage (replay,
+  // catch-up). On error `out` holds what was read before the bad position.
+  virtual Status read_all(uint64_t from_position, size_t max, std::vector<RecordedEvent>* out);
 
   // The original result of the append made under `command_id` (duplicate =
   // true), or nullopt when the id was never used.
