@@ -96,4 +96,6 @@ std::string KvStore::prefix_end(std::string_view prefix) {
   return end;
 }
 
+rocksdb::DB* internal::kv_store_db(KvStore& store) { return store.impl_->db.get(); }
+
 }  // namespace zhurnal::events

@@ -42,10 +42,12 @@ class BoundedMessageReader {
     }
     copy_.resize(n);
     std::memcpy(copy_.data(), bytes.data(), n * sizeof(capnp::word));
-    return kj::arrayPtr(copy_.data(), n);
+    return kj::arrayPtr(reinterpret_cast<const capnp::word*>(copy_.data()), n);
   }
 
-  std::vector<capnp::word> copy_;  // declared before reader_: initialised first
+  // uint64_t, not capnp::word: word is not copyable, which libstdc++'s vector
+  // rejects under clang (the fuzz build). Declared before reader_: initialised first.
+  std::vector<uint64_t> copy_;
   capnp::FlatArrayMessageReader reader_;
 };
 

@@ -33,10 +33,12 @@ kj::ArrayPtr<const capnp::word> as_words(std::string_view bytes) {
   if (reinterpret_cast<uintptr_t>(bytes.data()) % alignof(capnp::word) == 0) {
     return kj::arrayPtr(reinterpret_cast<const capnp::word*>(bytes.data()), n);
   }
-  thread_local std::vector<capnp::word> buffer;
+  // uint64_t, not capnp::word: word is not copyable, which libstdc++'s vector
+  // rejects under clang (the fuzz build).
+  thread_local std::vector<uint64_t> buffer;
   buffer.resize(n);
   std::memcpy(buffer.data(), bytes.data(), n * sizeof(capnp::word));
-  return kj::arrayPtr(buffer.data(), n);
+  return kj::arrayPtr(reinterpret_cast<const capnp::word*>(buffer.data()), n);
 }
 
 kj::ArrayPtr<const kj::byte> bytes_of(std::string_view s) {

@@ -57,6 +57,10 @@ class RocksLog final : public EventLog {
   LogStats stats() const override;
   void close() override;
 
+  // For backups (backup.cpp): runs fn with the open store while holding the
+  // store lock shared, so that recovery cannot swap it meanwhile.
+  Status with_store(const std::function<Status(RocksStore&)>& fn);
+
   // For subscriptions: waits until the head passes `position`, the log
   // closes, or `wait` elapses.
   void wait_for_head_past(uint64_t position, std::chrono::milliseconds wait);

@@ -223,8 +223,10 @@ Status RocksStore::read_all(uint64_t from_position, size_t max, std::vector<Reco
 }
 
 Status RocksStore::scan_log(uint64_t from_position,
-                            const std::function<bool(uint64_t, std::string_view)>& fn) {
+                            const std::function<bool(uint64_t, std::string_view)>& fn,
+                            const rocksdb::Snapshot* snapshot) {
   rocksdb::ReadOptions ro;
+  ro.snapshot = snapshot;
   ro.readahead_size = 2 << 20;
   ro.async_io = false;
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, log_cf_));
@@ -238,8 +240,10 @@ Status RocksStore::scan_log(uint64_t from_position,
 }
 
 Status RocksStore::scan_cf(rocksdb::ColumnFamilyHandle* cf,
-                           const std::function<bool(std::string_view, std::string_view)>& fn) {
+                           const std::function<bool(std::string_view, std::string_view)>& fn,
+                           const rocksdb::Snapshot* snapshot) {
   rocksdb::ReadOptions ro;
+  ro.snapshot = snapshot;
   ro.readahead_size = 2 << 20;
   ro.total_order_seek = true;  // every key, whatever the column family's prefix extractor
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, cf));

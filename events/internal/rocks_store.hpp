@@ -41,6 +41,17 @@ class RocksStore {
 
   bool read_only() const { return read_only_; }
 
+  // Opens a RocksDB secondary instance of the log at `path`: read-only, works
+  // while another process holds the primary (and its LOCK), and sees the
+  // primary's writes up to the last catch_up(). `secondary_path` is a
+  // directory of its own for the secondary's info log. rocks_secondary.cpp.
+  static Result<std::unique_ptr<RocksStore>> open_secondary(const std::string& path,
+                                                            const std::string& secondary_path);
+  // Secondary only: reads what the primary wrote since open or the last call.
+  Status catch_up();
+  // For backups (backup.cpp): the open instance; never null.
+  rocksdb::DB* db() const { return db_.get(); }
+
   // Commits a batch. `sync` fsyncs the WAL before returning.
   Status write(rocksdb::WriteBatch* batch, bool sync);
 
@@ -54,19 +65,22 @@ class RocksStore {
   Result<uint64_t> stream_version(std::string_view stream);
 
   Result<std::vector<RecordedEvent>> read_all(uint64_t from_position, size_t max);
+  // EventLog::read_all's reusing form: decodes into `out`'s elements in place.
+  Status read_all(uint64_t from_position, size_t max, std::vector<RecordedEvent>* out);
   Result<std::vector<RecordedEvent>> read_stream(std::string_view stream, uint64_t from_version,
                                                  Direction direction, size_t max);
   // Calls fn(key_position, stored_value) for each log entry from
   // `from_position` in key order until fn returns false.
+  // With `snapshot`, both scans read the store as it was when it was taken.
   Status scan_log(uint64_t from_position,
-                  const std::function<bool(uint64_t, std::string_view)>& fn);
+                  const std::function<bool(uint64_t, std::string_view)>& fn,
+                  const rocksdb::Snapshot* snapshot = nullptr);
   // Calls fn(key, value) for every entry of a column family in key order.
   Status scan_cf(rocksdb::ColumnFamilyHandle* cf,
-                 const std::function<bool(std::string_view, std::string_view)>& fn);
+                 const std::function<bool(std::string_view, std::string_view)>& fn,
+                 const rocksdb::Snapshot* snapshot = nullptr);
 
  private:
-  // EventLog::read_all's reusing form: decodes into `out`'s elements in place.
-  Status read_all(uint64_t from_position, size_t max, std::vector<RecordedEvent>* out);
   RocksStore() = default;
   std::unique_ptr<rocksdb::DB> db_;
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;

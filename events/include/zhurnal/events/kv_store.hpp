@@ -18,7 +18,17 @@
 
 #include "zhurnal/events/status.hpp"
 
+namespace rocksdb {
+class DB;
+}
+
 namespace zhurnal::events {
+
+class KvStore;
+namespace internal {
+// For backups (events/internal/backup.cpp): the instance behind a store.
+rocksdb::DB* kv_store_db(KvStore& store);
+}  // namespace internal
 
 class KvBatch {
  public:
@@ -64,6 +74,7 @@ class KvStore {
   static std::string prefix_end(std::string_view prefix);
 
  private:
+  friend rocksdb::DB* internal::kv_store_db(KvStore& store);
   struct Impl;
   explicit KvStore(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
