@@ -226,7 +226,7 @@ Outcome Journal::execute_json(const CommandMeta& meta, std::string_view json) {
 
 std::optional<UserInfo> Journal::user_info(const std::string& id) const {
   std::shared_lock lock(impl_->state_mu);
-  return internal::describe_user(impl_->state, id);
+  return internal::describe_user(impl_->state, id, impl_->now());
 }
 
 std::optional<SchoolInfo> Journal::school_info(const std::string& school_id) const {
@@ -236,12 +236,12 @@ std::optional<SchoolInfo> Journal::school_info(const std::string& school_id) con
 
 bool Journal::may_read_student(const std::string& actor, const std::string& student_id) const {
   std::shared_lock lock(impl_->state_mu);
-  return internal::may_read_student(impl_->state, actor, student_id);
+  return internal::may_read_student(impl_->state, actor, student_id, impl_->now());
 }
 
 bool Journal::may_read_class(const std::string& actor, const std::string& class_id) const {
   std::shared_lock lock(impl_->state_mu);
-  return internal::may_read_class(impl_->state, actor, class_id);
+  return internal::may_read_class(impl_->state, actor, class_id, impl_->now());
 }
 
 bool Journal::may_read_school(const std::string& actor, const std::string& school_id) const {

@@ -260,9 +260,28 @@ Verdict link_guardian(Decision& d, schema::GuardianLinked::Reader c) {
   if (Verdict v = check_id(c.getParentId(), "родителя")) return v;
   const User* parent = d.state.user(text(c.getParentId()));
   if (!parent) return not_found("Родитель", text(c.getParentId()));
-  if (!staff_of(d, s->school_id, {Role::SECRETARY, Role::ADMINISTRATOR}) &&
-      !is_class_teacher(d, support::class_today(d, *s, false))) {
+  const bool office = staff_of(d, s->school_id, {Role::SECRETARY, Role::ADMINISTRATOR});
+  if (!office && !is_class_teacher(d, support::class_today(d, *s, false))) {
     return not_authorized();
+  }
+  // A link makes the class teacher the keeper of the parent's login
+  // (issueCredentials, revokeCredentials), and that login reads every child
+  // of the parent. So a class teacher links only a parent account that is
+  // no staff account and whose other children are all in her class; the
+  // secretary or the administrator links the rest (docs/permissions.md,
+  // decision 1).
+  if (!office && (parent->roles & role_bit(Role::PARENT))) {
+    if (parent->roles & kStaffRoles) {
+      return reject(ErrorCode::kNotAuthorized,
+                    "Сотрудника школы связывает с учеником секретарь или администратор");
+    }
+    for (const std::string& child : parent->children) {
+      const Student* other = d.state.student(child);
+      if (!other || !is_class_teacher(d, support::class_today(d, *other, false))) {
+        return reject(ErrorCode::kNotAuthorized,
+                      "Родителя ученика другого класса связывает секретарь или администратор");
+      }
+    }
   }
   if (!(parent->roles & role_bit(Role::PARENT))) {
     return invalid(parent->full_name + " не зарегистрирован(а) как родитель");

@@ -5,6 +5,8 @@
 
 #include <algorithm>
 
+#include "decider_support.hpp"
+
 namespace zhurnal::commands::internal {
 namespace {
 
@@ -25,29 +27,65 @@ std::string role_name(Role r) {
   return i < e.size() ? e[i].getProto().getName().cStr() : "unknown";
 }
 
-// The school's administration (or secretary) reading within its own school.
-bool administration_of(const User* u, const std::string& school, bool secretary_too) {
-  if (!u || u->school_id != school) return false;
-  RoleSet roles = kAdministration;
-  if (secretary_too) roles |= role_bit(Role::SECRETARY);
-  return (u->roles & roles) != 0;
+// The school's administration (administrator, director, deputy) reading
+// within its own school.
+bool administration_of(const User* u, const std::string& school) {
+  return u && u->school_id == school && (u->roles & kAdministration) != 0;
 }
 
 std::string current_class(const JournalState& s, const Student& st) {
   return st.enrolments.empty() ? std::string() : st.enrolments.back().class_id;
 }
 
+// The school-local date of `now_us`; the UTC date when the school or its
+// zone is unknown.
+Date school_today(const JournalState& s, const std::string& school_id, int64_t now_us) {
+  const School* school = s.school(school_id);
+  if (school && school->zone) return local_date(school->zone, now_us);
+  constexpr int64_t kDayUs = int64_t{86'400} * 1'000'000;
+  return Date{static_cast<int32_t>((now_us >= 0 ? now_us : now_us - kDayUs + 1) / kDayUs)};
+}
+
+// The last day an assignment ending on `end` (inclusive) still lets its
+// teacher read the class: the end of the study period holding that day, so
+// that she finishes and reads back the period she taught; the day itself
+// when it falls outside every period (a holiday).
+Date read_until(const JournalState& s, const School* school, Date end) {
+  if (end == kEndOfTime || !school) return end;
+  const PeriodInfo* p = s.period_of(*school, end);
+  return p && p->end > end ? p->end : end;
+}
+
+// A teacher reads a class she leads now, or one where she holds a teaching
+// assignment that is current, still to begin, or ended less than a period
+// ago (read_until). Without the teacher role (a dismissed teacher) she
+// reads none. Unlike JournalState::teaches_class, which the write side uses,
+// this looks at the dates.
+bool teacher_reads_class(const JournalState& s, const User& u, const ClassGroup& c, Date today) {
+  if (!(u.roles & role_bit(Role::TEACHER))) return false;
+  if (!c.class_teacher_id.empty() && c.class_teacher_id == u.id) return true;
+  const School* school = s.school(c.school_id);
+  for (const std::string& id : c.assignments) {
+    const Assignment* a = s.assignment(id);
+    if (a && a->teacher_id == u.id && today <= read_until(s, school, a->end)) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
-std::optional<UserInfo> describe_user(const JournalState& s, const std::string& id) {
+std::optional<UserInfo> describe_user(const JournalState& s, const std::string& id,
+                                      int64_t now_us) {
   if (const User* u = s.user(id)) {
     UserInfo info{u->id, u->school_id, u->full_name, {}, u->children, {}, {},
                   s.has_credentials(id)};
     for (unsigned r = 0; r < 32; ++r) {
       if (u->roles & (RoleSet{1} << r)) info.roles.push_back(role_name(static_cast<Role>(r)));
     }
+    const Date today = school_today(s, u->school_id, now_us);
     for (const ClassGroup* c : s.classes_of_school(u->school_id)) {
-      if (s.teaches_class(u->id, c->id)) info.classes.push_back(c->id);
+      // The classes whose registers she may read (may_read_class).
+      if (teacher_reads_class(s, *u, *c, today)) info.classes.push_back(c->id);
       if (c->class_teacher_id == u->id) info.led_classes.push_back(c->id);
       for (const std::string& aid : c->assignments) {
         const Assignment* a = s.assignment(aid);
@@ -94,7 +132,8 @@ std::optional<SchoolInfo> describe_school(const JournalState& s, const std::stri
   return info;
 }
 
-bool may_read_student(const JournalState& s, const std::string& actor, const std::string& id) {
+bool may_read_student(const JournalState& s, const std::string& actor, const std::string& id,
+                      int64_t now_us) {
   const Student* st = s.student(id);
   if (!st) return false;
   if (actor == id) return true;  // the student herself
@@ -102,27 +141,32 @@ bool may_read_student(const JournalState& s, const std::string& actor, const std
   if (!u) return false;
   if (auditor(u)) return true;
   if (std::find(u->children.begin(), u->children.end(), id) != u->children.end()) return true;
-  if (administration_of(u, st->school_id, true)) return true;
-  // Teachers: any class the student has been in that they teach or lead.
-  for (const Enrolment& e : st->enrolments) {
-    if (s.teaches_class(actor, e.class_id)) return true;
-  }
-  return false;
+  // The administration; not the secretary, whose lists and orders need no
+  // marks (docs/permissions.md, decision 4).
+  if (administration_of(u, st->school_id)) return true;
+  // Teachers: the student's class as of today (or the one she joins next,
+  // or, having left the school, the one she left), if they read that class.
+  // The teachers of a class she was transferred out of no longer read her.
+  const Date today = school_today(s, st->school_id, now_us);
+  const std::string cls = support::class_as_of(s, *st, today, true);
+  const ClassGroup* c = cls.empty() ? nullptr : s.class_group(cls);
+  return c && teacher_reads_class(s, *u, *c, today);
 }
 
-bool may_read_class(const JournalState& s, const std::string& actor, const std::string& class_id) {
+bool may_read_class(const JournalState& s, const std::string& actor, const std::string& class_id,
+                    int64_t now_us) {
   const ClassGroup* c = s.class_group(class_id);
   if (!c) return false;
   const User* u = s.user(actor);
   if (!u) return false;
   if (auditor(u)) return true;
-  if (administration_of(u, c->school_id, true)) return true;
-  return s.teaches_class(actor, class_id);
+  if (administration_of(u, c->school_id)) return true;
+  return teacher_reads_class(s, *u, *c, school_today(s, c->school_id, now_us));
 }
 
 bool may_read_school(const JournalState& s, const std::string& actor, const std::string& school) {
   const User* u = s.user(actor);
-  return auditor(u) || administration_of(u, school, false);
+  return auditor(u) || administration_of(u, school);
 }
 
 bool may_read_log(const JournalState& s, const std::string& actor) {

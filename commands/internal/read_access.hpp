@@ -10,10 +10,15 @@
 
 namespace zhurnal::commands::internal {
 
-std::optional<UserInfo> describe_user(const JournalState& s, const std::string& id);
+// `now_us` (UTC microseconds) decides which of a teacher's assignments still
+// give her read access: see teacher_reads_class in read_access.cpp and
+// docs/permissions.md.
+std::optional<UserInfo> describe_user(const JournalState& s, const std::string& id, int64_t now_us);
 std::optional<SchoolInfo> describe_school(const JournalState& s, const std::string& id);
-bool may_read_student(const JournalState& s, const std::string& actor, const std::string& student);
-bool may_read_class(const JournalState& s, const std::string& actor, const std::string& class_id);
+bool may_read_student(const JournalState& s, const std::string& actor, const std::string& student,
+                      int64_t now_us);
+bool may_read_class(const JournalState& s, const std::string& actor, const std::string& class_id,
+                    int64_t now_us);
 bool may_read_school(const JournalState& s, const std::string& actor, const std::string& school);
 bool may_read_log(const JournalState& s, const std::string& actor);
 bool may_write(const JournalState& s, const std::string& actor);

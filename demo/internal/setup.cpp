@@ -183,9 +183,17 @@ void families(const SetupContext& c, Day day, Plan& plan) {
           const bool home_class = p.children.front() == i;
           if (round == 0 && home_class) seq.add(ct, register_user(p.id, s.id, p.person, "parent"));
           if (round == 1) {
+            // A class teacher links only families wholly in classes she leads;
+            // the secretary links a family with children in other classes.
+            bool other_teacher = false;
+            for (int child : p.children) {
+              const StudentModel& sibling = s.students[static_cast<size_t>(child)];
+              other_teacher |= s.classes[static_cast<size_t>(sibling.class_index)].class_teacher !=
+                               cls.class_teacher;
+            }
             JsonObject o;
             o.str("studentId", st.id).str("parentId", p.id).str("relation", p.relation);
-            seq.add(ct, command_json("linkGuardian", o));
+            seq.add(other_teacher ? s.secretary().id : ct, command_json("linkGuardian", o));
           }
           if (round == 2 && home_class) {
             seq.add(ct, record_consent(p.id, day, "Согласие на обработку персональных данных"));

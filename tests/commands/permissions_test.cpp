@@ -2,6 +2,7 @@
 // that are allowed, and that every other actor gets not_authorized with
 // nothing written. Each row runs in a freshly seeded journal.
 #include <functional>
+#include <map>
 #include <set>
 
 #include "rule_table.hpp"
@@ -21,6 +22,10 @@ struct PermissionCase {
   // The command for the n-th allowed actor (0-based); refused actors get n = 0.
   std::function<std::string(int)> json;
   std::vector<std::string> setup = {};  // run as the system actor first
+  // Run after `setup`, each as its actor (marks "own" by the teacher).
+  std::vector<std::pair<std::string, std::string>> setup_as = {};
+  // A refused actor's code when it is not not_authorized.
+  std::map<std::string, ErrorCode> refusal = {};
 };
 
 std::ostream& operator<<(std::ostream& os, const PermissionCase& c) { return os << c.name; }
@@ -57,6 +62,163 @@ const std::set<std::string> kClassTeacher = {"system", "t-rus"};
 const std::set<std::string> kConsent = {"system", "admin", "secretary", "t-rus"};
 const std::set<std::string> kMessengers = {"system", "admin",  "director", "deputy",
                                            "t-rus",  "t-math", "t-eng"};
+
+
+// ---- lessons, marks, attendance, final marks, sign-ins ---------------------
+// Lessons "jl-{n}" of t-math (5А math) on 1 October 2026, lesson 1 (08:30):
+// begun by the test's clock (10:00).
+std::string lesson(int n) {
+  return with_n(R"({"scheduleLesson": {"lessonId": "jl-{n}", "classId": "c5a", "subgroupId": "",
+      "subjectId": "math", "teacherId": "t-math", "date": "2026-10-01", "number": 1}})",
+                n);
+}
+std::vector<std::string> lessons(int count) {
+  std::vector<std::string> v;
+  for (int n = 0; n < count; ++n) v.push_back(lesson(n));
+  return v;
+}
+std::string mark(const std::string& id) {
+  return R"({"postMark": {"markId": ")" + id + R"(", "lessonId": "jl-0", "studentId": "s1",
+      "value": {"numeric": 4}, "workTypeId": "oral", "comment": ""}})";
+}
+std::string absence(int n) {
+  return with_n(R"({"recordAttendance": {"lessonId": "jl-{n}", "studentId": "s2", "code": "absent"}})",
+                n);
+}
+
+// Who is refused with `code` rather than not_authorized: every user (a
+// student is no user and gets not_authorized before any rule).
+std::map<std::string, ErrorCode> all_users(ErrorCode code) {
+  std::map<std::string, ErrorCode> m;
+  for (const std::string& a : kActors) {
+    if (a != "s1") m[a] = code;
+  }
+  return m;
+}
+
+const std::set<std::string> kLessonTeacher = {"system", "t-math"};
+const std::set<std::string> kLessonManagers = {"system", "admin", "deputy", "t-math"};
+const std::set<std::string> kOffice = {"system", "admin", "secretary"};
+
+std::vector<PermissionCase> lesson_cases() {
+  const auto not_yours = all_users(ErrorCode::kNotYourLesson);
+  return {
+      {"ScheduleLesson",
+       {"system", "admin", "deputy", "secretary", "t-math"},
+       [](int n) { return lesson(n); }},
+      {"HoldLesson", kLessonTeacher,
+       [](int n) { return with_n(R"({"holdLesson": {"lessonId": "jl-{n}", "topic": "Дроби"}})", n); },
+       lessons(2), {}, not_yours},
+      {"ChangeTopic", kLessonTeacher,
+       [](int n) {
+         return with_n(R"({"changeTopic": {"lessonId": "jl-{n}", "topic": "Десятичные дроби"}})", n);
+       },
+       lessons(2), {}, not_yours},
+      {"MoveLesson", kLessonManagers,
+       [](int n) {
+         return with_n(R"({"moveLesson": {"lessonId": "jl-{n}", "date": "2026-10-02", "number": 2,
+             "reason": "Болезнь учителя"}})",
+                       n);
+       },
+       lessons(4)},
+      {"CancelLesson", kLessonManagers,
+       [](int n) {
+         return with_n(R"({"cancelLesson": {"lessonId": "jl-{n}", "reason": "Карантин"}})", n);
+       },
+       lessons(4)},
+      {"AssignHomework", kLessonTeacher,
+       [](int n) {
+         return with_n(R"({"assignHomework": {"lessonId": "jl-{n}", "text": "№ 215",
+             "dueDate": "2026-10-02"}})",
+                       n);
+       },
+       lessons(2), {}, not_yours},
+      {"PostMark", kLessonTeacher, [](int n) { return mark("pm-" + std::to_string(n)); }, lessons(1),
+       {}, not_yours},
+      {"PostMarks", kLessonTeacher,
+       [](int n) {
+         return with_n(R"({"postMarks": {"lessonId": "jl-0", "workTypeId": "test", "marks": [
+             {"markId": "pms-{n}a", "studentId": "s3", "value": {"numeric": 5}, "comment": ""},
+             {"markId": "pms-{n}b", "studentId": "s4", "value": {"numeric": 3}, "comment": ""}]}})",
+                       n);
+       },
+       lessons(1), {}, not_yours},
+      {"CorrectMark",
+       {"system", "admin", "t-math"},
+       [](int n) {
+         return with_n(R"({"correctMark": {"markId": "mk-{n}", "value": {"numeric": 5},
+             "reason": "Ошибка при вводе"}})",
+                       n);
+       },
+       lessons(1),
+       {{"t-math", mark("mk-0")}, {"t-math", mark("mk-1")}, {"t-math", mark("mk-2")}},
+       all_users(ErrorCode::kNotOwnEntry)},
+      {"CancelMark",
+       {"system", "admin", "t-math"},
+       [](int n) {
+         return with_n(R"({"cancelMark": {"markId": "mk-{n}", "reason": "Ошибка при вводе"}})", n);
+       },
+       lessons(1),
+       {{"t-math", mark("mk-0")}, {"t-math", mark("mk-1")}, {"t-math", mark("mk-2")}},
+       all_users(ErrorCode::kNotOwnEntry)},
+      {"RecordAttendance", kLessonTeacher, [](int n) { return absence(n); }, lessons(2), {},
+       not_yours},
+      {"CorrectAttendance",
+       {"system", "admin", "t-math", "t-rus"},
+       [](int n) {
+         return with_n(R"({"correctAttendance": {"lessonId": "jl-{n}", "studentId": "s2",
+             "code": "ill", "reason": "Справка от врача"}})",
+                       n);
+       },
+       lessons(4),
+       {{"t-math", absence(0)}, {"t-math", absence(1)}, {"t-math", absence(2)}, {"t-math", absence(3)}},
+       not_yours},
+      {"SetFinalMark", kLessonTeacher,
+       [](int n) {
+         return with_n(R"({"setFinalMark": {"studentId": "s{n}", "classId": "c5a", "subjectId": "math",
+             "kind": "period", "periodId": "q1", "value": {"numeric": 4}, "reason": ""}})",
+                       n + 1);
+       },
+       {}, {}, all_users(ErrorCode::kNotAssigned)},
+      {"CommentStudentOnALesson",
+       {"system", "t-math", "t-rus"},
+       [](int n) {
+         return with_n(R"({"commentStudent": {"commentId": "cl-{n}", "studentId": "s3",
+             "lessonId": "jl-0", "text": "Отлично работал"}})",
+                       n);
+       },
+       lessons(1), {}, {{"t-eng", ErrorCode::kNotYourLesson}}},
+      {"RecordSignIn", kSys,
+       [](int) {
+         return std::string(R"({"recordSignIn": {"userId": "t-math", "schoolId": "sch1",
+             "role": "teacher"}})");
+       }},
+      // A class teacher links a parent whose children are all in her class;
+      // the others go through the office (docs/permissions.md, decision 1).
+      {"LinkGuardianOfAParentWithAChildInAnotherClass", kOffice,
+       [](int n) {
+         return with_n(R"({"linkGuardian": {"studentId": "s3", "parentId": "g{n}",
+             "relation": "мать"}})",
+                       n);
+       },
+       {user("g0", "parent", "sch1"), user("g1", "parent", "sch1"), user("g2", "parent", "sch1"),
+        R"({"linkGuardian": {"studentId": "b1", "parentId": "g0", "relation": "мать"}})",
+        R"({"linkGuardian": {"studentId": "b1", "parentId": "g1", "relation": "мать"}})",
+        R"({"linkGuardian": {"studentId": "b1", "parentId": "g2", "relation": "мать"}})"}},
+      {"LinkGuardianOfAStaffMember", kOffice,
+       [](int n) {
+         return with_n(R"({"linkGuardian": {"studentId": "s3", "parentId": "g{n}",
+             "relation": "мать"}})",
+                       n);
+       },
+       {R"({"registerUser": {"userId": "g0", "schoolId": "sch1", "fullName": "Учитель Родитель",
+            "roles": ["teacher", "parent"]}})",
+        R"({"registerUser": {"userId": "g1", "schoolId": "sch1", "fullName": "Учитель Родитель",
+            "roles": ["teacher", "parent"]}})",
+        R"({"registerUser": {"userId": "g2", "schoolId": "sch1", "fullName": "Учитель Родитель",
+            "roles": ["teacher", "parent"]}})"}},
+  };
+}
 
 std::vector<PermissionCase> cases() {
   std::vector<PermissionCase> v = {
@@ -259,6 +421,7 @@ std::vector<PermissionCase> cases() {
                        n);
        }},
   };
+  for (PermissionCase& c : lesson_cases()) v.push_back(std::move(c));
   return v;
 }
 
@@ -267,12 +430,14 @@ class PermissionTest : public RulesTest, public ::testing::WithParamInterface<Pe
 TEST_P(PermissionTest, OnlyTheAllowedRolesMayRunIt) {
   const PermissionCase& c = GetParam();
   for (const std::string& json : c.setup) ok(sys_, json);
+  for (const auto& [actor, json] : c.setup_as) ok(actor, json);
   // Refused actors first: they write nothing, so the allowed ones still find
   // the command valid.
   for (const std::string& actor : kActors) {
     if (c.allowed.count(actor)) continue;
     SCOPED_TRACE("refused: " + actor);
-    rejected(ErrorCode::kNotAuthorized, actor, c.json(0));
+    auto code = c.refusal.find(actor);
+    rejected(code == c.refusal.end() ? ErrorCode::kNotAuthorized : code->second, actor, c.json(0));
   }
   int n = 0;
   for (const std::string& actor : kActors) {

@@ -29,7 +29,8 @@ std::set<std::string> all_but(std::set<std::string> out) {
 using PermissionMatrix = ServerFixture;
 
 TEST_F(PermissionMatrix, EveryRoleAgainstEveryReadAndTheWriteGate) {
-  const std::set<std::string> administration = {"admin", "director", "deputy", "secretary", "auditor"};
+  // The secretary reads no marks (docs/permissions.md, decision 4).
+  const std::set<std::string> administration = {"admin", "director", "deputy", "auditor"};
   auto with = [&](std::set<std::string> extra) {
     extra.insert(administration.begin(), administration.end());
     return extra;
@@ -85,6 +86,62 @@ TEST_F(PermissionMatrix, EveryRoleAgainstEveryReadAndTheWriteGate) {
     }
   }
   EXPECT_EQ(cells, static_cast<int>(rows.size() * kUsers.size()));
+}
+
+// A teacher reads a class while she teaches in it, and to the end of the
+// study period in which her assignment ended; a student's diary while the
+// student is in a class she reads (docs/permissions.md, decisions 2 and 4).
+TEST_F(PermissionMatrix, ReadAccessFollowsAssignmentsAndEnrolments) {
+  const std::string diary_s1 = R"("diary": {"studentId": "s1", "date": "2026-10-05"})";
+  const std::string diary_s3 = R"("diary": {"studentId": "s3", "date": "2026-10-05"})";
+  const std::string register_5a = R"("register": {"classId": "c5a", "subjectId": "math", "periodId": "q1"})";
+  const std::string register_6b = R"("register": {"classId": "c6b", "subjectId": "math", "periodId": "q1"})";
+  auto code = [](WsClient& c, const std::string& req) {
+    auto r = c.request("q", req);
+    EXPECT_TRUE(r);
+    return r ? (r->find(R"("ok":true)") != std::string::npos ? std::string("ok") : json_field(*r, "code"))
+             : std::string("none");
+  };
+  const std::string sys(commands::kSystemActor);
+  at("2026-10-05 12:00");
+  // t-math's math in 5А ends on 9 October, inside the first quarter; t-eng
+  // is to teach English in 6Б from the second quarter; s3 moves to 6Б.
+  ok(sys, R"({"endTeaching": {"assignmentId": "a-math-5a", "classId": "c5a", "end": "2026-10-09"}})");
+  ok(sys, R"({"assignTeaching": {"assignmentId": "a-eng-6b", "classId": "c6b", "subgroupId": "",
+      "subjectId": "eng", "teacherId": "t-eng", "start": "2026-11-05", "end": ""}})");
+  ok(sys, R"({"transferStudent": {"studentId": "s3", "fromClassId": "c5a", "toClassId": "c6b",
+      "date": "2026-10-06", "order": "№ 150-у"}})");
+  auto math = signed_in("t-math");
+  auto rus = signed_in("t-rus");
+  auto eng = signed_in("t-eng");
+  auto secretary = signed_in("secretary");
+  auto director = signed_in("director");
+
+  // To the end of the first quarter (26 October) t-math still reads 5А.
+  at("2026-10-26 16:00");
+  EXPECT_EQ(code(*math, register_5a), "ok");
+  EXPECT_EQ(code(*math, diary_s1), "ok");
+  // A future assignment already opens the class: t-eng prepares for 6Б.
+  EXPECT_EQ(code(*eng, register_6b), "ok");
+  // s3 is in 6Б now: her former class's teachers no longer read her diary.
+  EXPECT_EQ(code(*rus, diary_s3), "forbidden");
+  EXPECT_EQ(code(*eng, diary_s3), "ok");  // through 6Б
+  EXPECT_EQ(code(*director, diary_s3), "ok");
+  // The secretary keeps lists, not marks.
+  EXPECT_EQ(code(*secretary, register_5a), "forbidden");
+  EXPECT_EQ(code(*secretary, diary_s1), "forbidden");
+  EXPECT_EQ(code(*secretary, R"("school": "sch1")"), "ok");
+
+  // After the quarter: 5А is closed to t-math, for reading and in `me`.
+  at("2026-11-06 10:00");
+  EXPECT_EQ(code(*math, register_5a), "forbidden");
+  EXPECT_EQ(code(*math, diary_s1), "forbidden");
+  auto info = journal_->user_info("t-math");
+  ASSERT_TRUE(info);
+  EXPECT_TRUE(info->classes.empty());
+  EXPECT_EQ(info->assignments.size(), 1u);  // the ended assignment is still listed
+  // The class teacher reads every subject of her class, as before.
+  EXPECT_EQ(code(*rus, register_5a), "ok");
 }
 
 TEST_F(PermissionMatrix, NothingWithoutSigningIn) {
