@@ -344,6 +344,7 @@ events::Result<ViewMessage> Views::compliance(const std::string& school_id,
   if (*sign_off) {
     view.setSignedOff(true);
     view.setSignOff(RowReader<schema::SignOffRow>(std::move(**sign_off)).get());
+    view.setSignOffName(names.user(str(view.getSignOff().getDirectorId())));
   }
   return message;
 }

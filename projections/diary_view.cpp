@@ -13,6 +13,7 @@
 #include "internal/compliance_projection.hpp"
 #include "internal/journal_projection.hpp"
 #include "internal/lookups.hpp"
+#include "internal/people_projection.hpp"
 #include "zhurnal/projections/views.hpp"
 
 namespace zhurnal::projections {
@@ -137,14 +138,17 @@ events::Result<ViewMessage> Views::diary(const std::string& student_id,
   struct SubjectMarks {
     internal::AverageAccumulator avg;
     std::vector<std::string> cells;
+    std::vector<std::string> dates;  // the lesson date of each cell
   };
   std::map<std::string, SubjectMarks> per_subject;
+  std::string last_lesson_date;
   st = v.scan_prefix("CL/" + class_id + "/", [&](std::string_view k, std::string_view) {
     // CL/<class>/<subject>/<date>/<nn>/<lesson>
     std::string_view rest = k.substr(cd.size());
     const size_t a = rest.find('/');
     const std::string subject_id(rest.substr(0, a));
     const std::string date(rest.substr(a + 1, 10));
+    last_lesson_date = std::max(last_lesson_date, date);
     if (date < period->start || date > period->end) return;
     const std::string lesson_id(k.substr(k.rfind('/') + 1));
     SubjectMarks& sm = per_subject[subject_id];
@@ -153,8 +157,10 @@ events::Result<ViewMessage> Views::diary(const std::string& student_id,
     RowReader<schema::CellRow> c(**cell);
     sm.avg.add_cell(c.get());
     sm.cells.push_back(std::move(**cell));
+    sm.dates.push_back(date);
   });
   if (!st.is_ok()) return std::unexpected(st);
+  view.setLastLessonDate(last_lesson_date);
   auto subjects = view.initSubjects(per_subject.size());
   size_t si = 0;
   for (auto& [subject_id, sm] : per_subject) {
@@ -166,9 +172,12 @@ events::Result<ViewMessage> Views::diary(const std::string& student_id,
     for (const std::string& c : sm.cells) n += RowReader<schema::CellRow>(c).get().getMarks().size();
     auto marks = out.initMarks(n);
     size_t mi = 0;
-    for (const std::string& c : sm.cells) {
-      RowReader<schema::CellRow> cell(c);
-      for (auto m : cell.get().getMarks()) marks.setWithCaveats(mi++, m);
+    for (size_t ci = 0; ci < sm.cells.size(); ++ci) {
+      RowReader<schema::CellRow> cell(sm.cells[ci]);
+      for (auto m : cell.get().getMarks()) {
+        marks.setWithCaveats(mi, m);
+        marks[mi++].setLessonDate(sm.dates[ci]);
+      }
     }
     auto fin = v.get("F/" + class_id + "/" + subject_id + "/" + period->id + "/" + student_id + "/" +
                      std::to_string(static_cast<int>(schema::FinalMarkKind::PERIOD)));
@@ -199,6 +208,10 @@ events::Result<ViewMessage> Views::diary(const std::string& student_id,
   for (size_t i = 0; i < notes.size(); ++i) {
     RowReader<schema::NoteRow> n(notes[i]);
     note_list.setWithCaveats(i, n.get());
+    const std::string author = str(n.get().getAuthorId());
+    auto t = teacher_names.find(author);
+    if (t == teacher_names.end()) t = teacher_names.emplace(author, internal::user_name(v, author)).first;
+    if (t->second != author) note_list[i].setAuthorName(t->second);  // unknown: empty
   }
   return message;
 }
@@ -218,6 +231,7 @@ std::vector<std::unique_ptr<Projection>> standard_projections() {
   std::vector<std::unique_ptr<Projection>> p;
   p.push_back(std::make_unique<internal::JournalProjection>());
   p.push_back(std::make_unique<internal::ComplianceProjection>());
+  p.push_back(std::make_unique<internal::PeopleProjection>());
   return p;
 }
 

@@ -19,6 +19,7 @@ struct CellMark {
   cancelled @7 :Bool;
   postedAtUs @8 :Int64;
   position @9 :UInt64;     # log position of the last change
+  lessonDate @10 :Text;    # the lesson's date (filled by the diary; empty in stored rows)
 }
 
 struct LessonRow {
@@ -84,6 +85,7 @@ struct NoteRow {
   text @3 :Text;
   atUs @4 :Int64;
   lessonId @5 :Text;
+  authorName @6 :Text;     # filled by the diary (empty in stored rows)
 }
 
 struct Counters {
@@ -200,6 +202,7 @@ struct DiaryView {
   subjects @7 :List(Subject);         # averages over the period
   notes @8 :List(NoteRow);            # comments and messages of the week
   position @9 :UInt64;
+  lastLessonDate @10 :Text;           # the date of the class's latest scheduled lesson; empty: none
 
   struct Entry {
     lesson @0 :LessonRow;
@@ -243,6 +246,7 @@ struct ComplianceView {
   corrections @9 :List(Correction);   # in log order
   signedOff @10 :Bool;
   signOff @11 :SignOffRow;
+  signOffName @12 :Text;              # the signer's full name (empty when not signed off)
 
   struct Figures {
     counters @0 :Counters;
@@ -364,5 +368,55 @@ struct ClassReport {
     failing @4 :UInt32;               # неуспевающие
     other @5 :UInt32;
     none @6 :UInt32;                  # no period marks at all
+  }
+}
+
+# ---- the class teacher's class list ----
+
+struct AccessRow {
+  # A user's access and consent, as the "people" projection keeps it
+  # (row A/<user>).
+  login @0 :Text;
+  active @1 :Bool;                    # credentials issued and not revoked since
+  issuedAtUs @2 :Int64;               # the last issue (0: never)
+  revokedAtUs @3 :Int64;              # the last revocation (0: never)
+  revokeReason @4 :Text;
+  lastSignInUs @5 :Int64;             # 0: never
+  signIns @6 :UInt32;
+  consentRecorded @7 :Bool;
+  consentGiven @8 :Bool;              # false with consentRecorded: withdrawn
+  consentDate @9 :Text;               # the paper's date
+  consentNote @10 :Text;
+  consentAtUs @11 :Int64;
+}
+
+struct ClassRoster {
+  # The class list with parents, their access and personal-data consent.
+  classId @0 :Text;
+  className @1 :Text;                 # "5А"
+  grade @2 :UInt8;
+  schoolId @3 :Text;
+  classTeacherId @4 :Text;
+  classTeacherName @5 :Text;
+  position @6 :UInt64;
+  students @7 :List(Student);         # current students by name, then those who left
+  today @8 :Text;                     # school-local date the list is as of
+
+  struct Person {
+    userId @0 :Text;
+    fullName @1 :Text;
+    access @2 :AccessRow;
+  }
+  struct Student {
+    person @0 :Person;
+    from @1 :Text;                    # in the class from
+    to @2 :Text;                      # until (exclusive); empty: still there
+    left @3 :Bool;                    # transferred or departed
+    departed @4 :Bool;                # left the school
+    parents @5 :List(Parent);         # by name
+  }
+  struct Parent {
+    person @0 :Person;
+    relation @1 :Text;                # "мать", "отец", "опекун"
   }
 }

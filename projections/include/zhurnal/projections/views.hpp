@@ -52,6 +52,12 @@ class Views {
   // The children linked to a parent (student ids).
   events::Result<std::vector<std::string>> children_of(const std::string& parent_id) const;
 
+  // The class teacher's class list: the class's students (current ones by
+  // name, then those who left) with their parents, each with access and
+  // consent (schema ClassRoster). `now_us` (UTC microseconds) gives the
+  // school-local day that decides who has left. kNotFound for an unknown class.
+  events::Result<ViewMessage> class_roster(const std::string& class_id, int64_t now_us) const;
+
  private:
   events::KvStore* store_;
   const ProjectionEngine* engine_;
