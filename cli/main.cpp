@@ -6,33 +6,12 @@
 #include <cstdio>
 
 #include "demo_log.hpp"
+#include "ops_commands.hpp"
+#include "replay_commands.hpp"
 #include "serve.hpp"
 #include "zhurnal/events/event_log.hpp"
 #include "zhurnal/import/import_cli.hpp"
 #include "zhurnal/replay/log_summary.hpp"
-
-namespace {
-
-int run_verify(const std::string& data) {
-  zhurnal::events::LogOptions options;
-  options.path = data;
-  options.create_if_missing = false;
-  auto log = zhurnal::events::open_event_log(options);
-  if (!log) {
-    std::fprintf(stderr, "zhurnal: cannot open %s: %s\n", data.c_str(),
-                 log.error().to_string().c_str());
-    return 2;
-  }
-  auto summary = zhurnal::replay::verify_log(**log);
-  if (!summary) {
-    std::fprintf(stderr, "zhurnal: verify failed: %s\n", summary.error().to_string().c_str());
-    return 2;
-  }
-  std::fputs(zhurnal::replay::format_summary(*summary).c_str(), stdout);
-  return summary->verify.ok() ? 0 : 1;
-}
-
-}  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"zhurnal: event-sourced electronic class journal"};
@@ -57,6 +36,10 @@ int main(int argc, char** argv) {
   replay->require_subcommand(1);
   auto* verify = replay->add_subcommand("verify", "check the hash chain and summarise the log");
   verify->add_option("--data", data, "data directory")->required();
+  zhurnal::cli::ReplayCliOptions replay_options;
+  const auto replay_commands = zhurnal::cli::add_replay_commands(*replay, replay_options);
+  zhurnal::cli::OpsCliOptions ops_options;
+  const auto ops_commands = zhurnal::cli::add_ops_commands(app, *replay, ops_options);
 
   zhurnal::import::ImportCliOptions import_options;
   auto* import = zhurnal::import::add_import_subcommand(app, import_options);
@@ -66,7 +49,15 @@ int main(int argc, char** argv) {
   auto logger = spdlog::stderr_color_mt("zhurnal");
   if (demo->parsed()) return zhurnal::cli::run_demo_log(data, logger);
   if (serve->parsed()) return zhurnal::cli::run_serve(serve_options, logger);
-  if (verify->parsed()) return run_verify(data);
+  if (verify->parsed()) return zhurnal::cli::run_verify_command(data);
+  if (ops_commands.export_log->parsed() || ops_commands.backup->parsed() ||
+      ops_commands.restore->parsed()) {
+    return zhurnal::cli::run_ops_command(ops_commands, ops_options);
+  }
+  if (replay_commands.rebuild->parsed() || replay_commands.as_of->parsed() ||
+      replay_commands.history->parsed()) {
+    return zhurnal::cli::run_replay_command(replay_commands, replay_options);
+  }
   if (import->parsed()) return zhurnal::import::run_import(import_options, logger);
   return 0;
 }

@@ -15,6 +15,7 @@
 #include "zhurnal/events/kv_store.hpp"
 #include "zhurnal/projections/engine.hpp"
 #include "zhurnal/projections/views.hpp"
+#include "zhurnal/server/control_socket.hpp"
 #include "zhurnal/server/server.hpp"
 #include "zhurnal/server/session_auth.hpp"
 
@@ -182,6 +183,10 @@ int run_serve(const ServeOptions& o, std::shared_ptr<spdlog::logger> logger) {
                           logger});
   sessions.on_ended([&srv](const std::string& token, auth::EndReason) { srv.end_session(token); });
   if (!srv.listen()) return 2;
+  // `zhurnal backup` asks the running server through DATA/control.sock.
+  server::ControlSocket control((fs::path(o.data) / "control.sock").string(),
+                                {log->get(), credentials_store->get(), views_store->get()}, logger);
+  control.start();  // without it the server still serves; backups need a stop
 
   std::printf("zhurnal: журнал работает на http://%s:%u/ (данные: %s)\n", host.c_str(), srv.port(),
               o.data.c_str());
@@ -216,6 +221,7 @@ int run_serve(const ServeOptions& o, std::shared_ptr<spdlog::logger> logger) {
   });
   srv.run();
   // run() returned: either a signal arrived or the server stopped itself.
+  control.stop();  // waits for a backup in progress
   pthread_kill(signal_waiter.native_handle(), SIGTERM);
   signal_waiter.join();
   sweeping = false;

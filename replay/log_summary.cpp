@@ -52,6 +52,27 @@ events::Result<LogSummary> verify_log(events::EventLog& log) {
   return s;
 }
 
+events::Result<LogSummary> verify_log(events::LogReader& reader) {
+  LogSummary s;
+  auto head = reader.head_position();
+  if (!head) return std::unexpected(head.error());
+  Progress progress("verify", *head);
+  std::unordered_set<std::string> streams;
+  auto report = reader.verify([&](uint64_t done) { progress.update(done); },
+                              [&](const events::RecordedEvent& e, std::string_view) {
+                                if (s.events == 0) s.first_recorded_at_us = e.recorded_at_us;
+                                s.last_recorded_at_us = e.recorded_at_us;
+                                ++s.events;
+                                ++s.per_type[e.type];
+                                if (e.stream_version == 1) streams.insert(e.stream);
+                              });
+  if (!report) return std::unexpected(report.error());
+  progress.finish(report->events);
+  s.verify = *report;
+  s.streams = streams.size();
+  return s;
+}
+
 std::string format_summary(const LogSummary& s) {
   std::string out;
   out += "events:  " + std::to_string(s.events) + "\n";

@@ -35,6 +35,10 @@ void Progress::print(uint64_t done, bool final) {
     std::snprintf(buf, sizeof buf, " %" PRIu64 ":%02" PRIu64 " left", left / 60, left % 60);
     eta = buf;
   }
+  if (bytes_) {
+    print_bytes(done, rate, final, eta);
+    return;
+  }
   if (tty_) {
     std::string bar;
     if (total_ > 0) {
@@ -48,6 +52,25 @@ void Progress::print(uint64_t done, bool final) {
   } else {
     std::fprintf(out_, "%s: %" PRIu64 " done, %.0f/s%s%s\n", label_.c_str(), done, rate,
                  final ? "" : eta.c_str(), final ? ", finished" : "");
+  }
+  std::fflush(out_);
+}
+
+void Progress::print_bytes(uint64_t done, double rate, bool final, const std::string& eta) {
+  constexpr double kMiB = 1024.0 * 1024.0;
+  if (tty_) {
+    std::string bar;
+    if (total_ > 0) {
+      const int width = 30;
+      const int filled = static_cast<int>(width * std::min<double>(1.0, double(done) / total_));
+      bar = "[" + std::string(filled, '#') + std::string(width - filled, '.') + "] ";
+    }
+    std::fprintf(out_, "\r%s %s%.1f MiB (%.1f MiB/s)%s\033[K", label_.c_str(), bar.c_str(),
+                 done / kMiB, rate / kMiB, final ? "" : eta.c_str());
+    if (final) std::fputc('\n', out_);
+  } else {
+    std::fprintf(out_, "%s: %.1f MiB done, %.1f MiB/s%s%s\n", label_.c_str(), done / kMiB,
+                 rate / kMiB, final ? "" : eta.c_str(), final ? ", finished" : "");
   }
   std::fflush(out_);
 }

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "zhurnal/events/event_log.hpp"
+#include "zhurnal/events/log_reader.hpp"
 
 namespace zhurnal::replay {
 
@@ -21,6 +22,12 @@ struct LogSummary {
 
 // Verifies the chain and summarises the log. Prints progress to stderr.
 events::Result<LogSummary> verify_log(events::EventLog& log);
+
+// The full audit through a read-only reader (works while a server runs; see
+// events::LogReader::verify) and the summary, in one walk up to the head the
+// reader saw. Prints progress to stderr. The summary counts the events before
+// the first bad position.
+events::Result<LogSummary> verify_log(events::LogReader& reader);
 
 // Human-readable report, one fact per line.
 std::string format_summary(const LogSummary& summary);

@@ -17,6 +17,9 @@ class Progress {
   // which must outlive this object.
   Progress(std::string label, uint64_t total, std::FILE* out = stderr);
 
+  // Counts bytes rather than items: prints them in MiB.
+  void count_bytes() { bytes_ = true; }
+
   // Reports that `done` items are finished; prints at most a few times a
   // second on a terminal and every 10 s otherwise.
   void update(uint64_t done);
@@ -25,6 +28,7 @@ class Progress {
 
  private:
   void print(uint64_t done, bool final);
+  void print_bytes(uint64_t done, double rate, bool final, const std::string& eta);
 
   std::string label_;
   uint64_t total_;
@@ -32,6 +36,7 @@ class Progress {
   bool tty_;
   std::chrono::steady_clock::time_point start_;
   std::chrono::steady_clock::time_point last_print_;
+  bool bytes_ = false;
 };
 
 }  // namespace zhurnal::replay

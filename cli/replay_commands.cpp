@@ -1,0 +1,240 @@
+#include "replay_commands.hpp"
+
+#include <capnp/compat/json.h>
+
+#include <cstdio>
+#include <filesystem>
+
+#include "replay_view_text.hpp"
+#include "schema/protocol.capnp.h"
+#include "zhurnal/events/event_log.hpp"
+#include "zhurnal/events/kv_store.hpp"
+#include "zhurnal/projections/engine.hpp"
+#include "zhurnal/projections/views.hpp"
+#include "zhurnal/replay/as_of.hpp"
+#include "zhurnal/replay/history.hpp"
+#include "zhurnal/replay/local_time.hpp"
+#include "zhurnal/replay/log_lookup.hpp"
+#include "zhurnal/replay/rebuild.hpp"
+
+namespace zhurnal::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+int fail(const std::string& what, const events::Status& st) {
+  std::fprintf(stderr, "zhurnal: %s: %s\n", what.c_str(), st.to_string().c_str());
+  return 2;
+}
+
+// A server's data directory holds log/ and views/; a bare log directory is
+// accepted too (as `replay verify` does).
+fs::path log_dir(const std::string& data) {
+  const fs::path nested = fs::path(data) / "log";
+  return fs::exists(nested) ? nested : fs::path(data);
+}
+
+events::Result<std::unique_ptr<events::EventLog>> open_log(const std::string& data) {
+  if (data.empty() || !fs::exists(data)) {
+    return events::error(events::StatusCode::kNotFound, "no data directory " + data);
+  }
+  events::LogOptions o;
+  o.path = log_dir(data).string();
+  o.create_if_missing = false;
+  return events::open_event_log(o);
+}
+
+int run_rebuild(const ReplayCliOptions& o) {
+  auto log = open_log(o.data);
+  if (!log) return fail("cannot open the log", log.error());
+  const fs::path views_dir = fs::path(o.data) / "views";
+  if (!fs::exists(views_dir)) {
+    std::fprintf(stderr, "zhurnal: no view store at %s (run the server once to build it)\n",
+                 views_dir.c_str());
+    return 2;
+  }
+  auto store = events::KvStore::open({views_dir.string(), false, false});
+  if (!store) return fail("cannot open the view store", store.error());
+  auto engine = projections::ProjectionEngine::open({log->get(), store->get(), nullptr, 4096},
+                                                    projections::standard_projections());
+  if (!engine) return fail("cannot open the projections", engine.error());
+  for (const auto& s : (*engine)->status()) {
+    if (s.lag > 0) {
+      std::printf("projection %s is %llu events behind the log (checkpoint %llu): compared at its checkpoint\n",
+                  s.name.c_str(), static_cast<unsigned long long>(s.lag),
+                  static_cast<unsigned long long>(s.checkpoint));
+    }
+  }
+  replay::RebuildOptions ro;
+  ro.keep = o.show;
+  auto report = replay::rebuild_and_compare_all(**engine, **store, ro);
+  if (!report) return fail("rebuild failed", report.error());
+  std::fputs(replay::format_rebuild_report(*report).c_str(), stdout);
+  return report->ok() ? 0 : 1;
+}
+
+std::string view_json(const replay::AsOfResult& r, replay::AsOfView kind) {
+  capnp::MallocMessageBuilder m;
+  auto out = m.initRoot<schema::AsOfView>();
+  out.setAt(r.at);
+  out.setAtUs(r.at_us);
+  out.setTimeZone(r.time_zone);
+  out.setPosition(r.position);
+  auto view = out.initView();
+  switch (kind) {
+    case replay::AsOfView::kRegister:
+      view.setRegister(r.view->getRoot<schema::RegisterView>().asReader());
+      break;
+    case replay::AsOfView::kDiary:
+      view.setDiary(r.view->getRoot<schema::DiaryView>().asReader());
+      break;
+    case replay::AsOfView::kCompliance:
+      view.setCompliance(r.view->getRoot<schema::ComplianceView>().asReader());
+      break;
+  }
+  capnp::JsonCodec codec;
+  codec.setPrettyPrint(true);
+  kj::String s = codec.encode(out.asReader());
+  return std::string(s.cStr(), s.size()) + "\n";
+}
+
+int run_as_of(const ReplayCliOptions& o) {
+  replay::AsOfQuery q;
+  q.at = o.at;
+  const int chosen = !o.register_class.empty() + !o.diary_student.empty() + !o.compliance_school.empty();
+  if (chosen != 1) {
+    std::fprintf(stderr, "zhurnal: name one view: --register CLASS, --diary STUDENT or --compliance SCHOOL\n");
+    return 2;
+  }
+  if (!o.register_class.empty()) {
+    q.view = replay::AsOfView::kRegister;
+    q.class_id = o.register_class;
+    q.subject_id = o.subject;
+    q.period_id = o.period;
+  } else if (!o.diary_student.empty()) {
+    q.view = replay::AsOfView::kDiary;
+    q.student_id = o.diary_student;
+    q.date = o.date;
+  } else {
+    q.view = replay::AsOfView::kCompliance;
+    q.school_id = o.compliance_school;
+    q.month = o.month;
+  }
+  auto log = open_log(o.data);
+  if (!log) return fail("cannot open the log", log.error());
+  replay::AsOfReader reader({log->get(), o.scratch});
+  auto r = reader.query(q);
+  if (!r) return fail("as-of", r.error());
+  if (o.format == "json") {
+    std::fputs(view_json(*r, q.view).c_str(), stdout);
+    return 0;
+  }
+  std::printf("По состоянию на %s (%s), событий учтено: %llu\n\n", r->at.c_str(),
+              r->time_zone.c_str(), static_cast<unsigned long long>(r->position));
+  std::string text = q.view == replay::AsOfView::kRegister
+                         ? register_text(r->view->getRoot<schema::RegisterView>().asReader())
+                     : q.view == replay::AsOfView::kDiary
+                         ? diary_text(r->view->getRoot<schema::DiaryView>().asReader())
+                         : compliance_text(r->view->getRoot<schema::ComplianceView>().asReader());
+  std::fputs(text.c_str(), stdout);
+  return 0;
+}
+
+int run_history(const ReplayCliOptions& o) {
+  replay::HistoryQuery q;
+  const int chosen = !o.student.empty() + !o.class_id.empty() + !o.teacher.empty();
+  if (chosen != 1) {
+    std::fprintf(stderr, "zhurnal: name one subject: --student ID, --class ID or --teacher ID\n");
+    return 2;
+  }
+  if (!o.student.empty()) {
+    q.kind = replay::HistorySubject::kStudent;
+    q.id = o.student;
+  } else if (!o.class_id.empty()) {
+    q.kind = replay::HistorySubject::kClass;
+    q.id = o.class_id;
+  } else {
+    q.kind = replay::HistorySubject::kTeacher;
+    q.id = o.teacher;
+  }
+  q.limit = o.limit;
+  auto log = open_log(o.data);
+  if (!log) return fail("cannot open the log", log.error());
+  if (!o.from.empty() || !o.to.empty()) {
+    // --from/--to are in the subject's school's time zone.
+    auto school = q.kind == replay::HistorySubject::kStudent ? replay::school_of_student(**log, q.id)
+                  : q.kind == replay::HistorySubject::kClass ? replay::school_of_class(**log, q.id)
+                                                             : replay::school_of_user(**log, q.id);
+    if (!school) return fail("history", school.error());
+    std::string zone = "UTC";
+    if (!school->empty()) {
+      auto ref = replay::school_ref(**log, *school);
+      if (!ref) return fail("history", ref.error());
+      zone = ref->time_zone;
+    }
+    if (!o.from.empty()) {
+      auto t = replay::parse_local_time(o.from, zone);
+      if (!t) return fail("--from", t.error());
+      q.from_us = *t;
+    }
+    if (!o.to.empty()) {
+      auto t = replay::parse_local_time(o.to, zone);
+      if (!t) return fail("--to", t.error());
+      q.to_us = *t;
+    }
+  }
+  auto h = replay::history(**log, q);
+  if (!h) return fail("history", h.error());
+  const std::string out = o.format == "jsonl" ? replay::format_history_jsonl(*h)
+                          : o.format == "csv" ? replay::format_history_csv(*h)
+                                              : replay::format_history_text(*h);
+  std::fputs(out.c_str(), stdout);
+  return 0;
+}
+
+}  // namespace
+
+ReplayCommands add_replay_commands(CLI::App& replay, ReplayCliOptions& o) {
+  ReplayCommands c;
+  c.rebuild = replay.add_subcommand(
+      "rebuild", "rebuild every projection from position zero and compare it with the live one");
+  c.rebuild->add_option("--data", o.data, "data directory (with log/ and views/)")->required();
+  c.rebuild->add_option("--show", o.show, "differences to print at most")->capture_default_str();
+
+  c.as_of = replay.add_subcommand("as-of", "a register, diary or compliance view as it stood at an instant");
+  c.as_of->add_option("--data", o.data, "data directory")->required();
+  c.as_of->add_option("--at", o.at, "school-local time, \"YYYY-MM-DD HH:MM[:SS]\"")->required();
+  c.as_of->add_option("--register", o.register_class, "the register of class ID (with --subject, --period)");
+  c.as_of->add_option("--subject", o.subject, "subject id (register)");
+  c.as_of->add_option("--period", o.period, "period id (register)");
+  c.as_of->add_option("--diary", o.diary_student, "the diary of student ID (with --date)");
+  c.as_of->add_option("--date", o.date, "any day of the diary's week, YYYY-MM-DD");
+  c.as_of->add_option("--compliance", o.compliance_school, "the monthly check of school ID (with --month)");
+  c.as_of->add_option("--month", o.month, "YYYY-MM (compliance)");
+  c.as_of->add_option("--scratch", o.scratch, "parent of the scratch view store (default: temp dir)");
+  c.as_of->add_option("--format", o.format, "text or json")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
+
+  c.history = replay.add_subcommand("history", "every event about a student, class or teacher");
+  c.history->add_option("--data", o.data, "data directory")->required();
+  c.history->add_option("--student", o.student, "student id");
+  c.history->add_option("--class", o.class_id, "class id");
+  c.history->add_option("--teacher", o.teacher, "teacher (any staff user) id");
+  c.history->add_option("--from", o.from, "school-local start, inclusive");
+  c.history->add_option("--to", o.to, "school-local end, exclusive");
+  c.history->add_option("--limit", o.limit, "events at most (0: all)");
+  c.history->add_option("--format", o.format, "text, jsonl or csv")
+      ->check(CLI::IsMember({"text", "jsonl", "csv"}))
+      ->capture_default_str();
+  return c;
+}
+
+int run_replay_command(const ReplayCommands& c, const ReplayCliOptions& o) {
+  if (c.rebuild && c.rebuild->parsed()) return run_rebuild(o);
+  if (c.as_of && c.as_of->parsed()) return run_as_of(o);
+  if (c.history && c.history->parsed()) return run_history(o);
+  return 2;
+}
+
+}  // namespace zhurnal::cli

@@ -1,0 +1,80 @@
+// replay history: every event about a student, a class or a teacher, in log
+// order, with who, when, why, and the value before and after.
+//
+// "About" (docs/design.md, "replay"):
+// - a student: her stream, and every event naming her (marks, attendance,
+//   final marks, comments, messages, guardians, subgroups, consent,
+//   credentials, sign-ins);
+// - a class: its stream, the events of its lessons (scheduling, topics,
+//   homework, marks, attendance), enrolments and transfers into or out of it,
+//   final marks given in it;
+// - a teacher: every event she caused (actor), and those naming her: her user
+//   stream, assignments, class leadership, lessons scheduled for her.
+// The previous value of a correction, cancellation or replacement is taken
+// from the earlier events (the fold), not from what the event says of
+// itself; the two agree in a log the journal wrote.
+//
+// Cost: one forward pass over the log from position 1 (the previous values
+// need the whole past), stopping early once `limit` entries past
+// `after_position` are found. Thread safety: any thread; no shared state.
+#pragma once
+
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "zhurnal/events/event_log.hpp"
+
+namespace zhurnal::replay {
+
+enum class HistorySubject { kStudent, kClass, kTeacher };
+
+struct HistoryQuery {
+  HistorySubject kind = HistorySubject::kStudent;
+  std::string id;
+  int64_t from_us = std::numeric_limits<int64_t>::min();  // inclusive, UTC
+  int64_t to_us = std::numeric_limits<int64_t>::max();    // exclusive, UTC
+  uint64_t after_position = 0;                            // paging
+  size_t limit = std::numeric_limits<size_t>::max();
+};
+
+struct HistoryEntry {
+  uint64_t position = 0;
+  int64_t recorded_at_us = 0;
+  std::string recorded_at;  // school-local "YYYY-MM-DD HH:MM:SS"
+  std::string event_type;
+  std::string stream;
+  std::string actor;
+  std::string actor_name;  // empty when the actor is not a registered person
+  std::string command_id;
+  std::string reason;
+  std::string previous;  // the value before this event; empty if none
+  std::string value;     // the value after it
+  std::string summary;   // one line in Russian
+  std::string payload_json;  // the domain event as JSON ("null" if undecodable)
+};
+
+struct HistoryResult {
+  HistorySubject kind = HistorySubject::kStudent;
+  std::string id;
+  std::string name;  // the subject's name ("5А", a person's full name)
+  std::string school_id;
+  std::string time_zone;
+  std::vector<HistoryEntry> entries;
+  uint64_t next_position = 0;  // after_position of the next page; 0: no more
+};
+
+// Errors: kInvalidArgument for an empty id, kNotFound for an id the log has
+// never named as that kind of subject, storage errors.
+events::Result<HistoryResult> history(events::EventLog& log, const HistoryQuery& q);
+
+std::string_view subject_kind_name(HistorySubject kind);  // "student", "class", "teacher"
+
+// Output for `zhurnal replay history --format`: a readable table, one JSON
+// object per line (the header object first), or CSV (RFC 4180, header row).
+std::string format_history_text(const HistoryResult& h);
+std::string format_history_jsonl(const HistoryResult& h);
+std::string format_history_csv(const HistoryResult& h);
+
+}  // namespace zhurnal::replay

@@ -1,0 +1,21 @@
+// Russian renderings of the journal's values for the auditors' outputs.
+#pragma once
+
+#include <string>
+
+#include "schema/journal.capnp.h"
+
+namespace zhurnal::replay::internal {
+
+// "5", "зачёт", "незачёт", "н/а", "осв".
+std::string mark_text(schema::MarkValue::Reader v);
+// "Н", "Б", "У", "ОП"; "присутствовал" for present.
+std::string attendance_text(schema::AttendanceCode c);
+// "четвертная", "годовая", "итоговая".
+std::string final_kind_text(schema::FinalMarkKind k);
+// "учитель, завуч" from a role list.
+std::string roles_text(capnp::List<schema::Role>::Reader roles);
+
+inline std::string str(capnp::Text::Reader t) { return {t.cStr(), t.size()}; }
+
+}  // namespace zhurnal::replay::internal

@@ -1,0 +1,45 @@
+// The auditor's requests (docs/protocol.md "history", "asOf"): every event
+// about a student, class or teacher, and a read model as it stood at an
+// instant. Readable by auditors (every school) and by the director and the
+// deputy director of the subject's school; nobody else (docs/permissions.md).
+//
+// Both are long reads of the log, so both are bounded: at most two history
+// scans and one as-of fold run at a time; a request that cannot start within
+// two seconds is answered `busy` with retryAfterSeconds. The as-of fold is
+// kept between requests (AsOfReader), so asking again at the same or a later
+// instant only folds the difference.
+//
+// Thread safety: the methods may run on any worker thread concurrently.
+#pragma once
+
+#include <memory>
+#include <semaphore>
+#include <string>
+
+#include "schema/protocol.capnp.h"
+#include "zhurnal/replay/as_of.hpp"
+#include "zhurnal/server/context.hpp"
+
+namespace zhurnal::server::internal {
+
+class AuditRequests {
+ public:
+  explicit AuditRequests(ServerContext& context);
+  ~AuditRequests();
+
+  // Fill `response` with the result or an error (`user` empty: not signed in).
+  void history(const std::string& user, schema::HistoryQuery::Reader query,
+               schema::Response::Builder response);
+  void as_of(const std::string& user, schema::AsOfQuery::Reader query,
+             schema::Response::Builder response);
+
+ private:
+  // Auditors everywhere; the director and deputy within their school.
+  bool may_audit(const std::string& user, const std::string& school_id) const;
+
+  ServerContext& ctx_;
+  std::unique_ptr<replay::AsOfReader> as_of_;
+  std::counting_semaphore<2> history_slots_{2};
+};
+
+}  // namespace zhurnal::server::internal

@@ -1,0 +1,170 @@
+// replay history: every event about a student, a class and a teacher, with
+// previous values found from the earlier events, in text, JSON lines and CSV.
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+#include "replay_fixture.hpp"
+#include "zhurnal/replay/history.hpp"
+#include "zhurnal/replay/local_time.hpp"
+
+namespace zhurnal::replay {
+namespace {
+
+using testing::ReplayFixture;
+using HistoryTest = ReplayFixture;
+
+HistoryResult history_of(events::EventLog& log, HistorySubject kind, const std::string& id) {
+  HistoryQuery q;
+  q.kind = kind;
+  q.id = id;
+  auto h = history(log, q);
+  EXPECT_TRUE(h) << h.error().to_string();
+  return h ? *h : HistoryResult{};
+}
+
+const HistoryEntry* find(const HistoryResult& h, const std::string& type) {
+  for (const HistoryEntry& e : h.entries) {
+    if (e.event_type == type) return &e;
+  }
+  return nullptr;
+}
+
+std::vector<std::string> lines(const std::string& text) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) out.push_back(line);
+  return out;
+}
+
+TEST_F(HistoryTest, StudentHistoryHasTheMarkWithPreviousValuesActorsAndReasons) {
+  const HistoryResult h = history_of(*log_, HistorySubject::kStudent, "s1");
+  EXPECT_EQ(h.time_zone, "Asia/Yekaterinburg");
+  ASSERT_NE(find(h, "StudentEnrolled"), nullptr);
+  const HistoryEntry* posted = find(h, "MarkPosted");
+  const HistoryEntry* corrected = find(h, "MarkCorrected");
+  const HistoryEntry* cancelled = find(h, "MarkCancelled");
+  ASSERT_TRUE(posted && corrected && cancelled);
+  EXPECT_EQ(posted->previous, "");
+  EXPECT_EQ(posted->value, "3");
+  EXPECT_EQ(posted->actor, "t-math");
+  EXPECT_FALSE(posted->actor_name.empty());
+  EXPECT_EQ(posted->recorded_at, "2026-10-05 09:30:00");
+  EXPECT_EQ(corrected->previous, "3");
+  EXPECT_EQ(corrected->value, "4");
+  EXPECT_EQ(corrected->reason, "Ошибка ввода");
+  EXPECT_EQ(corrected->recorded_at, "2026-10-05 11:00:00");
+  EXPECT_EQ(cancelled->previous, "4");
+  EXPECT_EQ(cancelled->value, "отменена");
+  EXPECT_EQ(cancelled->reason, "Выставлена не тому ученику");
+  // In log order, and nothing about s2 (her absence and her mark).
+  for (size_t i = 1; i < h.entries.size(); ++i) EXPECT_LT(h.entries[i - 1].position, h.entries[i].position);
+  EXPECT_EQ(find(h, "AttendanceRecorded"), nullptr);
+  for (const HistoryEntry& e : h.entries) EXPECT_EQ(e.payload_json.find("\"m2\""), std::string::npos);
+}
+
+TEST_F(HistoryTest, ClassHistoryHasItsLessonsMarksAndEnrolments) {
+  const HistoryResult h = history_of(*log_, HistorySubject::kClass, "c5a");
+  EXPECT_EQ(h.name, "5А");
+  for (const char* type : {"ClassOpened", "StudentEnrolled", "LessonScheduled", "MarkPosted",
+                           "MarkCorrected", "MarkCancelled", "AttendanceRecorded", "TeachingAssigned"}) {
+    EXPECT_NE(find(h, type), nullptr) << type;
+  }
+  // l-rus1 is a lesson of 1А: not in 5А's history.
+  for (const HistoryEntry& e : h.entries) EXPECT_NE(e.stream, "lesson-l-rus1");
+  const HistoryEntry* absence = find(h, "AttendanceRecorded");
+  EXPECT_EQ(absence->value, "Б");
+}
+
+TEST_F(HistoryTest, TeacherHistoryHasWhatSheDidAndWhatWasDoneAboutHer) {
+  const HistoryResult h = history_of(*log_, HistorySubject::kTeacher, "t-math");
+  EXPECT_NE(find(h, "UserRegistered"), nullptr);
+  EXPECT_NE(find(h, "TeachingAssigned"), nullptr);  // by the deputy, about her
+  EXPECT_NE(find(h, "MarkPosted"), nullptr);        // by her
+  for (const HistoryEntry& e : h.entries) {
+    if (e.event_type == "MarkPosted") {
+      EXPECT_EQ(e.actor, "t-math");
+    }
+  }
+  // t-rus's lessons are not hers.
+  for (const HistoryEntry& e : h.entries) EXPECT_NE(e.stream, "lesson-l-rus1");
+}
+
+TEST_F(HistoryTest, TimeRangeAndPaging) {
+  HistoryQuery q;
+  q.kind = HistorySubject::kClass;
+  q.id = "c5a";
+  q.from_us = *parse_local_time("2026-10-05 10:00", "Asia/Yekaterinburg");
+  q.to_us = *parse_local_time("2026-10-05 12:15", "Asia/Yekaterinburg");
+  auto h = history(*log_, q);
+  ASSERT_TRUE(h);
+  ASSERT_EQ(h->entries.size(), 2u);
+  EXPECT_EQ(h->entries[0].event_type, "MarkCorrected");
+  EXPECT_EQ(h->entries[1].event_type, "MarkCancelled");
+
+  q.from_us = std::numeric_limits<int64_t>::min();
+  q.to_us = std::numeric_limits<int64_t>::max();
+  const HistoryResult all = history_of(*log_, HistorySubject::kClass, "c5a");
+  q.limit = 3;
+  std::vector<uint64_t> paged;
+  for (int page = 0; page < 100; ++page) {
+    auto p = history(*log_, q);
+    ASSERT_TRUE(p);
+    for (const auto& e : p->entries) paged.push_back(e.position);
+    if (p->next_position == 0) break;
+    EXPECT_EQ(p->entries.size(), 3u);
+    q.after_position = p->next_position;
+  }
+  ASSERT_EQ(paged.size(), all.entries.size());
+  for (size_t i = 0; i < paged.size(); ++i) EXPECT_EQ(paged[i], all.entries[i].position);
+}
+
+TEST_F(HistoryTest, UnknownSubjectIsNotFound) {
+  HistoryQuery q;
+  q.kind = HistorySubject::kStudent;
+  q.id = "c5a";  // a class, not a student
+  EXPECT_EQ(history(*log_, q).error().code(), events::StatusCode::kNotFound);
+  q.id = "";
+  EXPECT_EQ(history(*log_, q).error().code(), events::StatusCode::kInvalidArgument);
+}
+
+TEST_F(HistoryTest, TextJsonLinesAndCsv) {
+  const HistoryResult h = history_of(*log_, HistorySubject::kStudent, "s1");
+  const std::string text = format_history_text(h);
+  EXPECT_NE(text.find("История: ученик s1"), std::string::npos);
+  EXPECT_NE(text.find("было: 3  стало: 4"), std::string::npos) << text;
+  EXPECT_NE(text.find("причина: Ошибка ввода"), std::string::npos);
+  EXPECT_NE(text.find("2026-10-05 11:00:00  MarkCorrected"), std::string::npos);
+
+  const auto jsonl = lines(format_history_jsonl(h));
+  ASSERT_EQ(jsonl.size(), h.entries.size() + 1);  // the header object first
+  EXPECT_NE(jsonl[0].find("\"subject\":\"student\""), std::string::npos);
+  bool correction = false;
+  for (const std::string& l : jsonl) {
+    EXPECT_EQ(l.front(), '{');
+    EXPECT_EQ(l.back(), '}');
+    if (l.find("\"eventType\":\"MarkCorrected\"") != std::string::npos) {
+      correction = true;
+      EXPECT_NE(l.find("\"previous\":\"3\",\"value\":\"4\""), std::string::npos) << l;
+      EXPECT_NE(l.find("\"payload\":{\"markCorrected\":"), std::string::npos) << l;
+    }
+  }
+  EXPECT_TRUE(correction);
+
+  const auto csv = lines(format_history_csv(h));
+  ASSERT_EQ(csv.size(), h.entries.size() + 1);
+  EXPECT_EQ(csv[0],
+            "position,recorded_at,recorded_at_us,event_type,stream,actor,actor_name,command_id,"
+            "reason,previous,value,summary\r");
+  bool cancel = false;
+  for (const std::string& l : csv) {
+    if (l.find(",MarkCancelled,") != std::string::npos) {
+      cancel = true;
+      EXPECT_NE(l.find(",Выставлена не тому ученику,4,отменена,"), std::string::npos) << l;
+    }
+  }
+  EXPECT_TRUE(cancel);
+}
+
+}  // namespace
+}  // namespace zhurnal::replay
