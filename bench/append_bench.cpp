@@ -16,6 +16,7 @@
 #include "bench_support.hpp"
 #include "internal/codec.hpp"
 #include "internal/keys.hpp"
+#include "pg_peer.hpp"
 #include "raw_db.hpp"
 #include "zhurnal/events/event_log.hpp"
 
@@ -38,6 +39,7 @@ struct Workload {
   uint64_t events = 0;
   const std::string* payload = nullptr;
   bool sync = true;
+  PgPeer* postgres = nullptr;  // the PostgreSQL peer's server, when "postgres" runs
 };
 
 // One measured run. Figures a runner cannot know stay empty.
@@ -139,16 +141,30 @@ Measurement run_raw_threads(const Workload& w) {
   return m;
 }
 
+// The PostgreSQL peer (pg_peer.hpp): W libpq clients, one INSERT per event
+// in its own transaction. CPU is the clients' plus every postgres process's.
+Measurement run_postgres(const Workload& w) {
+  if (w.postgres == nullptr) throw std::runtime_error("postgres runner without a server");
+  const PgAppendMeasurement p = w.postgres->append(w.writers, w.events, *w.payload);
+  Measurement m;
+  m.seconds = p.seconds;
+  m.cpu_seconds = p.client_cpu_seconds + p.server_cpu_seconds;
+  m.wal_bytes_per_event = static_cast<double>(p.wal_bytes) / w.events;
+  return m;
+}
+
 struct Runner {
   const char* name;
   Measurement (*run)(const Workload&);
 };
-constexpr std::array<Runner, 3> kRunners{{
+constexpr std::array<Runner, 4> kRunners{{
     {"zhurnal", run_zhurnal},
     {"raw-batch", run_raw_batch},
     {"raw-threads", run_raw_threads},
+    {"postgres", run_postgres},
 }};
 constexpr size_t kZhurnal = 0, kRawBatch = 1, kRawThreads = 2;
+constexpr size_t kPostgres = 3;
 
 uint64_t events_for(uint64_t events_at_reference, int writers) {
   uint64_t n = std::max(kMinAppendEvents, events_at_reference * writers / kReferenceWriters);
@@ -299,6 +315,35 @@ void print_summary(std::ostream& out, const std::vector<Row>& rows, int rounds) 
   out << std::endl;
 }
 
+// The PostgreSQL peer's own table: zhurnal / postgres is the median of the
+// per-round ratios, like zhurnal / raw batch.
+void print_postgres_summary(std::ostream& out, const std::vector<Row>& rows, int rounds) {
+  out << "PostgreSQL peer, median of " << rounds << " round(s):\n\n"
+      << "| writers | zhurnal ev/s | postgres ev/s | zhurnal / postgres | raw batch / postgres "
+         "| CPU us/ev zhurnal | CPU us/ev postgres (clients + server) | WAL B/ev postgres |\n"
+      << "|---:|---:|---:|---:|---:|---:|---:|---:|\n";
+  for (const Row& row : rows) {
+    if (row.runs[kPostgres].empty()) continue;
+    auto ratio_to_postgres = [&](size_t r) -> std::optional<double> {
+      if (row.runs[r].empty()) return std::nullopt;
+      std::vector<double> ratios;
+      for (size_t i = 0; i < row.runs[r].size(); ++i) {
+        ratios.push_back(row.runs[kPostgres][i].seconds / row.runs[r][i].seconds);
+      }
+      return median(std::move(ratios));
+    };
+    out << "| " << row.writers << " | " << format_rate(row.median_rate(kZhurnal)) << " | "
+        << format_rate(row.median_rate(kPostgres)) << " | "
+        << format_ratio(ratio_to_postgres(kZhurnal)) << " | "
+        << format_ratio(ratio_to_postgres(kRawBatch)) << " | "
+        << format_decimal(row.median_cpu_us(kZhurnal)) << " | "
+        << format_decimal(row.median_cpu_us(kPostgres)) << " | "
+        << format_decimal(median_of(row.runs[kPostgres], &Measurement::wal_bytes_per_event))
+        << " |\n";
+  }
+  out << std::endl;
+}
+
 // A sync baseline is only as fast as one fsync: when that is slow, or changed
 // during the run, the ratio says more about the disk than about the log.
 void print_disk_warnings(std::ostream& out, bool sync, double before_ms, double after_ms) {
@@ -321,6 +366,11 @@ void run_append_bench(const AppendBenchOptions& options, std::ostream& out) {
   }
   std::vector<size_t> selected;
   for (const std::string& name : options.runners) selected.push_back(runner_index(name));
+  std::unique_ptr<PgPeer> postgres;
+  if (std::find(selected.begin(), selected.end(), kPostgres) != selected.end()) {
+    postgres = std::make_unique<PgPeer>(PgPeerOptions{options.pg_bin, options.pg_user,
+                                                      options.dir, options.sync});
+  }
   ScratchDir scratch(scratch_parent(options.dir), "zhurnal-bench-append");
   const std::string payload = make_payload(kPayloadBytes);
   const double fsync_before_ms = fsync_latency_ms(scratch.path());
@@ -332,6 +382,7 @@ void run_append_bench(const AppendBenchOptions& options, std::ostream& out) {
       << (options.sync ? "sync" : "buffered (no fsync)") << "; " << stored_bytes_note(payload)
       << "\n"
       << std::endl;
+  if (postgres) out << "peer: " << postgres->describe() << "\n" << std::endl;
 
   std::vector<Row> rows;
   for (int writers : options.writers) {
@@ -342,7 +393,7 @@ void run_append_bench(const AppendBenchOptions& options, std::ostream& out) {
         char name[64];
         std::snprintf(name, sizeof name, "w%d-r%d-%s", writers, round, kRunners[r].name);
         const Workload w{(scratch.path() / name).string(), writers, row.events, &payload,
-                         options.sync};
+                         options.sync, postgres.get()};
         const Measurement m = kRunners[r].run(w);
         std::filesystem::remove_all(w.path);
         print_measurement(out, writers, round, options.rounds, kRunners[r], row.events, m);
@@ -352,6 +403,7 @@ void run_append_bench(const AppendBenchOptions& options, std::ostream& out) {
     rows.push_back(std::move(row));
   }
   print_summary(out, rows, options.rounds);
+  if (postgres) print_postgres_summary(out, rows, options.rounds);
   const double fsync_after_ms = fsync_latency_ms(scratch.path());
   out << "at the end: fsync " << fsync_after_ms << " ms, load average " << load_average() << "\n";
   print_disk_warnings(out, options.sync, fsync_before_ms, fsync_after_ms);

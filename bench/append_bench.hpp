@@ -14,6 +14,10 @@
 // Each value is 160 bytes. The order of the three rotates from round to
 // round; the summary reports the median of the rounds, and the ratio as the
 // median of the per-round ratios.
+//   postgres     only when selected: W libpq connections to a PostgreSQL 15
+//                the benchmark starts on loopback, one INSERT per event into
+//                a table with unique (stream, version), fsync and
+//                synchronous_commit on (pg_peer.hpp).
 #pragma once
 
 #include <cstdint>
@@ -40,6 +44,10 @@ struct AppendBenchOptions {
   // false: no fsync on either side (Durability::kBuffered, sync = false), to
   // measure or profile the CPU cost without the disk.
   bool sync = true;
+  // The "postgres" runner (pg_peer.hpp): where PostgreSQL 15's binaries are
+  // (empty: found) and the user it runs as when we are root.
+  std::string pg_bin;
+  std::string pg_user = "postgres";
 };
 
 inline constexpr uint64_t kMinAppendEvents = 500;

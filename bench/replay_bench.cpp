@@ -1,0 +1,198 @@
+#include "replay_bench.hpp"
+
+#include <rocksdb/iterator.h>
+
+#include <atomic>
+#include <cstdio>
+#include <stdexcept>
+
+#include "bench_support.hpp"
+#include "internal/codec.hpp"
+#include "internal/keys.hpp"
+#include "raw_db.hpp"
+#include "zhurnal/commands/journal.hpp"
+#include "zhurnal/demo/generator.hpp"
+#include "zhurnal/events/event_log.hpp"
+#include "zhurnal/events/kv_store.hpp"
+#include "zhurnal/projections/engine.hpp"
+#include "zhurnal/projections/views.hpp"
+#include "zhurnal/replay/rebuild.hpp"
+
+namespace zhurnal::bench {
+namespace {
+
+namespace ev = zhurnal::events;
+namespace fs = std::filesystem;
+
+struct Pass {
+  double seconds = 0;
+  double cpu_seconds = 0;
+  uint64_t events = 0;
+};
+
+uint64_t generate(const ReplayBenchOptions& o, const fs::path& log_dir, std::ostream& out) {
+  std::atomic<int64_t> clock_us{1};
+  ev::LogOptions lo;
+  lo.path = log_dir.string();
+  lo.durability = ev::Durability::kBuffered;
+  lo.clock_us = [&] { return clock_us.load(); };
+  auto log = ev::open_event_log(lo);
+  if (!log) throw std::runtime_error("open the log: " + log.error().to_string());
+  Stopwatch watch;
+  {
+    auto journal = commands::Journal::open({log->get(), lo.clock_us, nullptr, 8});
+    if (!journal) throw std::runtime_error("open the journal: " + journal.error().to_string());
+    demo::DemoOptions d;
+    d.schools = o.schools;
+    d.weeks = o.weeks;
+    auto summary = demo::generate_demo(**journal, [&](int64_t us) { clock_us.store(us); }, d);
+    if (!summary) throw std::runtime_error("demo generation: " + summary.error().to_string());
+    out << "demo: " << o.schools << " school(s) x " << o.weeks << " weeks: " << thousands(summary->events)
+        << " events (" << thousands(summary->marks) << " marks) generated in " << watch.seconds()
+        << " s" << std::endl;
+  }
+  const uint64_t head = (*log)->head_position();
+  (*log)->close();
+  log->reset();  // releases the database before the raw handle opens it
+  RawMultiCfDb(log_dir.string()).compact_all();
+  return head;
+}
+
+Pass raw_pass(const fs::path& log_dir) {
+  RawMultiCfDb db(log_dir.string());
+  rocksdb::ReadOptions options;
+  options.readahead_size = 2 << 20;  // as RocksStore::scan_log
+  Pass p;
+  ev::RecordedEvent e;
+  const double cpu = thread_cpu_seconds();
+  Stopwatch clock;
+  std::unique_ptr<rocksdb::Iterator> it(db.db()->NewIterator(options, db.cf(ev::internal::kLogCf)));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    const rocksdb::Slice v = it->value();
+    ev::Status s = ev::internal::decode_stored_event({v.data(), v.size()}, &e);
+    if (!s.is_ok()) throw std::runtime_error("decode: " + s.to_string());
+    if (e.position != ++p.events) throw std::runtime_error("gap at " + std::to_string(p.events));
+  }
+  check(it->status(), "iterate log");
+  p.seconds = clock.seconds();
+  p.cpu_seconds = thread_cpu_seconds() - cpu;
+  return p;
+}
+
+std::unique_ptr<ev::EventLog> open_log(const fs::path& log_dir) {
+  ev::LogOptions lo;
+  lo.path = log_dir.string();
+  lo.create_if_missing = false;
+  auto log = ev::open_event_log(lo);
+  if (!log) throw std::runtime_error("open the log: " + log.error().to_string());
+  return std::move(*log);
+}
+
+Pass verify_pass(const fs::path& log_dir) {
+  auto log = open_log(log_dir);
+  Pass p;
+  const double cpu = thread_cpu_seconds();
+  Stopwatch clock;
+  auto report = log->verify();
+  p.seconds = clock.seconds();
+  p.cpu_seconds = thread_cpu_seconds() - cpu;
+  if (!report) throw std::runtime_error("verify: " + report.error().to_string());
+  if (!report->ok()) throw std::runtime_error("verify: " + report->problem);
+  p.events = report->events;
+  log->close();
+  return p;
+}
+
+// Folds every projection from zero into a fresh store under `views_dir`
+// (left in place for the compare pass).
+Pass rebuild_pass(const fs::path& log_dir, const fs::path& views_dir) {
+  fs::remove_all(views_dir);
+  auto log = open_log(log_dir);
+  auto store = ev::KvStore::open({views_dir.string(), false, true});
+  if (!store) throw std::runtime_error("open the view store: " + store.error().to_string());
+  Pass p;
+  const double cpu = thread_cpu_seconds();
+  Stopwatch clock;
+  {
+    auto engine = projections::ProjectionEngine::open({log.get(), store->get(), nullptr, 4096},
+                                                      projections::standard_projections());
+    if (!engine) throw std::runtime_error("open the engine: " + engine.error().to_string());
+    if (auto st = (*engine)->catch_up(); !st.is_ok()) throw std::runtime_error("rebuild: " + st.to_string());
+    p.events = (*engine)->position();
+  }
+  p.seconds = clock.seconds();
+  p.cpu_seconds = thread_cpu_seconds() - cpu;
+  log->close();
+  return p;
+}
+
+Pass compare_pass(const fs::path& log_dir, const fs::path& views_dir) {
+  auto log = open_log(log_dir);
+  auto store = ev::KvStore::open({views_dir.string(), false, false});
+  if (!store) throw std::runtime_error("open the view store: " + store.error().to_string());
+  auto engine = projections::ProjectionEngine::open({log.get(), store->get(), nullptr, 4096},
+                                                    projections::standard_projections());
+  if (!engine) throw std::runtime_error("open the engine: " + engine.error().to_string());
+  Pass p;
+  const double cpu = thread_cpu_seconds();
+  Stopwatch clock;
+  auto report = replay::rebuild_and_compare_all(**engine, **store);
+  p.seconds = clock.seconds();
+  p.cpu_seconds = thread_cpu_seconds() - cpu;
+  if (!report) throw std::runtime_error("replay rebuild: " + report.error().to_string());
+  if (!report->ok()) throw std::runtime_error("replay rebuild found differences:\n" + format_rebuild_report(*report));
+  p.events = log->head_position();
+  engine->reset();
+  store->reset();
+  log->close();
+  return p;
+}
+
+}  // namespace
+
+void run_replay_bench(const ReplayBenchOptions& o, std::ostream& out) {
+  if (o.schools < 1 || o.weeks < 1 || o.rounds < 1) {
+    throw std::runtime_error("--schools, --weeks and --rounds must be positive");
+  }
+  out << machine_summary() << "\nload average: " << load_average() << "\n";
+  ScratchDir scratch(scratch_parent(o.dir), "zhurnal-replay-bench");
+  const fs::path log_dir = scratch.path() / "log";
+  const fs::path views_dir = scratch.path() / "views";
+  const uint64_t events = generate(o, log_dir, out);
+
+  std::vector<double> raw, verify, rebuild, compare;
+  std::vector<double> raw_cpu, verify_cpu, rebuild_cpu, compare_cpu;
+  for (int round = 0; round < o.rounds; ++round) {
+    const Pass r = raw_pass(log_dir);
+    const Pass v = verify_pass(log_dir);
+    const Pass b = rebuild_pass(log_dir, views_dir);
+    const Pass c = compare_pass(log_dir, views_dir);
+    for (const Pass* p : {&r, &v, &b}) {
+      if (p->events != events) throw std::runtime_error("a pass saw " + std::to_string(p->events) + " events");
+    }
+    raw.push_back(r.seconds), raw_cpu.push_back(r.cpu_seconds);
+    verify.push_back(v.seconds), verify_cpu.push_back(v.cpu_seconds);
+    rebuild.push_back(b.seconds), rebuild_cpu.push_back(b.cpu_seconds);
+    compare.push_back(c.seconds), compare_cpu.push_back(c.cpu_seconds);
+    char line[256];
+    std::snprintf(line, sizeof line, "round %d: raw %.2f s, verify %.2f s, rebuild %.2f s, replay rebuild %.2f s\n",
+                  round + 1, r.seconds, v.seconds, b.seconds, c.seconds);
+    out << line << std::flush;
+  }
+  const double base = median(raw), base_cpu = median(raw_cpu);
+  out << "\nmedian of " << o.rounds << " rounds over " << thousands(events) << " events:\n";
+  auto row = [&](const char* name, const std::vector<double>& wall, const std::vector<double>& cpu) {
+    const double w = median(wall), c = median(cpu);
+    char line[256];
+    std::snprintf(line, sizeof line, "  %-15s %8.2f s  %12s events/s  ratio %.2f  (cpu %.2f s, cpu ratio %.2f)\n",
+                  name, w, thousands(events / w).c_str(), base / w, c, base_cpu / c);
+    out << line;
+  };
+  row("raw iter+decode", raw, raw_cpu);
+  row("verify", verify, verify_cpu);
+  row("rebuild", rebuild, rebuild_cpu);
+  row("replay rebuild", compare, compare_cpu);
+  out << "goal: verify and rebuild ratio >= 0.60" << std::endl;
+}
+
+}  // namespace zhurnal::bench
