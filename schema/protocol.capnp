@@ -59,6 +59,66 @@ struct Subscribe {
     register @2 :RegisterQuery;
     log @3 :LogQuery;
     compliance @4 :ComplianceQuery;
+    classRoster @5 :Text;      # a class id: the class list with parents and access
+  }
+}
+
+struct HistoryQuery {
+  # Every event about a student, a class or a teacher, oldest first
+  # (docs/protocol.md, "history").
+  subject :union {
+    studentId @0 :Text;
+    classId @1 :Text;
+    teacherId @2 :Text;
+  }
+  from @3 :Text;               # school-local "YYYY-MM-DD[ HH:MM[:SS]]", inclusive; empty: the start
+  to @4 :Text;                 # school-local, exclusive; empty: no end
+  afterPosition @5 :UInt64;    # paging: only events after this position
+  limit @6 :UInt32;            # 0: 200; at most 1000
+}
+
+struct HistoryEntry {
+  position @0 :UInt64;
+  recordedAtUs @1 :Int64;      # UTC microseconds
+  recordedAt @2 :Text;         # school-local "YYYY-MM-DD HH:MM:SS"
+  eventType @3 :Text;
+  streamId @4 :Text;
+  actor @5 :Text;              # a user id, "system" or "import"
+  actorName @6 :Text;
+  commandId @7 :Text;
+  reason @8 :Text;             # the stated reason of a correction or cancellation
+  previous @9 :Text;           # the value before this event (a corrected mark), empty if none
+  value @10 :Text;             # the value after it
+  summary @11 :Text;           # one line in Russian
+  payload @12 :Text;           # the domain event as JSON
+}
+
+struct HistoryView {
+  subjectKind @0 :Text;        # "student" | "class" | "teacher"
+  subjectId @1 :Text;
+  timeZone @2 :Text;           # the school's IANA zone the times are shown in
+  entries @3 :List(HistoryEntry);
+  nextPosition @4 :UInt64;     # afterPosition of the next page; 0: no more
+}
+
+struct AsOfQuery {
+  at @0 :Text;                 # school-local "YYYY-MM-DD HH:MM[:SS]"
+  view :union {
+    register @1 :RegisterQuery;
+    diary @2 :DiaryQuery;
+    compliance @3 :ComplianceQuery;
+  }
+}
+
+struct AsOfView {
+  at @0 :Text;                 # the instant asked, normalised, school-local
+  atUs @1 :Int64;              # the same instant, UTC microseconds
+  timeZone @2 :Text;
+  position @3 :UInt64;         # the last event recorded at or before the instant (0: none)
+  view :union {
+    register @4 :V.RegisterView;
+    diary @5 :V.DiaryView;
+    compliance @6 :V.ComplianceView;
   }
 }
 
@@ -79,6 +139,10 @@ struct Request {
     compliance @12 :ComplianceQuery;
     classReport @13 :ReportQuery;
     school @14 :Text;          # a school id; empty: the user's own school
+    history @15 :HistoryQuery;   # auditors, directors: every event about a subject
+    asOf @16 :AsOfQuery;         # auditors, directors: a view as it stood at an instant
+    classRoster @17 :Text;     # a class id: students, parents, access, consent (class teacher, administration, auditors)
+    verifyLog @18 :Void;       # auditors: check the whole log's hash chain (one at a time)
   }
 }
 
@@ -170,6 +234,7 @@ struct LogEvent {
   hash @7 :Text;               # hex
   prevHash @8 :Text;           # hex
   payload @9 :Text;            # the domain event as JSON
+  actorName @10 :Text;         # the actor's full name; empty for system actors and unknown users
 }
 
 struct Response {
@@ -188,7 +253,22 @@ struct Response {
     compliance @11 :V.ComplianceView;
     classReport @12 :V.ClassReport;
     school @13 :SchoolView;
+    history @14 :HistoryView;
+    asOf @15 :AsOfView;
+    classRoster @16 :V.ClassRoster;
+    verifyLog @17 :VerifyLogResult;
   }
+}
+
+# The answer to verifyLog: the log's own verify walk (contiguous positions,
+# envelopes consistent with their keys, the SHA-256 hash chain).
+struct VerifyLogResult {
+  ok @0 :Bool;
+  eventsChecked @1 :UInt64;
+  firstBadPosition @2 :UInt64;   # 0 when ok
+  problem @3 :Text;              # empty when ok
+  headPosition @4 :UInt64;       # the head when the walk started
+  elapsedMs @5 :UInt64;
 }
 
 struct Push {
@@ -199,6 +279,7 @@ struct Push {
     register @3 :V.RegisterView;
     log @4 :List(LogEvent);
     compliance @5 :V.ComplianceView;
+    classRoster @6 :V.ClassRoster;
   }
 }
 

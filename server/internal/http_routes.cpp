@@ -1,4 +1,5 @@
 #include "http_routes.hpp"
+#include "report_routes.hpp"
 
 #include <filesystem>
 #include <fstream>
@@ -126,6 +127,7 @@ HttpResponse handle_http(SharedState& state, const HttpRequest& req) {
   if (target == "/metrics") {
     return make(req, http::status::ok, metrics_text(state), "text/plain; version=0.0.4");
   }
+  if (auto report = handle_report(state, req)) return std::move(*report);
   if (state.options.web_root.empty()) {
     return make(req, http::status::not_found, "Страница не найдена", "text/plain; charset=utf-8");
   }

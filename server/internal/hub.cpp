@@ -5,6 +5,7 @@
 
 #include "json.hpp"
 #include "log_events.hpp"
+#include "roster_requests.hpp"
 
 namespace zhurnal::server::internal {
 
@@ -22,6 +23,9 @@ std::set<std::string> Hub::topics_of(const SubscriptionSpec& spec) {
     topics.insert("compliance/" + spec.school_id + "/" + spec.month);
   } else if (spec.kind == SubscriptionSpec::Kind::kRegister) {
     topics.insert("register/" + spec.class_id + "/" + spec.subject_id);
+    topics.insert("class/" + spec.class_id);
+  } else if (spec.kind == SubscriptionSpec::Kind::kClassRoster) {
+    topics.insert("roster/" + spec.class_id);
     topics.insert("class/" + spec.class_id);
   }
   return topics;
@@ -211,13 +215,16 @@ std::string Hub::render(Connection& conn, const std::string& sub_id, const Subsc
       push.setCompliance(c);
       break;
     }
+    case SubscriptionSpec::Kind::kClassRoster:
+      if (!render_roster(ctx_, user, spec, push, pushed)) return {};
+      break;
     case SubscriptionSpec::Kind::kLog: {
       if (!ctx_.journal->may_read_log(user)) return {};
       auto events = ctx_.log->read_all(*pushed + 1, spec.log_limit);
       if (!events || events->empty()) return {};
       *pushed = events->back().position;
       push.setPosition(*pushed);
-      fill_log_events(*events, push.initLog(events->size()));
+      fill_log_events(*events, push.initLog(events->size()), actor_names(*ctx_.journal));
       break;
     }
   }

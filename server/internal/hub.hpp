@@ -25,9 +25,9 @@
 namespace zhurnal::server::internal {
 
 struct SubscriptionSpec {
-  enum class Kind { kDiary, kRegister, kLog, kCompliance } kind = Kind::kDiary;
+  enum class Kind { kDiary, kRegister, kLog, kCompliance, kClassRoster } kind = Kind::kDiary;
   std::string student_id, date;                   // diary
-  std::string class_id, subject_id, period_id;    // register
+  std::string class_id, subject_id, period_id;    // register; class list: class_id
   std::string school_id, month;                   // compliance
   uint32_t log_limit = 1000;                      // log: events per push
 };

@@ -8,6 +8,9 @@
 
 #include "json.hpp"
 #include "log_events.hpp"
+#include "request_decoder.hpp"
+#include "roster_requests.hpp"
+#include "verify_log_request.hpp"
 
 namespace zhurnal::server::internal {
 namespace {
@@ -99,40 +102,6 @@ void fill_school(const commands::SchoolInfo& info, schema::SchoolView::Builder o
 
 const char* kNotSignedIn = "Войдите в систему";
 
-// Cap'n Proto reads a union left out as its first member; a request must
-// name what it wants, and so must its command and subscription.
-bool names_member(const capnp::JsonValue::Reader& object, std::initializer_list<const char*> other) {
-  if (!object.isObject()) return false;
-  for (auto field : object.getObject()) {
-    bool ordinary = false;
-    for (const char* name : other) ordinary |= field.getName() == name;
-    if (!ordinary) return true;
-  }
-  return false;
-}
-
-bool names_a_request(std::string_view frame) {
-  capnp::MallocMessageBuilder m;
-  auto root = m.initRoot<capnp::JsonValue>();
-  try {
-    codec().decodeRaw(kj::ArrayPtr<const char>(frame.data(), frame.size()), root);
-  } catch (const kj::Exception&) {
-    return false;
-  }
-  auto r = root.asReader();
-  if (!names_member(r, {"id"})) return false;
-  for (auto field : r.getObject()) {
-    if (field.getName() == "command") {
-      for (auto inner : field.getValue().getObject()) {
-        if (inner.getName() == "command" && !names_member(inner.getValue(), {})) return false;
-      }
-      if (!names_member(field.getValue(), {"commandId"})) return false;
-    } else if (field.getName() == "subscribe" && !names_member(field.getValue(), {"lastPosition"})) {
-      return false;
-    }
-  }
-  return true;
-}
 const char* kForbidden = "Недостаточно прав для просмотра";
 
 }  // namespace
@@ -188,20 +157,13 @@ std::string RequestHandler::handle(const std::shared_ptr<Connection>& conn, std:
   capnp::MallocMessageBuilder in;
   auto req = in.initRoot<Request>();
   Reply reply;
-  try {
-    from_json(frame, req);
-  } catch (const kj::Exception& e) {
+  if (auto bad = decode_request(frame, req)) {
     ctx_.metrics->bad_requests.fetch_add(1, std::memory_order_relaxed);
     reply.r.setId(req.getId());
-    reply.fail("bad_request", std::string("Некорректный запрос: ") + e.getDescription().cStr());
+    reply.fail("bad_request", *bad);
     return reply.json();
   }
   reply.r.setId(req.getId());
-  if (!names_a_request(frame)) {
-    ctx_.metrics->bad_requests.fetch_add(1, std::memory_order_relaxed);
-    reply.fail("bad_request", "Некорректный запрос: не указано, что сделать");
-    return reply.json();
-  }
   reply.r.setOk(true);
   auto result = reply.r.getResult();
   // A session can end (expiry, revocation, sign-out elsewhere) while its
@@ -338,7 +300,7 @@ std::string RequestHandler::handle(const std::shared_ptr<Connection>& conn, std:
         const uint32_t limit = std::clamp<uint32_t>(q.getLimit() ? q.getLimit() : 100, 1, 5000);
         auto events = ctx_.log->read_all(q.getFromPosition(), limit);
         if (!events) return reply.fail("internal", "Ошибка чтения журнала"), reply.json();
-        fill_log_events(*events, result.initLog(events->size()));
+        fill_log_events(*events, result.initLog(events->size()), actor_names(*ctx_.journal));
         break;
       }
       case Request::COMPLIANCE: {
@@ -407,6 +369,11 @@ std::string RequestHandler::handle(const std::shared_ptr<Connection>& conn, std:
               return reply.fail("forbidden", kForbidden), reply.json();
             }
             break;
+          case schema::Subscribe::CLASS_ROSTER:
+            if (auto no = roster_subscription(ctx_, user, s.getClassRoster().cStr(), &spec)) {
+              return reply.fail(no->code, no->message), reply.json();
+            }
+            break;
           case schema::Subscribe::LOG:
             spec.kind = SubscriptionSpec::Kind::kLog;
             spec.log_limit = std::clamp<uint32_t>(s.getLog().getLimit() ? s.getLog().getLimit() : 1000, 1, 5000);
@@ -432,6 +399,10 @@ std::string RequestHandler::handle(const std::shared_ptr<Connection>& conn, std:
         result.setSubscribed(hub_.subscribe(conn, std::move(spec), last));
         break;
       }
+      case Request::HISTORY: audit_.history(user, req.getHistory(), reply.r); break;
+      case Request::AS_OF: audit_.as_of(user, req.getAsOf(), reply.r); break;
+      case Request::CLASS_ROSTER: class_roster(ctx_, user, req.getClassRoster().cStr(), reply.r); break;
+      case Request::VERIFY_LOG: verify_log(ctx_, user, reply.r); break;
       case Request::UNSUBSCRIBE:
         if (!hub_.unsubscribe(conn->id(), req.getUnsubscribe().cStr())) {
           reply.fail("not_found", "Подписка не найдена");

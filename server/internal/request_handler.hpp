@@ -12,6 +12,7 @@
 #include <string>
 #include <string_view>
 
+#include "audit_requests.hpp"
 #include "connection.hpp"
 #include "hub.hpp"
 #include "zhurnal/server/context.hpp"
@@ -32,6 +33,7 @@ class RequestHandler {
 
   ServerContext& ctx_;
   Hub& hub_;
+  AuditRequests audit_{ctx_};  // history and asOf (audit_requests.hpp)
 };
 
 // A response with only an error, for frames that never reach the handler

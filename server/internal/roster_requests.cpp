@@ -1,0 +1,82 @@
+#include "roster_requests.hpp"
+
+#include <algorithm>
+#include <chrono>
+
+namespace zhurnal::server::internal {
+namespace {
+
+const char* kForbidden = "Недостаточно прав для просмотра";
+
+bool has_role(const commands::UserInfo& u, const char* role) {
+  return std::find(u.roles.begin(), u.roles.end(), role) != u.roles.end();
+}
+
+int64_t now_us() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+bool may_read_roster(ServerContext& ctx, const std::string& user, const std::string& class_id) {
+  if (user.empty() || class_id.empty()) return false;
+  auto me = ctx.journal->user_info(user);
+  if (!me) return false;
+  if (has_role(*me, "auditor")) return true;  // every school; an unknown class fails later
+  if (has_role(*me, "teacher") &&
+      std::find(me->led_classes.begin(), me->led_classes.end(), class_id) != me->led_classes.end()) {
+    return true;
+  }
+  if (has_role(*me, "director") || has_role(*me, "deputyDirector")) {
+    auto school = me->school_id.empty() ? std::nullopt : ctx.journal->school_info(me->school_id);
+    if (!school) return false;
+    for (const auto& c : school->classes) {
+      if (c.id == class_id) return true;
+    }
+  }
+  return false;
+}
+
+void class_roster(ServerContext& ctx, const std::string& user, const std::string& class_id,
+                  schema::Response::Builder response) {
+  auto fail = [&](const char* code, const std::string& text) {
+    response.setOk(false);
+    auto e = response.initError();
+    e.setCode(code);
+    e.setMessage(text);
+  };
+  if (user.empty()) return fail("not_signed_in", "Войдите в систему");
+  if (!may_read_roster(ctx, user, class_id)) return fail("forbidden", kForbidden);
+  auto view = ctx.views->class_roster(class_id, now_us());
+  if (!view) return fail("forbidden", kForbidden);  // unknown: like a forbidden one
+  response.getResult().setClassRoster((*view)->getRoot<schema::ClassRoster>().asReader());
+}
+
+std::optional<RosterRefusal> roster_subscription(ServerContext& ctx, const std::string& user,
+                                                 const std::string& class_id,
+                                                 SubscriptionSpec* spec) {
+  if (user.empty()) return RosterRefusal{"not_signed_in", "Войдите в систему"};
+  if (!may_read_roster(ctx, user, class_id) || !ctx.views->class_roster(class_id, now_us())) {
+    return RosterRefusal{"forbidden", kForbidden};
+  }
+  spec->kind = SubscriptionSpec::Kind::kClassRoster;
+  spec->class_id = class_id;
+  return std::nullopt;
+}
+
+bool render_roster(ServerContext& ctx, const std::string& user, const SubscriptionSpec& spec,
+                   schema::Push::Builder push, uint64_t* pushed) {
+  if (!may_read_roster(ctx, user, spec.class_id)) return false;
+  auto view = ctx.views->class_roster(spec.class_id, now_us());
+  if (!view) return false;
+  auto r = (*view)->getRoot<schema::ClassRoster>().asReader();
+  if (r.getPosition() <= *pushed) return false;
+  *pushed = r.getPosition();
+  push.setPosition(r.getPosition());
+  push.setClassRoster(r);
+  return true;
+}
+
+}  // namespace zhurnal::server::internal

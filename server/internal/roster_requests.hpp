@@ -1,0 +1,42 @@
+// The class teacher's class list (docs/protocol.md "classRoster"): the
+// class's students with their parents, access and consent. Readable by the
+// class teacher of the class, the director and the deputy director of its
+// school, and auditors (read only: they write nothing); nobody else. An
+// unknown class is refused like a forbidden one.
+//
+// Thread safety: the functions may run on any worker thread concurrently.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "hub.hpp"
+#include "schema/protocol.capnp.h"
+#include "zhurnal/server/context.hpp"
+
+namespace zhurnal::server::internal {
+
+struct RosterRefusal {
+  std::string code;     // "not_signed_in", "forbidden", "internal"
+  std::string message;  // Russian
+};
+
+// May `user` read the class list of `class_id`?
+bool may_read_roster(ServerContext& ctx, const std::string& user, const std::string& class_id);
+
+// The `classRoster` request: fills `response` with the list or an error.
+void class_roster(ServerContext& ctx, const std::string& user, const std::string& class_id,
+                  schema::Response::Builder response);
+
+// The `subscribe` to a class list: checks the user and fills `spec`, or says
+// why not.
+std::optional<RosterRefusal> roster_subscription(ServerContext& ctx, const std::string& user,
+                                                 const std::string& class_id,
+                                                 SubscriptionSpec* spec);
+
+// A push of the class list: sets `push` and `*pushed` and returns true when
+// the user may still read it and it is newer than `*pushed`.
+bool render_roster(ServerContext& ctx, const std::string& user, const SubscriptionSpec& spec,
+                   schema::Push::Builder push, uint64_t* pushed);
+
+}  // namespace zhurnal::server::internal

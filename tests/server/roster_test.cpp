@@ -1,0 +1,149 @@
+// The class teacher's class list (`classRoster`, docs/protocol.md) against
+// the running server: who may read it (the class teacher of the class, the
+// director and deputy of its school, auditors) and who may not; what it
+// shows about access and consent; live pushes after a change; and that
+// revoking a login ends that user's open session.
+#include <set>
+
+#include "server_fixture.hpp"
+
+namespace zhurnal::server::testing {
+namespace {
+
+using ClassRosterTest = ServerFixture;
+
+std::string outcome(WsClient& c, const std::string& body) {
+  auto r = c.request("q", body);
+  if (!r) return "none";
+  return r->find(R"("ok":true)") != std::string::npos ? std::string("ok") : json_field(*r, "code");
+}
+
+// The JSON of one person of the list: from her userId to the next person.
+std::string person(const std::string& json, const std::string& user) {
+  const size_t at = json.find(R"("userId":")" + user + "\"");
+  if (at == std::string::npos) return {};
+  return json.substr(at, json.find(R"("userId":")", at + 1) - at);
+}
+
+TEST_F(ClassRosterTest, OnlyTheClassTeacherTheHeadsAndAuditorsRead) {
+  at("2026-10-05 10:00");
+  const std::string roster_5a = R"("classRoster": "c5a")";
+  const std::string live_5a = R"("subscribe": {"lastPosition": "0", "classRoster": "c5a"})";
+  const std::set<std::string> allowed = {"t-rus", "director", "deputy", "auditor"};
+  for (const char* user : {"t-rus", "director", "deputy", "auditor", "admin", "secretary", "t-math",
+                           "t-eng", "p1", "s1", "s2"}) {
+    SCOPED_TRACE(user);
+    auto c = signed_in(user);
+    const std::string expected = allowed.count(user) ? "ok" : "forbidden";
+    EXPECT_EQ(outcome(*c, roster_5a), expected);
+    EXPECT_EQ(outcome(*c, live_5a), expected);
+  }
+  // t-rus teaches Russian in 1А but does not lead it.
+  auto rus = signed_in("t-rus");
+  EXPECT_EQ(outcome(*rus, R"("classRoster": "c1a")"), "forbidden");
+  // An unknown class is refused like a forbidden one, for everybody.
+  auto director = signed_in("director");
+  auto auditor = signed_in("auditor");
+  EXPECT_EQ(outcome(*director, R"("classRoster": "nope")"), "forbidden");
+  EXPECT_EQ(outcome(*auditor, R"("classRoster": "nope")"), "forbidden");
+  EXPECT_EQ(outcome(*auditor, R"("subscribe": {"lastPosition": "0", "classRoster": "nope"})"), "forbidden");
+  EXPECT_EQ(outcome(*auditor, R"("classRoster": "c6b")"), "ok");
+  // Without signing in, nothing.
+  WsClient anonymous(port_);
+  EXPECT_EQ(outcome(anonymous, roster_5a), "not_signed_in");
+  // A class teacher of another school's class would be refused the same way:
+  // the director reads 6Б of her own school, the class teacher of 5А does not.
+  EXPECT_EQ(outcome(*director, R"("classRoster": "c6b")"), "ok");
+  EXPECT_EQ(outcome(*rus, R"("classRoster": "c6b")"), "forbidden");
+}
+
+TEST_F(ClassRosterTest, ShowsStudentsParentsAccessAndConsent) {
+  at("2026-10-05 10:00");
+  auto rus = signed_in("t-rus");
+  auto issued = rus->request("i", R"("command": {"commandId": "c-issue-s3", "command": {"issueCredentials":
+      {"userId": "s3", "login": "vasilyev.p"}}})");
+  ASSERT_TRUE(issued);
+  const std::string password = json_field(*issued, "initialPassword");
+  EXPECT_GE(password.size(), 8u) << *issued;
+  ASSERT_EQ(outcome(*rus, R"("command": {"commandId": "c-consent-p1", "command": {"recordConsent":
+      {"userId": "p1", "given": true, "documentDate": "2026-09-01", "note": "заявление № 7"}}})"), "ok");
+  // p1 signs in: the list shows when.
+  auto parent = signed_in("p1");
+
+  auto r = rus->request("r", R"("classRoster": "c5a")");
+  ASSERT_TRUE(r);
+  ASSERT_NE(r->find(R"("ok":true)"), std::string::npos) << *r;
+  EXPECT_NE(r->find(R"("className":"5А")"), std::string::npos) << *r;
+  EXPECT_NE(r->find(R"("classTeacherId":"t-rus")"), std::string::npos);
+  // Students by name: Алексеев, Белова, Васильев, Григорьева.
+  const size_t a = r->find(R"("userId":"s1")"), b = r->find(R"("userId":"s2")"),
+               v = r->find(R"("userId":"s3")"), g = r->find(R"("userId":"s4")");
+  ASSERT_TRUE(a != std::string::npos && b != std::string::npos && v != std::string::npos && g != std::string::npos);
+  EXPECT_LT(a, b);
+  EXPECT_LT(b, v);
+  EXPECT_LT(v, g);
+  EXPECT_EQ(r->find(R"("userId":"b1")"), std::string::npos) << "6Б's student in 5А's list";
+
+  const std::string s3 = person(*r, "s3");
+  EXPECT_NE(s3.find(R"("login":"vasilyev.p")"), std::string::npos) << s3;
+  EXPECT_NE(s3.find(R"("active":true)"), std::string::npos) << s3;
+  EXPECT_EQ(s3.find(password), std::string::npos) << "the password must never be in a view";
+
+  // s1's mother, under s1, with her consent and sign-in.
+  const std::string s1 = r->substr(a, b - a);
+  const std::string p1 = person(s1, "p1");
+  ASSERT_FALSE(p1.empty()) << s1;
+  EXPECT_NE(p1.find(R"("fullName":"Алексеева Наталья Игоревна")"), std::string::npos) << p1;
+  EXPECT_NE(p1.find(R"("consentRecorded":true)"), std::string::npos) << p1;
+  EXPECT_NE(p1.find(R"("consentGiven":true)"), std::string::npos) << p1;
+  EXPECT_NE(p1.find(R"("consentDate":"2026-09-01")"), std::string::npos) << p1;
+  EXPECT_NE(p1.find(R"("signIns":1)"), std::string::npos) << p1;
+  EXPECT_NE(s1.find(R"("relation":"мать")"), std::string::npos) << s1;
+  // s2 has no parents linked.
+  EXPECT_NE(r->substr(b, v - b).find(R"("parents":[])"), std::string::npos) << r->substr(b, v - b);
+}
+
+TEST_F(ClassRosterTest, PushesAfterAChangeAndRevokingEndsTheSession) {
+  at("2026-10-05 10:00");
+  auto rus = signed_in("t-rus");
+  auto issued = rus->request("i", R"("command": {"commandId": "c-issue-s4", "command": {"issueCredentials":
+      {"userId": "s4", "login": "grigoryeva.a"}}})");
+  ASSERT_TRUE(issued);
+  const std::string password = json_field(*issued, "initialPassword");
+  ASSERT_FALSE(password.empty()) << *issued;
+
+  // s4 signs in with the initial password.
+  WsClient student(port_);
+  auto in = student.request("in", R"("signIn": {"login": "grigoryeva.a", "password": ")" + password + "\"}");
+  ASSERT_TRUE(in);
+  ASSERT_NE(in->find(R"("ok":true)"), std::string::npos) << *in;
+  EXPECT_EQ(outcome(student, R"("diary": {"studentId": "s4", "date": "2026-10-05"})"), "ok");
+  EXPECT_EQ(outcome(student, R"("diary": {"studentId": "s1", "date": "2026-10-05"})"), "forbidden");
+  EXPECT_EQ(outcome(student, R"("classRoster": "c5a")"), "forbidden");
+
+  ASSERT_EQ(outcome(*rus, R"("subscribe": {"lastPosition": "0", "classRoster": "c5a"})"), "ok");
+  ASSERT_TRUE(rus->wait_push(R"("classRoster":)"));
+  ASSERT_EQ(outcome(*rus, R"("command": {"commandId": "c-revoke-s4", "command": {"revokeCredentials":
+      {"userId": "s4", "reason": "утерян пароль"}}})"), "ok");
+  auto push = rus->wait_push(R"("revokeReason":"утерян пароль")");
+  ASSERT_TRUE(push) << "no push after the revocation";
+  EXPECT_NE(person(*push, "s4").find(R"("active":false)"), std::string::npos) << *push;
+
+  // The student's open session ended: her connection is closed or refused.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  bool ended = false;
+  while (!ended && std::chrono::steady_clock::now() < deadline) {
+    auto r = student.request("d", R"("diary": {"studentId": "s4", "date": "2026-10-05"})",
+                             std::chrono::milliseconds(500));
+    ended = student.closed() || (r && r->find(R"("ok":true)") == std::string::npos);
+  }
+  EXPECT_TRUE(ended);
+  // And the password no longer works.
+  WsClient again(port_);
+  auto retry = again.request("in", R"("signIn": {"login": "grigoryeva.a", "password": ")" + password + "\"}");
+  ASSERT_TRUE(retry);
+  EXPECT_EQ(retry->find(R"("ok":true)"), std::string::npos) << *retry;
+}
+
+}  // namespace
+}  // namespace zhurnal::server::testing
