@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Browser tests of the web pages: starts `zhurnal serve --demo` on a free
-# loopback port with a fresh data directory, runs tests/web/web_test.mjs in
-# headless Chromium (Debian's chromium, driven by playwright-core), saves a
+# loopback port with a fresh data directory, runs every tests/web/*_test.mjs
+# in headless Chromium (Debian's chromium, driven by playwright-core), saves a
 # screenshot of each page, stops the server. Exit status 0 only when every
 # test passed; the last line is "N passed, N failed".
 #
@@ -57,12 +57,30 @@ done
 # Give the hints a moment to be flushed after the address line.
 sleep 0.2
 
+# Every tests/web/*_test.mjs in turn against the same server; the totals
+# of their summaries make the last line. A file that dies without a summary
+# counts as one failure.
 status=0
-node "$here/web_test.mjs" --url "$url" --hints "$work/server.out" --screenshots "$shots" \
-  --chromium "$chromium" --summary "$work/summary" || status=$?
+passed=0
+failed=0
+for test_file in "$here"/*_test.mjs; do
+  name="$(basename "$test_file" .mjs)"
+  echo "--- $name ---"
+  rm -f "$work/summary-$name"
+  node "$test_file" --url "$url" --hints "$work/server.out" --screenshots "$shots" \
+    --chromium "$chromium" --summary "$work/summary-$name" || status=1
+  if read -r p _ f _ <"$work/summary-$name" 2>/dev/null; then
+    passed=$((passed + p))
+    failed=$((failed + f))
+  else
+    failed=$((failed + 1))
+    status=1
+  fi
+done
 if [ "$status" -ne 0 ]; then
   echo "--- server log (last 30 lines) ---"
   tail -30 "$work/server.log"
-  cat "$work/summary" 2>/dev/null || echo "0 passed, 1 failed"
 fi
+echo "screenshots: $shots"
+echo "$passed passed, $failed failed"
 exit "$status"

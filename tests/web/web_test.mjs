@@ -83,7 +83,7 @@ async function signIn(page, login, password = PASSWORD) {
   await page.fill('#login', login);
   await page.fill('#password', password);
   await Promise.all([
-    page.waitForURL((u) => /\/(diary|register|log)\.html/.test(u.pathname), { timeout: 15000 }),
+    page.waitForURL((u) => /\/(diary|register|log|compliance|audit)\.html/.test(u.pathname), { timeout: 15000 }),
     page.click('button[type=submit]'),
   ]);
 }
@@ -126,13 +126,13 @@ test('sign-in with a wrong password shows the error', async () => {
 });
 
 test('each role lands on its page after sign-in', async () => {
-  const cases = [['teacher', 'register.html'], ['parent', 'diary.html'], ['auditor', 'log.html'], ['director', 'register.html']];
+  const cases = [['teacher', 'register.html'], ['parent', 'diary.html'], ['auditor', 'audit.html'], ['director', 'compliance.html']];
   for (const [role, pageName] of cases) {
     const page = await newPage();
     await signIn(page, hints[role].login);
     assert(page.url().includes(pageName), `${role} landed on ${page.url()}, expected ${pageName}`);
     if (role === 'director') {
-      await page.locator('.register-message, table.register').first().waitFor({ timeout: 10000 });
+      await page.locator('#summary .kpi').first().waitFor({ timeout: 20000 });
       await shot(page, '03-director-landing.png');
     }
     await page.context().close();
@@ -327,6 +327,7 @@ test('the diary works on a phone', async () => {
 test('auditor sees the teacher\'s entries in the event log, live', async () => {
   const page = await newPage();
   await signIn(page, hints.auditor.login);
+  await page.goto(BASE + 'log.html');  // the auditor lands on the history (audit.html)
   await page.locator('.log-table tbody tr.event-row').first().waitFor({ timeout: 10000 });
   await page.selectOption('#f-type', 'MarkPosted');
   await page.fill('#f-actor', hints.teacher.fullName.split(' ')[0]);

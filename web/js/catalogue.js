@@ -1,35 +1,68 @@
-// Reference data the protocol does not send yet.
-//
-// Work types: marks carry a workTypeId and the weight it had, but no request
-// lists the school's work types (WorkTypeDefined is in the school's stream,
-// which only the auditor's log shows). Until one does, this is the reference
-// book `zhurnal serve --demo` defines (demo/internal/curriculum.cpp); ids seen
-// in a register but missing here are shown by id with the weight they carry.
-export const WORK_TYPES = [
-  { id: 'classwork', name: 'Работа на уроке', weight: 1 },
-  { id: 'oral', name: 'Ответ на уроке', weight: 1 },
-  { id: 'homework', name: 'Домашняя работа', weight: 1 },
-  { id: 'independent', name: 'Самостоятельная работа', weight: 2 },
-  { id: 'test', name: 'Контрольная работа', weight: 3 },
-  { id: 'dictation', name: 'Диктант', weight: 3 },
-  { id: 'essay', name: 'Сочинение', weight: 3 },
-  { id: 'practical', name: 'Практическая работа', weight: 2 },
-  { id: 'lab', name: 'Лабораторная работа', weight: 2 },
-  { id: 'norms', name: 'Сдача нормативов', weight: 2 },
-  { id: 'creative', name: 'Творческая работа', weight: 1 },
-];
+// The school's reference books from the `school` request (SchoolView:
+// periods, subjects, work types, classes), loaded once per page and kept in
+// sessionStorage for the tab so that later pages have the names at once.
+// workTypeName() answers from what was loaded last (the id until then).
 
-const byId = new Map(WORK_TYPES.map((w) => [w.id, w]));
+const CACHE = 'zhurnal.school.';
 
-export function workTypeName(id) {
-  return byId.get(id)?.name || id || 'без вида работы';
+let current = null;   // the SchoolView loaded last
+const loading = new Map();  // school id -> Promise<SchoolView>
+
+function remember(view) {
+  current = view;
+  try {
+    sessionStorage.setItem(CACHE + view.schoolId, JSON.stringify(view));
+    sessionStorage.setItem(CACHE + 'last', view.schoolId);
+  } catch {
+    // A full storage only costs a request.
+  }
 }
 
-// The work types to offer: the reference book plus any id a view showed.
-export function workTypesWith(seen) {
-  const list = [...WORK_TYPES];
+try {
+  const last = sessionStorage.getItem(CACHE + 'last');
+  if (last) current = JSON.parse(sessionStorage.getItem(CACHE + last));
+} catch {
+  current = null;
+}
+
+// The school's reference books: `schoolId` empty for the user's own school
+// (auditors name one). `fresh` asks the server even when cached.
+export function loadSchool(client, schoolId = '', { fresh = false } = {}) {
+  if (!fresh) {
+    const cached = schoolId ? cachedSchool(schoolId) : current && client.me?.schoolId === current.schoolId ? current : null;
+    if (cached) {
+      current = cached;
+      return Promise.resolve(cached);
+    }
+  }
+  if (!loading.has(schoolId)) {
+    loading.set(schoolId, client.request({ school: schoolId }).then((r) => {
+      remember(r.school);
+      return r.school;
+    }).finally(() => loading.delete(schoolId)));
+  }
+  return loading.get(schoolId);
+}
+
+function cachedSchool(schoolId) {
+  try {
+    return JSON.parse(sessionStorage.getItem(CACHE + schoolId));
+  } catch {
+    return null;
+  }
+}
+
+export function workTypeName(id) {
+  const w = current?.workTypes?.find((t) => t.workTypeId === id);
+  return w?.name || id || 'без вида работы';
+}
+
+// The school's work types [{workTypeId, name, weight}], plus any id a view
+// showed that the reference book lacks (by id, with the weight it carries).
+export function workTypesWith(seen = new Map()) {
+  const list = [...(current?.workTypes || [])];
   for (const [id, weight] of seen) {
-    if (!byId.has(id)) list.push({ id, name: id, weight });
+    if (!list.some((w) => w.workTypeId === id)) list.push({ workTypeId: id, name: id, weight });
   }
   return list;
 }

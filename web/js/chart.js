@@ -1,7 +1,7 @@
 // A small SVG chart of one subject's marks over a period: a dot per numeric
 // mark (coloured like the mark, larger for heavier work) and the running
 // weighted average as a line. Plain SVG, no library; scales with its box.
-import { markText, shortDateTimeText, hundredths } from './format.js';
+import { markText, shortDateTimeText, hundredths, parseDay, dayMonthText } from './format.js';
 
 const NS = 'http://www.w3.org/2000/svg';
 const W = 560, H = 180;
@@ -15,6 +15,11 @@ function el(tag, attrs = {}, text) {
 }
 
 const dayFormat = new Intl.DateTimeFormat('ru-RU', { day: '2-digit', month: '2-digit' });
+
+// A mark's day: its lesson's date (CellMark.lessonDate), else when it was posted.
+function markDay(mark) {
+  return mark.lessonDate ? parseDay(mark.lessonDate) : new Date(Number(BigInt(mark.postedAtUs || 0) / 1000n));
+}
 
 // marks: CellMark[] in date order; title: the subject's name.
 export function marksChart(marks, title) {
@@ -56,12 +61,13 @@ export function marksChart(marks, title) {
       cx: x(i), cy: y(p.value), r: 4 + Math.min(p.weight, 4),
       class: `chart-dot m${p.value}`,
     });
-    dot.append(el('title', {}, `${markText(p.mark.value)} · ${shortDateTimeText(p.mark.postedAtUs)}` +
+    const when = p.mark.lessonDate ? `урок ${dayMonthText(p.mark.lessonDate)}` : shortDateTimeText(p.mark.postedAtUs);
+    dot.append(el('title', {}, `${markText(p.mark.value)} · ${when}` +
       (p.weight > 1 ? ` · вес ${p.weight}` : '')));
     svg.append(dot);
     if (i % step === 0) {
       svg.append(el('text', { x: x(i), y: H - 8, class: 'chart-label', 'text-anchor': 'middle' },
-        dayFormat.format(new Date(Number(BigInt(p.mark.postedAtUs || 0) / 1000n)))));
+        dayFormat.format(markDay(p.mark))));
     }
   });
   return svg;

@@ -16,17 +16,28 @@ export const PAGES = [
     id: 'register', href: 'register.html', title: 'Журнал класса',
     roles: ['teacher', 'director', 'deputyDirector', 'administrator', 'secretary'],
   },
+  { id: 'audit', href: 'audit.html', title: 'История', roles: ['auditor'] },
   { id: 'log', href: 'log.html', title: 'Журнал событий', roles: ['auditor'] },
+  {
+    // Teachers see it only for the classes they lead (`when`).
+    id: 'class', href: 'class.html', title: 'Класс', roles: ['teacher', 'director', 'deputyDirector', 'auditor'],
+    when: (me) => (me.roles || []).some((r) => ['director', 'deputyDirector', 'auditor'].includes(r)) ||
+      (me.ledClasses || []).length > 0,
+  },
+  {
+    id: 'compliance', href: 'compliance.html', title: 'Мониторинг',
+    roles: ['director', 'deputyDirector', 'administrator'],
+  },
 ];
 
 // Where each role lands after signing in, most specific role first. The
-// administration lands on the register until the compliance view exists;
-// the auditor on the raw event log until the history view exists.
+// director and the deputy land on the monthly compliance check; the
+// auditor on the history of changes (audit.html).
 const LANDING = [
-  ['director', 'register'],
-  ['deputyDirector', 'register'],
+  ['director', 'compliance'],
+  ['deputyDirector', 'compliance'],
   ['administrator', 'register'],
-  ['auditor', 'log'],
+  ['auditor', 'audit'],
   ['teacher', 'register'],
   ['secretary', 'register'],
   ['parent', 'diary'],
@@ -35,7 +46,7 @@ const LANDING = [
 
 export function pagesFor(me) {
   const roles = new Set(me?.roles || []);
-  return PAGES.filter((p) => p.roles.some((r) => roles.has(r)));
+  return PAGES.filter((p) => p.roles.some((r) => roles.has(r)) && (!p.when || p.when(me)));
 }
 
 export function landingFor(me) {

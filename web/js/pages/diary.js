@@ -6,14 +6,13 @@
 import { startPage, hasRole } from '../session.js';
 import { h, clear, toast, showError } from '../dom.js';
 import { marksChart } from '../chart.js';
-import { workTypeName } from '../catalogue.js';
+import { loadSchool, workTypeName } from '../catalogue.js';
 import {
-  ATTENDANCE_LONG, ATTENDANCE_SHORT, addDays, dayMonthText, hundredths, isoDay, markClass,
-  markLongText, markText, mondayOf, shortDateTimeText, todayIso, usToDate, weekText, weekdayText,
+  ATTENDANCE_LONG, ATTENDANCE_SHORT, addDays, dayMonthText, hundredths, markClass,
+  markLongText, markText, mondayOf, shortDateTimeText, todayIso, weekText, weekdayText,
 } from '../format.js';
 
 const HIGHLIGHT_MS = 120000;  // how long a new mark stays highlighted
-const LOOK_BACK_STEPS = 6;    // requests spent finding a week with lessons
 
 const main = document.getElementById('main');
 const params = new URLSearchParams(location.search);
@@ -179,17 +178,12 @@ function markBadge(mark, { withTitle = true } = {}) {
   if (mark.comment) details.push(mark.comment);
   if (mark.corrected) details.push('исправлена');
   if (mark.cancelled) details.push('отменена');
+  if (mark.lessonDate) details.push('за урок ' + dayMonthText(mark.lessonDate));
   details.push('выставлена ' + shortDateTimeText(mark.postedAtUs));
   const label = `${markLongText(mark.value)}, ${details.join(', ')}`;
   return h('span', {
     class: classes.join(' '), title: withTitle ? label : null, 'aria-label': label, dataset: { mark: mark.markId },
   }, markText(mark.value));
-}
-
-function teacherNames(view) {
-  const names = new Map();
-  for (const e of view.lessons || []) if (e.lesson?.teacherId) names.set(e.lesson.teacherId, e.teacherName);
-  return names;
 }
 
 function render(view) {
@@ -252,7 +246,10 @@ function lessonItem(entry, comments = []) {
     body.append(h('div', { class: 'lesson-hw' }, h('span', { class: 'label' }, 'Домашнее задание: '), l.homework,
       l.homeworkDue ? h('small', {}, ` (к ${dayMonthText(l.homeworkDue)})`) : null));
   }
-  for (const c of comments) body.append(h('div', { class: 'lesson-comment' }, h('span', { class: 'label' }, 'Замечание: '), c.text));
+  for (const c of comments) {
+    body.append(h('div', { class: 'lesson-comment' }, h('span', { class: 'label' }, 'Замечание: '), c.text,
+      c.authorName ? h('small', {}, ` — ${c.authorName}`) : null));
+  }
   return h('li', { class: l.cancelled ? 'lesson cancelled' : 'lesson' },
     h('span', { class: 'lesson-num', 'aria-label': `урок ${l.number}` }, l.number), body, results);
 }
@@ -297,7 +294,6 @@ function renderSubjects(view) {
 }
 
 function renderMessages(view) {
-  const names = teacherNames(view);
   const notes = [...(view.notes || [])].filter((n) => n.kind !== 'comment' || !n.lessonId ||
     !(view.lessons || []).some((e) => e.lesson.lessonId === n.lessonId));
   notes.sort((a, b) => (BigInt(b.atUs || 0) > BigInt(a.atUs || 0) ? 1 : -1));
@@ -310,39 +306,25 @@ function renderMessages(view) {
   messagesBox.append(h('ul', { class: 'notes' }, notes.map((n) => h('li', { class: 'note' },
     h('div', { class: 'note-head' },
       h('strong', {}, kinds[n.kind] || 'Сообщение'),
-      h('span', {}, [names.get(n.authorId), shortDateTimeText(n.atUs)].filter(Boolean).join(' · '))),
+      h('span', {}, [n.authorName, shortDateTimeText(n.atUs)].filter(Boolean).join(' · '))),
     h('p', {}, n.text)))));
 }
 
 // ---- start ----
 
 // On a first visit in a week without lessons (holidays, or a demo whose
-// lessons lie in the past), show the latest week that has some, and say so:
-// jump to the week of the period's latest mark, or else to the week before
-// the period began.
+// lessons lie in the past), show the week of the class's latest lesson
+// (DiaryView.lastLessonDate), and say so.
 async function latestWeekWithLessons(studentId, monday) {
-  let week = monday;
-  for (let i = 0; i < LOOK_BACK_STEPS; i++) {
-    const view = (await client.request({ diary: { studentId, date: week } })).diary;
-    if (view.lessons?.length) {
-      // The latest mark may lie a week or two before the last lessons.
-      for (let ahead = addDays(week, 7); ahead < monday; ahead = addDays(ahead, 7)) {
-        const next = (await client.request({ diary: { studentId, date: ahead } })).diary;
-        if (!next.lessons?.length) break;
-        week = ahead;
-      }
-      return week;
-    }
-    let latest = 0n;
-    for (const s of view.subjects || []) for (const m of s.marks || []) {
-      if (BigInt(m.postedAtUs || 0) > latest) latest = BigInt(m.postedAtUs);
-    }
-    let next = latest ? mondayOf(isoDay(usToDate(latest))) : null;
-    if (!next || next >= week) next = addDays(mondayOf(view.period?.start || week), -7);
-    if (next >= week) break;
-    week = next;
-  }
-  return monday;
+  const view = (await client.request({ diary: { studentId, date: monday } })).diary;
+  if (view.lessons?.length || !view.lastLessonDate || view.lastLessonDate >= monday) return monday;
+  return mondayOf(view.lastLessonDate);
+}
+
+try {
+  await loadSchool(client);  // work type names
+} catch {
+  // Marks then show their work type by id.
 }
 
 const studentId = params.get('student') || children[0]?.studentId;

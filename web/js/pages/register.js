@@ -5,8 +5,8 @@
 import { startPage, hasRole } from '../session.js';
 import { h, clear, toast, showError } from '../dom.js';
 import { newId, positionAfter } from '../client.js';
-import { classInfo, className, periodFor, rememberSubjects } from '../assignments.js';
-import { WORK_TYPES, workTypesWith } from '../catalogue.js';
+import { loadSchool, workTypesWith } from '../catalogue.js';
+import { classInfo, classList, periodFor } from '../register/classes.js';
 import { ATTENDANCE_SHORT, ddmm, ddmmyyyy, markText, todayIso } from '../format.js';
 import { RegisterGrid, DRAFT_CODES } from '../register/grid.js';
 import { CellEditor, valueFromDraft } from '../register/cell_editor.js';
@@ -25,8 +25,8 @@ const state = {
   view: null,
   sub: null,
   info: null,         // classInfo of the selected class
-  names: new Map(),   // classId -> "5А"
-  workTypeId: localStorage.getItem(WORK_TYPE_KEY) || WORK_TYPES[0].id,
+  classes: [],        // classList: the classes the picker offers
+  workTypeId: localStorage.getItem(WORK_TYPE_KEY) || '',
 };
 
 // ---- layout ----
@@ -93,7 +93,9 @@ function setWorkType(id) {
 }
 
 function renderWorkTypes() {
-  clear(workTypeSelect).append(...workTypes().map((w) => h('option', { value: w.id, selected: w.id === state.workTypeId },
+  const list = workTypes();
+  if (list.length && !list.some((w) => w.workTypeId === state.workTypeId)) state.workTypeId = list[0].workTypeId;
+  clear(workTypeSelect).append(...list.map((w) => h('option', { value: w.workTypeId, selected: w.workTypeId === state.workTypeId },
     `${w.name}${w.weight > 1 ? ` (вес ${w.weight})` : ''}`)));
 }
 
@@ -283,7 +285,6 @@ function applyView(view) {
     }
   }
   dropPending();
-  rememberSubjects([view.subjectId]);
   renderHeader(view);
   renderWorkTypes();
   rerender();
@@ -296,10 +297,6 @@ function renderHeader(view) {
   title.textContent = `Журнал: ${view.className}, ${view.subjectName}`;
   subtitle.textContent = `${p.name || ''} (${ddmmyyyy(p.start)} – ${ddmmyyyy(p.end)})`;
   document.title = `${view.className}, ${view.subjectName} — Журнал класса`;
-  state.names.set(view.classId, view.className);
-  for (const option of classSelect.options) {
-    if (option.value === view.classId) option.textContent = view.className;
-  }
 }
 
 // ---- selection ----
@@ -355,6 +352,10 @@ async function pickClass(classId) {
   }
   const subject = state.info.subjects.find((s) => s.subjectId === state.sel?.subjectId && s.mine) ||
     state.info.subjects.find((s) => s.mine) || state.info.subjects[0];
+  if (!subject) {
+    showError(messageBox, 'Журнал класса не найден', { message: `В классе ${state.info.className} нет уроков ни по одному предмету.` });
+    return;
+  }
   const period = state.info.periods.some((p) => p.periodId === state.sel?.periodId)
     ? state.sel.periodId : await defaultPeriod(classId, subject.subjectId);
   open({ classId, subjectId: subject.subjectId, periodId: period });
@@ -380,8 +381,10 @@ async function defaultPeriod(classId, subjectId) {
 
 function renderPickers() {
   const sel = state.sel;
-  clear(classSelect).append(...me.classes.map((id) =>
-    h('option', { value: id, selected: id === sel?.classId }, state.names.get(id) || id)));
+  const classes = state.classes.some((c) => c.classId === sel?.classId) ? state.classes
+    : [{ classId: sel?.classId, name: state.view?.className || sel?.classId }, ...state.classes];
+  clear(classSelect).append(...classes.map((c) =>
+    h('option', { value: c.classId, selected: c.classId === sel?.classId }, c.name)));
   const info = state.info?.classId === sel?.classId ? state.info : null;
   const subjects = info?.subjects || [];
   const mine = subjects.filter((s) => s.mine), others = subjects.filter((s) => !s.mine);
@@ -401,37 +404,28 @@ function renderPickers() {
   }
 }
 
-// Class names for the class picker, in the background, one at a time.
-async function loadClassNames() {
-  for (const id of me.classes) {
-    if (state.names.has(id)) continue;
-    try {
-      const info = await className(client, me, id, state.sel?.periodId || '');
-      state.names.set(id, info.className);
-      for (const option of classSelect.options) if (option.value === id) option.textContent = info.className;
-    } catch {
-      // Keep the id.
-    }
-  }
-}
-
 async function start() {
-  if (!me.classes?.length) {
-    const administration = hasRole(me, 'director', 'deputyDirector', 'administrator', 'secretary');
-    if (!params.get('class')) {
-      messageBox.append(h('div', { class: 'card info-box' },
-        h('h2', {}, 'Журналы классов'),
-        h('p', {}, administration
-          ? 'Вы не ведёте уроков, поэтому своих журналов у вас нет. Журнал любого класса школы открывается по ссылке на него (например, из письма учителя).'
-          : 'За вами пока не закреплено ни одного класса. Классы и предметы назначает заместитель директора.')));
-      return;
-    }
+  // The administration reads every class of the school; a teacher the
+  // classes she teaches or leads.
+  const administration = hasRole(me, 'director', 'deputyDirector', 'administrator', 'secretary');
+  try {
+    await loadSchool(client);
+    state.classes = await classList(client, me, { everything: administration });
+  } catch (e) {
+    showError(messageBox, 'Не удалось загрузить список классов', e);
+    return;
+  }
+  if (!state.classes.length && !params.get('class')) {
+    messageBox.append(h('div', { class: 'card info-box' },
+      h('h2', {}, 'Журналы классов'),
+      h('p', {}, 'За вами пока не закреплено ни одного класса. Классы и предметы назначает заместитель директора.')));
+    return;
   }
   renderWorkTypes();
   const fromUrl = params.get('class') && params.get('subject') && params.has('period');
   if (fromUrl) {
     await open({ classId: params.get('class'), subjectId: params.get('subject'), periodId: params.get('period') });
-    if (me.classes.includes(state.sel.classId)) {
+    if (state.classes.some((c) => c.classId === state.sel.classId)) {
       try {
         state.info = await classInfo(client, me, state.sel.classId);
         renderPickers();
@@ -440,9 +434,9 @@ async function start() {
       }
     }
   } else {
-    await pickClass(params.get('class') || me.classes[0]);
+    const own = state.classes.find((c) => c.mine) || state.classes[0];
+    await pickClass(params.get('class') || own.classId);
   }
-  loadClassNames();
 }
 
 start();

@@ -19,7 +19,7 @@ export function valueFromDraft(text) {
 export class CellEditor {
   // actions: post(value, workTypeId, comment), correct(mark, value, reason),
   // cancel(mark, reason), record(code), correctAttendance(code, reason),
-  // workTypes() -> [{id, name, weight}], workTypeId() -> current id,
+  // workTypes() -> [{workTypeId, name, weight}], workTypeId() -> current id,
   // setWorkType(id), close(td)
   constructor(actions) {
     this.actions = actions;
@@ -149,7 +149,7 @@ export class CellEditor {
   #workTypeSelect() {
     const current = this.actions.workTypeId();
     return h('select', { class: 'input', onchange: (e) => this.actions.setWorkType(e.target.value) },
-      this.actions.workTypes().map((w) => h('option', { value: w.id, selected: w.id === current },
+      this.actions.workTypes().map((w) => h('option', { value: w.workTypeId, selected: w.workTypeId === current },
         `${w.name}${w.weight > 1 ? ` (вес ${w.weight})` : ''}`)));
   }
 

@@ -1,0 +1,449 @@
+// The class teacher's class list: the students of her class with their
+// parents, whether each has access to the journal (a login issued or
+// revoked, the last sign-in) and the personal-data consent on paper. The
+// class teacher issues and revokes logins (the one-time initial password is
+// shown once, printable, to hand to the parent) and records consent; the
+// director, the deputy and auditors read the list. Live: the list is a
+// subscription (`classRoster`), so a sign-in or a change made elsewhere shows
+// at once, highlighted.
+import { startPage, hasRole } from '../session.js';
+import { h, clear, toast, showError } from '../dom.js';
+import { loadSchool } from '../catalogue.js';
+import { ddmmyyyy, plural, shortDateTimeText, todayIso } from '../format.js';
+
+const HIGHLIGHT_MS = 60000;  // how long a changed row stays highlighted
+
+const main = document.getElementById('main');
+const params = new URLSearchParams(location.search);
+
+const { client, me } = await startPage('class');
+
+const state = {
+  classes: [],          // [{classId, name}] offered in the picker
+  classId: null,
+  sub: null,
+  roster: null,
+  seen: new Map(),      // userId -> JSON of the person as last shown
+  fresh: new Map(),     // userId -> time it changed (highlighted)
+  opened: 0,
+};
+
+const led = new Set(hasRole(me, 'teacher') ? me.ledClasses || [] : []);
+const mayManage = (classId) => led.has(classId);
+
+// ---- layout ----
+
+const title = h('h1', { id: 'class-title' }, 'Класс');
+const subtitle = h('p', { class: 'subtitle' });
+const picker = h('div', { class: 'class-picker', role: 'group', 'aria-label': 'Класс' });
+const errorBox = h('div', { class: 'class-error' });
+const summary = h('section', { class: 'roster-summary', 'aria-label': 'Сводка' });
+const tableBox = h('section', { class: 'card roster', 'aria-labelledby': 'roster-title' });
+const live = h('div', { class: 'visually-hidden', 'aria-live': 'polite' });
+const slip = h('div', { class: 'password-slip-print', 'aria-hidden': 'true' });
+
+clear(main).append(
+  h('div', { class: 'page-head' }, h('div', {}, title, subtitle), picker),
+  errorBox, summary, tableBox, live);
+document.body.append(slip);
+
+// ---- classes ----
+
+async function classOptions() {
+  const list = [];
+  let school = null;
+  if (hasRole(me, 'director', 'deputyDirector') && me.schoolId) {
+    try {
+      school = await loadSchool(client);
+    } catch (e) {
+      showError(errorBox, 'Не удалось загрузить список классов', e);
+    }
+  }
+  if (school) {
+    for (const c of school.classes) list.push({ classId: c.classId, name: c.name, grade: c.grade });
+  } else if (led.size) {
+    school = await loadSchool(client).catch(() => null);
+    const names = new Map((school?.classes || []).map((c) => [c.classId, c]));
+    for (const id of led) list.push({ classId: id, name: names.get(id)?.name || id, grade: names.get(id)?.grade || 0 });
+  }
+  return list.sort((a, b) => (a.grade - b.grade) || a.name.localeCompare(b.name, 'ru'));
+}
+
+function renderPicker() {
+  clear(picker);
+  if (state.classes.length > 1 && state.classes.length <= 6) {
+    for (const c of state.classes) {
+      const active = c.classId === state.classId;
+      picker.append(h('button', {
+        type: 'button', class: active ? 'chip active' : 'chip', 'aria-pressed': String(active),
+        onclick: () => openClass(c.classId),
+      }, c.name));
+    }
+  } else if (state.classes.length > 6) {
+    picker.append(h('label', { class: 'picker-label' }, 'Класс ',
+      h('select', { class: 'input', onchange: (e) => openClass(e.target.value) },
+        state.classes.map((c) => h('option', { value: c.classId, selected: c.classId === state.classId }, c.name)))));
+  } else if (!state.classes.length && hasRole(me, 'auditor')) {
+    const input = h('input', { class: 'input', name: 'class', placeholder: 'код класса', value: state.classId || '', 'aria-label': 'Код класса' });
+    picker.append(h('form', {
+      class: 'class-id-form', onsubmit: (e) => { e.preventDefault(); if (input.value.trim()) openClass(input.value.trim()); },
+    }, input, h('button', { type: 'submit', class: 'btn' }, 'Открыть')));
+  }
+  if (state.classId && hasRole(me, 'teacher', 'director', 'deputyDirector') &&
+      (led.has(state.classId) || hasRole(me, 'director', 'deputyDirector'))) {
+    picker.append(h('a', { class: 'btn btn-ghost', href: 'register.html?' + new URLSearchParams({ class: state.classId }) }, 'Журнал класса'));
+  }
+}
+
+async function openClass(classId) {
+  if (state.sub) state.sub.close();
+  state.sub = null;
+  if (classId !== state.classId) {
+    state.seen.clear();
+    state.fresh.clear();
+    state.roster = null;
+  }
+  state.classId = classId;
+  history.replaceState(null, '', '?' + new URLSearchParams({ class: classId }));
+  renderPicker();
+  clear(errorBox);
+  tableBox.setAttribute('aria-busy', 'true');
+  const opened = ++state.opened;
+  try {
+    const sub = await client.subscribe({ classRoster: classId },
+      (push) => opened === state.opened && push.classRoster && onRoster(push.classRoster));
+    if (opened !== state.opened) sub.close();
+    else state.sub = sub;
+  } catch (e) {
+    if (opened !== state.opened) return;
+    clear(summary);
+    clear(tableBox);
+    showError(errorBox, e.code === 'forbidden' ? 'Нет доступа к списку этого класса' : 'Не удалось открыть список класса', e);
+  }
+}
+
+// ---- live changes ----
+
+function people(roster) {
+  const all = [];
+  for (const s of roster.students || []) {
+    all.push(s.person);
+    for (const p of s.parents || []) all.push(p.person);
+  }
+  return all;
+}
+
+function onRoster(roster) {
+  const now = Date.now();
+  const announce = state.roster !== null;
+  const changed = [];
+  for (const p of people(roster)) {
+    const text = JSON.stringify(p);
+    const before = state.seen.get(p.userId);
+    if (announce && before !== text) {
+      state.fresh.set(p.userId, now);
+      changed.push(p.fullName);
+    }
+    state.seen.set(p.userId, text);
+  }
+  for (const [id, at] of state.fresh) if (now - at > HIGHLIGHT_MS) state.fresh.delete(id);
+  if (changed.length) live.textContent = 'Обновлено: ' + [...new Set(changed)].join(', ');
+  state.roster = roster;
+  render(roster);
+}
+
+// ---- rendering ----
+
+function accessText(a) {
+  if (a?.active) return { text: 'Выдан ' + ddmmyyyy(isoOfUs(a.issuedAtUs)), cls: 'access-on', detail: 'логин ' + a.login };
+  if (a?.revokedAtUs && a.revokedAtUs !== '0') {
+    return { text: 'Отозван ' + ddmmyyyy(isoOfUs(a.revokedAtUs)), cls: 'access-off', detail: a.revokeReason || '' };
+  }
+  return { text: 'Не выдан', cls: 'access-none', detail: '' };
+}
+
+function consentText(a) {
+  if (!a?.consentRecorded) return { text: 'Нет', cls: 'consent-none' };
+  if (a.consentGiven) return { text: 'Дано', cls: 'consent-on', detail: 'документ от ' + ddmmyyyy(a.consentDate) };
+  return { text: 'Отозвано', cls: 'consent-off', detail: 'документ от ' + ddmmyyyy(a.consentDate) };
+}
+
+function signInText(a) {
+  if (!a?.lastSignInUs || a.lastSignInUs === '0') return 'не входил(а)';
+  return shortDateTimeText(a.lastSignInUs);
+}
+
+function isoOfUs(us) {
+  const d = new Date(Number(BigInt(us || 0) / 1000n));
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+}
+
+function render(roster) {
+  tableBox.removeAttribute('aria-busy');
+  title.textContent = `Класс ${roster.className}`;
+  document.title = `Класс ${roster.className} — Электронный журнал`;
+  subtitle.textContent = roster.classTeacherName ? `Классный руководитель: ${roster.classTeacherName}` : 'Классный руководитель не назначен';
+  renderSummary(roster);
+  renderTable(roster);
+}
+
+function renderSummary(roster) {
+  const current = (roster.students || []).filter((s) => !s.left);
+  const parents = new Map();
+  for (const s of current) for (const p of s.parents || []) parents.set(p.person.userId, p.person);
+  const count = (list, f) => list.filter(f).length;
+  const students = current.map((s) => s.person);
+  const parentList = [...parents.values()];
+  const kpi = (label, value, hint) => h('div', { class: 'card kpi' },
+    h('div', { class: 'kpi-value' }, value), h('div', { class: 'kpi-label' }, label), hint ? h('small', {}, hint) : null);
+  const n = students.length, m = parentList.length;
+  clear(summary).append(
+    kpi(plural(n, 'ученик', 'ученика', 'учеников'), String(n),
+      `${count(students, (p) => p.access?.active)} с доступом, ${count(students, (p) => p.access?.lastSignInUs && p.access.lastSignInUs !== '0')} входили`),
+    kpi(plural(m, 'родитель', 'родителя', 'родителей'), String(m),
+      `${count(parentList, (p) => p.access?.active)} с доступом, ${count(parentList, (p) => p.access?.lastSignInUs && p.access.lastSignInUs !== '0')} входили`),
+    kpi('согласий на обработку данных', `${count([...students, ...parentList], (p) => p.access?.consentRecorded && p.access.consentGiven)} из ${n + m}`,
+      `нет у ${count([...students, ...parentList], (p) => !(p.access?.consentRecorded && p.access.consentGiven))}`),
+    kpi('без привязанных родителей', String(count(current, (s) => !(s.parents || []).length)), null));
+}
+
+function personRow(person, { kind, relation = '', student = null, canIssue = true }) {
+  const a = person.access || {};
+  const access = accessText(a);
+  const consent = consentText(a);
+  const manage = mayManage(state.classId);
+  const classes = ['roster-row', kind === 'student' ? 'student-row' : 'parent-row'];
+  if (state.fresh.has(person.userId)) classes.push('is-new');
+  if (student?.left) classes.push('left');
+  const actions = [];
+  if (manage) {
+    if (a.active) {
+      actions.push(h('button', { type: 'button', class: 'btn btn-small btn-danger', onclick: () => revokeDialog(person) }, 'Отозвать доступ'));
+    } else if (canIssue) {
+      actions.push(h('button', { type: 'button', class: 'btn btn-small btn-primary', onclick: () => issueDialog(person, kind) },
+        a.revokedAtUs && a.revokedAtUs !== '0' ? 'Выдать заново' : 'Выдать доступ'));
+    }
+    actions.push(h('button', { type: 'button', class: 'btn btn-small', onclick: () => consentDialog(person) }, 'Согласие…'));
+  }
+  const nameCell = kind === 'student'
+    ? h('th', { scope: 'row', class: 'person-name' }, person.fullName,
+      student?.left ? h('small', { class: 'left-note' }, student.departed ? ` выбыл(а) ${ddmmyyyy(student.to)}` : ` переведён(а) ${ddmmyyyy(student.to)}`) : null)
+    : h('td', { class: 'person-name parent-name' }, person.fullName);
+  return h('tr', { class: classes.join(' '), dataset: { user: person.userId } },
+    nameCell,
+    h('td', { 'data-label': 'Кто' }, kind === 'student' ? 'ученик' : relation || 'родитель'),
+    h('td', { 'data-label': 'Доступ', class: 'access ' + access.cls },
+      h('span', { class: 'status-dot' }), access.text, access.detail ? h('small', {}, access.detail) : null),
+    h('td', { 'data-label': 'Последний вход' }, signInText(a),
+      a.signIns ? h('small', {}, `входов: ${a.signIns}`) : null),
+    h('td', { 'data-label': 'Согласие', class: 'consent ' + consent.cls }, consent.text, consent.detail ? h('small', {}, consent.detail) : null),
+    manage ? h('td', { class: 'actions' }, actions) : null);
+}
+
+function renderTable(roster) {
+  const manage = mayManage(state.classId);
+  const rows = [];
+  for (const s of roster.students || []) {
+    rows.push(personRow(s.person, { kind: 'student', student: s, canIssue: !s.departed }));
+    for (const p of s.parents || []) rows.push(personRow(p.person, { kind: 'parent', relation: p.relation, student: s, canIssue: !s.left }));
+    if (!(s.parents || []).length) {
+      rows.push(h('tr', { class: 'roster-row parent-row no-parents' },
+        h('td', { colspan: manage ? 6 : 5, class: 'empty' }, 'Родители не привязаны')));
+    }
+  }
+  clear(tableBox).append(...[
+    h('h2', { id: 'roster-title' }, 'Ученики и родители'),
+    manage ? null : h('p', { class: 'hint' }, 'Выдавать и отзывать доступ может только классный руководитель класса.'),
+    rows.length ? h('div', { class: 'table-wrap' },
+      h('table', { class: 'table roster-table' },
+        h('thead', {}, h('tr', {},
+          h('th', { scope: 'col' }, 'ФИО'),
+          h('th', { scope: 'col' }, 'Кто'),
+          h('th', { scope: 'col' }, 'Доступ к журналу'),
+          h('th', { scope: 'col' }, 'Последний вход'),
+          h('th', { scope: 'col' }, 'Согласие на обработку ПД'),
+          manage ? h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, 'Действия')) : null)),
+        h('tbody', {}, rows)))
+      : h('p', { class: 'empty' }, 'В классе нет учеников.')].filter(Boolean));
+}
+
+// ---- dialogs ----
+
+function dialog(titleText, ...content) {
+  const d = h('dialog', { class: 'lesson-dialog roster-dialog', 'aria-labelledby': 'roster-dialog-title' },
+    h('h2', { id: 'roster-dialog-title' }, titleText), ...content);
+  d.addEventListener('close', () => d.remove());
+  document.body.append(d);
+  d.showModal();
+  return d;
+}
+
+const TRANSLIT = {
+  а: 'a', б: 'b', в: 'v', г: 'g', д: 'd', е: 'e', ё: 'e', ж: 'zh', з: 'z', и: 'i', й: 'y', к: 'k', л: 'l',
+  м: 'm', н: 'n', о: 'o', п: 'p', р: 'r', с: 's', т: 't', у: 'u', ф: 'f', х: 'kh', ц: 'ts', ч: 'ch',
+  ш: 'sh', щ: 'shch', ъ: '', ы: 'y', ь: '', э: 'e', ю: 'yu', я: 'ya',
+};
+
+function latin(text) {
+  return [...text.toLowerCase()].map((c) => TRANSLIT[c] ?? (/[a-z0-9]/.test(c) ? c : '')).join('');
+}
+
+// "Иванова Мария Петровна" -> "ivanova.mp"
+function suggestLogin(fullName) {
+  const [surname = '', ...rest] = fullName.trim().split(/\s+/);
+  const initials = rest.map((w) => latin(w)[0] || '').join('');
+  const login = latin(surname) + (initials ? '.' + initials : '');
+  return login.length >= 3 ? login.slice(0, 60) : login + 'user';
+}
+
+function issueDialog(person, kind) {
+  const login = h('input', { class: 'input', name: 'login', required: true, autocomplete: 'off', spellcheck: 'false', value: suggestLogin(person.fullName) });
+  const error = h('p', { class: 'form-error', role: 'alert', hidden: true });
+  const submit = h('button', { type: 'submit', class: 'btn btn-primary' }, 'Выдать доступ');
+  const d = dialog(`Доступ для: ${person.fullName}`,
+    h('form', {
+      onsubmit: async (e) => {
+        e.preventDefault();
+        submit.disabled = true;
+        error.hidden = true;
+        try {
+          const accepted = await client.command({ issueCredentials: { userId: person.userId, login: login.value.trim() } });
+          d.close();
+          showPassword(person, login.value.trim(), accepted, kind);
+        } catch (err) {
+          error.textContent = err.message || 'Не удалось выдать доступ';
+          error.hidden = false;
+          if (err.code === 'already_exists') login.value = bumpLogin(login.value.trim());
+          submit.disabled = false;
+        }
+      },
+    },
+    h('p', {}, kind === 'student' ? 'Ученик получит логин и пароль для входа в дневник.'
+      : 'Родитель получит логин и пароль для входа в дневник своих детей.'),
+    h('label', {}, 'Логин', login),
+    h('small', { class: 'hint' }, 'Латинские буквы, цифры и . _ - @; от 3 до 64 символов.'),
+    error,
+    h('div', { class: 'dialog-buttons' }, submit,
+      h('button', { type: 'button', class: 'btn btn-ghost', onclick: () => d.close() }, 'Отмена'))));
+  login.select();
+}
+
+function bumpLogin(login) {
+  const m = /^(.*?)(\d+)$/.exec(login);
+  return m ? m[1] + (Number(m[2]) + 1) : login + '2';
+}
+
+// The initial password, shown once: printable as a slip to hand over.
+function showPassword(person, login, accepted, kind) {
+  if (!accepted.initialPassword) {
+    toast(accepted.duplicate ? 'Этот доступ уже был выдан; пароль показывался при выдаче.' : 'Доступ выдан, но пароль не получен: отзовите доступ и выдайте заново.',
+      { kind: 'error' });
+    return;
+  }
+  const address = new URL('.', location.href).href;
+  const slipBody = () => h('div', { class: 'slip' },
+    h('h3', {}, 'Доступ к электронному журналу'),
+    h('p', {}, kind === 'student' ? 'Ученик: ' : 'Родитель: ', h('strong', {}, person.fullName)),
+    h('dl', { class: 'slip-fields' },
+      h('dt', {}, 'Адрес'), h('dd', {}, address),
+      h('dt', {}, 'Логин'), h('dd', { class: 'slip-login' }, login),
+      h('dt', {}, 'Пароль'), h('dd', { class: 'slip-password', 'data-testid': 'initial-password' }, accepted.initialPassword)),
+    h('p', { class: 'slip-note' }, 'Пароль одноразовый: смените его после первого входа. Не передавайте логин и пароль другим людям.'));
+  const d = dialog('Доступ выдан',
+    h('p', { class: 'notice' }, 'Пароль показывается только один раз. Распечатайте его или перепишите и передайте лично.'),
+    slipBody(),
+    h('div', { class: 'dialog-buttons' },
+      h('button', {
+        type: 'button', class: 'btn', onclick: () => {
+          clear(slip).append(slipBody());
+          document.body.classList.add('printing-slip');
+          window.print();
+        },
+      }, 'Распечатать'),
+      h('button', { type: 'button', class: 'btn btn-primary', onclick: () => d.close() }, 'Готово')));
+  d.addEventListener('close', () => clear(slip));
+}
+window.addEventListener('afterprint', () => document.body.classList.remove('printing-slip'));
+
+function revokeDialog(person) {
+  const reason = h('input', { class: 'input', name: 'reason', maxlength: 500, 'aria-required': 'true' });
+  const error = h('p', { class: 'form-error', role: 'alert', hidden: true });
+  const submit = h('button', { type: 'submit', class: 'btn btn-danger' }, 'Отозвать доступ');
+  const d = dialog('Отозвать доступ?',
+    h('form', {
+      onsubmit: async (e) => {
+        e.preventDefault();
+        if (!reason.value.trim()) {
+          error.textContent = 'Укажите причину.';
+          error.hidden = false;
+          return;
+        }
+        submit.disabled = true;
+        try {
+          await client.command({ revokeCredentials: { userId: person.userId, reason: reason.value.trim() } });
+          d.close();
+          toast(`Доступ отозван: ${person.fullName}`, { kind: 'success' });
+        } catch (err) {
+          error.textContent = err.message || 'Не удалось отозвать доступ';
+          error.hidden = false;
+          submit.disabled = false;
+        }
+      },
+    },
+    h('p', {}, h('strong', {}, person.fullName), ` (логин ${person.access?.login || '—'}) больше не сможет войти; открытые сеансы завершатся сразу.`),
+    h('label', {}, 'Причина', reason),
+    error,
+    h('div', { class: 'dialog-buttons' }, submit,
+      h('button', { type: 'button', class: 'btn btn-ghost', onclick: () => d.close() }, 'Отмена'))));
+  reason.focus();
+}
+
+function consentDialog(person) {
+  const a = person.access || {};
+  const given = h('input', { type: 'radio', name: 'given', value: 'yes', checked: !a.consentRecorded || a.consentGiven });
+  const withdrawn = h('input', { type: 'radio', name: 'given', value: 'no', checked: a.consentRecorded && !a.consentGiven });
+  const date = h('input', { type: 'date', class: 'input', name: 'date', required: true, max: todayIso(), value: todayIso() });
+  const note = h('input', { class: 'input', name: 'note', maxlength: 500, placeholder: 'например, № заявления' });
+  const error = h('p', { class: 'form-error', role: 'alert', hidden: true });
+  const submit = h('button', { type: 'submit', class: 'btn btn-primary' }, 'Сохранить');
+  const d = dialog(`Согласие на обработку персональных данных: ${person.fullName}`,
+    h('form', {
+      onsubmit: async (e) => {
+        e.preventDefault();
+        submit.disabled = true;
+        try {
+          await client.command({ recordConsent: { userId: person.userId, given: given.checked, documentDate: date.value, note: note.value.trim() } });
+          d.close();
+          toast('Согласие записано', { kind: 'success' });
+        } catch (err) {
+          error.textContent = err.message || 'Не удалось записать согласие';
+          error.hidden = false;
+          submit.disabled = false;
+        }
+      },
+    },
+    a.consentRecorded ? h('p', { class: 'hint' }, `Сейчас: ${consentText(a).text.toLowerCase()}, ${consentText(a).detail}.`) : null,
+    h('fieldset', { class: 'consent-choice' },
+      h('legend', {}, 'Заявление'),
+      h('label', {}, given, ' дано согласие'),
+      h('label', {}, withdrawn, ' согласие отозвано')),
+    h('label', {}, 'Дата документа', date),
+    h('label', {}, 'Примечание', note),
+    error,
+    h('div', { class: 'dialog-buttons' }, submit,
+      h('button', { type: 'button', class: 'btn btn-ghost', onclick: () => d.close() }, 'Отмена'))));
+}
+
+// ---- start ----
+
+state.classes = await classOptions();
+const wanted = params.get('class');
+const first = wanted || state.classes.find((c) => led.has(c.classId))?.classId || state.classes[0]?.classId;
+if (first) {
+  openClass(first);
+} else {
+  renderPicker();
+  showError(errorBox, 'Нет класса для показа', {
+    message: hasRole(me, 'auditor') ? 'Введите код класса.' : 'Вы не классный руководитель ни одного класса.',
+  });
+}
