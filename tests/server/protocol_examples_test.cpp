@@ -4,7 +4,7 @@
 // ZHURNAL_PRINT_EXAMPLES=<file> the frames are also written to that file
 // (">>" sent, "<<" received), which is where the document's examples come
 // from:
-//   ZHURNAL_PRINT_EXAMPLES=/tmp/examples.txt \
+//   ZHURNAL_PRINT_EXAMPLES=/tmp/examples.txt
 //     build/tests/server_write_permissions_test --gtest_filter='ProtocolExamples.*'
 #include <cstdlib>
 #include <fstream>

@@ -7,21 +7,22 @@ import { h, clear } from './dom.js';
 import { ROLE_NAMES } from './format.js';
 
 // The pages, in the order the navigation shows them. A page is offered to a
-// user holding any of its roles. Pages still to come (the class teacher's
-// class list, the director's compliance view, reports, the auditor's
-// history) take their place here and in LANDING below.
+// user holding any of its roles. The secretary reads no marks
+// (docs/permissions.md): she works on the class lists.
 export const PAGES = [
   { id: 'diary', href: 'diary.html', title: 'Дневник', roles: ['parent', 'student'] },
   {
     id: 'register', href: 'register.html', title: 'Журнал класса',
-    roles: ['teacher', 'director', 'deputyDirector', 'administrator', 'secretary'],
+    roles: ['teacher', 'director', 'deputyDirector', 'administrator'],
   },
   { id: 'audit', href: 'audit.html', title: 'История', roles: ['auditor'] },
   { id: 'log', href: 'log.html', title: 'Журнал событий', roles: ['auditor'] },
   {
     // Teachers see it only for the classes they lead (`when`).
-    id: 'class', href: 'class.html', title: 'Класс', roles: ['teacher', 'director', 'deputyDirector', 'auditor'],
-    when: (me) => (me.roles || []).some((r) => ['director', 'deputyDirector', 'auditor'].includes(r)) ||
+    id: 'class', href: 'class.html', title: 'Класс',
+    roles: ['teacher', 'director', 'deputyDirector', 'administrator', 'secretary', 'auditor'],
+    when: (me) => (me.roles || []).some((r) =>
+      ['director', 'deputyDirector', 'administrator', 'secretary', 'auditor'].includes(r)) ||
       (me.ledClasses || []).length > 0,
   },
   {
@@ -39,7 +40,7 @@ const LANDING = [
   ['administrator', 'register'],
   ['auditor', 'audit'],
   ['teacher', 'register'],
-  ['secretary', 'register'],
+  ['secretary', 'class'],
   ['parent', 'diary'],
   ['student', 'diary'],
 ];

@@ -3,7 +3,8 @@
 // revoked, the last sign-in) and the personal-data consent on paper. The
 // class teacher issues and revokes logins (the one-time initial password is
 // shown once, printable, to hand to the parent) and records consent; the
-// director, the deputy and auditors read the list. Live: the list is a
+// director, the deputy, the office (administrator, secretary) and auditors
+// read the list. Live: the list is a
 // subscription (`classRoster`), so a sign-in or a change made elsewhere shows
 // at once, highlighted.
 import { startPage, hasRole } from '../session.js';
@@ -52,7 +53,7 @@ document.body.append(slip);
 async function classOptions() {
   const list = [];
   let school = null;
-  if (hasRole(me, 'director', 'deputyDirector') && me.schoolId) {
+  if (hasRole(me, 'director', 'deputyDirector', 'administrator', 'secretary') && me.schoolId) {
     try {
       school = await loadSchool(client);
     } catch (e) {
