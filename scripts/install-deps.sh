@@ -9,6 +9,8 @@ packages=(
   libgtest-dev libbenchmark-dev libsodium-dev libssl-dev libcli11-dev
   libhowardhinnant-date-dev libcsv-dev tzdata
   chromium chromium-l10n
+  libxlsxwriter-dev libminizip-dev libpq-dev
+  clang-16 libclang-rt-16-dev
 )
 # The browser tests need Node.js with npm. A machine may already have them
 # from elsewhere (NodeSource's nodejs bundles npm, and Debian's npm package

@@ -8,4 +8,5 @@ cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
 bash scripts/build.sh
 ctest --test-dir build -LE long --output-on-failure -j2 --timeout 600
+bash scripts/fuzz.sh short  # libFuzzer targets, clang build in build-fuzz (fuzz/)
 bash tests/web/run.sh build/zhurnal
