@@ -8,47 +8,15 @@
 // each page go to --screenshots. Waits are on conditions, never sleeps.
 //
 //   node compliance_test.mjs --url http://127.0.0.1:PORT/ --hints server.out --screenshots DIR
-import { chromium } from 'playwright-core';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-
-const args = Object.fromEntries(process.argv.slice(2).reduce((pairs, a, i, all) => {
-  if (a.startsWith('--')) pairs.push([a.slice(2), all[i + 1]]);
-  return pairs;
-}, []));
-const BASE = args.url.replace(/\/?$/, '/');
-const SHOTS = args.screenshots || '/tmp/zhurnal-web-screenshots';
-const PASSWORD = 'zhurnal-demo';
+import {
+  BASE, SHOTS, PASSWORD, hints, requireHints, tests,
+  test, scriptErrors, assert, shot, browser, ask, runTests,
+} from './harness.mjs';
 const MONTH = '2026-09';      // the demo's lessons start on 2026-09-01
 const LIVE_BUDGET_MS = 2000;
-mkdirSync(SHOTS, { recursive: true });
-
-function readHints(file) {
-  const hints = {};
-  for (const line of readFileSync(file, 'utf8').split('\n')) {
-    const m = line.match(/^\s{2}(\w+)\s+(\S+)\s+(.+?)(?: — (.*))?$/);
-    if (m) hints[m[1]] = { login: m[2], fullName: m[3], note: m[4] || '' };
-  }
-  return hints;
-}
-const hints = readHints(args.hints);
-for (const role of ['teacher', 'parent', 'director', 'deputyDirector']) {
-  if (!hints[role]) throw new Error(`no ${role} in the server's sign-in hints`);
-}
-
-const tests = [];
-const test = (name, fn) => tests.push({ name, fn });
-const scriptErrors = [];
-const assert = (condition, message) => { if (!condition) throw new Error(message); };
-const shot = (page, name, options = {}) => page.screenshot({ path: join(SHOTS, name), ...options });
-
-const browser = await chromium.launch({
-  executablePath: args.chromium || '/usr/bin/chromium',
-  headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync', '--lang=ru-RU'],
-  env: { ...process.env, LANGUAGE: 'ru' },
-});
+requireHints(['teacher', 'parent', 'director', 'deputyDirector']);
 
 async function newPage(viewport = { width: 1366, height: 768 }) {
   const context = await browser.newContext({ locale: 'ru-RU', timezoneId: 'Asia/Yekaterinburg', viewport, acceptDownloads: true });
@@ -70,29 +38,6 @@ async function signIn(page, login) {
   ]);
 }
 
-// Requests on a WebSocket of the test's own, signed in with the page's
-// session token (not the page's client): what the server says, not what
-// the page believes. bodies: [{compliance: {...}}, ...] -> responses.
-async function ask(page, bodies) {
-  return page.evaluate(async (list) => {
-    const ws = new WebSocket(new URL('ws', location.href).href.replace(/^http/, 'ws'));
-    await new Promise((resolve, reject) => { ws.onopen = resolve; ws.onerror = reject; });
-    let n = 0;
-    const one = (body) => new Promise((resolve) => {
-      const id = 't' + (++n);
-      ws.onmessage = (e) => {
-        const m = JSON.parse(e.data);
-        if (m.response?.id === id) resolve(m.response);
-      };
-      ws.send(JSON.stringify({ id, ...body }));
-    });
-    const me = await one({ authenticate: sessionStorage.getItem('zhurnal.token') });
-    const out = [me];
-    for (const b of list) out.push(await one(b));
-    ws.close();
-    return out;
-  }, bodies);
-}
 
 async function serverView(page) {
   const [me] = await ask(page, []);
@@ -356,23 +301,8 @@ test('no script errors on the compliance pages', async () => {
 
 // ---- run ----
 
-let passed = 0, failed = 0;
-for (const t of tests) {
-  const started = Date.now();
-  try {
-    await Promise.race([t.fn(), new Promise((_, reject) => setTimeout(() => reject(new Error('timed out after 60 s')), 60000))]);
-    passed++;
-    console.log(`ok   ${t.name} (${Date.now() - started} ms)`);
-  } catch (e) {
-    failed++;
-    console.log(`FAIL ${t.name}\n     ${String(e.message || e).split('\n').join('\n     ')}`);
-    if (director && !director.isClosed()) {
-      await director.screenshot({ path: join(SHOTS, `failed-compliance-${tests.indexOf(t)}.png`), fullPage: true }).catch(() => {});
-    }
+await runTests(async (index) => {
+  if (director && !director.isClosed()) {
+    await director.screenshot({ path: join(SHOTS, `failed-compliance-${index}.png`), fullPage: true }).catch(() => {});
   }
-}
-await browser.close();
-const summary = `${passed} passed, ${failed} failed`;
-if (args.summary) writeFileSync(args.summary, summary + '\n');
-console.log(summary);
-process.exit(failed ? 1 : 0);
+});

@@ -5,57 +5,13 @@
 // with deadlines, never fixed sleeps.
 //
 //   node web_test.mjs --url http://127.0.0.1:PORT/ --hints server.out --screenshots DIR
-import { chromium } from 'playwright-core';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-
-const args = Object.fromEntries(process.argv.slice(2).reduce((pairs, a, i, all) => {
-  if (a.startsWith('--')) pairs.push([a.slice(2), all[i + 1]]);
-  return pairs;
-}, []));
-const BASE = args.url.replace(/\/?$/, '/');
-const SHOTS = args.screenshots || '/tmp/zhurnal-web-screenshots';
-const PASSWORD = 'zhurnal-demo';
+import {
+  BASE, SHOTS, PASSWORD, hints, requireHints, tests,
+  test, scriptErrors, assert, shot, browser, ask, runTests,
+} from './harness.mjs';
 const LIVE_BUDGET_MS = 1000;  // "appears within a second"
-mkdirSync(SHOTS, { recursive: true });
-
-// The demo's sign-in hints: "  role  login  Full Name — note".
-function readHints(file) {
-  const hints = {};
-  for (const line of readFileSync(file, 'utf8').split('\n')) {
-    const m = line.match(/^\s{2}(\w+)\s+(\S+)\s+(.+?)(?: — (.*))?$/);
-    if (m) hints[m[1]] = { login: m[2], fullName: m[3], note: m[4] || '' };
-  }
-  return hints;
-}
-const hints = readHints(args.hints);
-for (const role of ['teacher', 'parent', 'auditor', 'director']) {
-  if (!hints[role]) throw new Error(`no ${role} in the server's sign-in hints`);
-}
-
-// ---- a minimal runner ----
-
-const tests = [];
-const test = (name, fn) => tests.push({ name, fn });
-const scriptErrors = [];
-
-function assert(condition, message) {
-  if (!condition) throw new Error(message);
-}
-
-async function shot(page, name, options = {}) {
-  await page.screenshot({ path: join(SHOTS, name), ...options });
-}
-
-const browser = await chromium.launch({
-  executablePath: args.chromium || '/usr/bin/chromium',
-  headless: true,
-  // PLATFORM.md; playwright gives each launch a fresh profile directory.
-  args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync', '--lang=ru-RU'],
-  // Russian date inputs need Debian's chromium-l10n as well.
-  env: { ...process.env, LANGUAGE: 'ru' },
-});
+requireHints(['teacher', 'parent', 'auditor', 'director']);
 
 async function newPage(viewport = { width: 1366, height: 768 }) {
   const context = await browser.newContext({ locale: 'ru-RU', timezoneId: 'Asia/Yekaterinburg', viewport });
@@ -361,26 +317,10 @@ test('no script errors on any page', async () => {
 
 // ---- run ----
 
-let passed = 0, failed = 0;
-for (const t of tests) {
-  const started = Date.now();
-  try {
-    await Promise.race([t.fn(), new Promise((_, reject) => setTimeout(() => reject(new Error('timed out after 60 s')), 60000))]);
-    passed++;
-    console.log(`ok   ${t.name} (${Date.now() - started} ms)`);
-  } catch (e) {
-    failed++;
-    console.log(`FAIL ${t.name}\n     ${String(e.message || e).split('\n').join('\n     ')}`);
-    for (const [name, page] of [['teacher', teacher], ['parent', parent]]) {
-      if (page && !page.isClosed()) {
-        await page.screenshot({ path: join(SHOTS, `failed-${tests.indexOf(t)}-${name}.png`) }).catch(() => {});
-      }
+await runTests(async (index) => {
+  for (const [name, page] of [['teacher', teacher], ['parent', parent]]) {
+    if (page && !page.isClosed()) {
+      await page.screenshot({ path: join(SHOTS, `failed-${index}-${name}.png`) }).catch(() => {});
     }
   }
-}
-await browser.close();
-console.log(`screenshots: ${SHOTS}`);
-const summary = `${passed} passed, ${failed} failed`;
-if (args.summary) writeFileSync(args.summary, summary + '\n');
-console.log(summary);
-process.exit(failed ? 1 : 0);
+}, { printShots: true });
