@@ -11,19 +11,11 @@
 import { join } from 'node:path';
 import {
   BASE, SHOTS, PASSWORD, hints, requireHints, tests,
-  test, scriptErrors, assert, shot, browser, ask, runTests,
+  test, scriptErrors, assert, shot, browser, ask, runTests, openPage,
 } from './harness.mjs';
 requireHints(['auditor', 'parent']);
 
-async function newPage(viewport = { width: 1366, height: 900 }) {
-  const context = await browser.newContext({ locale: 'ru-RU', timezoneId: 'Asia/Yekaterinburg', viewport });
-  const page = await context.newPage();
-  page.on('pageerror', (e) => scriptErrors.push(`${page.url()}: ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) scriptErrors.push(`${page.url()}: ${m.text()}`);
-  });
-  return page;
-}
+const newPage = (viewport = { width: 1366, height: 900 }) => openPage({ viewport });
 
 async function signIn(page, login) {
   await page.goto(BASE);

@@ -10,21 +10,13 @@
 import { join } from 'node:path';
 import {
   BASE, SHOTS, PASSWORD, hints, requireHints, tests,
-  test, scriptErrors, assert, shot, browser, runTests,
+  test, scriptErrors, assert, shot, browser, runTests, openPage,
 } from './harness.mjs';
 requireHints(['teacher', 'parent', 'director']);
 
 // Each call is a separate browser context: its own sessionStorage, so its
 // own signed-in user.
-async function newPage(viewport = { width: 1366, height: 768 }) {
-  const context = await browser.newContext({ locale: 'ru-RU', timezoneId: 'Asia/Yekaterinburg', viewport });
-  const page = await context.newPage();
-  page.on('pageerror', (e) => scriptErrors.push(`${page.url()}: ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) scriptErrors.push(`${page.url()}: ${m.text()}`);
-  });
-  return page;
-}
+const newPage = (viewport) => openPage({ viewport });
 
 async function signIn(page, login, password = PASSWORD) {
   await page.goto(BASE);

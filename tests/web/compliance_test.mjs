@@ -12,21 +12,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   BASE, SHOTS, PASSWORD, hints, requireHints, tests,
-  test, scriptErrors, assert, shot, browser, ask, runTests,
+  test, scriptErrors, assert, shot, browser, ask, runTests, openPage,
 } from './harness.mjs';
 const MONTH = '2026-09';      // the demo's lessons start on 2026-09-01
 const LIVE_BUDGET_MS = 2000;
 requireHints(['teacher', 'parent', 'director', 'deputyDirector']);
 
-async function newPage(viewport = { width: 1366, height: 768 }) {
-  const context = await browser.newContext({ locale: 'ru-RU', timezoneId: 'Asia/Yekaterinburg', viewport, acceptDownloads: true });
-  const page = await context.newPage();
-  page.on('pageerror', (e) => scriptErrors.push(`${page.url()}: ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) scriptErrors.push(`${page.url()}: ${m.text()}`);
-  });
-  return page;
-}
+const newPage = (viewport) => openPage({ viewport, contextOptions: { acceptDownloads: true } });
 
 async function signIn(page, login) {
   await page.goto(BASE);

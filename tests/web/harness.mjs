@@ -46,6 +46,19 @@ export const browser = await chromium.launch({
   env: { ...process.env, LANGUAGE: 'ru' },
 });
 
+// A page in a fresh Russian-locale context in the demo school's time zone;
+// its script errors and console errors are collected in scriptErrors.
+export async function openPage({ viewport = { width: 1366, height: 768 }, contextOptions = {}, initScript } = {}) {
+  const context = await browser.newContext({ locale: 'ru-RU', timezoneId: 'Asia/Yekaterinburg', viewport, ...contextOptions });
+  if (initScript) await context.addInitScript(initScript);
+  const page = await context.newPage();
+  page.on('pageerror', (e) => scriptErrors.push(`${page.url()}: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) scriptErrors.push(`${page.url()}: ${m.text()}`);
+  });
+  return page;
+}
+
 // Requests on a WebSocket of the test's own, signed in with the page's
 // session token: what the server says, not what the page believes. The
 // first answer is the authentication's.

@@ -8,31 +8,23 @@
 import { join } from 'node:path';
 import {
   BASE, SHOTS, PASSWORD, hints, requireHints, tests,
-  test, scriptErrors, assert, shot, browser, ask, runTests,
+  test, scriptErrors, assert, shot, browser, ask, runTests, openPage,
 } from './harness.mjs';
 const LIVE_BUDGET_MS = 1000;  // "appears within a second"
 requireHints(['teacher', 'parent', 'auditor', 'director']);
 
-async function newPage(viewport = { width: 1366, height: 768 }) {
-  const context = await browser.newContext({ locale: 'ru-RU', timezoneId: 'Asia/Yekaterinburg', viewport });
-  // Lets a test drop the page's WebSocket as a network failure would.
-  await context.addInitScript(() => {
-    const Native = window.WebSocket;
-    window.__zhurnalSockets = [];
-    window.WebSocket = class extends Native {
-      constructor(...a) {
-        super(...a);
-        window.__zhurnalSockets.push(this);
-      }
-    };
-  });
-  const page = await context.newPage();
-  page.on('pageerror', (e) => scriptErrors.push(`${page.url()}: ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) scriptErrors.push(`${page.url()}: ${m.text()}`);
-  });
-  return page;
+// Lets a test drop the page's WebSocket as a network failure would.
+function recordSockets() {
+  const Native = window.WebSocket;
+  window.__zhurnalSockets = [];
+  window.WebSocket = class extends Native {
+    constructor(...a) {
+      super(...a);
+      window.__zhurnalSockets.push(this);
+    }
+  };
 }
+const newPage = (viewport) => openPage({ viewport, initScript: recordSockets });
 
 async function signIn(page, login, password = PASSWORD) {
   await page.goto(BASE);
