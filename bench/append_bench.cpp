@@ -5,9 +5,12 @@
 
 #include <algorithm>
 #include <array>
+#include <condition_variable>
 #include <cstdio>
 #include <filesystem>
+#include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -93,6 +96,71 @@ Measurement run_zhurnal(const Workload& w) {
   return m;
 }
 
+// The server's way of appending: W logical writers (sessions), each with one
+// append in flight through append_async; the completion of writer t's append
+// issues its next one. No thread per writer: the log's own threads and the
+// caller of the completion do all the work, as in the server, where sessions
+// share a couple of network threads.
+Measurement run_zhurnal_async(const Workload& w) {
+  ev::LogOptions options;
+  options.path = w.path;
+  options.durability = w.sync ? ev::Durability::kSync : ev::Durability::kBuffered;
+  auto opened = ev::open_event_log(std::move(options));
+  if (!opened) throw std::runtime_error("open event log: " + opened.error().to_string());
+  std::unique_ptr<ev::EventLog> log = std::move(*opened);
+
+  std::vector<std::string> streams, actors;
+  for (int t = 0; t < w.writers; ++t) {
+    streams.push_back(lesson_stream(t));
+    actors.push_back(teacher_id(t));
+  }
+  const uint64_t per_writer = w.events / w.writers;
+  std::mutex mu;
+  std::condition_variable done_cv;
+  int writers_left = w.writers;
+  std::string failure;
+  // issue(t, i) sends writer t's i-th append; its completion sends the next.
+  std::function<void(int, uint64_t)> issue = [&](int t, uint64_t i) {
+    ev::CommandContext context;
+    context.command_id = uuid_like(t, i);
+    context.actor = actors[t];
+    context.correlation_id = context.command_id;
+    std::vector<ev::StreamAppend> append(1);
+    append[0].stream = streams[t];
+    append[0].expected = ev::ExpectedVersion::any();
+    append[0].events.push_back({kEventType, *w.payload});
+    log->append_async(std::move(append), std::move(context),
+                      [&, t, i](ev::Result<ev::AppendResult> r) {
+                        if (r && i + 1 < per_writer) return issue(t, i + 1);
+                        std::lock_guard lock(mu);
+                        if (!r && failure.empty()) failure = r.error().to_string();
+                        if (--writers_left == 0) done_cv.notify_all();
+                      });
+  };
+  const double cpu_start = process_cpu_seconds();
+  Stopwatch clock;
+  for (int t = 0; t < w.writers; ++t) issue(t, 0);
+  {
+    std::unique_lock lock(mu);
+    done_cv.wait(lock, [&] { return writers_left == 0; });
+  }
+  const double seconds = clock.seconds();
+  const double cpu_seconds = process_cpu_seconds() - cpu_start;
+  const ev::LogStats stats = log->stats();
+  log->close();
+  if (!failure.empty()) throw std::runtime_error("append: " + failure);
+  if (stats.events != w.events || stats.groups == 0) {
+    throw std::runtime_error("the log counted " + std::to_string(stats.events) + " events, not " +
+                             std::to_string(w.events));
+  }
+  Measurement m;
+  m.seconds = seconds;
+  m.cpu_seconds = cpu_seconds;
+  m.group_size = static_cast<double>(stats.events) / stats.groups;
+  m.write_share = static_cast<double>(stats.write_micros) / 1e6 / seconds;
+  return m;
+}
+
 // Fills in the figures RocksDB's statistics give for a raw run of `events`.
 void add_wal_figures(rocksdb::DB& db, uint64_t events, Measurement* m) {
   const rocksdb::Statistics& stats = *db.GetOptions().statistics;
@@ -157,11 +225,12 @@ struct Runner {
   const char* name;
   Measurement (*run)(const Workload&);
 };
-constexpr std::array<Runner, 4> kRunners{{
+constexpr std::array<Runner, 5> kRunners{{
     {"zhurnal", run_zhurnal},
     {"raw-batch", run_raw_batch},
     {"raw-threads", run_raw_threads},
     {"postgres", run_postgres},
+    {"zhurnal-async", run_zhurnal_async},
 }};
 constexpr size_t kZhurnal = 0, kRawBatch = 1, kRawThreads = 2;
 constexpr size_t kPostgres = 3;

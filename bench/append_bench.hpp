@@ -11,6 +11,10 @@
 //                work (the baseline of the goal);
 //   raw-threads  W threads, each a single sync Put: RocksDB's own group
 //                commit, for reference.
+//   zhurnal-async  only when selected: W logical writers without a thread
+//                each, every one keeping one append in flight through
+//                append_async (the completion sends the next), as the
+//                server's sessions do.
 // Each value is 160 bytes. The order of the three rotates from round to
 // round; the summary reports the median of the rounds, and the ratio as the
 // median of the per-round ratios.
@@ -38,7 +42,8 @@ struct AppendBenchOptions {
   std::vector<int> writers = {1, 8, 64};
   int rounds = 3;
   std::string dir;  // parent of the scratch directory; empty: the system temp dir
-  // Which of "zhurnal", "raw-batch", "raw-threads" to run, e.g. only
+  // Which of "zhurnal", "raw-batch", "raw-threads", "postgres",
+  // "zhurnal-async" to run, e.g. only
   // "zhurnal" under a profiler.
   std::vector<std::string> runners = {"zhurnal", "raw-batch", "raw-threads"};
   // false: no fsync on either side (Durability::kBuffered, sync = false), to

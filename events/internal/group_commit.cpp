@@ -1,5 +1,6 @@
 // The sequencer's commit of one group of appends: checks, position and
-// version assignment, encoding, the hash chain, one WriteBatch, one sync.
+// version assignment, encoding, the hash chain, one WriteBatch (writer
+// thread); one write with one sync, publication, answers (storage thread).
 #include <spdlog/spdlog.h>
 
 #include <unordered_set>
@@ -15,14 +16,24 @@ namespace zhurnal::events::internal {
 // the batch is durable.
 class RocksLog::Group {
  public:
-  Group(RocksLog* log, int64_t now) : log_(log), now_(now) {
+  Group(RocksLog* log, int64_t now, uint64_t seq, std::vector<Pending> pending)
+      : pending_(std::move(pending)), now_(now), seq_(seq), log_(log) {
     next_position_ = log->next_position_;
     prev_hash_ = log->last_hash_;
+    duplicate_of_.assign(pending_.size(), SIZE_MAX);
+    results_.reserve(pending_.size());
   }
 
-  // Checks one append and, when it passes, adds its writes to the batch.
-  // Returns the append's result, or kind-of-pending for in-group duplicates.
-  Result<AppendResult> add(const Pending& p, size_t index, size_t* duplicate_of);
+  // Checks append `index` and, when it passes, adds its writes to the batch.
+  // Returns the append's result; for an in-group duplicate, sets
+  // duplicate_of_[index] and returns a placeholder.
+  Result<AppendResult> add(size_t index);
+
+  std::vector<Pending> pending_;
+  std::vector<Result<AppendResult>> results_;  // one per pending append
+  std::vector<size_t> duplicate_of_;           // SIZE_MAX, or the earlier index
+  const int64_t now_;
+  const uint64_t seq_;
 
   rocksdb::WriteBatch batch_;
   std::vector<std::string> values_;  // stored values, in position order, for the live buffer
@@ -35,7 +46,6 @@ class RocksLog::Group {
   Result<uint64_t> current_version(const std::string& stream);
 
   RocksLog* log_;
-  int64_t now_;
   std::unordered_map<std::string, std::pair<size_t, Hash>> commands_;  // id -> (index, digest)
 };
 
@@ -80,19 +90,31 @@ Result<uint64_t> RocksLog::Group::current_version(const std::string& stream) {
   return v;
 }
 
-Result<AppendResult> RocksLog::Group::add(const Pending& p, size_t index, size_t* duplicate_of) {
+Result<AppendResult> RocksLog::Group::add(size_t index) {
+  const Pending& p = pending_[index];
   // Checked and digested by the appender's thread (append_async).
   if (!p.invalid.is_ok()) return std::unexpected(p.invalid);
   const Hash& digest = p.digest;
 
-  // Idempotency: first this group, then the store.
+  // Idempotency: first this group, then groups still in flight, then the store.
   if (auto it = commands_.find(p.context.command_id); it != commands_.end()) {
     if (it->second.second != digest) {
       return error(StatusCode::kIdempotencyConflict,
                    "command id " + p.context.command_id + " was used for another request");
     }
-    *duplicate_of = it->second.first;
+    duplicate_of_[index] = it->second.first;
     return AppendResult{};
+  }
+  if (auto it = log_->in_flight_.find(p.context.command_id); it != log_->in_flight_.end()) {
+    if (it->second.digest != digest) {
+      return error(StatusCode::kIdempotencyConflict,
+                   "command id " + p.context.command_id + " was used for another request");
+    }
+    // Its group is written before this one; should that write fail, this
+    // group fails with it.
+    AppendResult original = it->second.result;
+    original.duplicate = true;
+    return original;
   }
   Result<std::optional<std::string>> receipt = log_->store_->get_receipt(p.context.command_id);
   if (!receipt) return std::unexpected(receipt.error());
@@ -182,11 +204,31 @@ Result<AppendResult> RocksLog::Group::add(const Pending& p, size_t index, size_t
 
 void RocksLog::commit_group(std::vector<Pending>* group) {
   const size_t n = group->size();
-  std::vector<Result<AppendResult>> results;
-  results.reserve(n);
+  {
+    // A failed write poisons the groups built on it: wait until they are
+    // answered, then start again from what is on disk.
+    std::unique_lock lock(stage_mu_);
+    if (!stage_failure_.is_ok()) {
+      stage_cv_.wait(lock, [&] { return !ready_ && !writing_; });
+      failure_ = stage_failure_;
+      stage_failure_ = Status::ok();
+      in_flight_.clear();
+      in_flight_ids_.clear();
+    }
+  }
+  // Command ids of written groups are in the store now.
+  const uint64_t completed = completed_seq_.load(std::memory_order_acquire);
+  while (!in_flight_ids_.empty() && in_flight_ids_.front().first <= completed) {
+    for (const std::string& id : in_flight_ids_.front().second) in_flight_.erase(id);
+    in_flight_ids_.pop_front();
+  }
+  if (heads_.size() > kMaxCachedHeads) {
+    drain_pipeline();  // heads of groups in flight are not on disk yet
+    heads_.clear();
+  }
 
   if (!failure_.is_ok()) {
-    Status s = recover();
+    Status s = recover();  // the pipeline is empty: see above
     if (!s.is_ok()) {
       rejected_.fetch_add(n, std::memory_order_relaxed);
       acknowledge(group, std::vector<Result<AppendResult>>(n, std::unexpected(s)));
@@ -194,62 +236,121 @@ void RocksLog::commit_group(std::vector<Pending>* group) {
     }
   }
 
-  std::shared_lock store_lock(store_mu_);  // the writer never races recovery, but readers do
   const int64_t now = std::max(now_us(), last_recorded_at_us_);
-  Group g(this, now);
-  std::vector<size_t> duplicate_of(n, SIZE_MAX);
-  for (size_t i = 0; i < n; ++i) {
-    results.push_back(g.add((*group)[i], i, &duplicate_of[i]));
+  auto g = std::make_shared<Group>(this, now, next_seq_++, std::move(*group));
+  {
+    std::shared_lock store_lock(store_mu_);  // the writer never races recovery, but readers do
+    for (size_t i = 0; i < n; ++i) g->results_.push_back(g->add(i));
   }
 
-  Status write_status;
-  if (g.first_position_ != 0) {
+  // Move the writer's state ahead as if the group were written already.
+  std::vector<std::string> ids;
+  if (g->first_position_ != 0) {
+    for (auto& [stream, version] : g->overlay_) heads_[stream] = version;
+    next_position_ = g->next_position_;
+    last_hash_ = g->prev_hash_;
+    last_recorded_at_us_ = now;
+    for (size_t i = 0; i < n; ++i) {
+      const Result<AppendResult>& r = g->results_[i];
+      if (!r || r->duplicate || g->duplicate_of_[i] != SIZE_MAX) continue;
+      const std::string& id = g->pending_[i].context.command_id;
+      in_flight_[id] = InFlight{g->seq_, g->pending_[i].digest, *r};
+      ids.push_back(id);
+    }
+    in_flight_ids_.emplace_back(g->seq_, std::move(ids));
+  }
+
+  std::unique_lock lock(stage_mu_);
+  stage_cv_.wait(lock, [&] { return !ready_; });
+  ready_ = std::move(g);
+  lock.unlock();
+  stage_cv_.notify_all();
+}
+
+void RocksLog::drain_pipeline() {
+  std::unique_lock lock(stage_mu_);
+  stage_cv_.wait(lock, [&] { return !ready_ && !writing_; });
+}
+
+void RocksLog::storage_loop() {
+  for (;;) {
+    std::shared_ptr<Group> g;
+    {
+      std::unique_lock lock(stage_mu_);
+      stage_cv_.wait(lock, [&] { return stage_stop_ || ready_; });
+      if (!ready_) return;  // stopping and drained
+      g = std::move(ready_);
+      writing_ = true;
+    }
+    stage_cv_.notify_all();  // the writer may hand over the next group
+    finish_group(g.get());
+    {
+      std::lock_guard lock(stage_mu_);
+      writing_ = false;
+      completed_seq_.store(g->seq_, std::memory_order_release);
+    }
+    stage_cv_.notify_all();
+  }
+}
+
+void RocksLog::finish_group(Group* g) {
+  const size_t n = g->pending_.size();
+  std::vector<Result<AppendResult>>& results = g->results_;
+
+  Status poisoned;
+  {
+    std::lock_guard lock(stage_mu_);
+    poisoned = stage_failure_;
+  }
+  Status write_status = poisoned;
+  if (poisoned.is_ok() && g->first_position_ != 0) {
+    std::shared_lock store_lock(store_mu_);
     const auto start = std::chrono::steady_clock::now();
-    write_status = store_->write(&g.batch_, options_.durability == Durability::kSync);
+    if (options_.before_write_for_testing) write_status = options_.before_write_for_testing();
+    if (write_status.is_ok()) {
+      write_status = store_->write(&g->batch_, options_.durability == Durability::kSync);
+    }
     const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
                             std::chrono::steady_clock::now() - start)
                             .count();
     write_micros_.fetch_add(micros, std::memory_order_relaxed);
     groups_.fetch_add(1, std::memory_order_relaxed);
-    const uint64_t size = g.next_position_ - g.first_position_;
+    const uint64_t size = g->next_position_ - g->first_position_;
     size_t b = 0;
     while (b < LogStats::kGroupSizeBounds.size() && size > LogStats::kGroupSizeBounds[b]) ++b;
     group_sizes_[b].fetch_add(1, std::memory_order_relaxed);
+    if (!write_status.is_ok()) {
+      if (logger_) logger_->error("event log write failed: {}", write_status.to_string());
+      std::lock_guard lock(stage_mu_);
+      stage_failure_ = write_status;
+    }
   }
-  store_lock.unlock();
 
-  const bool wrote = g.first_position_ != 0 && write_status.is_ok();
-  if (g.first_position_ != 0 && !write_status.is_ok()) {
-    failure_ = write_status;
-    if (logger_) logger_->error("event log write failed: {}", write_status.to_string());
-  }
+  const bool wrote = poisoned.is_ok() && g->first_position_ != 0 && write_status.is_ok();
   if (wrote) {
-    for (auto& [stream, version] : g.overlay_) heads_[stream] = version;
-    const uint64_t written = g.next_position_ - g.first_position_;
-    live_.push(g.first_position_, &g.values_);
-    next_position_ = g.next_position_;
-    last_hash_ = g.prev_hash_;
-    last_recorded_at_us_ = now;
+    const uint64_t written = g->next_position_ - g->first_position_;
+    live_.push(g->first_position_, &g->values_);
     events_.fetch_add(written, std::memory_order_relaxed);
     {
       std::lock_guard lock(head_mu_);
-      head_.store(next_position_ - 1, std::memory_order_release);
+      head_.store(g->next_position_ - 1, std::memory_order_release);
     }
     head_cv_.notify_all();
-  }
-
-  // Listeners hear of the commit before any appender is answered, so that an
-  // answered append is always visible to them.
-  if (wrote) {
+    // Listeners hear of the commit before any appender is answered, so that
+    // an answered append is always visible to them.
     std::lock_guard lock(listeners_mu_);
-    for (auto& [id, listener] : listeners_) listener(next_position_ - 1);
+    for (auto& [id, listener] : listeners_) listener(g->next_position_ - 1);
   }
 
-  // Acknowledge: each append now has its final answer.
+  // Each append now has its final answer.
   for (size_t i = 0; i < n; ++i) {
     Result<AppendResult>& r = results[i];
-    if (duplicate_of[i] != SIZE_MAX) {
-      r = results[duplicate_of[i]];
+    if (!poisoned.is_ok()) {
+      // Built on the state of a group that failed: only the request's own
+      // checks still stand.
+      if (g->pending_[i].invalid.is_ok()) r = std::unexpected(poisoned);
+    } else if (g->duplicate_of_[i] != SIZE_MAX) {
+      r = results[g->duplicate_of_[i]];
       if (r) r->duplicate = true;
     } else if (r && !r->duplicate && !write_status.is_ok()) {
       r = std::unexpected(write_status);
@@ -264,7 +365,7 @@ void RocksLog::commit_group(std::vector<Pending>* group) {
       appends_.fetch_add(1, std::memory_order_relaxed);
     }
   }
-  acknowledge(group, std::move(results));
+  acknowledge(&g->pending_, std::move(results));
 }
 
 void RocksLog::acknowledge(std::vector<Pending>* group, std::vector<Result<AppendResult>> results) {

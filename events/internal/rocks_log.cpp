@@ -8,7 +8,6 @@ namespace zhurnal::events::internal {
 namespace {
 
 constexpr auto kRecoveryInterval = std::chrono::seconds(1);
-constexpr size_t kMaxCachedHeads = 1 << 20;
 
 Status closed_status() { return {StatusCode::kClosed, "the event log is closed"}; }
 
@@ -29,6 +28,7 @@ Result<std::unique_ptr<EventLog>> RocksLog::open(LogOptions options) {
   if (Status s = log->load_tail(); !s.is_ok()) return std::unexpected(s);
   log->acker_ = std::thread([raw = log.get()] { raw->acker_loop(); });
   log->writer_ = std::thread([raw = log.get()] { raw->writer_loop(); });
+  log->storage_ = std::thread([raw = log.get()] { raw->storage_loop(); });
   return std::unique_ptr<EventLog>(std::move(log));
 }
 
@@ -86,8 +86,14 @@ void RocksLog::writer_loop() {
   for (;;) {
     {
       std::unique_lock lock(queue_mu_);
+    {
+      // One group waits for the storage thread at most: the next one takes
+      // in everything that arrives while that one and its predecessor write.
+      std::unique_lock lock(stage_mu_);
+      stage_cv_.wait(lock, [&] { return !ready_; });
+    }
       queue_cv_.wait(lock, [&] { return closing_ || !queue_.empty(); });
-      if (queue_.empty()) return;  // closing and drained
+      if (queue_.empty()) break;  // closing and drained
       // Everything that arrived while the previous group was syncing, within
       // the group bound (an oversized single append still goes alone).
       size_t events = 0;
@@ -101,10 +107,15 @@ void RocksLog::writer_loop() {
     }
     commit_group(&group);
     group.clear();
-    if (heads_.size() > kMaxCachedHeads) heads_.clear();
   }
 }
 
+  {
+    std::lock_guard lock(stage_mu_);
+    stage_stop_ = true;
+  }
+  stage_cv_.notify_all();
+  storage_.join();  // writes and answers what was handed over
 Status RocksLog::recover() {
   const auto now = std::chrono::steady_clock::now();
   if (now - last_recovery_ < kRecoveryInterval) return failure_;

@@ -7,9 +7,18 @@
 //
 // Group commit: the writer thread takes every append queued while the
 // previous write was syncing (up to LogOptions::max_group_events), checks and
-// encodes them against the group's running state, and commits them in one
-// WriteBatch with one sync. Each append in the group succeeds or fails on its
-// own checks; a failed storage write fails every append of the group.
+// encodes them against the group's running state into one WriteBatch, and
+// hands the batch to the storage thread, which writes it with one sync.
+// Each append in the group succeeds or fails on its own checks; a failed
+// storage write fails every append of the group.
+//
+// Pipeline: while the storage thread writes and syncs group N, the writer
+// already builds group N+1 (and at most one more) on the state N will leave:
+// positions, the hash chain and stream heads move ahead before N is durable,
+// and command ids of groups still in flight are checked from memory. Nothing
+// of N+1 is visible to anyone before N and N+1 are durable. When N's write
+// fails, every group built after it fails unwritten too, and the writer
+// waits for the pipeline to empty before it recovers.
 //
 // Failure: after a failed write (disk full, I/O error) the store is closed and
 // reopened before the next write, so that the in-memory state is reloaded
@@ -82,7 +91,15 @@ class RocksLog final : public EventLog {
   explicit RocksLog(LogOptions options);
   void writer_loop();
   void commit_group(std::vector<Pending>* group);
+  // Writer thread: checks and encodes a group and hands it to the storage
+  // thread (group_commit.cpp).
   // Hands a group's answers to the acknowledgement thread, in commit order.
+  // Storage thread: writes each group handed over, in order, publishes it and
+  // acknowledges its appends.
+  void storage_loop();
+  void finish_group(Group* g);
+  // Writer thread: waits until every group handed over is answered.
+  void drain_pipeline();
   void acknowledge(std::vector<Pending>* group, std::vector<Result<AppendResult>> results);
   void acker_loop();
   Status recover();
@@ -99,6 +116,9 @@ class RocksLog final : public EventLog {
 
   // Writer-thread state (touched only by the writer thread after open).
   std::unordered_map<std::string, uint64_t> heads_;  // stream -> version, a cache
+  // At most this many stream heads are cached before the cache is emptied.
+  static constexpr size_t kMaxCachedHeads = 1 << 20;
+
   uint64_t next_position_ = 1;
   Hash last_hash_{};
   int64_t last_recorded_at_us_ = 0;
@@ -106,6 +126,27 @@ class RocksLog final : public EventLog {
   std::chrono::steady_clock::time_point last_recovery_{};
 
   // The queue between appenders and the writer.
+  // Command ids of groups handed to the storage thread but maybe not yet
+  // written: id -> (group sequence, request digest, result).
+  struct InFlight {
+    uint64_t seq = 0;
+    Hash digest{};
+    AppendResult result;
+  };
+  std::unordered_map<std::string, InFlight> in_flight_;
+  std::deque<std::pair<uint64_t, std::vector<std::string>>> in_flight_ids_;
+  uint64_t next_seq_ = 1;
+
+  // The pipeline between the writer and the storage thread: at most one group
+  // waiting (`ready_`) and one being written (`writing_`).
+  std::mutex stage_mu_;
+  std::condition_variable stage_cv_;
+  std::shared_ptr<Group> ready_;
+  bool writing_ = false;
+  bool stage_stop_ = false;
+  Status stage_failure_;  // the failed write that poisons later groups
+  std::atomic<uint64_t> completed_seq_{0};  // the last group written (or failed)
+  std::thread storage_;
   std::mutex queue_mu_;
   std::condition_variable queue_cv_;
   std::deque<Pending> queue_;

@@ -44,10 +44,12 @@ class StreamIdPrefix final : public rocksdb::SliceTransform {
 // Receipts are keyed by the client's command id: random, so a skip-list
 // memtable pays a full search from the top for each one. They are only ever
 // read by key (and scanned whole by verify, with total_order_seek), so the
-// memtable hashes the first bytes of the id into buckets of small skip lists.
+// memtable hashes the whole id into buckets of (nearly always) one entry.
+// Hashing only a prefix would put ids that share one (a client's own scheme,
+// "import-...") into one long skip list.
 rocksdb::ColumnFamilyOptions commands_cf_options() {
   rocksdb::ColumnFamilyOptions cf = point_lookup_cf_options();
-  cf.prefix_extractor.reset(rocksdb::NewCappedPrefixTransform(8));
+  cf.prefix_extractor.reset(rocksdb::NewNoopTransform());
   cf.memtable_factory.reset(rocksdb::NewHashSkipListRepFactory(1 << 16));
   return cf;
 }

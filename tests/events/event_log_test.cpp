@@ -3,6 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <map>
+#include <condition_variable>
+#include <mutex>
 #include <set>
 #include <thread>
 
@@ -30,6 +33,8 @@ class EventLogTest : public ::testing::Test {
     LogOptions o;
     o.path = dir_.str();
     o.clock_us = [this] { return clock_.load(); };
+    o.before_write_for_testing = before_write_;
+    o.max_group_events = max_group_events_;
     auto opened = open_event_log(o);
     ASSERT_TRUE(opened) << opened.error().to_string();
     log_ = std::move(*opened);
@@ -44,6 +49,8 @@ class EventLogTest : public ::testing::Test {
 
   TempDir dir_;
   std::atomic<int64_t> clock_{1'760'000'000'000'000};
+  std::function<Status()> before_write_;  // LogOptions::before_write_for_testing
+  size_t max_group_events_ = LogOptions{}.max_group_events;
   std::unique_ptr<EventLog> log_;
 };
 
@@ -165,6 +172,151 @@ TEST_F(EventLogTest, ConcurrentRetriesInOneGroupWriteOnce) {
   EXPECT_EQ(duplicates.load(), kThreads - 1);
   EXPECT_EQ(log_->head_position(), 2u);
   for (const auto& r : results) EXPECT_EQ(r.first_position, 1u);
+}
+
+// The writer builds the next group while the previous one is written: a
+// retry can arrive while its original is still on its way to disk. Each
+// command is sent twice back to back, without waiting; every pair must write
+// once and answer both sends with the same positions.
+TEST_F(EventLogTest, RetriesWhileTheOriginalIsInFlightWriteOnce) {
+  // One append per group, and a slow disk that keeps each group in flight
+  // while the writer builds the next: the second send of a command is always
+  // checked while the first is being written.
+  before_write_ = [] {
+    std::this_thread::sleep_for(std::chrono::microseconds(500));
+    return Status::ok();
+  };
+  max_group_events_ = 1;
+  reopen();
+  constexpr int kCommands = 200;
+  std::mutex mu;
+  std::condition_variable cv;
+  int answered = 0;
+  std::vector<std::vector<Result<AppendResult>>> answers(kCommands);
+  auto send = [&](int i) {
+    std::vector<StreamAppend> streams(1);
+    streams[0].stream = "s" + std::to_string(i % 7);
+    streams[0].events.push_back(event("E", std::to_string(i)));
+    log_->append_async(std::move(streams), ctx("cmd-" + std::to_string(i)),
+                       [&, i](Result<AppendResult> r) {
+                         std::lock_guard lock(mu);
+                         answers[i].push_back(std::move(r));
+                         ++answered;
+                         cv.notify_all();
+                       });
+  };
+  for (int i = 0; i < kCommands; ++i) {
+    send(i);
+    send(i);
+  }
+  {
+    std::unique_lock lock(mu);
+    cv.wait(lock, [&] { return answered == 2 * kCommands; });
+  }
+  std::set<uint64_t> positions;
+  for (int i = 0; i < kCommands; ++i) {
+    ASSERT_EQ(answers[i].size(), 2u);
+    ASSERT_TRUE(answers[i][0]) << answers[i][0].error().to_string();
+    ASSERT_TRUE(answers[i][1]) << answers[i][1].error().to_string();
+    EXPECT_NE(answers[i][0]->duplicate, answers[i][1]->duplicate) << "command " << i;
+    EXPECT_EQ(answers[i][0]->first_position, answers[i][1]->first_position);
+    EXPECT_EQ(answers[i][0]->streams[0].version, answers[i][1]->streams[0].version);
+    positions.insert(answers[i][0]->first_position);
+  }
+  EXPECT_EQ(positions.size(), size_t{kCommands});
+  EXPECT_EQ(log_->head_position(), uint64_t{kCommands});
+  EXPECT_EQ(log_->stats().duplicates, uint64_t{kCommands});
+  auto report = log_->verify();
+  ASSERT_TRUE(report);
+  EXPECT_TRUE(report->ok()) << report->problem;
+}
+
+// Exact expected versions decided on the heads of groups not yet written:
+// threads racing on one stream each learn the version from the conflict and
+// try again; every version is taken exactly once.
+TEST_F(EventLogTest, ExactVersionRaceOnOneStreamTakesEachVersionOnce) {
+  constexpr int kThreads = 6, kWins = 60;
+  std::vector<std::thread> threads;
+  std::mutex mu;
+  std::set<uint64_t> versions;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      uint64_t expected = 0;
+      for (int attempt = 0, wins = 0; wins < kWins; ++attempt) {
+        auto r = log_->append("race", ExpectedVersion::exact(expected), {event("E")},
+                              ctx("t" + std::to_string(t) + "-" + std::to_string(attempt)));
+        if (r) {
+          std::lock_guard lock(mu);
+          EXPECT_TRUE(versions.insert(r->streams[0].version).second);
+          expected = r->streams[0].version;
+          ++wins;
+        } else {
+          ASSERT_EQ(r.error().code(), StatusCode::kWrongExpectedVersion) << r.error().to_string();
+          auto current = log_->stream_version("race");
+          ASSERT_TRUE(current);
+          expected = *current;
+        }
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(versions.size(), size_t{kThreads * kWins});
+  EXPECT_EQ(*versions.rbegin(), uint64_t{kThreads * kWins});
+  auto report = log_->verify();
+  ASSERT_TRUE(report);
+  EXPECT_TRUE(report->ok()) << report->problem;
+}
+
+// A failed storage write fails its group and every group already built on
+// it; the log reopens, and later appends continue the chain from what is on
+// disk. Every acknowledged append is in the log, nothing else is.
+TEST_F(EventLogTest, FailedWriteFailsTheGroupsBuiltOnItAndTheLogRecovers) {
+  std::atomic<int> writes{0};
+  before_write_ = [&writes]() -> Status {
+    std::this_thread::sleep_for(std::chrono::microseconds(300));
+    if (++writes == 5) return {StatusCode::kIoError, "injected write failure"};
+    return Status::ok();
+  };
+  reopen();
+  constexpr int kThreads = 8, kPerThread = 40;
+  std::mutex mu;
+  std::map<uint64_t, std::string> acknowledged;  // position -> payload
+  std::atomic<int> failed{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kPerThread; ++i) {
+        const std::string id = std::to_string(t) + "-" + std::to_string(i);
+        auto r = log_->append("w" + std::to_string(t), ExpectedVersion::any(), {event("E", id)},
+                              ctx(id));
+        if (!r) {
+          EXPECT_EQ(r.error().code(), StatusCode::kIoError) << r.error().to_string();
+          ++failed;
+          continue;
+        }
+        std::lock_guard lock(mu);
+        acknowledged[r->first_position] = id;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_GT(failed.load(), 0);
+  EXPECT_EQ(acknowledged.size() + failed.load(), size_t{kThreads * kPerThread});
+  auto all = log_->read_all(1, 1'000'000);
+  ASSERT_TRUE(all);
+  ASSERT_EQ(all->size(), acknowledged.size());
+  for (size_t i = 0; i < all->size(); ++i) {
+    ASSERT_EQ((*all)[i].position, i + 1);
+    ASSERT_EQ((*all)[i].payload, acknowledged[i + 1]);
+  }
+  auto report = log_->verify();
+  ASSERT_TRUE(report);
+  EXPECT_TRUE(report->ok()) << report->problem;
+  // And after reopening from disk.
+  before_write_ = nullptr;
+  reopen();
+  EXPECT_EQ(log_->head_position(), acknowledged.size());
+  ASSERT_TRUE(append("after", ExpectedVersion::no_stream(), 1, "after-reopen"));
 }
 
 TEST_F(EventLogTest, MultiStreamAppendIsAtomic) {

@@ -57,6 +57,10 @@ struct LogOptions {
   // go backwards even if this clock does.
   std::function<int64_t()> clock_us;
   std::shared_ptr<spdlog::logger> logger;  // may be null
+  // For tests of a slow or failing disk: called on the storage thread before
+  // each group's write; a non-ok status fails that write as a failed storage
+  // write would (the log then recovers by reopening, as after a real one).
+  std::function<Status()> before_write_for_testing;
 };
 
 struct LogStats {
