@@ -105,16 +105,10 @@ Result<AppendResult> RocksLog::Group::add(size_t index) {
     duplicate_of_[index] = it->second.first;
     return AppendResult{};
   }
-  if (auto it = log_->in_flight_.find(p.context.command_id); it != log_->in_flight_.end()) {
-    if (it->second.digest != digest) {
-      return error(StatusCode::kIdempotencyConflict,
-                   "command id " + p.context.command_id + " was used for another request");
-    }
-    // Its group is written before this one; should that write fail, this
-    // group fails with it.
-    AppendResult original = it->second.result;
-    original.duplicate = true;
-    return original;
+  if (log_->in_flight_.contains(p.context.command_id)) {
+    // Its original is on its way to disk: once written, the store answers.
+    // Should that write fail, this group fails with it.
+    log_->drain_pipeline();
   }
   Result<std::optional<std::string>> receipt = log_->store_->get_receipt(p.context.command_id);
   if (!receipt) return std::unexpected(receipt.error());
@@ -212,15 +206,17 @@ void RocksLog::commit_group(std::vector<Pending>* group) {
       stage_cv_.wait(lock, [&] { return !ready_ && !writing_; });
       failure_ = stage_failure_;
       stage_failure_ = Status::ok();
-      in_flight_.clear();
-      in_flight_ids_.clear();
     }
   }
   // Command ids of written groups are in the store now.
   const uint64_t completed = completed_seq_.load(std::memory_order_acquire);
-  while (!in_flight_ids_.empty() && in_flight_ids_.front().first <= completed) {
-    for (const std::string& id : in_flight_ids_.front().second) in_flight_.erase(id);
-    in_flight_ids_.pop_front();
+  while (!in_flight_groups_.empty() && in_flight_groups_.front()->seq_ <= completed) {
+    for (const Pending& p : in_flight_groups_.front()->pending_) {
+      // Only this group's own entry: a later group may hold the same id.
+      auto it = in_flight_.find(p.context.command_id);
+      if (it != in_flight_.end() && it->data() == p.context.command_id.data()) in_flight_.erase(it);
+    }
+    in_flight_groups_.pop_front();
   }
   if (heads_.size() > kMaxCachedHeads) {
     drain_pipeline();  // heads of groups in flight are not on disk yet
@@ -244,7 +240,6 @@ void RocksLog::commit_group(std::vector<Pending>* group) {
   }
 
   // Move the writer's state ahead as if the group were written already.
-  std::vector<std::string> ids;
   if (g->first_position_ != 0) {
     for (auto& [stream, version] : g->overlay_) heads_[stream] = version;
     next_position_ = g->next_position_;
@@ -253,11 +248,9 @@ void RocksLog::commit_group(std::vector<Pending>* group) {
     for (size_t i = 0; i < n; ++i) {
       const Result<AppendResult>& r = g->results_[i];
       if (!r || r->duplicate || g->duplicate_of_[i] != SIZE_MAX) continue;
-      const std::string& id = g->pending_[i].context.command_id;
-      in_flight_[id] = InFlight{g->seq_, g->pending_[i].digest, *r};
-      ids.push_back(id);
+      in_flight_.insert(g->pending_[i].context.command_id);
     }
-    in_flight_ids_.emplace_back(g->seq_, std::move(ids));
+    in_flight_groups_.push_back(g);
   }
 
   std::unique_lock lock(stage_mu_);

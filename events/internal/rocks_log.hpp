@@ -34,6 +34,7 @@
 #include <shared_mutex>
 #include <thread>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "live_buffer.hpp"
 #include "rocks_store.hpp"
@@ -90,10 +91,9 @@ class RocksLog final : public EventLog {
 
   explicit RocksLog(LogOptions options);
   void writer_loop();
-  void commit_group(std::vector<Pending>* group);
   // Writer thread: checks and encodes a group and hands it to the storage
   // thread (group_commit.cpp).
-  // Hands a group's answers to the acknowledgement thread, in commit order.
+  void commit_group(std::vector<Pending>* group);
   // Storage thread: writes each group handed over, in order, publishes it and
   // acknowledges its appends.
   void storage_loop();
@@ -101,6 +101,7 @@ class RocksLog final : public EventLog {
   // Writer thread: waits until every group handed over is answered.
   void drain_pipeline();
   void acknowledge(std::vector<Pending>* group, std::vector<Result<AppendResult>> results);
+  // Hands a group's answers to the acknowledgement thread, in commit order.
   void acker_loop();
   Status recover();
   Status load_tail();
@@ -114,27 +115,23 @@ class RocksLog final : public EventLog {
   mutable std::shared_mutex store_mu_;
   std::unique_ptr<RocksStore> store_;
 
-  // Writer-thread state (touched only by the writer thread after open).
-  std::unordered_map<std::string, uint64_t> heads_;  // stream -> version, a cache
   // At most this many stream heads are cached before the cache is emptied.
   static constexpr size_t kMaxCachedHeads = 1 << 20;
 
   uint64_t next_position_ = 1;
   Hash last_hash_{};
+  // Writer-thread state (touched only by the writer thread after open).
+  std::unordered_map<std::string, uint64_t> heads_;  // stream -> version, a cache
   int64_t last_recorded_at_us_ = 0;
   Status failure_;  // non-ok after a failed write until recovery succeeds
   std::chrono::steady_clock::time_point last_recovery_{};
-
-  // The queue between appenders and the writer.
-  // Command ids of groups handed to the storage thread but maybe not yet
-  // written: id -> (group sequence, request digest, result).
-  struct InFlight {
-    uint64_t seq = 0;
-    Hash digest{};
-    AppendResult result;
-  };
-  std::unordered_map<std::string, InFlight> in_flight_;
-  std::deque<std::pair<uint64_t, std::vector<std::string>>> in_flight_ids_;
+  // Command ids appended by groups handed to the storage thread but maybe
+  // not yet written (views into those groups' requests), and the groups,
+  // kept until written. A retry of one of them waits for the pipeline to
+  // drain and then finds the receipt in the store: rare, and nothing is
+  // copied for the common case.
+  std::unordered_set<std::string_view> in_flight_;
+  std::deque<std::shared_ptr<Group>> in_flight_groups_;
   uint64_t next_seq_ = 1;
 
   // The pipeline between the writer and the storage thread: at most one group
@@ -149,6 +146,8 @@ class RocksLog final : public EventLog {
   std::thread storage_;
   std::mutex queue_mu_;
   std::condition_variable queue_cv_;
+
+  // The queue between appenders and the writer.
   std::deque<Pending> queue_;
   size_t queued_events_ = 0;
   bool closing_ = false;
