@@ -31,6 +31,9 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   serve->add_flag("--buffered", serve_options.buffered,
                   "acknowledge before fsync (tests and benchmarks only)");
+  serve->add_option("--reserve-mib", serve_options.reserve_mib,
+                    "refuse commands while the data directory's disk has less free space (MiB)")
+      ->capture_default_str();
 
   auto* replay = app.add_subcommand("replay", "auditors' tools over the log");
   replay->require_subcommand(1);

@@ -109,6 +109,7 @@ int run_serve(const ServeOptions& o, std::shared_ptr<spdlog::logger> logger) {
   lo.path = (fs::path(o.data) / "log").string();
   lo.durability = o.buffered ? events::Durability::kBuffered : events::Durability::kSync;
   lo.clock_us = clock;
+  lo.min_free_bytes = o.reserve_mib << 20;
   lo.logger = logger;
   auto log = events::open_event_log(lo);
   if (!log) {

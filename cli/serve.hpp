@@ -2,6 +2,7 @@
 // the server, and serves until SIGINT or SIGTERM.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -18,6 +19,7 @@ struct ServeOptions {
   bool demo = false;        // create the demo school when the data directory is empty
   int demo_weeks = 8;
   bool buffered = false;    // no fsync per append (tests and benchmarks only)
+  uint64_t reserve_mib = 128;  // commands refused (no_space) below this much free disk space
 };
 
 int run_serve(const ServeOptions& options, std::shared_ptr<spdlog::logger> logger);

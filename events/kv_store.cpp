@@ -5,11 +5,13 @@
 #include <rocksdb/table.h>
 #include <rocksdb/write_batch.h>
 
+#include "internal/info_log.hpp"
 #include "internal/rocks_store.hpp"
 
 namespace zhurnal::events {
 namespace {
 rocksdb::Slice slice(std::string_view s) { return {s.data(), s.size()}; }
+constexpr size_t kMemtableBytes = 16 << 20;
 }  // namespace
 
 struct KvBatch::Impl {
@@ -51,6 +53,16 @@ Result<std::unique_ptr<KvStore>> KvStore::open(const Options& options) {
   rocksdb::Options o;
   o.create_if_missing = options.create_if_missing;
   o.max_background_jobs = 2;
+  // A full disk must never stop the process: RocksDB's own info logger
+  // aborts (Debian builds it with assertions) on the line after a failed one.
+  o.info_log = internal::open_info_log(options.path, options.create_if_missing);
+  // After a write fails for lack of space the instance refuses writes and
+  // RocksDB's SstFileManager polls the free space (every 5 s); it resumes on
+  // its own once the free space reaches the memtable size (its "reserved disk
+  // buffer"). 16 MiB rather than the default 64 MiB: view rows are small, and
+  // the threshold must sit well below the log's reserve
+  // (LogOptions::min_free_bytes), which is what admits new events again.
+  o.write_buffer_size = kMemtableBytes;
   rocksdb::BlockBasedTableOptions table;
   table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
   o.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
@@ -97,5 +109,17 @@ std::string KvStore::prefix_end(std::string_view prefix) {
 }
 
 rocksdb::DB* internal::kv_store_db(KvStore& store) { return store.impl_->db.get(); }
+
+Status KvStore::write_unlogged(KvBatch& batch) {
+  rocksdb::WriteOptions wo;
+  wo.disableWAL = true;
+  return internal::from_rocksdb(impl_->db->Write(wo, &batch.impl_->batch), "write view (bulk)");
+}
+
+Status KvStore::flush() {
+  rocksdb::FlushOptions fo;
+  fo.wait = true;
+  return internal::from_rocksdb(impl_->db->Flush(fo), "flush view store");
+}
 
 }  // namespace zhurnal::events

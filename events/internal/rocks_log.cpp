@@ -16,6 +16,7 @@ Status closed_status() { return {StatusCode::kClosed, "the event log is closed"}
 RocksLog::RocksLog(LogOptions options)
     : options_(std::move(options)),
       logger_(options_.logger),
+      space_(options_.path, options_.min_free_bytes, options_.logger),
       live_(options_.live_buffer_events) {}
 
 Result<std::unique_ptr<EventLog>> RocksLog::open(LogOptions options) {
@@ -27,8 +28,8 @@ Result<std::unique_ptr<EventLog>> RocksLog::open(LogOptions options) {
   log->store_ = std::move(*store);
   if (Status s = log->load_tail(); !s.is_ok()) return std::unexpected(s);
   log->acker_ = std::thread([raw = log.get()] { raw->acker_loop(); });
-  log->writer_ = std::thread([raw = log.get()] { raw->writer_loop(); });
   log->storage_ = std::thread([raw = log.get()] { raw->storage_loop(); });
+  log->writer_ = std::thread([raw = log.get()] { raw->writer_loop(); });
   return std::unique_ptr<EventLog>(std::move(log));
 }
 
@@ -65,6 +66,7 @@ void RocksLog::append_async(std::vector<StreamAppend> streams, CommandContext co
   // Work that needs no log state happens here, on the appender's thread, so
   // the single writer does less per event.
   p.invalid = validate_append(options_, p.streams, p.context, p.events);
+  if (p.invalid.is_ok()) p.invalid = space_.check();  // a full disk: refused, nothing written
   if (p.invalid.is_ok()) {
     p.digest = p.context.request_digest ? *p.context.request_digest
                                         : request_digest(p.streams, p.context);
@@ -85,13 +87,13 @@ void RocksLog::writer_loop() {
   std::vector<Pending> group;
   for (;;) {
     {
-      std::unique_lock lock(queue_mu_);
-    {
       // One group waits for the storage thread at most: the next one takes
       // in everything that arrives while that one and its predecessor write.
       std::unique_lock lock(stage_mu_);
       stage_cv_.wait(lock, [&] { return !ready_; });
     }
+    {
+      std::unique_lock lock(queue_mu_);
       queue_cv_.wait(lock, [&] { return closing_ || !queue_.empty(); });
       if (queue_.empty()) break;  // closing and drained
       // Everything that arrived while the previous group was syncing, within
@@ -108,14 +110,14 @@ void RocksLog::writer_loop() {
     commit_group(&group);
     group.clear();
   }
-}
-
   {
     std::lock_guard lock(stage_mu_);
     stage_stop_ = true;
   }
   stage_cv_.notify_all();
   storage_.join();  // writes and answers what was handed over
+}
+
 Status RocksLog::recover() {
   const auto now = std::chrono::steady_clock::now();
   if (now - last_recovery_ < kRecoveryInterval) return failure_;

@@ -36,6 +36,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "disk_space.hpp"
 #include "live_buffer.hpp"
 #include "rocks_store.hpp"
 #include "zhurnal/events/event_log.hpp"
@@ -100,8 +101,8 @@ class RocksLog final : public EventLog {
   void finish_group(Group* g);
   // Writer thread: waits until every group handed over is answered.
   void drain_pipeline();
-  void acknowledge(std::vector<Pending>* group, std::vector<Result<AppendResult>> results);
   // Hands a group's answers to the acknowledgement thread, in commit order.
+  void acknowledge(std::vector<Pending>* group, std::vector<Result<AppendResult>> results);
   void acker_loop();
   Status recover();
   Status load_tail();
@@ -109,6 +110,7 @@ class RocksLog final : public EventLog {
 
   const LogOptions options_;
   std::shared_ptr<spdlog::logger> logger_;
+  DiskSpaceGuard space_;  // checked by append_async (LogOptions::min_free_bytes)
 
   // The store; the pointer changes only during recovery, under an exclusive
   // lock. Readers hold a shared lock while they use it.
@@ -118,10 +120,10 @@ class RocksLog final : public EventLog {
   // At most this many stream heads are cached before the cache is emptied.
   static constexpr size_t kMaxCachedHeads = 1 << 20;
 
-  uint64_t next_position_ = 1;
-  Hash last_hash_{};
   // Writer-thread state (touched only by the writer thread after open).
   std::unordered_map<std::string, uint64_t> heads_;  // stream -> version, a cache
+  uint64_t next_position_ = 1;
+  Hash last_hash_{};
   int64_t last_recorded_at_us_ = 0;
   Status failure_;  // non-ok after a failed write until recovery succeeds
   std::chrono::steady_clock::time_point last_recovery_{};
@@ -144,10 +146,10 @@ class RocksLog final : public EventLog {
   Status stage_failure_;  // the failed write that poisons later groups
   std::atomic<uint64_t> completed_seq_{0};  // the last group written (or failed)
   std::thread storage_;
-  std::mutex queue_mu_;
-  std::condition_variable queue_cv_;
 
   // The queue between appenders and the writer.
+  std::mutex queue_mu_;
+  std::condition_variable queue_cv_;
   std::deque<Pending> queue_;
   size_t queued_events_ = 0;
   bool closing_ = false;

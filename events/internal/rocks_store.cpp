@@ -6,6 +6,7 @@
 #include <rocksdb/table.h>
 
 #include "codec.hpp"
+#include "info_log.hpp"
 #include "keys.hpp"
 
 namespace zhurnal::events::internal {
@@ -82,6 +83,8 @@ Result<std::unique_ptr<RocksStore>> RocksStore::open(const std::string& path,
   db_options.allow_concurrent_memtable_write = false;
   // A torn tail after a crash is dropped; everything before it is kept.
   db_options.wal_recovery_mode = rocksdb::WALRecoveryMode::kPointInTimeRecovery;
+  // RocksDB's own info logger aborts the process on a full disk (info_log.hpp).
+  db_options.info_log = open_info_log(path, create_if_missing && !read_only);
 
   rocksdb::ColumnFamilyOptions log_options;
   std::vector<rocksdb::ColumnFamilyDescriptor> cfs = {

@@ -57,6 +57,11 @@ struct LogOptions {
   // go backwards even if this clock does.
   std::function<int64_t()> clock_us;
   std::shared_ptr<spdlog::logger> logger;  // may be null
+  // Appends are refused with kNoSpace (nothing written) while the filesystem
+  // of `path` has less free space than this, so that the view store and
+  // RocksDB's background work keep headroom (docs/design.md, "Disk full").
+  // 0 turns the check off.
+  uint64_t min_free_bytes = 0;
   // For tests of a slow or failing disk: called on the storage thread before
   // each group's write; a non-ok status fails that write as a failed storage
   // write would (the log then recovers by reopening, as after a real one).

@@ -6,6 +6,13 @@
 // projection's rows and its checkpoint is what makes a projection resume
 // exactly where it stopped after a crash.
 //
+// Disk full: a write that fails for lack of space returns kNoSpace and
+// writes nothing; later writes return kNoSpace too, without touching the
+// disk, until RocksDB's background recovery finds the space back (it polls
+// every 5 s and needs 16 MiB free) and resumes the instance. Reads go on
+// throughout. Callers retry: the projection engine resumes from its
+// committed checkpoint, so a refused batch is applied later, never lost.
+//
 // Thread safety: all methods may be called from any thread; a KvBatch is
 // used by one thread at a time.
 #pragma once
@@ -72,6 +79,15 @@ class KvStore {
   // Returns the smallest key greater than every key starting with `prefix`
   // (for scans of a prefix): prefix with its last byte incremented.
   static std::string prefix_end(std::string_view prefix);
+
+  // Bulk loading (projection rebuilds and catch-up): writes the batch without
+  // the write-ahead log. A crash loses a suffix of such writes as a whole (the
+  // memtable), never part of one, so rows and the checkpoint they came with
+  // stay together. Call flush() before any logged write that depends on them.
+  Status write_unlogged(KvBatch& batch);
+  // Writes the memtables to table files and waits (makes earlier
+  // write_unlogged() batches durable).
+  Status flush();
 
  private:
   friend rocksdb::DB* internal::kv_store_db(KvStore& store);
