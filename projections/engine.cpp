@@ -17,6 +17,11 @@ using events::Status;
 using events::StatusCode;
 
 constexpr size_t kRebuildBatch = 4096;
+// Rebuild mode (catch-up from far behind, rebuilds): events and bytes per
+// commit. (An in-memory row cache was tried and cost more CPU than the reads
+// it saved while rows are handed out as bytes: docs/benchmarks.md.)
+constexpr size_t kBulkEvents = 32768;
+constexpr size_t kBulkBatchBytes = 64 << 20;
 
 std::string meta_key(std::string_view name) { return "_meta/" + std::string(name); }
 
@@ -84,6 +89,8 @@ struct ProjectionEngine::Impl {
   std::vector<Slot> slots;
   // Held while a batch is applied and committed, and while a rebuild swaps.
   mutable std::mutex mu;
+  bool bulk = false;                   // rebuild mode (catch_up far behind); under mu
+  std::atomic<bool> bulk_read{false};  // the same, read before mu is taken
   std::unique_ptr<events::Subscription> subscription;
   std::thread thread;
   std::atomic<bool> stopping{false};
@@ -119,27 +126,45 @@ struct ProjectionEngine::Impl {
   }
 
   // Applies and commits one batch to every projection. Caller holds mu.
+  // In rebuild mode (`bulk`) the projections fold on their own threads (they
+  // share nothing but the store, which is thread-safe) and the commit skips
+  // the write-ahead log; live, they fold one after another as before.
   Status process(const std::vector<events::RecordedEvent>& batch) {
     std::vector<uint64_t> before;
     for (Slot& s : slots) before.push_back(s.meta.checkpoint);
+    std::vector<Status> folded(slots.size());
+    auto fold = [&](size_t i) {
+      try {
+        folded[i] = apply_events(*slots[i].projection, *slots[i].tx, batch, &slots[i].meta.checkpoint);
+      } catch (const std::exception& e) {
+        folded[i] = Status(StatusCode::kIoError, e.what());
+      }
+    };
+    if (bulk && slots.size() > 1) {
+      std::vector<std::thread> helpers;
+      for (size_t i = 1; i < slots.size(); ++i) helpers.emplace_back(fold, i);
+      fold(0);
+      for (std::thread& t : helpers) t.join();
+    } else {
+      for (size_t i = 0; i < slots.size(); ++i) {
+        fold(i);
+        if (!folded[i].is_ok()) break;
+      }
+    }
     events::KvBatch kv;
     std::set<std::string> topics;
     Status st;
-    try {
-      for (Slot& s : slots) {
-        st = apply_events(*s.projection, *s.tx, batch, &s.meta.checkpoint);
-        if (!st.is_ok()) break;
-        topics.merge(s.tx->flush(&kv));
-        kv.put(meta_key(s.projection->name()), encode_meta(s.meta));
-      }
-    } catch (const std::exception& e) {
-      st = Status(StatusCode::kIoError, e.what());
+    for (size_t i = 0; i < slots.size() && st.is_ok(); ++i) {
+      st = folded[i];
+      if (!st.is_ok()) break;
+      topics.merge(slots[i].tx->flush(&kv));
+      kv.put(meta_key(slots[i].projection->name()), encode_meta(slots[i].meta));
     }
-    if (st.is_ok()) st = options.store->write(kv);
+    if (st.is_ok()) st = bulk ? options.store->write_unlogged(kv) : options.store->write(kv);
     if (!st.is_ok()) {
       for (size_t i = 0; i < slots.size(); ++i) {
         slots[i].meta.checkpoint = before[i];
-        slots[i].tx->flush(&kv);  // drop what was half-applied
+        slots[i].tx->discard();  // drop what was half-applied
       }
       return st;
     }
@@ -147,10 +172,19 @@ struct ProjectionEngine::Impl {
     return Status::ok();
   }
 
+  // Rebuild mode on or off, under mu. Leaving it flushes the view store, so
+  // that the unlogged commits are durable before any logged one follows.
+  Status set_bulk(bool on) {
+    std::lock_guard lock(mu);
+    if (bulk == on) return Status::ok();
+    bulk = on;
+    return on ? Status::ok() : options.store->flush();
+  }
+
   // Reads the next batch (waiting up to `wait`) and processes it.
   Status step(std::chrono::milliseconds wait, bool* progressed) {
     *progressed = false;
-    auto batch = subscription->next(options.batch_events, wait);
+    auto batch = subscription->next(bulk_read ? kBulkEvents : options.batch_events, wait);
     if (!batch) return batch.error();
     if (batch->events.empty()) return Status::ok();
     std::lock_guard lock(mu);
@@ -161,6 +195,21 @@ struct ProjectionEngine::Impl {
       return st;
     }
     *progressed = true;
+    return Status::ok();
+  }
+
+  // Steps until every projection reflects `head`.
+  Status catch_up_to(uint64_t head) {
+    while (position.load(std::memory_order_acquire) < head) {
+      bool progressed = false;
+      Status st = step(std::chrono::milliseconds(0), &progressed);
+      if (!st.is_ok()) return st;
+      if (!progressed && position.load(std::memory_order_acquire) < head) {
+        // The subscription has nothing although the head is ahead: wait a bit.
+        st = step(std::chrono::milliseconds(50), &progressed);
+        if (!st.is_ok()) return st;
+      }
+    }
     return Status::ok();
   }
 
@@ -180,25 +229,40 @@ struct ProjectionEngine::Impl {
   // equal to the live one.
   Status build_generation(Slot* slot, uint32_t gen,
                           const std::function<Status(Slot&, uint64_t)>& finish) {
+    // The scratch generation is invisible until the swap, and dropped at the
+    // next open if the process dies first: it is bulk-loaded (large
+    // unlogged commits) and flushed once before finish().
     ProjectionTx tx(options.store, generation_prefix(slot->projection->name(), gen));
     uint64_t checkpoint = 0;
     std::vector<events::RecordedEvent> batch;  // reused: its strings keep their storage
+    events::KvBatch kv;
+    uint64_t pending = 0;  // events applied since the last commit
+    auto commit = [&]() -> Status {
+      tx.flush(&kv);
+      pending = 0;
+      Status st = options.store->write_unlogged(kv);
+      kv.clear();
+      if (!st.is_ok()) tx.discard();
+      return st;
+    };
     auto advance = [&](uint64_t limit) -> Status {
       while (checkpoint < limit) {
         Status read = options.log->read_all(
             checkpoint + 1, std::min<uint64_t>(kRebuildBatch, limit - checkpoint), &batch);
         if (!read.is_ok()) return read;
         if (batch.empty()) return {StatusCode::kCorruption, "log ended before the checkpoint"};
-        events::KvBatch kv;
         try {
           Status st = apply_events(*slot->projection, tx, batch, &checkpoint);
           if (!st.is_ok()) return st;
         } catch (const std::exception& e) {
           return {StatusCode::kIoError, e.what()};
         }
-        tx.flush(&kv);
-        if (Status st = options.store->write(kv); !st.is_ok()) return st;
+        pending += batch.size();
+        if (pending >= kBulkEvents || kv.size_bytes() >= kBulkBatchBytes) {
+          if (Status st = commit(); !st.is_ok()) return st;
+        }
       }
+      if (Status st = commit(); !st.is_ok()) return st;
       return Status::ok();
     };
     for (;;) {
@@ -212,6 +276,7 @@ struct ProjectionEngine::Impl {
       std::unique_lock lock(mu);
       if (checkpoint > slot->meta.checkpoint) continue;  // cannot happen: live only grows
       if (Status st = advance(slot->meta.checkpoint); !st.is_ok()) return st;
+      if (Status st = options.store->flush(); !st.is_ok()) return st;
       return finish(*slot, checkpoint);
     }
   }
@@ -259,17 +324,19 @@ events::Result<std::unique_ptr<ProjectionEngine>> ProjectionEngine::open(
 
 Status ProjectionEngine::catch_up() {
   const uint64_t head = impl_->options.log->head_position();
-  while (position() < head) {
-    bool progressed = false;
-    Status st = impl_->step(std::chrono::milliseconds(0), &progressed);
-    if (!st.is_ok()) return st;
-    if (!progressed && position() < head) {
-      // The subscription has nothing although the head is ahead: wait a bit.
-      st = impl_->step(std::chrono::milliseconds(50), &progressed);
-      if (!st.is_ok()) return st;
-    }
+  // Far behind (a fresh store, a version bump, a restore): rebuild mode.
+  const bool bulk = head > position() + impl_->options.batch_events;
+  if (bulk) {
+    impl_->bulk_read = true;
+    if (Status st = impl_->set_bulk(true); !st.is_ok()) return st;
   }
-  return Status::ok();
+  Status st = impl_->catch_up_to(head);
+  if (bulk) {
+    impl_->bulk_read = false;
+    Status off = impl_->set_bulk(false);
+    if (st.is_ok()) st = off;
+  }
+  return st;
 }
 
 void ProjectionEngine::start() {

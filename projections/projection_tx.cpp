@@ -1,5 +1,7 @@
 #include "zhurnal/projections/projection.hpp"
 
+#include <stdexcept>
+
 namespace zhurnal::projections {
 
 ProjectionTx::ProjectionTx(events::KvStore* store, std::string prefix)
@@ -23,8 +25,10 @@ void ProjectionTx::erase(std::string_view row) {
 }
 
 std::set<std::string> ProjectionTx::flush(events::KvBatch* batch) {
+  std::string key = prefix_;
   for (auto& [row, value] : writes_) {
-    const std::string key = prefix_ + row;
+    key.resize(prefix_.size());
+    key += row;
     if (value) batch->put(key, *value);
     else batch->erase(key);
   }
@@ -32,6 +36,11 @@ std::set<std::string> ProjectionTx::flush(events::KvBatch* batch) {
   std::set<std::string> topics;
   topics.swap(topics_);
   return topics;
+}
+
+void ProjectionTx::discard() {
+  writes_.clear();
+  topics_.clear();
 }
 
 }  // namespace zhurnal::projections

@@ -41,6 +41,9 @@ class ProjectionTx {
   bool empty() const { return writes_.empty() && topics_.empty(); }
   const std::string& prefix() const { return prefix_; }
 
+  // Drops pending writes and topics (after a failed commit).
+  void discard();
+
  private:
   events::KvStore* store_;
   std::string prefix_;
