@@ -34,6 +34,28 @@ int main(int argc, char** argv) {
   serve->add_option("--reserve-mib", serve_options.reserve_mib,
                     "refuse commands while the data directory's disk has less free space (MiB)")
       ->capture_default_str();
+  // Abuse limits (docs/protocol.md, "Limits and closing").
+  serve->add_option("--http-request-timeout", serve_options.http_request_timeout_s,
+                    "seconds for a whole HTTP request or upgrade to arrive")
+      ->capture_default_str();
+  serve->add_option("--anonymous-idle-timeout", serve_options.anonymous_idle_timeout_s,
+                    "seconds a WebSocket not signed in may stay without a request")
+      ->capture_default_str();
+  serve->add_option("--max-anonymous-per-address", serve_options.max_anonymous_per_address,
+                    "connections not signed in per client address (0: no cap)")
+      ->capture_default_str();
+  serve->add_option("--requests-per-second", serve_options.requests_per_second,
+                    "frames read per connection per second past the burst (0: no limit)")
+      ->capture_default_str();
+  serve->add_option("--request-burst", serve_options.request_burst,
+                    "frames a connection may send at once before the rate applies")
+      ->capture_default_str();
+  serve->add_option("--max-concurrent-hashes", serve_options.max_concurrent_hashes,
+                    "password hashes at once (0: half the cores, at least 1)")
+      ->capture_default_str();
+  serve->add_option("--max-waiting-sign-ins", serve_options.max_waiting_sign_ins,
+                    "sign-ins waiting for a hash before `busy` (0: twice the hashes)")
+      ->capture_default_str();
 
   auto* replay = app.add_subcommand("replay", "auditors' tools over the log");
   replay->require_subcommand(1);

@@ -3,6 +3,7 @@
 #include <signal.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdio>
 #include <filesystem>
@@ -108,8 +109,8 @@ int run_serve(const ServeOptions& o, std::shared_ptr<spdlog::logger> logger) {
   events::LogOptions lo;
   lo.path = (fs::path(o.data) / "log").string();
   lo.durability = o.buffered ? events::Durability::kBuffered : events::Durability::kSync;
-  lo.clock_us = clock;
   lo.min_free_bytes = o.reserve_mib << 20;
+  lo.clock_us = clock;
   lo.logger = logger;
   auto log = events::open_event_log(lo);
   if (!log) {
@@ -123,7 +124,16 @@ int run_serve(const ServeOptions& o, std::shared_ptr<spdlog::logger> logger) {
     logger->error("cannot open the credential store: {}", credentials_store.error().to_string());
     return 2;
   }
-  auth::CredentialStore credentials(credentials_store->get(), {});
+  // Password hashing is bounded so that a sign-in flood cannot take every
+  // core or every worker thread (docs/design.md, "Abuse resistance").
+  auth::CredentialStore::Options credential_options;
+  credential_options.max_concurrent_hashes =
+      o.max_concurrent_hashes != 0 ? o.max_concurrent_hashes
+                                   : std::max<size_t>(1, std::thread::hardware_concurrency() / 2);
+  credential_options.max_waiting_checks = o.max_waiting_sign_ins != 0
+                                              ? o.max_waiting_sign_ins
+                                              : 2 * credential_options.max_concurrent_hashes;
+  auth::CredentialStore credentials(credentials_store->get(), credential_options);
   std::vector<demo::SignInHint> hints;
   if (o.demo && empty) {
     // The demo is written without an fsync per command (one sync per command
@@ -180,6 +190,16 @@ int run_serve(const ServeOptions& o, std::shared_ptr<spdlog::logger> logger) {
   so.address = host;
   so.port = port;
   so.web_root = o.web;
+  so.http_request_timeout = std::chrono::seconds(o.http_request_timeout_s);
+  so.anonymous_idle_timeout = std::chrono::seconds(o.anonymous_idle_timeout_s);
+  so.max_anonymous_per_address = o.max_anonymous_per_address;
+  so.requests_per_second = o.requests_per_second;
+  so.request_burst = o.request_burst;
+  // Sign-ins hold a worker while they hash or wait for a hash: keep two
+  // workers beyond them for everything else.
+  so.worker_threads = std::max<int>(so.worker_threads,
+                                    static_cast<int>(credential_options.max_concurrent_hashes +
+                                                     credential_options.max_waiting_checks) + 2);
   server::Server srv(so, {log->get(), journal->get(), engine->get(), &views, &session_auth, &metrics,
                           logger});
   sessions.on_ended([&srv](const std::string& token, auth::EndReason) { srv.end_session(token); });

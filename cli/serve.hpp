@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstddef>
 #include <memory>
 #include <string>
 
@@ -20,6 +21,14 @@ struct ServeOptions {
   int demo_weeks = 8;
   bool buffered = false;    // no fsync per append (tests and benchmarks only)
   uint64_t reserve_mib = 128;  // commands refused (no_space) below this much free disk space
+  // Abuse limits (docs/protocol.md, "Limits and closing"): see ServerOptions.
+  int http_request_timeout_s = 15;
+  int anonymous_idle_timeout_s = 60;
+  size_t max_anonymous_per_address = 256;
+  double requests_per_second = 100;
+  double request_burst = 200;
+  size_t max_concurrent_hashes = 0;  // password hashes at once; 0: half the cores, at least 1
+  size_t max_waiting_sign_ins = 0;   // sign-ins waiting for a hash; 0: 2 x max_concurrent_hashes
 };
 
 int run_serve(const ServeOptions& options, std::shared_ptr<spdlog::logger> logger);

@@ -25,6 +25,8 @@ std::string_view auth_code_name(AuthCode code) {
       return "login_taken";
     case AuthCode::kInternal:
       return "internal";
+    case AuthCode::kBusy:
+      return "busy";
   }
   return "unknown";
 }
@@ -69,6 +71,23 @@ AuthError internal_error(std::string detail) {
           "Внутренняя ошибка сервера. Повторите попытку позже.",
           {},
           std::move(detail)};
+}
+
+AuthError busy(std::chrono::seconds retry_after) {
+  const auto seconds = std::max<int64_t>(1, retry_after.count());
+  return {AuthCode::kBusy,
+          "Сервер занят проверкой паролей. Повторите через " + std::to_string(seconds) + " с.",
+          std::chrono::seconds(seconds),
+          "no password hashing slot free in time"};
+}
+
+AuthError busy_address(std::chrono::seconds retry_after) {
+  const auto seconds = std::max<int64_t>(1, retry_after.count());
+  return {AuthCode::kBusy,
+          "Слишком много одновременных попыток входа с вашего адреса. Повторите через " +
+              std::to_string(seconds) + " с.",
+          std::chrono::seconds(seconds),
+          "too many sign-ins in progress from one address"};
 }
 
 }  // namespace zhurnal::auth

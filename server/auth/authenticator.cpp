@@ -11,11 +11,14 @@ Authenticator::Authenticator(CredentialStore& credentials, SessionManager& sessi
 AuthResult<SignInResult> Authenticator::sign_in(std::string_view login, std::string_view password,
                                                 std::string_view address, TimePoint now) {
   const RateLimiter::Decision d = limiter_.acquire(login, address, now);
-  if (!d.allowed) return std::unexpected(rate_limited(d.retry_after));
+  if (!d.allowed) {
+    return std::unexpected(d.busy ? busy_address(d.retry_after) : rate_limited(d.retry_after));
+  }
 
   auto user_id = credentials_.check(login, password);
   if (!user_id) {
-    if (user_id.error().code == AuthCode::kInternal) {
+    // A storage fault or no hashing slot: the password was not checked.
+    if (user_id.error().code == AuthCode::kInternal || user_id.error().code == AuthCode::kBusy) {
       limiter_.abandon(login, address);
     } else {
       limiter_.record_failure(login, address, now);
@@ -59,10 +62,12 @@ AuthResult<void> Authenticator::change_password(std::string_view token,
   }
 
   const RateLimiter::Decision d = limiter_.acquire(**login, session->address, now);
-  if (!d.allowed) return std::unexpected(rate_limited(d.retry_after));
+  if (!d.allowed) {
+    return std::unexpected(d.busy ? busy_address(d.retry_after) : rate_limited(d.retry_after));
+  }
   auto user_id = credentials_.check(**login, old_password);
   if (!user_id) {
-    if (user_id.error().code == AuthCode::kInternal) {
+    if (user_id.error().code == AuthCode::kInternal || user_id.error().code == AuthCode::kBusy) {
       limiter_.abandon(**login, session->address);
       return std::unexpected(std::move(user_id.error()));
     }

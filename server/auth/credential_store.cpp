@@ -31,8 +31,9 @@ AuthResult<std::optional<CredentialRecord>> read_record(events::KvStore& store,
 
 CredentialStore::CredentialStore(events::KvStore* store, Options options)
     : store_(store),
-      hasher_(
-          std::make_unique<internal::Argon2Hasher>(options.params, options.max_concurrent_hashes)) {
+      hasher_(std::make_unique<internal::Argon2Hasher>(options.params, options.max_concurrent_hashes,
+                                                       options.max_waiting_checks,
+                                                       options.max_check_wait)) {
   // Same parameters as real hashes, so that verifying against it costs the
   // same; its password is random and thrown away.
   auto dummy = hasher_->hash(internal::random_hex(16));
@@ -70,25 +71,46 @@ AuthResult<void> CredentialStore::set_password(std::string_view user_id, std::st
 }
 
 AuthResult<std::string> CredentialStore::check(std::string_view login, std::string_view password) {
+  using Verdict = internal::Argon2Hasher::Verdict;
+  // Waited for a slot too long: the same answer whatever the login, so busy
+  // says nothing about whether the login exists.
+  auto busy_error = [] { return busy(std::chrono::seconds(1)); };
   auto norm = internal::normalize_login(login);
   if (!norm || password.size() > kMaxPasswordBytes) {
-    (void)hasher_->verify(dummy_hash_, password);  // same work as a real check
+    // Same work as a real check.
+    if (hasher_->verify(dummy_hash_, password) == Verdict::kBusy) {
+      return std::unexpected(busy_error());
+    }
     return std::unexpected(bad_credentials());
   }
   auto record = read_record(*store_, internal::login_key(*norm));
   if (!record) return std::unexpected(record.error());
   if (*record) {
-    if (hasher_->verify((*record)->hash, password)) return std::move((*record)->user_id);
-    return std::unexpected(bad_credentials());
+    switch (hasher_->verify((*record)->hash, password)) {
+      case Verdict::kMatch:
+        return std::move((*record)->user_id);
+      case Verdict::kBusy:
+        return std::unexpected(busy_error());
+      case Verdict::kMismatch:
+        return std::unexpected(bad_credentials());
+    }
   }
   auto revoked = read_record(*store_, internal::revoked_key(*norm));
   if (!revoked) return std::unexpected(revoked.error());
   if (*revoked) {
     // Only the right password learns that access was revoked.
-    if (hasher_->verify((*revoked)->hash, password)) return std::unexpected(no_access());
-    return std::unexpected(bad_credentials());
+    switch (hasher_->verify((*revoked)->hash, password)) {
+      case Verdict::kMatch:
+        return std::unexpected(no_access());
+      case Verdict::kBusy:
+        return std::unexpected(busy_error());
+      case Verdict::kMismatch:
+        return std::unexpected(bad_credentials());
+    }
   }
-  (void)hasher_->verify(dummy_hash_, password);
+  if (hasher_->verify(dummy_hash_, password) == Verdict::kBusy) {
+    return std::unexpected(busy_error());
+  }
   return std::unexpected(bad_credentials());
 }
 

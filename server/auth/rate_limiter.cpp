@@ -61,72 +61,103 @@ void count_failure(AttemptCounter& c, const RateLimiter::Limit& limit, TimePoint
   c.window_start = now;
 }
 
+// The three counted keys of one attempt.
+struct Keys {
+  std::string login;
+  std::string address;
+  std::string pair;
+};
+
+Keys keys_of(std::string_view login, std::string_view address) {
+  Keys k{internal::limiter_login_key(login), internal::limiter_address_key(address), {}};
+  k.pair = k.login + '\n' + k.address;
+  return k;
+}
+
 }  // namespace
 
 RateLimiter::RateLimiter(Options options)
     : options_(options),
+      pairs_(std::make_unique<internal::AttemptTable>(options.max_entries)),
+      addresses_(std::make_unique<internal::AttemptTable>(options.max_entries)),
       logins_(std::make_unique<internal::AttemptTable>(options.max_entries)),
-      addresses_(std::make_unique<internal::AttemptTable>(options.max_entries)) {}
+      trusted_(std::make_unique<internal::AttemptTable>(options.max_entries)) {}
 
 RateLimiter::~RateLimiter() = default;
 
+RateLimiter::Decision RateLimiter::decide_locked(const std::string& pair, const std::string& login,
+                                                 const std::string& address,
+                                                 TimePoint now) const {
+  Decision d = combine(decide(pairs_->find(pair), options_.per_login, now),
+                       decide(addresses_->find(address), options_.per_address, now));
+  const AttemptCounter* trust = trusted_->find(pair);
+  const bool trusted = trust != nullptr && now - trust->window_start < options_.trust_for;
+  if (!trusted) d = combine(d, decide(logins_->find(login), options_.per_login_all, now));
+  if (!d.allowed) return d;
+  if (const AttemptCounter* a = addresses_->find(address);
+      a != nullptr && a->in_flight >= options_.max_in_flight_per_address) {
+    return {false, seconds(1), true};
+  }
+  return d;
+}
+
 RateLimiter::Decision RateLimiter::check(std::string_view login, std::string_view address,
                                          TimePoint now) const {
-  const std::string login_key = internal::limiter_login_key(login);
-  const std::string address_key = internal::limiter_address_key(address);
+  const Keys k = keys_of(login, address);
   std::lock_guard lock(mu_);
-  return combine(decide(logins_->find(login_key), options_.per_login, now),
-                 decide(addresses_->find(address_key), options_.per_address, now));
+  return decide_locked(k.pair, k.login, k.address, now);
 }
 
 RateLimiter::Decision RateLimiter::acquire(std::string_view login, std::string_view address,
                                            TimePoint now) {
-  const std::string login_key = internal::limiter_login_key(login);
-  const std::string address_key = internal::limiter_address_key(address);
+  const Keys k = keys_of(login, address);
   std::lock_guard lock(mu_);
   forget_stale_locked(now);
-  const Decision d = combine(decide(logins_->find(login_key), options_.per_login, now),
-                             decide(addresses_->find(address_key), options_.per_address, now));
+  const Decision d = decide_locked(k.pair, k.login, k.address, now);
   if (!d.allowed) return d;
-  ++logins_->touch(login_key, now).in_flight;
-  ++addresses_->touch(address_key, now).in_flight;
+  ++pairs_->touch(k.pair, now).in_flight;
+  ++addresses_->touch(k.address, now).in_flight;
+  ++logins_->touch(k.login, now).in_flight;
   return d;
 }
 
 void RateLimiter::record_failure(std::string_view login, std::string_view address, TimePoint now) {
-  const std::string login_key = internal::limiter_login_key(login);
-  const std::string address_key = internal::limiter_address_key(address);
+  const Keys k = keys_of(login, address);
   std::lock_guard lock(mu_);
   forget_stale_locked(now);
-  count_failure(logins_->touch(login_key, now), options_.per_login, now);
-  count_failure(addresses_->touch(address_key, now), options_.per_address, now);
+  count_failure(pairs_->touch(k.pair, now), options_.per_login, now);
+  count_failure(addresses_->touch(k.address, now), options_.per_address, now);
+  count_failure(logins_->touch(k.login, now), options_.per_login_all, now);
 }
 
 void RateLimiter::record_success(std::string_view login, std::string_view address, TimePoint now) {
-  const std::string login_key = internal::limiter_login_key(login);
-  const std::string address_key = internal::limiter_address_key(address);
+  const Keys k = keys_of(login, address);
   std::lock_guard lock(mu_);
-  logins_->erase(login_key);
-  finish_in_flight(addresses_->touch(address_key, now));
+  pairs_->erase(k.pair);
+  finish_in_flight(addresses_->touch(k.address, now));
+  if (auto* c = logins_->find(k.login)) finish_in_flight(*c);
+  trusted_->touch(k.pair, now).window_start = now;
 }
 
 void RateLimiter::abandon(std::string_view login, std::string_view address) {
-  const std::string login_key = internal::limiter_login_key(login);
-  const std::string address_key = internal::limiter_address_key(address);
+  const Keys k = keys_of(login, address);
   std::lock_guard lock(mu_);
-  if (auto* c = logins_->find(login_key)) finish_in_flight(*c);
-  if (auto* c = addresses_->find(address_key)) finish_in_flight(*c);
+  if (auto* c = pairs_->find(k.pair)) finish_in_flight(*c);
+  if (auto* c = addresses_->find(k.address)) finish_in_flight(*c);
+  if (auto* c = logins_->find(k.login)) finish_in_flight(*c);
 }
 
 size_t RateLimiter::entries() const {
   std::lock_guard lock(mu_);
-  return logins_->size() + addresses_->size();
+  return pairs_->size() + addresses_->size() + logins_->size() + trusted_->size();
 }
 
 void RateLimiter::forget_stale_locked(TimePoint now) {
   const TimePoint cutoff = now - options_.forget_after;
-  logins_->drop_untouched_since(cutoff, kForgetPerCall);
+  pairs_->drop_untouched_since(cutoff, kForgetPerCall);
   addresses_->drop_untouched_since(cutoff, kForgetPerCall);
+  logins_->drop_untouched_since(cutoff, kForgetPerCall);
+  trusted_->drop_untouched_since(now - options_.trust_for, kForgetPerCall);
 }
 
 }  // namespace zhurnal::auth

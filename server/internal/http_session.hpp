@@ -1,5 +1,9 @@
 // HttpSession: one TCP connection speaking HTTP/1.1 until it upgrades to a
-// WebSocket on /ws. Bodies are limited; idle connections time out.
+// WebSocket on /ws. Headers (16 KiB) and bodies (max_body_bytes) are
+// limited and answered 431 / 413 before the connection closes; a request
+// must arrive whole within http_request_timeout (slowloris); the connection
+// holds one of its peer address's anonymous slots (max_anonymous_per_address)
+// and is closed at once when there is none.
 #pragma once
 
 #include <boost/beast/core.hpp>
@@ -8,6 +12,7 @@
 #include <memory>
 #include <optional>
 
+#include "peer_limits.hpp"
 #include "shared_state.hpp"
 
 namespace zhurnal::server::internal {
@@ -21,6 +26,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   void do_read();
   void on_read(boost::beast::error_code ec, std::size_t bytes);
   void on_write(bool keep_alive, boost::beast::error_code ec, std::size_t bytes);
+  // Answers a request over a limit with `status` and a JSON error, then closes.
+  void refuse(boost::beast::http::status status, const char* code);
 
   boost::beast::tcp_stream stream_;
   boost::beast::flat_buffer buffer_;
@@ -28,6 +35,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
   std::shared_ptr<void> response_;  // keeps the response alive during the write
   std::string address_;
+  AnonymousSlot slot_;  // handed to the WebSocketSession on upgrade
 };
 
 }  // namespace zhurnal::server::internal

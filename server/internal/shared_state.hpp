@@ -15,6 +15,7 @@
 
 #include "connection.hpp"
 #include "hub.hpp"
+#include "peer_limits.hpp"
 #include "request_handler.hpp"
 #include "zhurnal/server/server.hpp"
 
@@ -35,6 +36,8 @@ struct SharedState {
 
   std::mutex sessions_mu;
   std::map<uint64_t, std::weak_ptr<Connection>> sessions;
+  // Connections not signed in, per peer address (slowloris cap).
+  PeerLimits peers{options.max_anonymous_per_address};
 
   void add(const std::shared_ptr<Connection>& c) {
     std::lock_guard lock(sessions_mu);

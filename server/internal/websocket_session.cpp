@@ -3,16 +3,24 @@
 #include <boost/asio/post.hpp>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
+#include "refusal.hpp"
+
 namespace zhurnal::server::internal {
 
 namespace beast = boost::beast;
 namespace websocket = beast::websocket;
 
 WebSocketSession::WebSocketSession(boost::asio::ip::tcp::socket&& socket,
-                                   std::shared_ptr<SharedState> state, std::string address)
+                                   std::shared_ptr<SharedState> state, std::string address,
+                                   AnonymousSlot slot)
     : ws_(std::move(socket)),
       state_(std::move(state)),
       work_(boost::asio::make_strand(state_->workers.get_executor())),
+      throttle_timer_(ws_.get_executor()),
+      anonymous_timer_(ws_.get_executor()),
+      slot_(std::move(slot)),
       id_(state_->next_connection_id.fetch_add(1)),
       address_(std::move(address)) {}
 
@@ -38,7 +46,57 @@ void WebSocketSession::on_accept(beast::error_code ec) {
   state_->context.metrics->connections.fetch_add(1, std::memory_order_relaxed);
   state_->context.metrics->connections_total.fetch_add(1, std::memory_order_relaxed);
   state_->add(shared_from_this());
+  tokens_ = std::max(1.0, state_->options.request_burst);
+  refilled_ = last_request_ = std::chrono::steady_clock::now();
+  arm_anonymous_timer();
   do_read();
+}
+
+void WebSocketSession::read_when_allowed() {
+  if (closing_ || closed_) return;  // async_close reads the peer's close frame itself
+  const double rate = state_->options.requests_per_second;
+  if (rate <= 0) return do_read();
+  const auto now = std::chrono::steady_clock::now();
+  const double elapsed = std::chrono::duration<double>(now - refilled_).count();
+  tokens_ = std::min(std::max(1.0, state_->options.request_burst), tokens_ + elapsed * rate);
+  refilled_ = now;
+  tokens_ -= 1;  // the frame just read
+  if (tokens_ >= 0) return do_read();
+  // Over the rate: stop reading until a token is due. The client's further
+  // frames wait in the TCP buffers (its writes block); nothing grows here.
+  throttle_timer_.expires_after(std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+      std::chrono::duration<double>(-tokens_ / rate)));
+  throttle_timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
+    if (ec || self->closing_ || self->closed_) return;
+    self->do_read();
+  });
+}
+
+void WebSocketSession::arm_anonymous_timer() {
+  const auto timeout = state_->options.anonymous_idle_timeout;
+  if (timeout.count() <= 0) return;
+  // Signed in: look again a timeout later (it may sign out meanwhile).
+  const auto at = user_id().empty() ? last_request_ + timeout
+                                    : std::chrono::steady_clock::now() + timeout;
+  anonymous_timer_.expires_at(at);
+  anonymous_timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
+    if (ec || self->closing_ || self->closed_) return;
+    self->on_anonymous_timer();
+  });
+}
+
+void WebSocketSession::on_anonymous_timer() {
+  const auto timeout = state_->options.anonymous_idle_timeout;
+  if (user_id().empty() && in_flight_.load() == 0 &&
+      std::chrono::steady_clock::now() >= last_request_ + timeout) {
+    if (state_->context.logger) {
+      state_->context.logger->info("connection {} from {} closed: not signed in for {} s", id_,
+                                   address_, timeout.count());
+    }
+    close_with(websocket::close_code::policy_error, "Время ожидания входа истекло");
+    return;
+  }
+  arm_anonymous_timer();
 }
 
 void WebSocketSession::do_read() {
@@ -59,15 +117,20 @@ void WebSocketSession::on_read(beast::error_code ec, std::size_t) {
     state_->context.metrics->bad_requests.fetch_add(1, std::memory_order_relaxed);
     on_send(std::make_shared<const std::string>(
         error_frame("", "bad_request", "Ожидается текстовый кадр с JSON")));
-    do_read();
+    read_when_allowed();
     return;
   }
   std::string frame = beast::buffers_to_string(buffer_.data());
   buffer_.consume(buffer_.size());
+  // An idle connection does not keep a large frame's buffer.
+  if (buffer_.capacity() > 64 * 1024) buffer_.shrink_to_fit();
+  last_request_ = std::chrono::steady_clock::now();
   if (in_flight_.load() >= state_->options.max_requests_in_flight) {
-    on_send(std::make_shared<const std::string>(
-        error_frame("", "too_many_requests", "Слишком много запросов, подождите ответа")));
-    do_read();
+    // Refused without being handled; the id is echoed so the client knows
+    // which request to send again.
+    on_send(std::make_shared<const std::string>(refusal_frame(
+        frame, "too_many_requests", "Слишком много запросов, подождите ответа", 1)));
+    read_when_allowed();
     return;
   }
   ++in_flight_;
@@ -75,9 +138,11 @@ void WebSocketSession::on_read(beast::error_code ec, std::size_t) {
     std::string response = self->state_->handler.handle(self, frame);
     self->send(std::make_shared<const std::string>(std::move(response)));
     self->state_->hub.start_initial(self->id_);  // pushes follow their response
+    // Signed in: no longer counted against its address's anonymous cap.
+    if (self->slot_.held() && !self->user_id().empty()) self->slot_.release();
     --self->in_flight_;
   });
-  do_read();
+  read_when_allowed();
 }
 
 void WebSocketSession::send(std::shared_ptr<const std::string> frame) {
@@ -124,21 +189,28 @@ void WebSocketSession::on_write(beast::error_code ec, std::size_t) {
 
 void WebSocketSession::close(const std::string& reason) {
   boost::asio::post(ws_.get_executor(), [self = shared_from_this(), reason] {
-    if (self->closing_ || self->closed_) return;
-    self->closing_ = true;
-    self->close_reason_ = reason;
-    if (self->queue_.empty()) self->do_close();  // else after the last write
+    self->close_with(websocket::close_code::going_away, reason);
   });
 }
 
+void WebSocketSession::close_with(websocket::close_code code, std::string reason) {
+  if (closing_ || closed_) return;
+  closing_ = true;
+  close_code_ = code;
+  close_reason_ = std::move(reason);
+  if (queue_.empty()) do_close();  // else after the last write
+}
+
 void WebSocketSession::do_close() {
-  ws_.async_close(websocket::close_reason(websocket::close_code::going_away, close_reason_),
+  ws_.async_close(websocket::close_reason(close_code_, close_reason_),
                   [self = shared_from_this()](beast::error_code) { self->on_closed(); });
 }
 
 void WebSocketSession::on_closed() {
   if (closed_) return;
   closed_ = true;
+  throttle_timer_.cancel();
+  anonymous_timer_.cancel();
   state_->hub.drop(id_);
   state_->remove(id_);
 }

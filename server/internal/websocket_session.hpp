@@ -9,24 +9,28 @@
 // on the socket's strand.
 #pragma once
 
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
 
+#include <chrono>
 #include <deque>
 #include <memory>
 #include <string>
 
 #include "connection.hpp"
+#include "peer_limits.hpp"
 #include "shared_state.hpp"
 
 namespace zhurnal::server::internal {
 
 class WebSocketSession : public Connection, public std::enable_shared_from_this<WebSocketSession> {
  public:
+  // `slot`: the anonymous slot of the HTTP connection it upgrades.
   WebSocketSession(boost::asio::ip::tcp::socket&& socket, std::shared_ptr<SharedState> state,
-                   std::string address);
+                   std::string address, AnonymousSlot slot = {});
   ~WebSocketSession() override;
 
   // Accepts the upgrade request and starts reading.
@@ -46,6 +50,11 @@ class WebSocketSession : public Connection, public std::enable_shared_from_this<
   void on_write(boost::beast::error_code ec, std::size_t bytes);
   void do_close();
   void on_closed();
+  // Reads the next frame now, or once the request rate allows it.
+  void read_when_allowed();
+  void arm_anonymous_timer();
+  void on_anonymous_timer();
+  void close_with(boost::beast::websocket::close_code code, std::string reason);
 
   boost::beast::websocket::stream<boost::beast::tcp_stream> ws_;
   boost::beast::flat_buffer buffer_;
@@ -58,6 +67,14 @@ class WebSocketSession : public Connection, public std::enable_shared_from_this<
   bool closing_ = false;
   bool closed_ = false;
   std::string close_reason_;
+  boost::beast::websocket::close_code close_code_ = boost::beast::websocket::close_code::going_away;
+  // Socket strand: the request rate's token bucket and the anonymous timer.
+  boost::asio::steady_timer throttle_timer_;
+  boost::asio::steady_timer anonymous_timer_;
+  double tokens_ = 0;
+  std::chrono::steady_clock::time_point refilled_;
+  std::chrono::steady_clock::time_point last_request_;
+  AnonymousSlot slot_;  // work_ strand (and the destructor)
   const uint64_t id_;
   const std::string address_;
 };

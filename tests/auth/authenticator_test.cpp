@@ -4,7 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <map>
+#include <thread>
 #include <mutex>
 
 #include "auth_fixture.hpp"
@@ -70,13 +72,47 @@ TEST_F(AuthenticatorTest, RateLimitedEvenWithTheRightPasswordThenRecovers) {
               "bad_credentials");
   }
   const uint64_t hashes = credentials_->hash_operations();
-  auto locked = auth_->sign_in("petrov", "correct horse", "10.0.0.2", kStart + 1min);
+  auto locked = auth_->sign_in("petrov", "correct horse", "10.0.0.1", kStart + 1min);
   ASSERT_FALSE(locked);
   EXPECT_EQ(locked.error().code_name(), "rate_limited");
   EXPECT_EQ(locked.error().retry_after, 14min);
   EXPECT_EQ(locked.error().message_ru, "Слишком много попыток входа. Повторите через 14 мин.");
   EXPECT_EQ(credentials_->hash_operations(), hashes);  // no argon2id spent on a locked login
-  EXPECT_TRUE(auth_->sign_in("petrov", "correct horse", "10.0.0.2", kStart + 15min));
+  // The owner at another address is not locked out by the guesser.
+  EXPECT_TRUE(auth_->sign_in("petrov", "correct horse", "10.0.0.2", kStart + 1min));
+  EXPECT_TRUE(auth_->sign_in("petrov", "correct horse", "10.0.0.1", kStart + 15min));
+}
+
+TEST_F(AuthenticatorTest, NoHashingSlotInTimeIsBusyAndNotCountedAsAFailure) {
+  // One slot, no waiting: while a hash runs on another thread, a check is busy.
+  CredentialStore::Options o = testing::fast_options();
+  o.params = {2, 16u << 20};  // slow enough to overlap (16 MiB)
+  o.max_concurrent_hashes = 1;
+  o.max_waiting_checks = 0;
+  credentials_.reset();
+  credentials_ = std::make_unique<CredentialStore>(kv_.get(), o);
+  auth_ = std::make_unique<Authenticator>(*credentials_, sessions_, limiter_);
+  std::atomic<bool> stop{false};
+  std::thread hog([&] {
+    while (!stop) (void)credentials_->check("petrov", "correct horse");
+  });
+  std::string code, login, address;
+  for (int i = 0; i < 2000 && code != "busy"; ++i) {
+    // A fresh login and address each time: no limit is reached meanwhile.
+    login = "nobody" + std::to_string(i);
+    address = "10." + std::to_string(i / 200) + "." + std::to_string(i % 200) + ".1";
+    auto r = auth_->sign_in(login, "wrong password", address, kStart);
+    code = r ? "ok" : std::string(r.error().code_name());
+  }
+  stop = true;
+  hog.join();
+  ASSERT_EQ(code, "busy");
+  auto r = auth_->sign_in("petrov", "wrong password", "10.0.0.3", kStart);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code_name(), "bad_credentials");
+  // The busy attempt did not count: four failures more leave the pair open.
+  for (int i = 0; i < 4; ++i) (void)auth_->sign_in(login, "wrong password", address, kStart);
+  EXPECT_TRUE(limiter_.check(login, address, kStart).allowed);
 }
 
 TEST_F(AuthenticatorTest, RevokeAccessEndsAllSessionsAndSignInSaysNoAccess) {

@@ -1,6 +1,7 @@
-// RateLimiter with an injected clock: lockout per login and per address,
-// exponential lockouts, reset on success, in-flight attempts, and bounded
-// memory under a flood of distinct logins.
+// RateLimiter with an injected clock: lockout per login from one address,
+// per address and per login from untrusted addresses, exponential
+// lockouts, reset on success, in-flight attempts, and bounded memory under
+// a flood of distinct logins.
 #include "zhurnal/auth/rate_limiter.hpp"
 
 #include <gtest/gtest.h>
@@ -27,14 +28,60 @@ class RateLimiterTest : public ::testing::Test {
   RateLimiter limiter_;
 };
 
-TEST_F(RateLimiterTest, LocksLoginAfterFiveFailuresForFifteenMinutes) {
+TEST_F(RateLimiterTest, LocksLoginFromOneAddressAfterFiveFailuresForFifteenMinutes) {
   for (int i = 0; i < 5; ++i) ASSERT_TRUE(fail("petrov", "10.0.0.1", kStart + i * 1s));
-  const auto d = limiter_.check("petrov", "10.0.0.2", kStart + 4s);  // any address
+  const auto d = limiter_.check("petrov", "10.0.0.1", kStart + 4s);
   EXPECT_FALSE(d.allowed);
+  EXPECT_FALSE(d.busy);
   EXPECT_EQ(d.retry_after, 15min);
-  EXPECT_FALSE(limiter_.acquire("petrov", "10.0.0.2", kStart + 14min).allowed);
+  EXPECT_FALSE(limiter_.acquire("petrov", "10.0.0.1", kStart + 14min).allowed);
   EXPECT_TRUE(limiter_.check("ivanov", "10.0.0.1", kStart + 5s).allowed);  // other logins
   EXPECT_TRUE(limiter_.check("petrov", "10.0.0.1", kStart + 4s + 15min).allowed);
+}
+
+// Account lockout must not be a denial of service: a guesser at one address
+// does not lock the owner out at another.
+TEST_F(RateLimiterTest, GuessingFromOneAddressDoesNotLockTheOwnerElsewhere) {
+  for (int i = 0; i < 5; ++i) ASSERT_TRUE(fail("petrov", "10.0.0.1", kStart));
+  EXPECT_FALSE(limiter_.check("petrov", "10.0.0.1", kStart).allowed);
+  EXPECT_TRUE(limiter_.check("petrov", "10.0.0.2", kStart).allowed);
+}
+
+TEST_F(RateLimiterTest, DistributedGuessingLocksTheLoginExceptWhereItSignedInBefore) {
+  // The owner signed in at home a week ago.
+  ASSERT_TRUE(limiter_.acquire("petrov", "192.0.2.10", kStart - 168h).allowed);
+  limiter_.record_success("petrov", "192.0.2.10", kStart - 168h);
+  // 50 failures from 25 addresses, 2 each: no address or pair reaches its limit.
+  for (int i = 0; i < 50; ++i) {
+    ASSERT_TRUE(fail("petrov", "10.1.0." + std::to_string(i / 2), kStart + i * 1s)) << i;
+  }
+  const TimePoint t = kStart + 60s;
+  const auto stranger = limiter_.check("petrov", "10.9.9.9", t);
+  EXPECT_FALSE(stranger.allowed);
+  EXPECT_EQ(stranger.retry_after, 15min - 11s);
+  EXPECT_TRUE(limiter_.check("petrov", "192.0.2.10", t).allowed);  // the owner's address
+  EXPECT_TRUE(limiter_.check("ivanov", "10.9.9.9", t).allowed);    // other logins
+}
+
+TEST_F(RateLimiterTest, TrustInAnAddressEndsThirtyDaysAfterItsLastSignIn) {
+  ASSERT_TRUE(limiter_.acquire("petrov", "192.0.2.10", kStart).allowed);
+  limiter_.record_success("petrov", "192.0.2.10", kStart);
+  const TimePoint later = kStart + 24h * 31;
+  for (int i = 0; i < 50; ++i) ASSERT_TRUE(fail("petrov", "10.1.0." + std::to_string(i / 2), later));
+  EXPECT_FALSE(limiter_.check("petrov", "192.0.2.10", later).allowed);
+}
+
+TEST_F(RateLimiterTest, TooManyAttemptsInProgressFromOneAddressAreBusy) {
+  for (int i = 0; i < 8; ++i) {
+    ASSERT_TRUE(limiter_.acquire("u" + std::to_string(i), "10.0.0.1", kStart).allowed);
+  }
+  const auto d = limiter_.acquire("u9", "10.0.0.1", kStart);
+  EXPECT_FALSE(d.allowed);
+  EXPECT_TRUE(d.busy);
+  EXPECT_EQ(d.retry_after, 1s);
+  EXPECT_TRUE(limiter_.acquire("u9", "10.0.0.2", kStart).allowed);  // other addresses
+  limiter_.record_failure("u0", "10.0.0.1", kStart);
+  EXPECT_TRUE(limiter_.acquire("u9", "10.0.0.1", kStart).allowed);
 }
 
 TEST_F(RateLimiterTest, LoginsAreCountedCaseInsensitively) {
@@ -48,7 +95,7 @@ TEST_F(RateLimiterTest, LockoutsDoubleUpToTheCap) {
   TimePoint t = kStart;
   for (auto expected : {15min, 30min, 60min, 60min}) {
     for (int i = 0; i < 5; ++i) ASSERT_TRUE(fail("petrov", "10.0.0.1", t)) << i;
-    const auto d = limiter_.check("petrov", "10.0.9.9", t);
+    const auto d = limiter_.check("petrov", "10.0.0.1", t);
     EXPECT_FALSE(d.allowed);
     EXPECT_EQ(d.retry_after, std::chrono::seconds(expected));
     t += expected;
@@ -58,8 +105,8 @@ TEST_F(RateLimiterTest, LockoutsDoubleUpToTheCap) {
 TEST_F(RateLimiterTest, LockoutLevelResetsAfterAQuietPeriod) {
   for (int i = 0; i < 5; ++i) ASSERT_TRUE(fail("petrov", "10.0.0.1", kStart));
   const TimePoint later = kStart + 15min + 1h;  // an hour clean after the lockout
-  for (int i = 0; i < 5; ++i) ASSERT_TRUE(fail("petrov", "10.0.0.2", later));
-  EXPECT_EQ(limiter_.check("petrov", "10.0.0.3", later).retry_after, 15min);
+  for (int i = 0; i < 5; ++i) ASSERT_TRUE(fail("petrov", "10.0.0.1", later));
+  EXPECT_EQ(limiter_.check("petrov", "10.0.0.1", later).retry_after, 15min);
 }
 
 TEST_F(RateLimiterTest, FailuresOutsideTheWindowDoNotAddUp) {
@@ -115,20 +162,20 @@ TEST_F(RateLimiterTest, MemoryIsBoundedUnderAFloodOfLogins) {
     (void)capped.acquire(login, address, kStart + i * 1ms);
     capped.record_failure(login, address, kStart + i * 1ms);
   }
-  EXPECT_LE(capped.entries(), 2000u);
+  EXPECT_LE(capped.entries(), 4000u);  // four tables of at most 1000
 }
 
 TEST_F(RateLimiterTest, DefaultCapHoldsAHundredThousandLogins) {
   for (int i = 0; i < 150'000; ++i) {
     limiter_.record_failure("flood" + std::to_string(i), "10.0.0.1", kStart);
   }
-  EXPECT_LE(limiter_.entries(), 100'000u + 1u);
+  EXPECT_LE(limiter_.entries(), 2 * 100'000u + 1u);  // login-from-address and login tables
 }
 
 TEST_F(RateLimiterTest, QuietKeysAreForgotten) {
   for (int i = 0; i < 100; ++i)
     ASSERT_TRUE(fail("u" + std::to_string(i), "a" + std::to_string(i), kStart));
-  EXPECT_EQ(limiter_.entries(), 200u);
+  EXPECT_EQ(limiter_.entries(), 300u);  // 100 pairs, 100 addresses, 100 logins
   for (int i = 0; i < 20; ++i) (void)fail("late", "b", kStart + 25h);
   EXPECT_LT(limiter_.entries(), 200u);
 }

@@ -1,6 +1,10 @@
 // Argon2Hasher: argon2id hashing and verification with a cap on how many run
 // at once, so that a flood of sign-ins cannot take more than
-// max_concurrent x memlimit bytes of memory. Callers beyond the cap wait.
+// max_concurrent x memlimit bytes of memory (and max_concurrent cores).
+// hash() callers beyond the cap wait. verify() callers beyond the cap wait
+// only while fewer than `max_waiting` others wait, and at most `max_wait`;
+// otherwise verify() answers kBusy at once: a sign-in flood then holds at
+// most max_concurrent + max_waiting threads of the caller's pool.
 //
 // Thread safety: all methods may be called from any thread. hash() and
 // verify() block for the duration of the hash (tens of milliseconds in
@@ -8,8 +12,11 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
+#include <cstddef>
 #include <condition_variable>
 #include <cstdint>
+#include <limits>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -21,14 +28,18 @@ namespace zhurnal::auth::internal {
 
 class Argon2Hasher {
  public:
-  Argon2Hasher(HashParams params, size_t max_concurrent);
+  enum class Verdict { kMatch, kMismatch, kBusy };
+
+  Argon2Hasher(HashParams params, size_t max_concurrent, size_t max_waiting = std::numeric_limits<size_t>::max(),
+               std::chrono::milliseconds max_wait = std::chrono::hours(1));
 
   // The encoded hash ("$argon2id$v=19$m=...,t=...,p=1$salt$hash"), or nullopt
   // when libsodium cannot allocate the memory.
   std::optional<std::string> hash(std::string_view password);
   // Constant-time verification of `password` against an encoded hash. A
-  // malformed hash verifies as false.
-  bool verify(std::string_view encoded, std::string_view password);
+  // malformed hash verifies as kMismatch. kBusy: no slot within the bounds
+  // above; nothing was computed.
+  Verdict verify(std::string_view encoded, std::string_view password);
   // True when `encoded` was made with other parameters than ours (or is not
   // an argon2id hash): re-hash it at the next successful sign-in.
   bool needs_rehash(std::string_view encoded) const;
@@ -41,9 +52,12 @@ class Argon2Hasher {
 
   const HashParams params_;
   const size_t max_concurrent_;
+  const size_t max_waiting_;
+  const std::chrono::milliseconds max_wait_;
   std::mutex mu_;
   std::condition_variable cv_;
   size_t running_ = 0;  // guarded by mu_
+  size_t waiting_ = 0;  // bounded verify() callers waiting; guarded by mu_
   std::atomic<uint64_t> operations_{0};
 };
 

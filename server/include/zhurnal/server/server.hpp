@@ -30,6 +30,22 @@ struct ServerOptions {
   size_t max_requests_in_flight = 32;             // per connection
   std::chrono::seconds idle_timeout{300};
   std::chrono::seconds handshake_timeout{15};
+  // Abuse limits (docs/protocol.md, "Limits and closing"; docs/design.md,
+  // "Abuse resistance"). A plain HTTP request (an upgrade included) must
+  // arrive whole, headers and body, within this time (slowloris).
+  std::chrono::seconds http_request_timeout{15};
+  // A WebSocket that is not signed in and sends no request for this long is
+  // closed with 1008 (policy violation).
+  std::chrono::seconds anonymous_idle_timeout{60};
+  // Connections not (yet) signed in from one peer address: plain HTTP,
+  // pending upgrades and anonymous WebSockets. Further ones are closed at
+  // once. 0: no cap.
+  size_t max_anonymous_per_address = 256;
+  // Per connection, a token bucket: past `request_burst` frames at once the
+  // server reads a connection's frames at most this fast (the rest wait in
+  // TCP buffers: back-pressure, nothing is refused). 0: no limit.
+  double requests_per_second = 100;
+  double request_burst = 200;
 };
 
 class Server {

@@ -22,6 +22,7 @@ enum class AuthCode : uint8_t {
   kInvalidLogin = 6,     // "invalid_login": a login or user id has a bad format
   kLoginTaken = 7,       // "login_taken": the login belongs to another user
   kInternal = 8,         // "internal": storage or crypto failure; see detail
+  kBusy = 9,             // "busy": too many sign-ins at once (hashing slots, one address); see retry_after
 };
 
 // Stable lower-case name of a code, e.g. "bad_credentials".
@@ -30,7 +31,7 @@ std::string_view auth_code_name(AuthCode code);
 struct AuthError {
   AuthCode code = AuthCode::kInternal;
   std::string message_ru;               // shown to the user as is
-  std::chrono::seconds retry_after{0};  // kRateLimited only: when to try again
+  std::chrono::seconds retry_after{0};  // kRateLimited and kBusy only: when to try again
   std::string detail;                   // for logs, English; may be empty
 
   std::string_view code_name() const { return auth_code_name(code); }
@@ -49,5 +50,11 @@ AuthError invalid_password(std::string message_ru);
 AuthError invalid_login(std::string detail);
 AuthError login_taken();
 AuthError internal_error(std::string detail);
+// «Сервер занят проверкой паролей. Повторите через N с.» (N >= 1): every
+// password hashing slot is taken and the wait would be too long.
+AuthError busy(std::chrono::seconds retry_after);
+// «Слишком много одновременных попыток входа с вашего адреса. Повторите через
+// N с.»: the client's address has too many sign-ins in progress.
+AuthError busy_address(std::chrono::seconds retry_after);
 
 }  // namespace zhurnal::auth

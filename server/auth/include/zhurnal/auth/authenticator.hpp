@@ -4,6 +4,8 @@
 //
 // Error codes (AuthError::code_name(), stable, sent to clients):
 //   rate_limited     too many failed attempts; retry_after says how long
+//   busy             too many sign-ins at once (no hashing slot in time, or
+//                    too many from the client's address); retry_after: 1 s
 //   bad_credentials  unknown login or wrong password (indistinguishable)
 //   no_access        the user's access was revoked
 //   session_expired  the session token is unknown, expired or ended

@@ -17,6 +17,7 @@
 // network I/O threads.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -40,6 +41,12 @@ class CredentialStore {
     HashParams params = HashParams::production();
     // Hashes running at once; memory use is at most this x params.memlimit.
     size_t max_concurrent_hashes = 2;
+    // check() callers that may wait for a hashing slot, and for how long;
+    // past either bound check() answers `busy` at once. So a sign-in flood
+    // holds at most max_concurrent_hashes + max_waiting_checks threads.
+    // set_password() (issuing, password changes) always waits.
+    size_t max_waiting_checks = 4;
+    std::chrono::milliseconds max_check_wait{2000};
   };
 
   // `store` must outlive the CredentialStore and is not shared with other
@@ -60,6 +67,7 @@ class CredentialStore {
   // The user id for a correct login and password. Errors: bad_credentials
   // (unknown or malformed login, wrong password, password over 128 bytes),
   // no_access (the login was revoked and the password is the one it had),
+  // busy (no hashing slot within Options' bounds; nothing was checked),
   // internal (storage).
   AuthResult<std::string> check(std::string_view login, std::string_view password);
 
