@@ -104,6 +104,8 @@ events::Result<ViewMessage> Views::diary(const std::string& student_id,
     std::string lesson, cell;
   };
   std::vector<Entry> entries;
+  // The week's lessons are in the period too: their cells are read once.
+  std::map<std::string, size_t, std::less<>> week_cells;  // lesson id -> entries index
   const std::string cd = "CD/" + class_id + "/";
   events::Status st = v.scan(cd + week_start, cd + week_end + "~", [&](std::string_view k, std::string_view) {
     const std::string lesson_id(k.substr(k.rfind('/') + 1));
@@ -113,6 +115,7 @@ events::Result<ViewMessage> Views::diary(const std::string& student_id,
     if (!member_of(v, class_id, str(l.get().getSubgroupId()), student_id, &groups)) return;
     auto cell = v.get("C/" + lesson_id + "/" + student_id);
     entries.push_back({std::move(**row), cell && *cell ? std::move(**cell) : std::string()});
+    week_cells.emplace(lesson_id, entries.size() - 1);
   });
   if (!st.is_ok()) return std::unexpected(st);
   auto lessons = view.initLessons(entries.size());
@@ -152,11 +155,16 @@ events::Result<ViewMessage> Views::diary(const std::string& student_id,
     if (date < period->start || date > period->end) return;
     const std::string lesson_id(k.substr(k.rfind('/') + 1));
     SubjectMarks& sm = per_subject[subject_id];
-    auto cell = v.get("C/" + lesson_id + "/" + student_id);
-    if (!cell || !*cell) return;
-    RowReader<schema::CellRow> c(**cell);
+    std::string cell_row;
+    if (auto w = week_cells.find(lesson_id); w != week_cells.end()) {
+      cell_row = entries[w->second].cell;
+    } else if (auto cell = v.get("C/" + lesson_id + "/" + student_id); cell && *cell) {
+      cell_row = std::move(**cell);
+    }
+    if (cell_row.empty()) return;
+    RowReader<schema::CellRow> c(cell_row);
     sm.avg.add_cell(c.get());
-    sm.cells.push_back(std::move(**cell));
+    sm.cells.push_back(std::move(cell_row));
     sm.dates.push_back(date);
   });
   if (!st.is_ok()) return std::unexpected(st);

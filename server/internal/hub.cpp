@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include "json.hpp"
+#include "json_writer.hpp"
 #include "log_events.hpp"
 #include "roster_requests.hpp"
 
@@ -177,9 +178,8 @@ void Hub::push(const Key& key) {
 
 std::string Hub::render(Connection& conn, const std::string& sub_id, const SubscriptionSpec& spec,
                         uint64_t* pushed) {
-  capnp::MallocMessageBuilder message;
-  auto push = message.initRoot<schema::ServerMessage>().initPush();
-  push.setSubscription(sub_id);
+  // The views go out as they come from the query, without a copy into a
+  // ServerMessage (json_writer.hpp writes the same frame the codec would).
   const std::string user = conn.user_id();
   switch (spec.kind) {
     case SubscriptionSpec::Kind::kDiary: {
@@ -189,9 +189,7 @@ std::string Hub::render(Connection& conn, const std::string& sub_id, const Subsc
       auto d = (*view)->getRoot<schema::DiaryView>().asReader();
       if (d.getPosition() <= *pushed) return {};
       *pushed = d.getPosition();
-      push.setPosition(d.getPosition());
-      push.setDiary(d);
-      break;
+      return write_view_push(sub_id, d.getPosition(), "diary", d);
     }
     case SubscriptionSpec::Kind::kRegister: {
       if (!ctx_.journal->may_read_class(user, spec.class_id)) return {};
@@ -200,9 +198,7 @@ std::string Hub::render(Connection& conn, const std::string& sub_id, const Subsc
       auto r = (*view)->getRoot<schema::RegisterView>().asReader();
       if (r.getPosition() <= *pushed) return {};
       *pushed = r.getPosition();
-      push.setPosition(r.getPosition());
-      push.setRegister(r);
-      break;
+      return write_view_push(sub_id, r.getPosition(), "register", r);
     }
     case SubscriptionSpec::Kind::kCompliance: {
       if (!ctx_.journal->may_read_school(user, spec.school_id)) return {};
@@ -211,24 +207,26 @@ std::string Hub::render(Connection& conn, const std::string& sub_id, const Subsc
       auto c = (*view)->getRoot<schema::ComplianceView>().asReader();
       if (c.getPosition() <= *pushed) return {};
       *pushed = c.getPosition();
-      push.setPosition(c.getPosition());
-      push.setCompliance(c);
-      break;
+      return write_view_push(sub_id, c.getPosition(), "compliance", c);
     }
     case SubscriptionSpec::Kind::kClassRoster:
-      if (!render_roster(ctx_, user, spec, push, pushed)) return {};
+    case SubscriptionSpec::Kind::kLog:
       break;
-    case SubscriptionSpec::Kind::kLog: {
-      if (!ctx_.journal->may_read_log(user)) return {};
-      auto events = ctx_.log->read_all(*pushed + 1, spec.log_limit);
-      if (!events || events->empty()) return {};
-      *pushed = events->back().position;
-      push.setPosition(*pushed);
-      fill_log_events(*events, push.initLog(events->size()), actor_names(*ctx_.journal));
-      break;
-    }
   }
-  return to_json(message.getRoot<schema::ServerMessage>().asReader());
+  capnp::MallocMessageBuilder message;
+  auto push = message.initRoot<schema::ServerMessage>().initPush();
+  push.setSubscription(sub_id);
+  if (spec.kind == SubscriptionSpec::Kind::kClassRoster) {
+    if (!render_roster(ctx_, user, spec, push, pushed)) return {};
+  } else {
+    if (!ctx_.journal->may_read_log(user)) return {};
+    auto events = ctx_.log->read_all(*pushed + 1, spec.log_limit);
+    if (!events || events->empty()) return {};
+    *pushed = events->back().position;
+    push.setPosition(*pushed);
+    fill_log_events(*events, push.initLog(events->size()), actor_names(*ctx_.journal));
+  }
+  return write_json(message.getRoot<schema::ServerMessage>().asReader());
 }
 
 }  // namespace zhurnal::server::internal

@@ -7,6 +7,7 @@
 #include <chrono>
 
 #include "json.hpp"
+#include "json_writer.hpp"
 #include "log_events.hpp"
 #include "request_decoder.hpp"
 #include "roster_requests.hpp"
@@ -29,7 +30,7 @@ struct Reply {
     e.setMessage(text);
     e.setRetryAfterSeconds(retry);
   }
-  std::string json() { return to_json(message.getRoot<schema::ServerMessage>().asReader()); }
+  std::string json() { return write_json(message.getRoot<schema::ServerMessage>().asReader()); }
 };
 
 void fill_me(const commands::UserInfo& info, const commands::Journal& journal,
