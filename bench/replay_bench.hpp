@@ -17,6 +17,8 @@
 // Ratios are raw seconds / seconds of each pass (1.0: as fast as raw).
 #pragma once
 
+#include <cstdint>
+#include <filesystem>
 #include <ostream>
 #include <string>
 
@@ -30,5 +32,20 @@ struct ReplayBenchOptions {
 };
 
 void run_replay_bench(const ReplayBenchOptions& options, std::ostream& out);
+
+// One timed pass over a closed log (shared with `zhurnal-bench region`).
+struct ReplayPass {
+  double seconds = 0;
+  double cpu_seconds = 0;  // the calling thread's
+  double process_cpu_seconds = 0;  // all threads (parallel folds, RocksDB's)
+  uint64_t events = 0;
+};
+// The raw baseline: one iterator over the log column family, each value
+// decoded with the log's own decode, positions checked.
+ReplayPass raw_log_pass(const std::filesystem::path& log_dir);
+// Every standard projection folded from zero into a fresh store at
+// `views_dir` (removed first, left in place afterwards).
+ReplayPass rebuild_views_pass(const std::filesystem::path& log_dir,
+                              const std::filesystem::path& views_dir);
 
 }  // namespace zhurnal::bench

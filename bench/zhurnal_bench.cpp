@@ -5,7 +5,9 @@
 //                        [--pg-bin DIR] [--pg-user USER]
 //   zhurnal-bench read   [--events N] [--batch B] [--rounds R] [--dir DIR]
 //   zhurnal-bench replay [--schools S] [--weeks W] [--rounds R] [--dir DIR]
+//   zhurnal-bench region [--schools N | --quick] [--weeks W] [--writers W] [--buffered] ...
 //   zhurnal-bench ws     [--quick | --full] [--sockets N] [--rate R] [--seconds S] ...
+//   zhurnal-bench abuse  [--probe-requests N] [--probe-rate R] [--slowloris N] [--weeks W] [--dir DIR] [--keep]
 //
 // Each subcommand works in a fresh directory under DIR (default: the system
 // temp dir) and removes it when done. See docs/benchmarks.md.
@@ -13,8 +15,10 @@
 #include <exception>
 #include <iostream>
 
+#include "abuse_bench.hpp"
 #include "append_bench.hpp"
 #include "read_bench.hpp"
+#include "region_bench.hpp"
 #include "replay_bench.hpp"
 #include "ws_bench.hpp"
 
@@ -86,7 +90,45 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   replay_cmd->add_option("--dir", replay.dir, "parent of the scratch directory");
 
+  zhurnal::bench::RegionBenchOptions region;
+  CLI::App* region_cmd = app.add_subcommand(
+      "region", "a region's school year: ingest rate, disk size, rebuild rate, query times");
+  bool region_quick = false;
+  region_cmd->add_flag("--quick", region_quick, "5 schools (unless --schools is given)");
+  region_cmd->add_option("--schools", region.schools, "schools in the region")->capture_default_str();
+  region_cmd->add_option("--weeks", region.weeks, "weeks of lessons from 2026-09-01")->capture_default_str();
+  region_cmd->add_option("--writers", region.writers, "appending threads")->capture_default_str();
+  region_cmd->add_option("--in-flight", region.in_flight, "outstanding appends per writer")
+      ->capture_default_str();
+  region_cmd->add_flag("--buffered", region.buffered, "no fsync per group (Durability::kBuffered)");
+  region_cmd->add_option("--parent-sign-ins", region.parent_sign_ins, "share of parents signing in a day")
+      ->capture_default_str();
+  region_cmd->add_option("--student-sign-ins", region.student_sign_ins, "share of students signing in a day")
+      ->capture_default_str();
+  region_cmd->add_option("--warm-runs", region.warm_runs, "repetitions of each warm query")
+      ->capture_default_str();
+  region_cmd->add_option("--cold-runs", region.cold_runs, "cold queries (store reopened each time)")
+      ->capture_default_str();
+  region_cmd->add_flag("--skip-rebuild", region.skip_rebuild, "no compaction, raw pass or rebuild");
+  region_cmd->add_option("--dir", region.dir, "parent of the scratch directory");
+  region_cmd->add_flag("--keep", region.keep, "keep the scratch directory");
+
+  zhurnal::bench::AbuseBenchOptions abuse;
+  CLI::App* abuse_cmd = app.add_subcommand(
+      "abuse", "a probe client's latency during oversized frames, floods, slowloris, sign-in floods");
+  abuse_cmd->add_option("--probe-requests", abuse.probe_requests, "probe round trips per phase")
+      ->capture_default_str();
+  abuse_cmd->add_option("--probe-rate", abuse.probe_rate, "probe requests per second")
+      ->capture_default_str();
+  abuse_cmd->add_option("--slowloris", abuse.slowloris, "slowloris connections")
+      ->capture_default_str();
+  abuse_cmd->add_option("--weeks", abuse.weeks, "demo weeks to generate")->capture_default_str();
+  abuse_cmd->add_option("--dir", abuse.dir, "parent of the scratch directory");
+  abuse_cmd->add_option("--zhurnal", abuse.zhurnal, "the zhurnal binary (default: ../cli/zhurnal)");
+  abuse_cmd->add_flag("--keep", abuse.keep, "keep the data directory and server log");
+
   CLI11_PARSE(app, argc, argv);
+  if (region_quick && region_cmd->count("--schools") == 0) region.schools = 5;
   if (ws_full) {
     // Only what was not given explicitly.
     if (ws_cmd->count("--sockets") == 0) ws.sockets = 10'000;
@@ -102,6 +144,8 @@ int main(int argc, char** argv) {
     if (read_cmd->parsed()) zhurnal::bench::run_read_bench(read, std::cout);
     if (ws_cmd->parsed()) zhurnal::bench::run_ws_bench(ws, std::cout);
     if (replay_cmd->parsed()) zhurnal::bench::run_replay_bench(replay, std::cout);
+    if (abuse_cmd->parsed()) zhurnal::bench::run_abuse_bench(abuse, std::cout);
+    if (region_cmd->parsed()) zhurnal::bench::run_region_bench(region, std::cout);
   } catch (const std::exception& e) {
     std::cerr << "zhurnal-bench: " << e.what() << std::endl;
     return 1;
