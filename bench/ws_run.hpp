@@ -27,6 +27,7 @@
 #include "ws_server.hpp"
 
 #include "ws_bench.hpp"
+#include "ws_frames.hpp"
 
 namespace zhurnal::bench::ws_internal {
 
@@ -40,13 +41,12 @@ inline constexpr int kConnectWindow = 200;       // connects + handshakes at onc
 inline constexpr int kSubscribeWindow = 400;     // sockets authenticating/subscribing at once
 inline constexpr size_t kRecentPushes = 16;
 
-// Frame helpers (ws_setup.cpp).
-// The value of "key":"value" (or "key":number) in a frame; empty when absent.
-std::string field(std::string_view frame, std::string_view key);
-bool is_push(std::string_view frame);
-bool is_ok(std::string_view frame);
-std::string describe_error(std::string_view frame);
-std::string json_string(std::string_view s);
+// Frame helpers: ws_frames.hpp.
+using bench::describe_error;
+using bench::field;
+using bench::is_ok;
+using bench::is_push;
+using bench::json_string;
 inline double mib(uint64_t kib) { return kib / 1024.0; }
 
 struct Mark {

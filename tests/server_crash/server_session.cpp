@@ -9,6 +9,8 @@
 #include <stdexcept>
 #include <thread>
 
+#include "ws_frames.hpp"
+
 namespace zhurnal::server_crash {
 namespace {
 
@@ -18,40 +20,13 @@ namespace http = beast::http;
 using Clock = std::chrono::steady_clock;
 using namespace std::chrono_literals;
 
-// The value of "key": a JSON string's contents or a bare scalar (first
-// occurrence); empty when absent. Enough for the server's compact frames.
-std::string field(std::string_view frame, std::string_view key) {
-  const std::string pattern = "\"" + std::string(key) + "\":";
-  const size_t at = frame.find(pattern);
-  if (at == std::string_view::npos) return {};
-  const size_t begin = at + pattern.size();
-  if (begin < frame.size() && frame[begin] == '"') {
-    const size_t end = frame.find('"', begin + 1);
-    return std::string(frame.substr(begin + 1, end - begin - 1));
-  }
-  size_t end = begin;
-  while (end < frame.size() && frame[end] != ',' && frame[end] != '}') ++end;
-  return std::string(frame.substr(begin, end - begin));
-}
-
-bool is_push(std::string_view frame) { return frame.starts_with("{\"push\""); }
-bool is_ok(std::string_view frame) { return frame.find("\"ok\":true") != std::string_view::npos; }
-
-std::string describe_error(std::string_view frame) {
-  return field(frame, "code") + " (" + field(frame, "message") + ")";
-}
-
-std::string json_str(std::string_view s) {
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\') out.push_back('\\');
-    out.push_back(c);
-  }
-  return out + "\"";
-}
+using bench::describe_error;
+using bench::field;
+using bench::is_ok;
+using bench::is_push;
 
 std::string request(const std::string& id, const std::string& name, const std::string& body) {
-  return "{\"id\":" + json_str(id) + ",\"" + name + "\":" + body + "}";
+  return "{\"id\":" + bench::json_string(id) + ",\"" + name + "\":" + body + "}";
 }
 
 }  // namespace
@@ -160,8 +135,8 @@ void ServerSession::sign_in(size_t parents) {
     for (int attempt = 0;; ++attempt) {
       answer.clear();
       control->send(request("in", "signIn",
-                            "{\"login\":" + json_str(login) + ",\"password\":" +
-                                json_str(bench::kWsDemoPassword) + "}"));
+                            "{\"login\":" + bench::json_string(login) + ",\"password\":" +
+                                bench::json_string(bench::kWsDemoPassword) + "}"));
       run_until([&] { return !answer.empty(); }, 60s, "sign-in of " + login);
       if (is_ok(answer)) break;
       const std::string code = field(answer, "code");
@@ -185,7 +160,7 @@ void ServerSession::sign_in(size_t parents) {
       teacher_sockets_.push_back({nullptr, t, false, 0});
       teacher_sockets_[index].socket =
           open_socket([this, index](std::string_view frame) { on_teacher_frame(index, frame); });
-      teacher_sockets_[index].socket->send(request("a", "authenticate", json_str(teacher_tokens_[t])));
+      teacher_sockets_[index].socket->send(request("a", "authenticate", bench::json_string(teacher_tokens_[t])));
     }
   }
   run_until(
@@ -287,21 +262,21 @@ bool ServerSession::send_next(size_t index) {
     c.hot = m.hot;
     if (roll < 65) {
       c.kind = CommandKind::kCorrectMark;
-      command = "{\"correctMark\":{\"markId\":" + json_str(target) + ",\"value\":{\"numeric\":" +
+      command = "{\"correctMark\":{\"markId\":" + bench::json_string(target) + ",\"value\":{\"numeric\":" +
                 std::to_string(2 + roll % 4) + "},\"reason\":\"Ошибка при вводе\"}}";
     } else {
       c.kind = CommandKind::kCancelMark;
-      command = "{\"cancelMark\":{\"markId\":" + json_str(target) +
+      command = "{\"cancelMark\":{\"markId\":" + bench::json_string(target) +
                 ",\"reason\":\"Выставлена по ошибке\"}}";
     }
   } else if (roll >= 75 && roll < 88 && !ledger_.attendance_tried.count(pair)) {
     ledger_.attendance_tried.insert(pair);
     c.kind = CommandKind::kRecordAttendance;
-    command = "{\"recordAttendance\":{\"lessonId\":" + json_str(lesson) + ",\"studentId\":" +
-              json_str(student) + ",\"code\":\"" + (roll % 2 ? "absent" : "ill") + "\"}}";
+    command = "{\"recordAttendance\":{\"lessonId\":" + bench::json_string(lesson) + ",\"studentId\":" +
+              bench::json_string(student) + ",\"code\":\"" + (roll % 2 ? "absent" : "ill") + "\"}}";
   } else if (roll >= 88) {
     c.kind = CommandKind::kAssignHomework;
-    command = "{\"assignHomework\":{\"lessonId\":" + json_str(lesson) + ",\"text\":\"Упр. " +
+    command = "{\"assignHomework\":{\"lessonId\":" + bench::json_string(lesson) + ",\"text\":\"Упр. " +
               std::to_string(ledger_.commands.size()) + ", правило на с. 54\",\"dueDate\":\"2026-09-14\"}}";
   } else {
     c.kind = CommandKind::kPostMark;
@@ -310,11 +285,11 @@ bool ServerSession::send_next(size_t index) {
     m.teacher = s.teacher;
     m.hot = hot;
     m.busy = true;
-    command = "{\"postMark\":{\"markId\":" + json_str(c.mark_id) + ",\"lessonId\":" + json_str(lesson) +
-              ",\"studentId\":" + json_str(student) + ",\"value\":{\"numeric\":" +
+    command = "{\"postMark\":{\"markId\":" + bench::json_string(c.mark_id) + ",\"lessonId\":" + bench::json_string(lesson) +
+              ",\"studentId\":" + bench::json_string(student) + ",\"value\":{\"numeric\":" +
               std::to_string(2 + roll % 4) + "},\"workTypeId\":\"oral\",\"comment\":\"\"}}";
   }
-  c.body = "{\"commandId\":" + json_str(c.command_id) + ",\"command\":" + command + "}";
+  c.body = "{\"commandId\":" + bench::json_string(c.command_id) + ",\"command\":" + command + "}";
   const std::string id = "c" + std::to_string(++request_seq_);
   pending_[id] = ledger_.commands.size();
   s.socket->send(request(id, "command", c.body));
@@ -414,14 +389,14 @@ std::vector<std::string> ServerSession::subscribe_parents() {
     const size_t p = parents_[k];
     auto socket = open_socket([this, k](std::string_view frame) { on_parent_frame(k, frame); });
     parent_sockets_.push_back(socket);
-    socket->send(request("a", "authenticate", json_str(parent_tokens_[k])));
+    socket->send(request("a", "authenticate", bench::json_string(parent_tokens_[k])));
     for (size_t h = 0; h < school_.hot.size(); ++h) {
       if (school_.hot[h].parent != p) continue;
       const std::string id = "s" + std::to_string(k) + "-" + std::to_string(h);
       wanted[id] = h;
       socket->send(request(id, "subscribe",
                            "{\"lastPosition\":\"0\",\"diary\":{\"studentId\":" +
-                               json_str(school_.hot[h].student_id) + ",\"date\":\"" + kDiaryDate +
+                               bench::json_string(school_.hot[h].student_id) + ",\"date\":\"" + kDiaryDate +
                                "\"}}"));
     }
   }
@@ -442,7 +417,7 @@ std::vector<std::string> ServerSession::subscribe_parents() {
     const std::string& frame = first_push_[sub];
     for (const auto& [mark_id, m] : ledger_.marks) {
       if (m.hot != h || !m.posted) continue;
-      const size_t at = frame.find("\"markId\":" + json_str(mark_id));
+      const size_t at = frame.find("\"markId\":" + bench::json_string(mark_id));
       if (at == std::string::npos) {
         parent_problems_.push_back("acknowledged mark " + mark_id + " is missing from the diary of " +
                                    school_.hot[h].student_id + " after the restart");
