@@ -182,15 +182,19 @@ struct ProjectionEngine::Impl {
     return slots.empty() ? options.log->head_position() : m;
   }
 
+  // Listeners hear of a batch before the position moves, so that whoever
+  // waits for the position (sync(), catch_up()) finds them done.
   void publish(uint64_t pos, std::set<std::string> topics) {
+    {
+      ChangeSet changes{pos, std::move(topics)};
+      std::lock_guard lock(listeners_mu);
+      for (auto& [id, l] : listeners) l(changes);
+    }
     {
       std::lock_guard lock(position_mu);
       position.store(pos, std::memory_order_release);
     }
     position_cv.notify_all();
-    ChangeSet changes{pos, std::move(topics)};
-    std::lock_guard lock(listeners_mu);
-    for (auto& [id, l] : listeners) l(changes);
   }
 
   // Applies and commits one batch to every projection. Caller holds mu.
