@@ -54,13 +54,36 @@ struct Measurement {
   std::optional<double> wal_bytes_per_event;  // from RocksDB statistics
 };
 
-Measurement run_zhurnal(const Workload& w) {
+// A fresh log for one zhurnal measurement, with the workload's durability.
+std::unique_ptr<ev::EventLog> open_bench_log(const Workload& w) {
   ev::LogOptions options;
   options.path = w.path;
   options.durability = w.sync ? ev::Durability::kSync : ev::Durability::kBuffered;
   auto opened = ev::open_event_log(std::move(options));
   if (!opened) throw std::runtime_error("open event log: " + opened.error().to_string());
-  std::unique_ptr<ev::EventLog> log = std::move(*opened);
+  return std::move(*opened);
+}
+
+// Closes the log of a zhurnal measurement and checks that it wrote every
+// event; the measurement with the log's group figures.
+Measurement close_bench_log(ev::EventLog* log, const Workload& w, double seconds,
+                            double cpu_seconds) {
+  const ev::LogStats stats = log->stats();
+  log->close();
+  if (stats.events != w.events || stats.groups == 0) {
+    throw std::runtime_error("the log counted " + std::to_string(stats.events) + " events, not " +
+                             std::to_string(w.events));
+  }
+  Measurement m;
+  m.seconds = seconds;
+  m.cpu_seconds = cpu_seconds;
+  m.group_size = static_cast<double>(stats.events) / stats.groups;
+  m.write_share = static_cast<double>(stats.write_micros) / 1e6 / seconds;
+  return m;
+}
+
+Measurement run_zhurnal(const Workload& w) {
+  std::unique_ptr<ev::EventLog> log = open_bench_log(w);
 
   // Writer thread t is teacher t: her own lesson stream, and uuid_like(t, i)
   // as the command id of her i-th append.
@@ -82,18 +105,7 @@ Measurement run_zhurnal(const Workload& w) {
     if (!r) throw std::runtime_error("append: " + r.error().to_string());
   });
   const double cpu_seconds = process_cpu_seconds() - cpu_start;
-  const ev::LogStats stats = log->stats();
-  log->close();
-  if (stats.events != w.events || stats.groups == 0) {
-    throw std::runtime_error("the log counted " + std::to_string(stats.events) + " events, not " +
-                             std::to_string(w.events));
-  }
-  Measurement m;
-  m.seconds = seconds;
-  m.cpu_seconds = cpu_seconds;
-  m.group_size = static_cast<double>(stats.events) / stats.groups;
-  m.write_share = static_cast<double>(stats.write_micros) / 1e6 / seconds;
-  return m;
+  return close_bench_log(log.get(), w, seconds, cpu_seconds);
 }
 
 // The server's way of appending: W logical writers (sessions), each with one
@@ -102,12 +114,7 @@ Measurement run_zhurnal(const Workload& w) {
 // caller of the completion do all the work, as in the server, where sessions
 // share a couple of network threads.
 Measurement run_zhurnal_async(const Workload& w) {
-  ev::LogOptions options;
-  options.path = w.path;
-  options.durability = w.sync ? ev::Durability::kSync : ev::Durability::kBuffered;
-  auto opened = ev::open_event_log(std::move(options));
-  if (!opened) throw std::runtime_error("open event log: " + opened.error().to_string());
-  std::unique_ptr<ev::EventLog> log = std::move(*opened);
+  std::unique_ptr<ev::EventLog> log = open_bench_log(w);
 
   std::vector<std::string> streams, actors;
   for (int t = 0; t < w.writers; ++t) {
@@ -146,19 +153,8 @@ Measurement run_zhurnal_async(const Workload& w) {
   }
   const double seconds = clock.seconds();
   const double cpu_seconds = process_cpu_seconds() - cpu_start;
-  const ev::LogStats stats = log->stats();
-  log->close();
   if (!failure.empty()) throw std::runtime_error("append: " + failure);
-  if (stats.events != w.events || stats.groups == 0) {
-    throw std::runtime_error("the log counted " + std::to_string(stats.events) + " events, not " +
-                             std::to_string(w.events));
-  }
-  Measurement m;
-  m.seconds = seconds;
-  m.cpu_seconds = cpu_seconds;
-  m.group_size = static_cast<double>(stats.events) / stats.groups;
-  m.write_share = static_cast<double>(stats.write_micros) / 1e6 / seconds;
-  return m;
+  return close_bench_log(log.get(), w, seconds, cpu_seconds);
 }
 
 // Fills in the figures RocksDB's statistics give for a raw run of `events`.
