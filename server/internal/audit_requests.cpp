@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 
+#include "response_error.hpp"
 #include "zhurnal/replay/history.hpp"
 #include "zhurnal/replay/local_time.hpp"
 #include "zhurnal/replay/log_lookup.hpp"
@@ -21,11 +22,7 @@ constexpr uint32_t kMaxLimit = 1000;
 
 void fail(schema::Response::Builder r, const std::string& code, const std::string& message,
           uint32_t retry = 0) {
-  r.setOk(false);
-  auto e = r.initError();
-  e.setCode(code);
-  e.setMessage(message);
-  e.setRetryAfterSeconds(retry);
+  set_error(r, code, message, retry);
 }
 
 // A storage or input error as a protocol error.

@@ -4,6 +4,7 @@
 
 #include "json.hpp"
 #include "request_decoder.hpp"
+#include "response_error.hpp"
 #include "schema/protocol.capnp.h"
 
 namespace zhurnal::server::internal {
@@ -18,11 +19,7 @@ std::string refusal_frame(std::string_view frame, const std::string& code,
     (void)decode_request(frame, req);  // a bad frame still yields the id read before the error
     r.setId(req.getId());
   }
-  r.setOk(false);
-  auto e = r.initError();
-  e.setCode(code);
-  e.setMessage(message);
-  e.setRetryAfterSeconds(retry_after_seconds);
+  set_error(r, code, message, retry_after_seconds);
   return to_json(out.getRoot<schema::ServerMessage>().asReader());
 }
 

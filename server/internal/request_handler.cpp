@@ -10,6 +10,7 @@
 #include "json_writer.hpp"
 #include "log_events.hpp"
 #include "request_decoder.hpp"
+#include "response_error.hpp"
 #include "roster_requests.hpp"
 #include "verify_log_request.hpp"
 
@@ -24,11 +25,7 @@ struct Reply {
   Response::Builder r = message.initRoot<schema::ServerMessage>().initResponse();
 
   void fail(const std::string& code, const std::string& text, uint32_t retry = 0) {
-    r.setOk(false);
-    auto e = r.initError();
-    e.setCode(code);
-    e.setMessage(text);
-    e.setRetryAfterSeconds(retry);
+    set_error(r, code, text, retry);
   }
   std::string json() { return write_json(message.getRoot<schema::ServerMessage>().asReader()); }
 };

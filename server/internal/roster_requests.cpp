@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <chrono>
 
+#include "response_error.hpp"
+
 namespace zhurnal::server::internal {
 namespace {
 
@@ -44,12 +46,7 @@ bool may_read_roster(ServerContext& ctx, const std::string& user, const std::str
 
 void class_roster(ServerContext& ctx, const std::string& user, const std::string& class_id,
                   schema::Response::Builder response) {
-  auto fail = [&](const char* code, const std::string& text) {
-    response.setOk(false);
-    auto e = response.initError();
-    e.setCode(code);
-    e.setMessage(text);
-  };
+  auto fail = [&](const char* code, const std::string& text) { set_error(response, code, text); };
   if (user.empty()) return fail("not_signed_in", "Войдите в систему");
   if (!may_read_roster(ctx, user, class_id)) return fail("forbidden", kForbidden);
   auto view = ctx.views->class_roster(class_id, now_us());

@@ -1,4 +1,5 @@
 #include "verify_log_request.hpp"
+#include "response_error.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -14,11 +15,7 @@ constexpr uint32_t kRetrySeconds = 2;
 
 void fail(schema::Response::Builder r, const std::string& code, const std::string& message,
           uint32_t retry = 0) {
-  r.setOk(false);
-  auto e = r.initError();
-  e.setCode(code);
-  e.setMessage(message);
-  e.setRetryAfterSeconds(retry);
+  set_error(r, code, message, retry);
 }
 
 // One walk at a time across the server (every ServerContext shares the disk).
