@@ -155,6 +155,44 @@ test('correcting and cancelling a mark ask for the reason', async () => {
   await teacher.waitForFunction((sel) => !document.querySelector(sel + ' .mark, ' + sel + ' .pending'), cellSelector(b), { timeout: 5000 });
 });
 
+// The answer to a command can come after the view that already shows it
+// (the push overtakes it on a busy server): the cell must still stop saying
+// "saving" then. Answers are held back on this page's socket to force it.
+test('a cell stops saying "saving" when the answer comes after the view', async () => {
+  assert(teacher?.firstCell, 'needs the keyboard test');
+  const page = await newPage();
+  let held = 0;
+  await page.routeWebSocket(/\/ws$/, (ws) => {
+    const server = ws.connectToServer();
+    server.onMessage((message) => {
+      let accepted = false;
+      try {
+        accepted = Boolean(JSON.parse(message).response?.result?.accepted);
+      } catch {}
+      if (!accepted) return ws.send(message);
+      held++;
+      setTimeout(() => ws.send(message), 1500);
+    });
+  });
+  try {
+    await signIn(page, hints.teacher.login);
+    await page.locator('table.register td[data-lesson]').first().waitFor({ timeout: 20000 });
+    const rows = await registerCells(page);
+    const cell = rows.flatMap((r) => r.cells).reverse().find((c) => c.free && c.date <= today);
+    assert(cell, 'no free cell in the register');
+    await page.focus(cellSelector(cell));
+    await page.keyboard.type('4');
+    await page.keyboard.press('Enter');
+    // The push shows the mark while the answer is still held back...
+    await page.locator(`${cellSelector(cell)} .mark:not(.pending)`, { hasText: '4' }).waitFor({ timeout: 5000 });
+    // ...and once the answer arrives nothing is left saying "saving".
+    await page.waitForFunction((sel) => !document.querySelector(sel + ' .pending'), cellSelector(cell), { timeout: 5000 });
+    assert(held === 1, `${held} answers were held back, expected the one command's`);
+  } finally {
+    await page.context().close();
+  }
+});
+
 test('teacher writes a lesson\'s topic and homework', async () => {
   assert(teacher?.firstCell, 'needs the keyboard test');
   const lessonIndex = await teacher.$$eval('table.register tbody tr:first-child td[data-lesson]',

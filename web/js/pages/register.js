@@ -215,7 +215,12 @@ function send(student, lesson, text, command) {
   const sel = state.sel;
   client.command(command).then((accepted) => {
     entry.minPosition = accepted.lastPosition;
-    if (state.view && !positionAfter(entry.minPosition, state.view.position)) dropPending();
+    // The view may already show the change (its push overtook this answer):
+    // then the cell stops saying "saving" now, not at the next push.
+    if (state.view && !positionAfter(entry.minPosition, state.view.position)) {
+      dropPending();
+      rerender();
+    }
     // The push normally arrives first; if it does not, ask.
     setTimeout(() => {
       if (state.sel === sel && entry.minPosition && grid.pending.get(key)?.includes(entry)) refresh();
