@@ -4,10 +4,17 @@
 #include <capnp/message.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <array>
 #include <atomic>
 #include <condition_variable>
+#include <functional>
+#include <mutex>
+#include <optional>
 #include <shared_mutex>
+#include <string_view>
 #include <thread>
+#include <vector>
 
 #include "internal/deciders.hpp"
 #include "internal/read_access.hpp"
@@ -36,6 +43,51 @@ Rejection from_log_status(const events::Status& s) {
       return {ErrorCode::kStorageFailure, "Не удалось сохранить запись, повторите позже"};
   }
 }
+
+// Commands that write the same stream take turns. A decision is written
+// while its streams' locks are held, and the locks are kept until the
+// journal's state has folded what was written, so the next decision on
+// those streams reads it. Without this, a teacher typing marks quickly (the
+// register sends each mark as its own command, several in flight) had her
+// commands fail each other with a version conflict after a few rounds of
+// deciding again. The locks are striped: unrelated streams that share a
+// stripe only wait for each other.
+class StreamLocks {
+ public:
+  class Held {
+   public:
+    // Whether every stream of `appends` is under these locks.
+    bool covers(const std::vector<events::StreamAppend>& appends) const {
+      return std::all_of(appends.begin(), appends.end(), [&](const events::StreamAppend& a) {
+        return std::binary_search(stripes_.begin(), stripes_.end(), stripe_of(a.stream));
+      });
+    }
+
+   private:
+    friend class StreamLocks;
+    std::vector<size_t> stripes_;  // sorted, unique: the order locks are taken in
+    std::vector<std::unique_lock<std::mutex>> locks_;
+  };
+
+  // Blocks until the stripes of all of `appends`' streams are held.
+  Held lock(const std::vector<events::StreamAppend>& appends) {
+    Held held;
+    for (const events::StreamAppend& a : appends) held.stripes_.push_back(stripe_of(a.stream));
+    std::sort(held.stripes_.begin(), held.stripes_.end());
+    held.stripes_.erase(std::unique(held.stripes_.begin(), held.stripes_.end()),
+                        held.stripes_.end());
+    for (size_t s : held.stripes_) held.locks_.emplace_back(mutexes_[s]);
+    return held;
+  }
+
+ private:
+  static constexpr size_t kStripes = 64;
+  static size_t stripe_of(std::string_view stream) {
+    return std::hash<std::string_view>{}(stream) % kStripes;
+  }
+
+  std::array<std::mutex, kStripes> mutexes_;
+};
 
 }  // namespace
 
@@ -126,6 +178,11 @@ struct Journal::Impl {
 
     const events::CommandContext context{meta.command_id, meta.actor, meta.correlation_id, "",
                                          digest};
+    // The first decision only finds the streams the command writes; it is
+    // decided again, and written, under those streams' locks, where no other
+    // command of this journal can overtake it. (Should the new decision
+    // write other streams, their locks are taken and it is decided again.)
+    std::optional<StreamLocks::Held> held;
     for (int attempt = 0; attempt < options.max_attempts; ++attempt) {
       std::vector<events::StreamAppend> appends;
       {
@@ -147,6 +204,11 @@ struct Journal::Impl {
           return std::unexpected(Rejection{ErrorCode::kInvalidCommand, "Команда ничего не меняет"});
         }
         appends = emitter.take(state);
+      }
+      if (!held || !held->covers(appends)) {
+        held.reset();  // locks are taken in stripe order, all at once
+        held.emplace(stream_locks.lock(appends));
+        continue;  // decided before these locks were held: decide again
       }
       auto result = options.log->append(std::move(appends), context);
       if (result) {
@@ -176,6 +238,7 @@ struct Journal::Impl {
   }
 
   JournalOptions options;
+  StreamLocks stream_locks;
   mutable std::shared_mutex state_mu;
   JournalState state;
   std::unique_ptr<events::Subscription> subscription;

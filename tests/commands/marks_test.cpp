@@ -1,4 +1,7 @@
 // The regulation's rules for marks, attendance, homework and lessons.
+#include <thread>
+#include <vector>
+
 #include "journal_fixture.hpp"
 
 namespace zhurnal::commands::testing {
@@ -228,6 +231,32 @@ TEST_F(MarksTest, WholeClassMarksAreOneAtomicCommand) {
            R"({"postMarks": {"lessonId": "l-math", "workTypeId": "test", "marks": [
                {"markId": "k9", "studentId": "s4", "value": {"numeric": 5}, "comment": ""},
                {"markId": "k9", "studentId": "s4", "value": {"numeric": 5}, "comment": ""}]}})");
+}
+
+// A teacher typing marks quickly (the register sends each as its own
+// command, several in flight) and a colleague marking the same lesson's
+// attendance: commands racing for one lesson's stream all land, none is
+// refused as a conflict.
+TEST_F(MarksTest, ConcurrentEntriesIntoOneLessonAllLand) {
+  at("2026-10-05 09:40");
+  const uint64_t head = log_->head_position();
+  constexpr int kThreads = 8;
+  constexpr int kEach = 12;
+  std::vector<std::string> failures[kThreads];
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kEach; ++i) {
+        const std::string id = "race-" + std::to_string(t) + "-" + std::to_string(i);
+        const std::string student = "s" + std::to_string(1 + (t + i) % 4);
+        auto r = run_with_id(id, "t-math", post("m-" + id, "l-math", student));
+        if (!r) failures[t].push_back(id + ": " + r.error().message);
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  for (int t = 0; t < kThreads; ++t) EXPECT_TRUE(failures[t].empty()) << failures[t].front();
+  EXPECT_EQ(log_->head_position(), head + kThreads * kEach);
 }
 
 TEST_F(MarksTest, RetriedCommandIsWrittenOnce) {
