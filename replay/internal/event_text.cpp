@@ -2,17 +2,6 @@
 
 namespace zhurnal::replay::internal {
 
-std::string mark_text(schema::MarkValue::Reader v) {
-  if (v.isNumeric()) return std::to_string(v.getNumeric());
-  switch (v.getNonNumeric()) {
-    case schema::NonNumericMark::PASS: return "зачёт";
-    case schema::NonNumericMark::FAIL: return "незачёт";
-    case schema::NonNumericMark::NOT_ASSESSED: return "н/а";
-    case schema::NonNumericMark::EXEMPT: return "осв";
-  }
-  return "?";
-}
-
 std::string attendance_text(schema::AttendanceCode c) {
   switch (c) {
     case schema::AttendanceCode::PRESENT: return "присутствовал";

@@ -4,11 +4,11 @@
 #include <string>
 
 #include "schema/journal.capnp.h"
+#include "schema/mark_text.hpp"
 
 namespace zhurnal::replay::internal {
 
-// "5", "зачёт", "незачёт", "н/а", "осв".
-std::string mark_text(schema::MarkValue::Reader v);
+using schema::mark_text;  // "5", "зачёт", "незачёт", "н/а", "осв"
 // "Н", "Б", "У", "ОП"; "присутствовал" for present.
 std::string attendance_text(schema::AttendanceCode c);
 // "четвертная", "годовая", "итоговая".

@@ -4,10 +4,13 @@
 
 #include <chrono>
 
+#include "schema/mark_text.hpp"
+
 namespace zhurnal::server::internal {
 namespace {
 
 using Cell = ReportCell;
+using schema::mark_text;
 using Figures = schema::ComplianceView::Figures;
 
 std::string str(capnp::Text::Reader t) { return std::string(t.cStr(), t.size()); }
@@ -34,17 +37,6 @@ std::string month_title(const std::string& month) {
 std::string date_text(const std::string& iso) {  // "2026-10-07" -> "07.10.2026"
   if (iso.size() != 10) return iso;
   return iso.substr(8, 2) + "." + iso.substr(5, 2) + "." + iso.substr(0, 4);
-}
-
-std::string mark_text(schema::MarkValue::Reader v) {
-  if (v.isNumeric()) return std::to_string(v.getNumeric());
-  switch (v.getNonNumeric()) {
-    case schema::NonNumericMark::PASS: return "зачёт";
-    case schema::NonNumericMark::FAIL: return "незачёт";
-    case schema::NonNumericMark::NOT_ASSESSED: return "н/а";
-    case schema::NonNumericMark::EXEMPT: return "осв";
-  }
-  return "?";
 }
 
 const std::vector<std::string> kFigureHeader = {

@@ -7,6 +7,7 @@
 #include <ostream>
 
 #include "commands/journal_fixture.hpp"
+#include "schema/mark_text.hpp"
 #include "schema/views.capnp.h"
 #include "zhurnal/projections/engine.hpp"
 #include "zhurnal/projections/views.hpp"
@@ -102,16 +103,7 @@ const std::vector<Step> kEvents = {
 
 std::string s(capnp::Text::Reader t) { return {t.cStr(), t.size()}; }
 
-std::string mark_text(schema::MarkValue::Reader v) {
-  if (v.isNumeric()) return std::to_string(v.getNumeric());
-  switch (v.getNonNumeric()) {
-    case schema::NonNumericMark::PASS: return "зачёт";
-    case schema::NonNumericMark::FAIL: return "незачёт";
-    case schema::NonNumericMark::NOT_ASSESSED: return "н/а";
-    case schema::NonNumericMark::EXEMPT: return "осв";
-  }
-  return "?";
-}
+using schema::mark_text;
 
 // Subject statistics: n5 n4 n3 n2 н/а осв зачёт незачёт no-mark N, успеваемость,
 // качество, СОУ (hundredths of a percent).
