@@ -62,8 +62,21 @@ void HttpSession::on_read(beast::error_code ec, std::size_t) {
         ->run(parser_->release());
     return;
   }
-  auto res = std::make_shared<HttpResponse>(handle_http(*state_, parser_->get()));
+  // Answered on the worker pool: a report reads many view rows and builds a
+  // file (a whole school's compliance workbook takes a good part of a
+  // second), and a network thread must not keep other connections' pushes
+  // waiting meanwhile. Nothing else of this session runs until the answer is
+  // written.
+  boost::asio::post(state_->workers, [self = shared_from_this()] {
+    auto res = std::make_shared<HttpResponse>(handle_http(*self->state_, self->parser_->get()));
+    boost::asio::dispatch(self->stream_.get_executor(),
+                          [self, res = std::move(res)] { self->write_response(res); });
+  });
+}
+
+void HttpSession::write_response(std::shared_ptr<HttpResponse> res) {
   response_ = res;
+  stream_.expires_after(state_->options.http_request_timeout);
   http::async_write(stream_, *res,
                     beast::bind_front_handler(&HttpSession::on_write, shared_from_this(),
                                               res->keep_alive()));

@@ -12,6 +12,7 @@
 #include <memory>
 #include <optional>
 
+#include "http_routes.hpp"
 #include "peer_limits.hpp"
 #include "shared_state.hpp"
 
@@ -25,6 +26,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
  private:
   void do_read();
   void on_read(boost::beast::error_code ec, std::size_t bytes);
+  void write_response(std::shared_ptr<HttpResponse> res);
   void on_write(bool keep_alive, boost::beast::error_code ec, std::size_t bytes);
   // Answers a request over a limit with `status` and a JSON error, then closes.
   void refuse(boost::beast::http::status status, const char* code);
