@@ -18,7 +18,8 @@
 //              signs in again from her own address every 200 ms.
 //
 // It prints p50/p99/max of the probe's latency per phase and the ratios to
-// the baseline, with what each attack achieved (answers by code). Talks to
+// the baseline, with what each attack achieved (answers by code), and
+// measures the baseline once more after the attacks (the machine's drift). Talks to
 // 127.0.0.0/8 only and stops by itself.
 #pragma once
 

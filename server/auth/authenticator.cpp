@@ -3,6 +3,17 @@
 #include "zhurnal/auth/password.hpp"
 
 namespace zhurnal::auth {
+namespace {
+
+// A login signing in again where it signed in before goes ahead of the
+// others for a hashing slot: a flood of guesses from elsewhere (untrusted by
+// construction: a trusted pair needs the right password) fills only the
+// untrusted share of the waiting line.
+CredentialStore::Priority priority_of(const RateLimiter::Decision& d) {
+  return d.priority ? CredentialStore::Priority::kTrusted : CredentialStore::Priority::kNormal;
+}
+
+}  // namespace
 
 Authenticator::Authenticator(CredentialStore& credentials, SessionManager& sessions,
                              RateLimiter& limiter)
@@ -15,7 +26,7 @@ AuthResult<SignInResult> Authenticator::sign_in(std::string_view login, std::str
     return std::unexpected(d.busy ? busy_address(d.retry_after) : rate_limited(d.retry_after));
   }
 
-  auto user_id = credentials_.check(login, password);
+  auto user_id = credentials_.check(login, password, priority_of(d));
   if (!user_id) {
     // A storage fault or no hashing slot: the password was not checked.
     if (user_id.error().code == AuthCode::kInternal || user_id.error().code == AuthCode::kBusy) {
@@ -65,7 +76,7 @@ AuthResult<void> Authenticator::change_password(std::string_view token,
   if (!d.allowed) {
     return std::unexpected(d.busy ? busy_address(d.retry_after) : rate_limited(d.retry_after));
   }
-  auto user_id = credentials_.check(**login, old_password);
+  auto user_id = credentials_.check(**login, old_password, priority_of(d));
   if (!user_id) {
     if (user_id.error().code == AuthCode::kInternal || user_id.error().code == AuthCode::kBusy) {
       limiter_.abandon(**login, session->address);

@@ -70,15 +70,18 @@ AuthResult<void> CredentialStore::set_password(std::string_view user_id, std::st
   return {};
 }
 
-AuthResult<std::string> CredentialStore::check(std::string_view login, std::string_view password) {
+AuthResult<std::string> CredentialStore::check(std::string_view login, std::string_view password,
+                                               Priority priority) {
   using Verdict = internal::Argon2Hasher::Verdict;
+  const auto lane = priority == Priority::kTrusted ? internal::Argon2Hasher::Priority::kHigh
+                                                   : internal::Argon2Hasher::Priority::kNormal;
   // Waited for a slot too long: the same answer whatever the login, so busy
   // says nothing about whether the login exists.
   auto busy_error = [] { return busy(std::chrono::seconds(1)); };
   auto norm = internal::normalize_login(login);
   if (!norm || password.size() > kMaxPasswordBytes) {
     // Same work as a real check.
-    if (hasher_->verify(dummy_hash_, password) == Verdict::kBusy) {
+    if (hasher_->verify(dummy_hash_, password, lane) == Verdict::kBusy) {
       return std::unexpected(busy_error());
     }
     return std::unexpected(bad_credentials());
@@ -86,7 +89,7 @@ AuthResult<std::string> CredentialStore::check(std::string_view login, std::stri
   auto record = read_record(*store_, internal::login_key(*norm));
   if (!record) return std::unexpected(record.error());
   if (*record) {
-    switch (hasher_->verify((*record)->hash, password)) {
+    switch (hasher_->verify((*record)->hash, password, lane)) {
       case Verdict::kMatch:
         return std::move((*record)->user_id);
       case Verdict::kBusy:
@@ -99,7 +102,7 @@ AuthResult<std::string> CredentialStore::check(std::string_view login, std::stri
   if (!revoked) return std::unexpected(revoked.error());
   if (*revoked) {
     // Only the right password learns that access was revoked.
-    switch (hasher_->verify((*revoked)->hash, password)) {
+    switch (hasher_->verify((*revoked)->hash, password, lane)) {
       case Verdict::kMatch:
         return std::unexpected(no_access());
       case Verdict::kBusy:
@@ -108,7 +111,7 @@ AuthResult<std::string> CredentialStore::check(std::string_view login, std::stri
         return std::unexpected(bad_credentials());
     }
   }
-  if (hasher_->verify(dummy_hash_, password) == Verdict::kBusy) {
+  if (hasher_->verify(dummy_hash_, password, lane) == Verdict::kBusy) {
     return std::unexpected(busy_error());
   }
   return std::unexpected(bad_credentials());

@@ -88,7 +88,8 @@ RateLimiter::~RateLimiter() = default;
 RateLimiter::Decision RateLimiter::decide_locked(const std::string& pair, const std::string& login,
                                                  const std::string& address,
                                                  TimePoint now) const {
-  Decision d = combine(decide(pairs_->find(pair), options_.per_login, now),
+  const AttemptCounter* p = pairs_->find(pair);
+  Decision d = combine(decide(p, options_.per_login, now),
                        decide(addresses_->find(address), options_.per_address, now));
   const AttemptCounter* trust = trusted_->find(pair);
   const bool trusted = trust != nullptr && now - trust->window_start < options_.trust_for;
@@ -98,6 +99,7 @@ RateLimiter::Decision RateLimiter::decide_locked(const std::string& pair, const 
       a != nullptr && a->in_flight >= options_.max_in_flight_per_address) {
     return {false, seconds(1), true};
   }
+  d.priority = trusted && (p == nullptr || p->in_flight == 0);
   return d;
 }
 

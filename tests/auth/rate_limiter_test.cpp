@@ -71,6 +71,31 @@ TEST_F(RateLimiterTest, TrustInAnAddressEndsThirtyDaysAfterItsLastSignIn) {
   EXPECT_FALSE(limiter_.check("petrov", "192.0.2.10", later).allowed);
 }
 
+TEST_F(RateLimiterTest, PriorityOnlyForATrustedPairAndOneAttemptOfItAtATime) {
+  // Untrusted: a first attempt, a clean address, another login's trusted address.
+  EXPECT_FALSE(limiter_.check("petrov", "192.0.2.10", kStart).priority);
+  ASSERT_TRUE(limiter_.acquire("petrov", "192.0.2.10", kStart).allowed);
+  limiter_.record_success("petrov", "192.0.2.10", kStart);
+  EXPECT_FALSE(limiter_.check("ivanov", "192.0.2.10", kStart).priority);
+  EXPECT_FALSE(limiter_.check("petrov", "192.0.2.11", kStart).priority);
+  // Trusted: the first attempt in flight has priority, a second one not.
+  const auto first = limiter_.acquire("petrov", "192.0.2.10", kStart + 1s);
+  EXPECT_TRUE(first.allowed && first.priority);
+  const auto second = limiter_.acquire("petrov", "192.0.2.10", kStart + 1s);
+  EXPECT_TRUE(second.allowed);
+  EXPECT_FALSE(second.priority);
+  limiter_.record_failure("petrov", "192.0.2.10", kStart + 1s);
+  limiter_.record_failure("petrov", "192.0.2.10", kStart + 1s);
+  // After failures the pair still has priority, until its own limit locks it.
+  EXPECT_TRUE(limiter_.check("petrov", "192.0.2.10", kStart + 2s).priority);
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(fail("petrov", "192.0.2.10", kStart + 2s));
+  const auto locked = limiter_.check("petrov", "192.0.2.10", kStart + 3s);
+  EXPECT_FALSE(locked.allowed);
+  EXPECT_FALSE(locked.priority);
+  // Trust ends with trust_for.
+  EXPECT_FALSE(limiter_.check("petrov", "192.0.2.10", kStart + 24h * 31).priority);
+}
+
 TEST_F(RateLimiterTest, TooManyAttemptsInProgressFromOneAddressAreBusy) {
   for (int i = 0; i < 8; ++i) {
     ASSERT_TRUE(limiter_.acquire("u" + std::to_string(i), "10.0.0.1", kStart).allowed);

@@ -11,6 +11,7 @@
 #include <boost/asio/read.hpp>
 #include <boost/asio/write.hpp>
 
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <string>
@@ -327,6 +328,73 @@ TEST_F(AbuseTest, SignInFloodsAreThrottledAndTheOwnerStillSignsIn) {
   auto owner = signed_in("t-math");  // from 127.0.0.1, where t-math signed in before
   expect_served(*owner, "owner-after-distributed");
   expect_served(*other, "after-sign-in-floods");
+}
+
+TEST_F(AbuseTest, OwnerAtHerTrustedAddressSignsInWhileAFloodFillsTheHashingLine) {
+  // One hashing slot and a line of two (one place kept for trusted pairs),
+  // with a hash slow enough (16 MiB) that the flood always has a check
+  // running and one waiting. A long wait bound, so that a loaded machine
+  // cannot turn the owner's wait into `busy`.
+  auth::CredentialStore::Options co{{2, 16u << 20}, 1, 2, std::chrono::milliseconds(10'000)};
+  stop_server();
+  credentials_ = std::make_unique<auth::CredentialStore>(creds_store_.get(), co);
+  ServerOptions o;
+  o.requests_per_second = 0;
+  o.worker_threads = 8;  // more than the slot and the line hold
+  auth::RateLimiter::Options lo;
+  lo.per_address.max_failures = 1'000'000;  // the flood must not lock itself out
+  restart(o, lo);
+  auto other = signed_in("t-rus");
+  auto owner_first = signed_in("t-math");  // 127.0.0.1 is now trusted for t-math
+
+  // Six guessers for unknown logins (each checked against the dummy hash
+  // at the slow cost) from six untrusted addresses, as fast as answered.
+  std::atomic<bool> stop{false};
+  std::atomic<int> busy{0}, wrong{0}, other_codes{0};
+  std::vector<std::thread> flood;
+  for (int k = 0; k < 6; ++k) {
+    flood.emplace_back([&, k] {
+      Ws bot(port_, "127.0.4." + std::to_string(k + 1));
+      for (int i = 0; !stop; ++i) {
+        auto r = bot.request("f", sign_in_body("nobody" + std::to_string(k) + "-" + std::to_string(i),
+                                               "wrong-password"));
+        if (!r) break;
+        if (r->find(R"("code":"busy")") != std::string::npos) {
+          ++busy;
+        } else if (r->find(R"("code":"bad_credentials")") != std::string::npos) {
+          ++wrong;
+        } else {
+          ++other_codes;
+        }
+      }
+    });
+  }
+  auto stop_flood = [&] {
+    stop = true;
+    for (auto& t : flood) t.join();
+  };
+  // The line is full once guesses are refused `busy`.
+  const auto deadline = Clock::now() + 10s;
+  while (busy < 20 && Clock::now() < deadline) std::this_thread::sleep_for(5ms);
+  if (busy < 20) stop_flood();
+  ASSERT_GE(busy.load(), 20) << "the flood never filled the line";
+
+  // The owner signs in again from her usual address, five times: each time
+  // she gets the reserved place and the next free slot, never `busy`.
+  for (int i = 0; i < 5; ++i) {
+    const int busy_before = busy.load();
+    WsClient tab(port_);
+    auto r = tab.request("in", sign_in_body("t-math", kPassword), 15s);
+    ASSERT_TRUE(r) << "no answer to the owner's sign-in " << i;
+    EXPECT_NE(r->find(R"("ok":true)"), std::string::npos) << "owner's sign-in " << i << ": " << *r;
+    // Meanwhile the line stayed full: the flood kept being refused.
+    while (busy == busy_before && Clock::now() < deadline + 10s) std::this_thread::sleep_for(1ms);
+    EXPECT_GT(busy.load(), busy_before) << "the flood stopped filling the line";
+  }
+  expect_served(*other, "during-flood");
+  stop_flood();
+  EXPECT_GT(wrong.load(), 0);  // the flood's checks ran too, at the untrusted share
+  EXPECT_EQ(other_codes.load(), 0);
 }
 
 }  // namespace

@@ -47,7 +47,9 @@ class Authenticator {
 
   // Checks the rate limits, then the password; on success starts a session
   // and re-hashes the password if its hash parameters are outdated.
-  // `address` is the client's IP address as the server sees it.
+  // `address` is the client's IP address as the server sees it. A sign-in
+  // where the login signed in before (RateLimiter::Decision::priority) goes
+  // ahead of others for a hashing slot, so a flood cannot keep its owner out.
   AuthResult<SignInResult> sign_in(std::string_view login, std::string_view password,
                                    std::string_view address, TimePoint now);
 

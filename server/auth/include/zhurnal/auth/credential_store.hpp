@@ -37,6 +37,12 @@ class Argon2Hasher;
 
 class CredentialStore {
  public:
+  // Of a check(), for a hashing slot: kTrusted is for sign-ins the caller
+  // vouches for (RateLimiter::Decision::priority: the login signed in from
+  // that address before), so that a flood of untrusted sign-ins cannot keep
+  // the account's owner out.
+  enum class Priority { kNormal, kTrusted };
+
   struct Options {
     HashParams params = HashParams::production();
     // Hashes running at once; memory use is at most this x params.memlimit.
@@ -44,7 +50,10 @@ class CredentialStore {
     // check() callers that may wait for a hashing slot, and for how long;
     // past either bound check() answers `busy` at once. So a sign-in flood
     // holds at most max_concurrent_hashes + max_waiting_checks threads.
-    // set_password() (issuing, password changes) always waits.
+    // set_password() (issuing, password changes) always waits. Half of the
+    // waiting places (rounded down) are kept for Priority::kTrusted checks,
+    // which also take a freed slot before kNormal ones (docs/design.md,
+    // "Abuse resistance"); the total stays max_waiting_checks.
     size_t max_waiting_checks = 4;
     std::chrono::milliseconds max_check_wait{2000};
   };
@@ -69,7 +78,8 @@ class CredentialStore {
   // no_access (the login was revoked and the password is the one it had),
   // busy (no hashing slot within Options' bounds; nothing was checked),
   // internal (storage).
-  AuthResult<std::string> check(std::string_view login, std::string_view password);
+  AuthResult<std::string> check(std::string_view login, std::string_view password,
+                                Priority priority = Priority::kNormal);
 
   // Removes the user's login and hash (their access is revoked); false if the
   // user had none. Keeps the revoked login's record for no_access answers

@@ -87,6 +87,12 @@ class RateLimiter {
     // When !allowed: the address has too many attempts in progress (not a
     // lockout); answer `busy` rather than `rate_limited`.
     bool busy = false;
+    // When allowed: the login signed in from this address within trust_for
+    // and no other attempt of the pair is in flight. Its password check may
+    // go ahead of others for a hashing slot (CredentialStore::Priority), so
+    // that a sign-in flood from elsewhere does not keep the owner out; one
+    // attempt per pair at a time, so a pair cannot take the whole lane.
+    bool priority = false;
   };
 
   RateLimiter() : RateLimiter(Options()) {}
