@@ -15,12 +15,15 @@
 //   compare  `replay rebuild` itself: rebuild_and_compare_all over the
 //            caught-up store (a second fold plus a row-by-row comparison).
 // Ratios are raw seconds / seconds of each pass (1.0: as fast as raw).
+// `log` keeps the generated log for later runs (generation is the slow
+// part); `passes` times a subset (profiling one pass).
 #pragma once
 
 #include <cstdint>
 #include <filesystem>
 #include <ostream>
 #include <string>
+#include <vector>
 
 namespace zhurnal::bench {
 
@@ -29,6 +32,12 @@ struct ReplayBenchOptions {
   int weeks = 4;
   int rounds = 3;
   std::string dir;  // parent of the scratch directory; empty: the system temp dir
+  // A log to reuse (kept afterwards): generated there first when the
+  // directory does not exist yet. Empty: a fresh log in the scratch directory.
+  std::string log;
+  // Passes to time, of raw, verify, rebuild, compare (raw is always timed:
+  // it is the baseline of the ratios).
+  std::vector<std::string> passes{"raw", "verify", "rebuild", "compare"};
 };
 
 void run_replay_bench(const ReplayBenchOptions& options, std::ostream& out);

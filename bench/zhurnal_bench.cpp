@@ -4,7 +4,7 @@
 //                        [--runners zhurnal,raw-batch,raw-threads,postgres] [--buffered]
 //                        [--pg-bin DIR] [--pg-user USER]
 //   zhurnal-bench read   [--events N] [--batch B] [--rounds R] [--dir DIR]
-//   zhurnal-bench replay [--schools S] [--weeks W] [--rounds R] [--dir DIR]
+//   zhurnal-bench replay [--schools S] [--weeks W] [--rounds R] [--dir DIR] [--log DIR] [--passes P,...]
 //   zhurnal-bench region [--schools N | --quick] [--weeks W] [--writers W] [--buffered] ...
 //   zhurnal-bench ws     [--quick | --full] [--sockets N] [--rate R] [--seconds S] ...
 //   zhurnal-bench abuse  [--probe-requests N] [--probe-rate R] [--slowloris N] [--weeks W] [--dir DIR] [--keep]
@@ -89,6 +89,10 @@ int main(int argc, char** argv) {
   replay_cmd->add_option("--rounds", replay.rounds, "rounds; the median is reported")
       ->capture_default_str();
   replay_cmd->add_option("--dir", replay.dir, "parent of the scratch directory");
+  replay_cmd->add_option("--log", replay.log, "reuse this log (generated there first if missing; kept)");
+  replay_cmd->add_option("--passes", replay.passes, "verify, rebuild, compare (raw always runs)")
+      ->delimiter(',')
+      ->capture_default_str();
 
   zhurnal::bench::RegionBenchOptions region;
   CLI::App* region_cmd = app.add_subcommand(

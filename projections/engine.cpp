@@ -19,8 +19,10 @@ using events::StatusCode;
 
 constexpr size_t kRebuildBatch = 4096;
 // Rebuild mode (catch-up from far behind, rebuilds): events and bytes per
-// commit. (An in-memory row cache was tried and cost more CPU than the reads
-// it saved while rows are handed out as bytes: docs/benchmarks.md.)
+// commit. (An in-memory row cache across commits was tried and cost more CPU
+// than the reads it saved: docs/benchmarks.md. Within a commit ProjectionTx
+// keeps what it read, and a fold from zero skips reads of rows it never
+// wrote: ProjectionTx::assume_empty_store.)
 constexpr size_t kBulkEvents = 32768;
 constexpr size_t kBulkBatchBytes = 64 << 20;
 
@@ -243,14 +245,22 @@ struct ProjectionEngine::Impl {
 
   // Rebuild mode on or off, under mu. Leaving it flushes the view store, so
   // that the unlogged commits are durable before any logged one follows.
-  Status set_bulk(bool on) {
+  // `events`: how far behind the fold is (sizes the filter of rows written
+  // for projections that start from zero: ProjectionTx::assume_empty_store).
+  Status set_bulk(bool on, uint64_t events = 0) {
     std::lock_guard lock(mu);
     if (bulk == on) return Status::ok();
     bulk = on;
     if (on) {
+      // A generation with checkpoint zero never committed a row (rows and
+      // the checkpoint commit together), so its key space is empty.
+      for (Slot& s : slots) {
+        if (s.meta.checkpoint == 0) s.tx->assume_empty_store(events);
+      }
       if (slots.size() > 1) fold_pool.start(slots.size() - 1);
       return Status::ok();
     }
+    for (Slot& s : slots) s.tx->forget_written();
     fold_pool.stop();
     return options.store->flush();
   }
@@ -306,7 +316,18 @@ struct ProjectionEngine::Impl {
     // The scratch generation is invisible until the swap, and dropped at the
     // next open if the process dies first: it is bulk-loaded (large
     // unlogged commits) and flushed once before finish().
-    ProjectionTx tx(options.store, generation_prefix(slot->projection->name(), gen));
+    const std::string prefix = generation_prefix(slot->projection->name(), gen);
+    ProjectionTx tx(options.store, prefix);
+    {
+      // Start from an empty key space: rows of an earlier attempt at this
+      // generation that failed (rebuild() keeps the generation number) must
+      // not be read as this fold's.
+      events::KvBatch kv;
+      kv.erase_range(prefix, events::KvStore::prefix_end(prefix));
+      if (Status st = options.store->write(kv); !st.is_ok()) return st;
+      std::lock_guard lock(mu);
+      tx.assume_empty_store(slot->meta.checkpoint);
+    }
     uint64_t checkpoint = 0;
     std::vector<events::RecordedEvent> batch;  // reused: its strings keep their storage
     events::KvBatch kv;
@@ -384,6 +405,14 @@ events::Result<std::unique_ptr<ProjectionEngine>> ProjectionEngine::open(
     const std::string name(p->name());
     kv.erase_range(name + "/", generation_prefix(name, meta->generation));
     kv.erase_range(generation_prefix(name, meta->generation + 1), name + "0");
+    if (meta->checkpoint == 0) {
+      // Nothing was committed to this generation (rows commit with their
+      // checkpoint), but a rebuild that failed before a version bump may have
+      // left rows under its number: a fold from zero starts from an empty
+      // key space (catch_up() relies on it: assume_empty_store).
+      const std::string gen = generation_prefix(name, meta->generation);
+      kv.erase_range(gen, events::KvStore::prefix_end(gen));
+    }
     kv.put(meta_key(name), encode_meta(*meta));
     slot.meta = *meta;
     slot.tx = std::make_unique<ProjectionTx>(options.store, generation_prefix(name, meta->generation));
@@ -402,7 +431,7 @@ Status ProjectionEngine::catch_up() {
   const bool bulk = head > position() + impl_->options.batch_events;
   if (bulk) {
     impl_->bulk_read = true;
-    if (Status st = impl_->set_bulk(true); !st.is_ok()) return st;
+    if (Status st = impl_->set_bulk(true, head - position()); !st.is_ok()) return st;
   }
   Status st = impl_->catch_up_to(head);
   if (bulk) {

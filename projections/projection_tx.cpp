@@ -1,45 +1,127 @@
 #include "zhurnal/projections/projection.hpp"
 
+#include <algorithm>
 #include <stdexcept>
+#include <vector>
 
 namespace zhurnal::projections {
 
 ProjectionTx::ProjectionTx(events::KvStore* store, std::string prefix)
     : store_(store), prefix_(std::move(prefix)) {}
 
-std::optional<std::string> ProjectionTx::get(std::string_view row) {
-  if (auto it = writes_.find(row); it != writes_.end()) return it->second;
-  auto value = store_->get(prefix_ + std::string(row));
+namespace {
+
+// Bloom filter of written rows: 4 probes from one 64-bit hash (double hashing).
+constexpr int kProbes = 4;
+inline uint64_t mix(uint64_t h) {
+  h ^= h >> 33;
+  h *= 0xff51afd7ed558ccdULL;
+  h ^= h >> 33;
+  return h;
+}
+template <typename Fn>
+void probes(std::string_view row, uint64_t bits, Fn fn) {
+  const uint64_t h = std::hash<std::string_view>{}(row);
+  const uint64_t h2 = mix(h) | 1;
+  for (int i = 0; i < kProbes; ++i) fn((h + static_cast<uint64_t>(i) * h2) & (bits - 1));
+}
+
+}  // namespace
+
+void ProjectionTx::assume_empty_store(uint64_t rows) {
+  // ~16 bits per row (under 0.3% false positives with 4 probes), a power of
+  // two between 1 Mbit and 512 Mbit (64 MiB).
+  uint64_t bits = uint64_t{1} << 20;
+  while (bits < rows * 16 && bits < (uint64_t{1} << 29)) bits <<= 1;
+  written_.assign(bits / 64, 0);
+  // Rows pending in this transaction were written too.
+  for (const auto& [row, r] : rows_) {
+    if (r.dirty) remember(row);
+  }
+}
+
+void ProjectionTx::forget_written() { std::vector<uint64_t>().swap(written_); }
+
+void ProjectionTx::remember(std::string_view row) {
+  if (written_.empty()) return;
+  probes(row, written_.size() * 64, [&](uint64_t b) { written_[b / 64] |= uint64_t{1} << (b % 64); });
+}
+
+ProjectionTx::Row& ProjectionTx::slot(std::string_view row) {
+  if (auto it = rows_.find(row); it != rows_.end()) return it->second;
+  return rows_.emplace(std::string(row), Row{}).first->second;
+}
+
+const std::string* ProjectionTx::find(std::string_view row) {
+  if (auto it = rows_.find(row); it != rows_.end()) {
+    return it->second.value ? &*it->second.value : nullptr;
+  }
+  if (!written_.empty()) {
+    bool maybe = true;
+    probes(row, written_.size() * 64, [&](uint64_t b) {
+      maybe = maybe && (written_[b / 64] >> (b % 64) & 1);
+    });
+    if (!maybe) {  // never written into a key space that started empty
+      rows_.emplace(std::string(row), Row{});
+      return nullptr;
+    }
+  }
+  key_.assign(prefix_);
+  key_.append(row);
+  auto value = store_->get(key_);
   // A read failure of the view store is an infrastructure fault: the engine
   // catches it at its boundary and stops rather than writing wrong rows.
   if (!value) throw std::runtime_error("view store read failed: " + value.error().to_string());
-  return *value;
+  Row& r = rows_.emplace(std::string(row), Row{std::move(*value), false}).first->second;
+  return r.value ? &*r.value : nullptr;
 }
 
 void ProjectionTx::put(std::string_view row, std::string value) {
-  writes_.insert_or_assign(std::string(row), std::optional<std::string>(std::move(value)));
+  Row& r = slot(row);
+  r.value = std::move(value);
+  if (!r.dirty) {
+    ++dirty_;
+    remember(row);
+  }
+  r.dirty = true;
 }
 
 void ProjectionTx::erase(std::string_view row) {
-  writes_.insert_or_assign(std::string(row), std::nullopt);
+  Row& r = slot(row);
+  r.value.reset();
+  if (!r.dirty) {
+    ++dirty_;
+    remember(row);
+  }
+  r.dirty = true;
 }
 
 std::set<std::string> ProjectionTx::flush(events::KvBatch* batch) {
+  // Key order: the memtable inserts a sorted run fastest, and the batch's
+  // bytes do not depend on the hash map's order.
+  std::vector<const std::pair<const std::string, Row>*> dirty;
+  dirty.reserve(dirty_);
+  for (const auto& entry : rows_) {
+    if (entry.second.dirty) dirty.push_back(&entry);
+  }
+  std::sort(dirty.begin(), dirty.end(), [](const auto* a, const auto* b) { return a->first < b->first; });
   std::string key = prefix_;
-  for (auto& [row, value] : writes_) {
+  for (const auto* entry : dirty) {
     key.resize(prefix_.size());
-    key += row;
-    if (value) batch->put(key, *value);
+    key += entry->first;
+    if (entry->second.value) batch->put(key, *entry->second.value);
     else batch->erase(key);
   }
-  writes_.clear();
+  rows_.clear();
+  dirty_ = 0;
   std::set<std::string> topics;
   topics.swap(topics_);
   return topics;
 }
 
 void ProjectionTx::discard() {
-  writes_.clear();
+  rows_.clear();
+  dirty_ = 0;
   topics_.clear();
 }
 

@@ -50,7 +50,7 @@ std::string slot_text(capnp::Text::Reader date, unsigned number) {
 void add_counters(ProjectionTx& tx, const std::string& key, const Tally& delta) {
   if (delta.zero()) return;
   Tally t;
-  if (auto stored = tx.get(key)) t = Tally::read(RowReader<schema::Counters>(*stored).get());
+  if (const std::string* stored = tx.find(key)) t = Tally::read(RowView<schema::Counters>(*stored).get());
   t.add(delta, 1);
   if (t.zero()) {
     tx.erase(key);
@@ -62,7 +62,7 @@ void add_counters(ProjectionTx& tx, const std::string& key, const Tally& delta) 
 }
 
 void add_count(ProjectionTx& tx, const std::string& key, int delta) {
-  const auto stored = tx.get(key);
+  const auto stored = tx.find(key);
   const long n = (stored ? std::stol(*stored) : 0) + delta;
   if (n > 0)
     tx.put(key, std::to_string(n));
@@ -89,6 +89,33 @@ Place place_of(const std::string& lesson, schema::LessonFlags::Reader f) {
           f.getAuditRows() > 0 || f.getMarksLate() > 0};
 }
 
+// add_counters(key, -old) then add_counters(key, +now) in one read and one
+// write: a lesson event that leaves the lesson in its month, teacher and class
+// moves its contribution within the same rows. The rows written are the same
+// as the two steps write: the two-step path rounds negative fields to zero in
+// between (Tally::write), so it is taken when the middle has any.
+void move_counters(ProjectionTx& tx, const std::string& key, const Tally& old, const Tally& now) {
+  if (old.zero() && now.zero()) return;
+  Tally t;
+  if (const std::string* stored = tx.find(key)) t = Tally::read(RowView<schema::Counters>(*stored).get());
+  t.add(old, -1);
+  for (int64_t v : t.v) {
+    if (v < 0) {
+      add_counters(tx, key, Tally().add(old, -1));
+      add_counters(tx, key, now);
+      return;
+    }
+  }
+  t.add(now, 1);
+  if (t.zero()) {
+    tx.erase(key);
+    return;
+  }
+  RowBuilder<schema::Counters> row;
+  t.write(row.get());
+  tx.put(key, row.bytes());
+}
+
 void contribute(ProjectionTx& tx, const Place& p, const Tally& t, int sign) {
   Tally delta;
   delta.add(t, sign);
@@ -109,7 +136,7 @@ std::string listed_key(const Place& p) { return "LX/" + p.school + "/" + p.month
 void change_lesson(ProjectionTx& tx, const std::string& lesson,
                    const std::function<void(schema::LessonFlags::Builder)>& change) {
   const std::string key = "LF/" + lesson;
-  auto stored = tx.get(key);
+  auto stored = tx.find(key);
   if (!stored) return;
   RowBuilder<schema::LessonFlags> row(stored);
   const Place before = place_of(lesson, row->asReader());
@@ -117,8 +144,22 @@ void change_lesson(ProjectionTx& tx, const std::string& lesson,
   change(row.get());
   const Place after = place_of(lesson, row->asReader());
   const Tally new_tally = Tally::of_lesson(row->asReader());
-  contribute(tx, before, old_tally, -1);
-  contribute(tx, after, new_tally, +1);
+  if (before.school == after.school && before.month == after.month &&
+      before.teacher == after.teacher && before.klass == after.klass) {
+    // The lesson stays in its rows (all but a move to another month).
+    const std::string base = after.school + "/" + after.month + "/";
+    move_counters(tx, "T/" + base + after.teacher, old_tally, new_tally);
+    move_counters(tx, "CC/" + base + after.klass, old_tally, new_tally);
+    const std::string ps = "PS/" + base + after.klass + "/" + after.teacher + "/";
+    if (before.graded && !before.cancelled) {
+      add_count(tx, ps + before.subject + "/" + before.subgroup, -1);
+    }
+    if (after.graded && !after.cancelled) add_count(tx, ps + after.subject + "/" + after.subgroup, +1);
+    tx.touch("compliance/" + after.school + "/" + after.month);
+  } else {
+    contribute(tx, before, old_tally, -1);
+    contribute(tx, after, new_tally, +1);
+  }
   if (before.listed) tx.erase(listed_key(before));
   if (after.listed) tx.put(listed_key(after), "");
   tx.put(key, row.bytes());
@@ -160,7 +201,7 @@ struct MarkState {
 };
 
 std::optional<MarkState> read_mark(ProjectionTx& tx, const std::string& mark) {
-  auto stored = tx.get("MK/" + mark);
+  auto stored = tx.find("MK/" + mark);
   if (!stored) return std::nullopt;
   MarkState m;
   char state = 0;
@@ -187,8 +228,8 @@ void apply_compliance_lesson_event(const events::RecordedEvent& e, J::Reader ev,
     case J::LESSON_SCHEDULED: {
       auto x = ev.getLessonScheduled();
       const std::string lesson = str(x.getLessonId());
-      auto cls = tx.get("K/" + str(x.getClassId()));
-      if (!cls || tx.get("LF/" + lesson)) break;
+      auto cls = tx.find("K/" + str(x.getClassId()));
+      if (!cls || tx.find("LF/" + lesson)) break;
       const size_t slash = cls->rfind('/');
       RowBuilder<schema::LessonFlags> row;
       row->setSchoolId(cls->substr(0, slash));
@@ -246,7 +287,7 @@ void apply_compliance_lesson_event(const events::RecordedEvent& e, J::Reader ev,
     case J::MARK_POSTED: {
       auto x = ev.getMarkPosted();
       const std::string lesson = str(x.getLessonId()), mark = str(x.getMarkId());
-      if (read_mark(tx, mark) || !tx.get("LF/" + lesson)) break;
+      if (read_mark(tx, mark) || !tx.find("LF/" + lesson)) break;
       const MarkState m{true, x.getTimeliness().getLate(), x.getTimeliness().getDelaySeconds()};
       write_mark(tx, mark, m);
       change_lesson(tx, lesson, [&](Flags f) {

@@ -13,7 +13,7 @@ namespace {
 using J = schema::JournalEvent;
 
 std::string zone_of(ProjectionTx& tx, const std::string& school) {
-  auto z = tx.get("Z/" + school);
+  auto z = tx.find("Z/" + school);
   return z ? *z : std::string("UTC");
 }
 
@@ -29,8 +29,8 @@ void set_parent(ProjectionTx& tx, const events::RecordedEvent& e, const std::str
   if (school.empty()) return;
   const std::string key = "PA/" + school + "/" + user;
   if (!parent) {
-    if (tx.get(key)) tx.erase(key);
-  } else if (!tx.get(key)) {
+    if (tx.find(key)) tx.erase(key);
+  } else if (!tx.find(key)) {
     tx.put(key, local_date(zone_of(tx, school), e.recorded_at_us));
   }
 }
@@ -70,7 +70,7 @@ void ComplianceProjection::apply(const events::RecordedEvent& e, J::Reader ev, P
     case J::ROLES_CHANGED: {
       auto x = ev.getRolesChanged();
       const std::string user = str(x.getUserId());
-      if (auto school = tx.get("U/" + user)) {
+      if (auto school = tx.find("U/" + user)) {
         set_parent(tx, e, *school, user, has_role(x.getRoles(), schema::Role::PARENT));
       }
       break;
@@ -86,7 +86,7 @@ void ComplianceProjection::apply(const events::RecordedEvent& e, J::Reader ev, P
     case J::STUDENT_DEPARTED: {
       auto x = ev.getStudentDeparted();
       const std::string student = str(x.getStudentId());
-      auto school = tx.get("U/" + student);
+      auto school = tx.find("U/" + student);
       if (!school) break;
       const std::string key = "SS/" + *school + "/" + student;
       std::string stints = tx.get(key).value_or("");

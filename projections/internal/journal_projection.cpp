@@ -13,23 +13,30 @@ std::string two(int n) {
   return buf;
 }
 
-// Adds or changes a mark in a cell.
-void update_cell(ProjectionTx& tx, const std::string& lesson, const std::string& student,
-                 const std::function<void(schema::CellRow::Builder)>& change) {
+// Adds or changes a mark in a cell. `change` also gets the marks the cell had
+// (the stored row's, read in place; empty for a new cell).
+void update_cell(
+    ProjectionTx& tx, const std::string& lesson, const std::string& student,
+    const std::function<void(schema::CellRow::Builder, capnp::List<schema::CellMark>::Reader)>& change) {
   const std::string key = "C/" + lesson + "/" + student;
-  RowBuilder<schema::CellRow> row(tx.get(key));
+  const std::string* stored = tx.find(key);
+  RowBuilder<schema::CellRow> row(stored);
   row->setLessonId(lesson);
   row->setStudentId(student);
-  change(row.get());
+  if (stored) {
+    // `stored` stays valid until the put below.
+    RowView<schema::CellRow> old(*stored);
+    change(row.get(), old.get().getMarks());
+  } else {
+    change(row.get(), {});
+  }
   tx.put(key, row.bytes());
 }
 
-void add_mark(schema::CellRow::Builder cell, const events::RecordedEvent& e,
-              schema::MarkPosted::Reader m) {
-  // Lists in Cap'n Proto have a fixed size: copy the old marks into a new list.
-  capnp::MallocMessageBuilder scratch;
-  scratch.setRoot(cell.asReader());
-  auto old = scratch.getRoot<schema::CellRow>().asReader().getMarks();
+void add_mark(schema::CellRow::Builder cell, capnp::List<schema::CellMark>::Reader old,
+              const events::RecordedEvent& e, schema::MarkPosted::Reader m) {
+  // Lists in Cap'n Proto have a fixed size: copy the old marks into a new
+  // list. (They are read from the stored row: initMarks() zeroes the cell's.)
   auto marks = cell.initMarks(old.size() + 1);
   for (unsigned i = 0; i < old.size(); ++i) marks.setWithCaveats(i, old[i]);
   auto n = marks[old.size()];
@@ -56,7 +63,7 @@ void change_mark(schema::CellRow::Builder cell, capnp::Text::Reader mark_id, uin
 void update_lesson(ProjectionTx& tx, const std::string& lesson,
                    const std::function<void(schema::LessonRow::Builder)>& change) {
   const std::string key = "L/" + lesson;
-  auto stored = tx.get(key);
+  const std::string* stored = tx.find(key);
   if (!stored) return;  // not scheduled: nothing to show
   RowBuilder<schema::LessonRow> row(stored);
   change(row.get());
@@ -68,8 +75,8 @@ void update_lesson(ProjectionTx& tx, const std::string& lesson,
 // The class and subject of a lesson, for change topics.
 void touch_cell(ProjectionTx& tx, const std::string& lesson, const std::string& student) {
   tx.touch("diary/" + student);
-  if (auto stored = tx.get("L/" + lesson)) {
-    RowReader<schema::LessonRow> row(std::move(*stored));
+  if (const std::string* stored = tx.find("L/" + lesson)) {
+    RowView<schema::LessonRow> row(*stored);
     tx.touch("register/" + str(row.get().getClassId()) + "/" + str(row.get().getSubjectId()));
   }
 }
@@ -91,7 +98,7 @@ void index_lesson(ProjectionTx& tx, schema::LessonRow::Reader l, bool add) {
 void end_stint(ProjectionTx& tx, const std::string& class_id, const std::string& student,
                capnp::Text::Reader date, bool departed) {
   const std::string key = "R/" + class_id + "/" + student;
-  auto stored = tx.get(key);
+  const std::string* stored = tx.find(key);
   if (!stored) return;
   RowBuilder<schema::StudentRow> row(stored);
   row->setTo(date);
@@ -168,7 +175,7 @@ void JournalProjection::apply(const events::RecordedEvent& e, J::Reader ev, Proj
     case J::ROLES_CHANGED: {
       auto x = ev.getRolesChanged();
       const std::string key = "U/" + str(x.getUserId());
-      if (auto stored = tx.get(key)) {
+      if (auto stored = tx.find(key)) {
         RowBuilder<schema::UserRegistered> row(stored);
         row->setRoles(x.getRoles());
         tx.put(key, row.bytes());
@@ -198,7 +205,7 @@ void JournalProjection::apply(const events::RecordedEvent& e, J::Reader ev, Proj
     case J::CLASS_TEACHER_ASSIGNED: {
       auto x = ev.getClassTeacherAssigned();
       const std::string key = "K/" + str(x.getClassId());
-      if (auto stored = tx.get(key)) {
+      if (auto stored = tx.find(key)) {
         RowBuilder<schema::ClassRow> row(stored);
         row->setClassTeacherId(x.getTeacherId());
         tx.put(key, row.bytes());
@@ -220,7 +227,7 @@ void JournalProjection::apply(const events::RecordedEvent& e, J::Reader ev, Proj
       auto x = ev.getStudentTransferred();
       const std::string student = str(x.getStudentId());
       end_stint(tx, str(x.getFromClassId()), student, x.getDate(), false);
-      auto current = tx.get("ST/" + student);
+      auto current = tx.find("ST/" + student);
       std::string name;
       if (current) name = str(RowReader<schema::StudentRow>(*current).get().getFullName());
       start_stint(tx, str(x.getToClassId()), student, capnp::Text::Reader(name.c_str(), name.size()),
@@ -231,7 +238,7 @@ void JournalProjection::apply(const events::RecordedEvent& e, J::Reader ev, Proj
       auto x = ev.getStudentDeparted();
       const std::string student = str(x.getStudentId());
       end_stint(tx, str(x.getClassId()), student, x.getDate(), true);
-      if (auto stored = tx.get("ST/" + student)) {
+      if (auto stored = tx.find("ST/" + student)) {
         RowBuilder<schema::StudentRow> row(stored);
         row->setTo(x.getDate());
         row->setDeparted(true);
@@ -338,14 +345,16 @@ void JournalProjection::apply(const events::RecordedEvent& e, J::Reader ev, Proj
     case J::MARK_POSTED: {
       auto x = ev.getMarkPosted();
       const std::string lesson = str(x.getLessonId()), student = str(x.getStudentId());
-      update_cell(tx, lesson, student, [&](schema::CellRow::Builder c) { add_mark(c, e, x); });
+      update_cell(tx, lesson, student, [&](schema::CellRow::Builder c, auto old) {
+        add_mark(c, old, e, x);
+      });
       touch_cell(tx, lesson, student);
       break;
     }
     case J::MARK_CORRECTED: {
       auto x = ev.getMarkCorrected();
       const std::string lesson = str(x.getLessonId()), student = str(x.getStudentId());
-      update_cell(tx, lesson, student, [&](schema::CellRow::Builder c) {
+      update_cell(tx, lesson, student, [&](schema::CellRow::Builder c, auto) {
         change_mark(c, x.getMarkId(), e.position, [&](schema::CellMark::Builder m) {
           m.setValue(x.getValue());
           m.setCorrected(true);
@@ -357,7 +366,7 @@ void JournalProjection::apply(const events::RecordedEvent& e, J::Reader ev, Proj
     case J::MARK_CANCELLED: {
       auto x = ev.getMarkCancelled();
       const std::string lesson = str(x.getLessonId()), student = str(x.getStudentId());
-      update_cell(tx, lesson, student, [&](schema::CellRow::Builder c) {
+      update_cell(tx, lesson, student, [&](schema::CellRow::Builder c, auto) {
         change_mark(c, x.getMarkId(), e.position,
                     [](schema::CellMark::Builder m) { m.setCancelled(true); });
       });
@@ -367,7 +376,7 @@ void JournalProjection::apply(const events::RecordedEvent& e, J::Reader ev, Proj
     case J::ATTENDANCE_RECORDED: {
       auto x = ev.getAttendanceRecorded();
       const std::string lesson = str(x.getLessonId()), student = str(x.getStudentId());
-      update_cell(tx, lesson, student, [&](schema::CellRow::Builder c) {
+      update_cell(tx, lesson, student, [&](schema::CellRow::Builder c, auto) {
         c.setAttendance(x.getCode());
         c.setAttendanceLate(x.getTimeliness().getLate());
       });
@@ -377,7 +386,7 @@ void JournalProjection::apply(const events::RecordedEvent& e, J::Reader ev, Proj
     case J::ATTENDANCE_CORRECTED: {
       auto x = ev.getAttendanceCorrected();
       const std::string lesson = str(x.getLessonId()), student = str(x.getStudentId());
-      update_cell(tx, lesson, student, [&](schema::CellRow::Builder c) {
+      update_cell(tx, lesson, student, [&](schema::CellRow::Builder c, auto) {
         c.setAttendance(x.getCode());
         c.setAttendanceCorrected(true);
       });

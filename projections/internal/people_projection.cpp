@@ -12,14 +12,14 @@ using J = schema::JournalEvent;
 // Marks the class lists that show `user` as changed: the student's own class,
 // or the classes of a parent's children.
 void touch_rosters(ProjectionTx& tx, const std::string& user) {
-  if (auto cls = tx.get("SC/" + user); cls && !cls->empty()) tx.touch("roster/" + *cls);
-  if (auto kids = tx.get("CHL/" + user)) {
+  if (auto cls = tx.find("SC/" + user); cls && !cls->empty()) tx.touch("roster/" + *cls);
+  if (auto kids = tx.find("CHL/" + user)) {
     size_t start = 0;
     while (start < kids->size()) {
       size_t end = kids->find('\n', start);
       if (end == std::string::npos) end = kids->size();
       const std::string child = kids->substr(start, end - start);
-      if (auto cls = tx.get("SC/" + child); cls && !cls->empty()) tx.touch("roster/" + *cls);
+      if (auto cls = tx.find("SC/" + child); cls && !cls->empty()) tx.touch("roster/" + *cls);
       start = end + 1;
     }
   }
@@ -28,14 +28,14 @@ void touch_rosters(ProjectionTx& tx, const std::string& user) {
 void update_access(ProjectionTx& tx, const std::string& user,
                    const std::function<void(schema::AccessRow::Builder)>& change) {
   const std::string key = "A/" + user;
-  RowBuilder<schema::AccessRow> row(tx.get(key));
+  RowBuilder<schema::AccessRow> row(tx.find(key));
   change(row.get());
   tx.put(key, row.bytes());
   touch_rosters(tx, user);
 }
 
 void set_class(ProjectionTx& tx, const std::string& student, const std::string& class_id) {
-  if (auto old = tx.get("SC/" + student); old && !old->empty()) tx.touch("roster/" + *old);
+  if (auto old = tx.find("SC/" + student); old && !old->empty()) tx.touch("roster/" + *old);
   tx.put("SC/" + student, class_id);
   if (!class_id.empty()) tx.touch("roster/" + class_id);
 }
@@ -91,7 +91,7 @@ void PeopleProjection::apply(const events::RecordedEvent& e, J::Reader ev, Proje
         kids += kids.empty() ? student : "\n" + student;
         tx.put("CHL/" + parent, kids);
       }
-      if (auto cls = tx.get("SC/" + student); cls && !cls->empty()) tx.touch("roster/" + *cls);
+      if (auto cls = tx.find("SC/" + student); cls && !cls->empty()) tx.touch("roster/" + *cls);
       break;
     }
     case J::STUDENT_ENROLLED: {

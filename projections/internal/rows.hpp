@@ -4,39 +4,100 @@
 #include <capnp/message.h>
 #include <capnp/serialize.h>
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "schema/message_reader.hpp"
 #include "schema/views.capnp.h"
 
 namespace zhurnal::projections::internal {
 
+// The message as messageToFlatArray() frames it, written straight into the
+// string (no intermediate array).
 inline std::string to_bytes(capnp::MessageBuilder& m) {
-  kj::Array<capnp::word> words = capnp::messageToFlatArray(m);
-  auto bytes = words.asBytes();
-  return std::string(reinterpret_cast<const char*>(bytes.begin()), bytes.size());
+  auto segments = m.getSegmentsForOutput();
+  std::string out(capnp::computeSerializedSizeInWords(segments) * sizeof(capnp::word), '\0');
+  kj::ArrayOutputStream stream(
+      kj::arrayPtr(reinterpret_cast<kj::byte*>(out.data()), out.size()));
+  capnp::writeMessage(stream, segments);
+  return out;
 }
+
+// A MallocMessageBuilder whose first segment (the default 1024 words) comes
+// zeroed from a per-thread pool instead of calloc(): a fold builds several
+// rows per event, and allocating and zeroing a fresh 8 KiB first segment for
+// each was a third of a rebuild's instructions under callgrind (a few per
+// cent of its time natively; docs/benchmarks.md). Segments and bytes
+// are the same as MallocMessageBuilder() gives: a provided first segment is
+// used whole, and later segments grow from its size exactly as from an owned
+// one (capnp/message.c++, MallocMessageBuilder::allocateSegment);
+// tests/projections/row_message_test.cpp checks this. The builder zeroes
+// what it used of the segment when destroyed, so it goes back zeroed.
+class PooledMessageBuilder {
+ public:
+  static constexpr unsigned kFirstSegmentWords = capnp::SUGGESTED_FIRST_SEGMENT_WORDS;
+
+  PooledMessageBuilder() : segment_(take()), message_(kj::arrayPtr(segment_.get(), kFirstSegmentWords)) {}
+  ~PooledMessageBuilder() = default;  // message_ first (it zeroes the segment), then give back
+  PooledMessageBuilder(const PooledMessageBuilder&) = delete;
+  PooledMessageBuilder& operator=(const PooledMessageBuilder&) = delete;
+
+  capnp::MallocMessageBuilder& message() { return message_; }
+
+ private:
+  using Segment = std::unique_ptr<capnp::word[]>;
+  struct Lease {
+    Segment words;
+    explicit Lease(Segment w) : words(std::move(w)) {}
+    Lease(Lease&&) = default;
+    ~Lease() {
+      if (!words) return;
+      auto& pool = free_list();
+      if (pool.size() < kPoolMax) pool.push_back(std::move(words));
+    }
+    capnp::word* get() { return words.get(); }
+  };
+  static constexpr size_t kPoolMax = 32;  // per thread; more in use at once are freed
+  static std::vector<Segment>& free_list() {
+    thread_local std::vector<Segment> pool;
+    return pool;
+  }
+  static Lease take() {
+    auto& pool = free_list();
+    if (pool.empty()) return Lease(Segment(new capnp::word[kFirstSegmentWords]()));
+    Lease l(std::move(pool.back()));
+    pool.pop_back();
+    return l;
+  }
+
+  Lease segment_;  // declared before message_: outlives it
+  capnp::MallocMessageBuilder message_;
+};
 
 // A row being written: fresh, or a copy of the stored row to modify.
 template <typename T>
 class RowBuilder {
  public:
-  RowBuilder() : root_(message_.initRoot<T>()) {}
-  explicit RowBuilder(const std::optional<std::string>& stored) : RowBuilder() {
+  RowBuilder() : root_(pooled_.message().initRoot<T>()) {}
+  explicit RowBuilder(const std::optional<std::string>& stored)
+      : RowBuilder(stored ? &*stored : nullptr) {}
+  // A copy of `stored` (ProjectionTx::find()), or fresh when it is null.
+  explicit RowBuilder(const std::string* stored) : RowBuilder() {
     if (stored) {
       schema::BoundedMessageReader reader(*stored);
-      message_.setRoot(reader.root<T>());
-      root_ = message_.getRoot<T>();
+      pooled_.message().setRoot(reader.root<T>());
+      root_ = pooled_.message().getRoot<T>();
     }
   }
   typename T::Builder* operator->() { return &root_; }
   typename T::Builder get() { return root_; }
-  std::string bytes() { return to_bytes(message_); }
+  std::string bytes() { return to_bytes(pooled_.message()); }
 
  private:
-  capnp::MallocMessageBuilder message_;
+  PooledMessageBuilder pooled_;
   typename T::Builder root_;
 };
 
@@ -52,12 +113,23 @@ class RowReader {
   schema::BoundedMessageReader reader_;
 };
 
+// A stored row, read in place: `bytes` must outlive the view.
+template <typename T>
+class RowView {
+ public:
+  explicit RowView(std::string_view bytes) : reader_(bytes) {}
+  typename T::Reader get() { return reader_.root<T>(); }
+
+ private:
+  schema::BoundedMessageReader reader_;
+};
+
 // Any struct reader stored as its own message (e.g. an event's sub-struct).
 template <typename Reader>
 std::string struct_bytes(Reader r) {
-  capnp::MallocMessageBuilder m;
-  m.setRoot(r);
-  return to_bytes(m);
+  PooledMessageBuilder m;
+  m.message().setRoot(r);
+  return to_bytes(m.message());
 }
 
 inline std::string str(capnp::Text::Reader t) { return {t.cStr(), t.size()}; }

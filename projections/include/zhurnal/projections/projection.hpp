@@ -14,6 +14,8 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <unordered_map>
+#include <vector>
 
 #include "schema/journal.capnp.h"
 #include "zhurnal/events/kv_store.hpp"
@@ -24,30 +26,68 @@ namespace zhurnal::projections {
 // The rows of one projection within one commit. Row keys are relative to the
 // projection's key space; the engine prefixes them with the projection's name
 // and generation.
+//
+// Rows read from the store are remembered (present or absent) until flush()
+// or discard(): within one batch a row is read from RocksDB at most once.
+// This is sound because only this transaction writes its key space while a
+// batch is applied (the engine holds its lock; a rebuild writes a scratch
+// generation nobody else writes).
 class ProjectionTx {
  public:
   ProjectionTx(events::KvStore* store, std::string prefix);
 
-  // The row's current value, including this transaction's own writes.
-  std::optional<std::string> get(std::string_view row);
+  // The row's current value, including this transaction's own writes, or
+  // nullptr when there is none. The pointer stays valid until the row is
+  // next put or erased, or until flush() or discard().
+  const std::string* find(std::string_view row);
+  // The same, copied.
+  std::optional<std::string> get(std::string_view row) {
+    const std::string* v = find(row);
+    return v ? std::optional<std::string>(*v) : std::nullopt;
+  }
   void put(std::string_view row, std::string value);
   void erase(std::string_view row);
   // Marks a change topic (e.g. "diary/s1") as changed by this transaction;
   // subscribers of the topic are told after the commit.
   void touch(std::string topic) { topics_.insert(std::move(topic)); }
 
-  // Moves the writes into `batch` and clears them; returns touched topics.
+  // Moves the writes into `batch` (in key order) and clears them; returns
+  // touched topics.
   std::set<std::string> flush(events::KvBatch* batch);
-  bool empty() const { return writes_.empty() && topics_.empty(); }
+  bool empty() const { return dirty_ == 0 && topics_.empty(); }
   const std::string& prefix() const { return prefix_; }
 
   // Drops pending writes and topics (after a failed commit).
   void discard();
 
+  // For a fold from position zero into a key space that holds no rows (a
+  // generation never committed: its checkpoint is zero): from now on every
+  // row written is remembered in a Bloom filter, and a row that was never
+  // written is known to be absent without a read of the store. `rows` is
+  // the expected number of rows (it sizes the filter; more only raises the
+  // rate of reads that find nothing). The caller must not use it when the
+  // key space may hold rows. forget_written() frees the filter.
+  void assume_empty_store(uint64_t rows);
+  void forget_written();
+
  private:
+  struct Row {
+    std::optional<std::string> value;  // nullopt: absent (erased, or not stored)
+    bool dirty = false;                // written by this transaction
+  };
+  struct Hash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  Row& slot(std::string_view row);
+  void remember(std::string_view row);  // into written_, when on
+
   events::KvStore* store_;
   std::string prefix_;
-  std::map<std::string, std::optional<std::string>, std::less<>> writes_;  // nullopt: erased
+  std::string key_;  // scratch: prefix_ + row, for reads
+  std::unordered_map<std::string, Row, Hash, std::equal_to<>> rows_;
+  size_t dirty_ = 0;  // rows with dirty set
+  std::vector<uint64_t> written_;  // Bloom filter of rows written (assume_empty_store); empty: off
   std::set<std::string> topics_;
 };
 
