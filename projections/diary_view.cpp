@@ -60,12 +60,11 @@ bool member_of(const internal::ViewReader& v, const std::string& class_id,
   return it->second.count(student) > 0;
 }
 
-}  // namespace
-
-events::Result<ViewMessage> Views::diary(const std::string& student_id,
-                                         const std::string& date_text) const {
-  internal::ViewReader v(store_, engine_->active_prefix("journal"));
-  const uint64_t position = engine_->position();
+// The diary from the rows `v` reads; `position` is the engine's position
+// read before any row.
+events::Result<ViewMessage> build_diary(const internal::ViewReader& v, uint64_t position,
+                                        const std::string& student_id,
+                                        const std::string& date_text) {
   auto day = parse(date_text);
   if (!day) return events::error(events::StatusCode::kInvalidArgument, "некорректная дата: " + date_text);
   const date::sys_days monday = *day - (date::weekday{*day} - date::Monday);
@@ -222,6 +221,24 @@ events::Result<ViewMessage> Views::diary(const std::string& student_id,
     if (t->second != author) note_list[i].setAuthorName(t->second);  // unknown: empty
   }
   return message;
+}
+
+}  // namespace
+
+events::Result<ViewMessage> Views::diary(const std::string& student_id,
+                                         const std::string& date_text) const {
+  internal::ViewReader v(store_, engine_->active_prefix("journal"));
+  return build_diary(v, engine_->position(), student_id, date_text);
+}
+
+events::Result<ViewMessage> Views::diary(const std::string& student_id, const std::string& date_text,
+                                         RowCache& cache) const {
+  // The position first: every row read after it reflects at least it.
+  const uint64_t position = engine_->position();
+  const std::string prefix = engine_->active_prefix("journal");
+  RowCache::Use use = cache.use(position, prefix);
+  internal::ViewReader v(store_, prefix, &use);
+  return build_diary(v, position, student_id, date_text);
 }
 
 events::Result<std::vector<std::string>> Views::children_of(const std::string& parent_id) const {

@@ -11,7 +11,11 @@
 namespace zhurnal::server::internal {
 
 Hub::Hub(ServerContext& context, boost::asio::thread_pool& workers)
-    : ctx_(context), workers_(workers) {}
+    : ctx_(context), workers_(workers) {
+  if (ctx_.log && ctx_.engine) {
+    diary_rows_ = std::make_unique<projections::RowCache>(ctx_.log, ctx_.engine->position());
+  }
+}
 
 std::set<std::string> Hub::topics_of(const SubscriptionSpec& spec) {
   std::set<std::string> topics;
@@ -106,6 +110,10 @@ size_t Hub::subscriptions() const {
 }
 
 void Hub::on_changes(const projections::ChangeSet& changes) {
+  uint64_t seen = changed_.load(std::memory_order_relaxed);
+  while (seen < changes.position &&
+         !changed_.compare_exchange_weak(seen, changes.position, std::memory_order_relaxed)) {
+  }
   std::set<Key> keys;
   {
     std::lock_guard lock(mu_);
@@ -138,6 +146,7 @@ void Hub::push(const Key& key) {
     std::shared_ptr<Connection> conn;
     SubscriptionSpec spec;
     uint64_t pushed = 0;
+    bool warm = false;
     {
       std::lock_guard lock(mu_);
       auto c = conns_.find(key.first);
@@ -148,11 +157,17 @@ void Hub::push(const Key& key) {
       if (!conn) return;
       spec = s->second.spec;
       pushed = s->second.pushed;
+      warm = s->second.warm;
       s->second.again = false;
+    }
+    // The engine moves its position right after its listeners return.
+    if (const uint64_t want = changed_.load(std::memory_order_relaxed);
+        ctx_.engine && ctx_.engine->position() < want) {
+      ctx_.engine->wait_position(want, std::chrono::seconds(1));
     }
     std::string frame;
     try {
-      frame = render(*conn, key.second, spec, &pushed);
+      frame = render(*conn, key.second, spec, &pushed, warm);
     } catch (const std::exception& e) {
       if (ctx_.logger) ctx_.logger->warn("push {} failed: {}", key.second, e.what());
     }
@@ -167,6 +182,7 @@ void Hub::push(const Key& key) {
     auto s = c->second.subs.find(key.second);
     if (s == c->second.subs.end()) return;
     s->second.pushed = std::max(s->second.pushed, pushed);
+    s->second.warm = true;
     const bool more_log = spec.kind == SubscriptionSpec::Kind::kLog && sent &&
                           s->second.pushed < ctx_.log->head_position();
     if (!s->second.again && !more_log) {
@@ -177,14 +193,15 @@ void Hub::push(const Key& key) {
 }
 
 std::string Hub::render(Connection& conn, const std::string& sub_id, const SubscriptionSpec& spec,
-                        uint64_t* pushed) {
+                        uint64_t* pushed, bool warm) {
   // The views go out as they come from the query, without a copy into a
   // ServerMessage (json_writer.hpp writes the same frame the codec would).
   const std::string user = conn.user_id();
   switch (spec.kind) {
     case SubscriptionSpec::Kind::kDiary: {
       if (!ctx_.journal->may_read_student(user, spec.student_id)) return {};
-      auto view = ctx_.views->diary(spec.student_id, spec.date);
+      auto view = warm && diary_rows_ ? ctx_.views->diary(spec.student_id, spec.date, *diary_rows_)
+                                      : ctx_.views->diary(spec.student_id, spec.date);
       if (!view) return {};
       auto d = (*view)->getRoot<schema::DiaryView>().asReader();
       if (d.getPosition() <= *pushed) return {};

@@ -6,12 +6,19 @@
 // already has, so a reconnect with the last seen position gets what it missed
 // (the current view, if newer) and then live updates, without duplicates.
 //
+// A subscription's first push reads its view from the store; later pushes
+// of a diary read through a RowCache (projections/row_cache.hpp) shared by
+// every diary subscription, so a push after a mark reads the one changed
+// cell instead of the whole week and period again. Idle subscriptions (one
+// push, then nothing) never fill it.
+//
 // Thread safety: all methods may be called from any thread. Pushes are
 // computed on the worker pool, never on the projection engine's thread.
 #pragma once
 
 #include <boost/asio/thread_pool.hpp>
 
+#include <atomic>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -20,6 +27,7 @@
 
 #include "connection.hpp"
 #include "schema/protocol.capnp.h"
+#include "zhurnal/projections/row_cache.hpp"
 #include "zhurnal/server/context.hpp"
 
 namespace zhurnal::server::internal {
@@ -58,6 +66,7 @@ class Hub {
     bool busy = false;    // a push is being computed
     bool again = false;   // another change arrived meanwhile
     bool initial = true;  // the first push waits for start_initial()
+    bool warm = false;    // pushed once: later diary pushes use diary_rows_
   };
   struct Conn {
     std::weak_ptr<Connection> conn;
@@ -69,7 +78,7 @@ class Hub {
   void push(const Key& key);
   // Builds the push frame for a subscription; empty when nothing newer.
   std::string render(Connection& conn, const std::string& sub_id, const SubscriptionSpec& spec,
-                     uint64_t* pushed);
+                     uint64_t* pushed, bool warm);
   std::set<std::string> topics_of(const SubscriptionSpec& spec);
 
   ServerContext& ctx_;
@@ -79,6 +88,12 @@ class Hub {
   std::map<std::string, std::set<Key>> by_topic_;
   std::set<Key> log_subs_;
   uint64_t next_id_ = 1;
+  std::unique_ptr<projections::RowCache> diary_rows_;  // null without a log and engine
+  // The last position on_changes() heard of. The engine calls listeners
+  // before its position moves; a push waits for the position to get there,
+  // or a quick render would report the position before the change and no
+  // further change would wake it.
+  std::atomic<uint64_t> changed_{0};
 };
 
 }  // namespace zhurnal::server::internal

@@ -1,8 +1,11 @@
 // JSON output of Cap'n Proto messages without the per-value allocations of
 // capnp::JsonCodec::encode. The codec first builds a JsonValue message and
 // then a kj::StringTree with one heap string per value (a 15 KB diary push is
-// thousands of small allocations); this writer walks the same schema through
-// the dynamic API and appends to one std::string.
+// thousands of small allocations); this writer walks the same schema and
+// appends to one std::string. It reads values from the struct's data and
+// pointer sections through a per-struct plan (field names, types, offsets,
+// defaults) built once per thread, not through the dynamic API, whose
+// get()/has() decode the field's type from the schema on every call.
 //
 // The output is byte-for-byte what the project's configured codec
 // (json.hpp: no handlers, no annotations, HasMode::NON_NULL) writes for the
@@ -12,7 +15,7 @@
 // as null, Data as a list of numbers, and the same string escaping.
 // tests/server/json_writer_test.cpp compares the two on real views.
 //
-// Thread safety: stateless; any thread.
+// Thread safety: any thread; the plans are per thread.
 #pragma once
 
 #include <capnp/dynamic.h>

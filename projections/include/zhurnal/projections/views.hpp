@@ -16,6 +16,7 @@
 #include "zhurnal/events/kv_store.hpp"
 #include "zhurnal/events/status.hpp"
 #include "zhurnal/projections/engine.hpp"
+#include "zhurnal/projections/row_cache.hpp"
 
 namespace zhurnal::projections {
 
@@ -34,6 +35,10 @@ class Views {
 
   // дневник of a student for the week containing `date` ("YYYY-MM-DD").
   events::Result<ViewMessage> diary(const std::string& student_id, const std::string& date) const;
+  // The same, reading rows through `cache` (row_cache.hpp): the rows it
+  // holds are not read again; the view is the same as without it.
+  events::Result<ViewMessage> diary(const std::string& student_id, const std::string& date,
+                                    RowCache& cache) const;
 
   // The monthly check of a school's journal for `month` ("YYYY-MM"): the
   // school's, teachers' and classes' figures, participation, late marks,

@@ -1,0 +1,138 @@
+// A diary push is exactly what a fresh `diary` query returns at the push's
+// position: after every step of a sequence of marks, corrections,
+// cancellations, attendance, a lesson held, a comment and a final mark, the
+// parent's push (the later ones read through the hub's row cache) is
+// compared with the answer to a query sent right after it. A parent sees
+// only her own child's diary.
+#include "server_fixture.hpp"
+
+namespace zhurnal::server::testing {
+namespace {
+
+bool is_ok(const std::optional<std::string>& r) { return r && r->find(R"("ok":true)") != std::string::npos; }
+
+// The JSON object that follows `"diary":` in a frame (the view itself).
+std::string diary_object(const std::string& frame) {
+  const size_t at = frame.find("\"diary\":{");
+  if (at == std::string::npos) return {};
+  const size_t start = at + 8;
+  int depth = 0;
+  bool in_string = false;
+  for (size_t i = start; i < frame.size(); ++i) {
+    const char c = frame[i];
+    if (in_string) {
+      if (c == '\\') ++i;
+      else if (c == '"') in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '{') {
+      ++depth;
+    } else if (c == '}' && --depth == 0) {
+      return frame.substr(start, i - start + 1);
+    }
+  }
+  return {};
+}
+
+uint64_t position_of(const std::string& frame) {
+  const std::string p = json_field(frame, "position");
+  return p.empty() ? 0 : std::stoull(p);
+}
+
+class DiaryPushTest : public ServerFixture {
+ protected:
+  // Runs a command as `user` and returns its last log position.
+  uint64_t command(WsClient& c, const std::string& body) {
+    const std::string id = "c" + std::to_string(++n_);
+    auto r = c.request(id, R"("command": {"commandId": ")" + id + R"(", "command": )" + body + "}");
+    EXPECT_TRUE(is_ok(r)) << body << " -> " << (r ? *r : "no response");
+    return r ? std::stoull(json_field(*r, "lastPosition")) : 0;
+  }
+
+  // Waits for the parent's push at or past `position` and compares it with
+  // a fresh query; returns the push.
+  std::string expect_push_equals_query(WsClient& parent, uint64_t position, const std::string& what) {
+    std::string push;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (std::chrono::steady_clock::now() < deadline) {
+      auto frame = parent.wait_push("\"diary\":", std::chrono::seconds(10));
+      if (!frame) break;
+      if (position_of(*frame) >= position) {
+        push = std::move(*frame);
+        break;
+      }
+    }
+    EXPECT_FALSE(push.empty()) << what << ": no push at position " << position;
+    if (push.empty()) return push;
+    ++pushes_;
+    auto fresh = parent.request("q" + std::to_string(++n_), kDiary);
+    EXPECT_TRUE(is_ok(fresh)) << what;
+    if (!fresh) return push;
+    EXPECT_EQ(diary_object(push), diary_object(*fresh)) << what;
+    EXPECT_FALSE(diary_object(push).empty()) << what;
+    return push;
+  }
+
+  static constexpr char kDiary[] = R"("diary": {"studentId": "s1", "date": "2026-10-05"})";
+  int n_ = 0;
+  int pushes_ = 0;
+};
+
+std::string mark(const std::string& id, const std::string& lesson, const std::string& student,
+                 const std::string& value, const std::string& work_type = "oral") {
+  return R"({"postMark": {"markId": ")" + id + R"(", "lessonId": ")" + lesson +
+         R"(", "studentId": ")" + student + R"(", "value": )" + value + R"(, "workTypeId": ")" +
+         work_type + R"(", "comment": ""}})";
+}
+
+TEST_F(DiaryPushTest, EveryPushEqualsAFreshQueryAtItsPosition) {
+  auto parent = signed_in("p1");
+  ASSERT_TRUE(is_ok(parent->request(
+      "s", R"("subscribe": {"lastPosition": "0", "diary": {"studentId": "s1", "date": "2026-10-05"}})")));
+  expect_push_equals_query(*parent, 1, "initial push");
+  // Not her child: refused, now and after marks.
+  auto other = parent->request(
+      "s2", R"("subscribe": {"lastPosition": "0", "diary": {"studentId": "s2", "date": "2026-10-05"}})");
+  EXPECT_NE(other->find(R"("code":"forbidden")"), std::string::npos) << *other;
+
+  auto math = signed_in("t-math");
+  auto eng = signed_in("t-eng");
+  auto rus = signed_in("t-rus");
+  at("2026-10-05 11:30");
+  struct Step {
+    WsClient* by;
+    std::string body, what;
+  };
+  const std::vector<Step> steps = {
+      {math.get(), mark("m1", "l-math", "s1", R"({"numeric": 5})"), "a mark"},
+      {math.get(), mark("m2", "l-math", "s1", R"({"numeric": 3})", "test"), "a second mark, same cell"},
+      {math.get(), R"({"correctMark": {"markId": "m1", "value": {"numeric": 4}, "reason": "Ошибка"}})",
+       "a correction"},
+      {eng.get(), mark("e1", "l-eng", "s1", R"({"numeric": 2})"), "a mark in another subject"},
+      {math.get(), R"({"cancelMark": {"markId": "m2", "reason": "Ошибка ввода"}})", "a cancellation"},
+      {math.get(), R"({"recordAttendance": {"lessonId": "l-math", "studentId": "s1", "code": "late"}})",
+       "attendance"},
+      {math.get(), R"({"holdLesson": {"lessonId": "l-math", "topic": "Дроби"}})", "a lesson held"},
+      {math.get(), mark("m3", "l-math", "s1", R"({"nonNumeric": "pass"})"), "a mark after the lesson row changed"},
+      {rus.get(), R"({"commentStudent": {"commentId": "k1", "studentId": "s1", "lessonId": "", "text": "Молодец"}})",
+       "a comment"},
+      {eng.get(), R"({"cancelMark": {"markId": "e1", "reason": "Не тот ученик"}})", "a cancellation, other subject"},
+  };
+  for (const Step& s : steps) {
+    // A mark for another student (s2) between the steps: the parent's
+    // pushes never carry it.
+    command(*math, mark("x" + std::to_string(n_), "l-math", "s2", R"({"numeric": 4})"));
+    const uint64_t pos = command(*s.by, s.body);
+    const std::string push = expect_push_equals_query(*parent, pos, s.what);
+    EXPECT_EQ(push.find(R"("studentId":"s2")"), std::string::npos) << s.what;
+  }
+  at("2026-10-20 12:00");
+  const uint64_t fin = command(*math, R"({"setFinalMark": {"studentId": "s1", "classId": "c5a",
+      "subjectId": "math", "kind": "period", "periodId": "q1", "value": {"numeric": 4}, "reason": ""}})");
+  const std::string push = expect_push_equals_query(*parent, fin, "a final mark");
+  EXPECT_NE(push.find(R"("hasPeriodMark":true)"), std::string::npos) << push;
+  EXPECT_EQ(pushes_, static_cast<int>(steps.size()) + 2);
+}
+
+}  // namespace
+}  // namespace zhurnal::server::testing
