@@ -5,26 +5,13 @@
 #include "compliance_projection.hpp"
 #include "compliance_tally.hpp"
 #include "rows.hpp"
+#include "schema/mark_text.hpp"
 
 namespace zhurnal::projections::internal {
 namespace {
 
 using J = schema::JournalEvent;
-
-std::string mark_text(schema::MarkValue::Reader v) {
-  if (v.isNumeric()) return std::to_string(v.getNumeric());
-  switch (v.getNonNumeric()) {
-    case schema::NonNumericMark::PASS:
-      return "зачёт";
-    case schema::NonNumericMark::FAIL:
-      return "незачёт";
-    case schema::NonNumericMark::NOT_ASSESSED:
-      return "н/а";
-    case schema::NonNumericMark::EXEMPT:
-      return "осв";
-  }
-  return "?";
-}
+using schema::mark_text;
 
 // As the register shows it; present (no absence) is blank.
 std::string code_text(schema::AttendanceCode c) {
