@@ -34,11 +34,13 @@ std::string slot_text(capnp::Text::Reader date, unsigned number) {
   return str(date) + " №" + std::to_string(number);
 }
 
-void add_counters(ProjectionTx& tx, const std::string& key, const Tally& delta) {
-  if (delta.zero()) return;
-  Tally t;
-  if (const std::string* stored = tx.find(key)) t = Tally::read(RowView<schema::Counters>(*stored).get());
-  t.add(delta, 1);
+Tally read_counters(ProjectionTx& tx, const std::string& key) {
+  const std::string* stored = tx.find(key);
+  return stored ? Tally::read(RowView<schema::Counters>(*stored).get()) : Tally();
+}
+
+// An all-zero counters row is not kept.
+void write_counters(ProjectionTx& tx, const std::string& key, const Tally& t) {
   if (t.zero()) {
     tx.erase(key);
     return;
@@ -46,6 +48,13 @@ void add_counters(ProjectionTx& tx, const std::string& key, const Tally& delta) 
   RowBuilder<schema::Counters> row;
   t.write(row.get());
   tx.put(key, row.bytes());
+}
+
+void add_counters(ProjectionTx& tx, const std::string& key, const Tally& delta) {
+  if (delta.zero()) return;
+  Tally t = read_counters(tx, key);
+  t.add(delta, 1);
+  write_counters(tx, key, t);
 }
 
 void add_count(ProjectionTx& tx, const std::string& key, int delta) {
@@ -83,8 +92,7 @@ Place place_of(const std::string& lesson, schema::LessonFlags::Reader f) {
 // between (Tally::write), so it is taken when the middle has any.
 void move_counters(ProjectionTx& tx, const std::string& key, const Tally& old, const Tally& now) {
   if (old.zero() && now.zero()) return;
-  Tally t;
-  if (const std::string* stored = tx.find(key)) t = Tally::read(RowView<schema::Counters>(*stored).get());
+  Tally t = read_counters(tx, key);
   t.add(old, -1);
   for (int64_t v : t.v) {
     if (v < 0) {
@@ -94,13 +102,7 @@ void move_counters(ProjectionTx& tx, const std::string& key, const Tally& old, c
     }
   }
   t.add(now, 1);
-  if (t.zero()) {
-    tx.erase(key);
-    return;
-  }
-  RowBuilder<schema::Counters> row;
-  t.write(row.get());
-  tx.put(key, row.bytes());
+  write_counters(tx, key, t);
 }
 
 void contribute(ProjectionTx& tx, const Place& p, const Tally& t, int sign) {
