@@ -78,7 +78,7 @@ std::optional<UserInfo> describe_user(const JournalState& s, const std::string& 
                                       int64_t now_us) {
   if (const User* u = s.user(id)) {
     UserInfo info{u->id, u->school_id, u->full_name, {}, u->children, {}, {},
-                  s.has_credentials(id)};
+                  s.has_credentials(id), {}, {}};
     for (unsigned r = 0; r < 32; ++r) {
       if (u->roles & (RoleSet{1} << r)) info.roles.push_back(role_name(static_cast<Role>(r)));
     }
@@ -99,7 +99,7 @@ std::optional<UserInfo> describe_user(const JournalState& s, const std::string& 
   }
   if (const Student* st = s.student(id)) {
     UserInfo info{st->id, st->school_id, st->full_name, {"student"}, {}, {},
-                  current_class(s, *st), s.has_credentials(id)};
+                  current_class(s, *st), s.has_credentials(id), {}, {}};
     return info;
   }
   return std::nullopt;
