@@ -6,7 +6,7 @@
 #include <array>
 #include <ostream>
 
-#include "commands/journal_fixture.hpp"
+#include "views_fixture.hpp"
 #include "schema/views.capnp.h"
 #include "zhurnal/projections/engine.hpp"
 #include "zhurnal/projections/views.hpp"
@@ -128,7 +128,7 @@ Line line_of(const std::string& id, schema::ComplianceView::Figures::Reader f) {
 
 std::string s(capnp::Text::Reader t) { return {t.cStr(), t.size()}; }
 
-class ComplianceTest : public JournalFixture {
+class ComplianceTest : public testing::ViewsFixture {
  protected:
   void SetUp() override {
     JournalFixture::SetUp();
@@ -136,17 +136,9 @@ class ComplianceTest : public JournalFixture {
       at(step.at);
       ok(step.actor, step.json);
     }
-    auto store = events::KvStore::open({views_dir_.str(), false, true});
-    ASSERT_TRUE(store) << store.error().to_string();
-    store_ = std::move(*store);
     // Commits of three events: the rebuild (one large batch) is compared with
     // rows built across many commits.
-    auto engine = ProjectionEngine::open({log_.get(), store_.get(), nullptr, 3},
-                                         standard_projections());
-    ASSERT_TRUE(engine) << engine.error().to_string();
-    engine_ = std::move(*engine);
-    ASSERT_TRUE(engine_->catch_up().is_ok());
-    views_ = std::make_unique<Views>(store_.get(), engine_.get());
+    open_views(false, 3);
   }
 
   ViewMessage month(const std::string& m) {
@@ -155,10 +147,6 @@ class ComplianceTest : public JournalFixture {
     return view ? std::move(*view) : nullptr;
   }
 
-  zhurnal::testing::TempDir views_dir_;
-  std::unique_ptr<events::KvStore> store_;
-  std::unique_ptr<ProjectionEngine> engine_;
-  std::unique_ptr<Views> views_;
 };
 
 TEST_F(ComplianceTest, OctoberFiguresPerSchoolTeacherAndClass) {

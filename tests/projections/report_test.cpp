@@ -6,7 +6,7 @@
 #include <array>
 #include <ostream>
 
-#include "commands/journal_fixture.hpp"
+#include "views_fixture.hpp"
 #include "schema/mark_text.hpp"
 #include "schema/views.capnp.h"
 #include "zhurnal/projections/engine.hpp"
@@ -140,7 +140,7 @@ void PrintTo(const Row& r, std::ostream* os) {
   *os << "]";
 }
 
-class ReportTest : public JournalFixture {
+class ReportTest : public testing::ViewsFixture {
  protected:
   void SetUp() override {
     JournalFixture::SetUp();
@@ -148,15 +148,7 @@ class ReportTest : public JournalFixture {
       at(step.at);
       ok(step.actor, step.json);
     }
-    auto store = events::KvStore::open({views_dir_.str(), false, true});
-    ASSERT_TRUE(store) << store.error().to_string();
-    store_ = std::move(*store);
-    auto engine = ProjectionEngine::open({log_.get(), store_.get(), nullptr, 2048},
-                                         standard_projections());
-    ASSERT_TRUE(engine) << engine.error().to_string();
-    engine_ = std::move(*engine);
-    ASSERT_TRUE(engine_->catch_up().is_ok());
-    views_ = std::make_unique<Views>(store_.get(), engine_.get());
+    open_views(false);
   }
 
   static std::vector<Stats> stats_of(schema::ClassReport::Reader r) {
@@ -190,10 +182,6 @@ class ReportTest : public JournalFixture {
     return out;
   }
 
-  zhurnal::testing::TempDir views_dir_;
-  std::unique_ptr<events::KvStore> store_;
-  std::unique_ptr<ProjectionEngine> engine_;
-  std::unique_ptr<Views> views_;
 };
 
 TEST_F(ReportTest, FifthGradeFirstQuarter) {

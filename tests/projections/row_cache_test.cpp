@@ -7,7 +7,7 @@
 #include <capnp/message.h>
 #include <capnp/pretty-print.h>
 
-#include "commands/journal_fixture.hpp"
+#include "views_fixture.hpp"
 #include "schema/views.capnp.h"
 #include "zhurnal/projections/engine.hpp"
 #include "zhurnal/projections/row_cache.hpp"
@@ -18,20 +18,11 @@ namespace {
 
 using commands::testing::JournalFixture;
 
-class RowCacheTest : public JournalFixture {
+class RowCacheTest : public testing::ViewsFixture {
  protected:
   void SetUp() override {
     JournalFixture::SetUp();
-    auto store = events::KvStore::open({views_dir_.str(), false, true});
-    ASSERT_TRUE(store) << store.error().to_string();
-    store_ = std::move(*store);
-    auto engine = ProjectionEngine::open({log_.get(), store_.get(), nullptr, 2048},
-                                         standard_projections());
-    ASSERT_TRUE(engine) << engine.error().to_string();
-    engine_ = std::move(*engine);
-    ASSERT_TRUE(engine_->catch_up().is_ok());
-    engine_->start();
-    views_ = std::make_unique<Views>(store_.get(), engine_.get());
+    open_views(true);
   }
   void TearDown() override { engine_->stop(); }
 
@@ -55,10 +46,6 @@ class RowCacheTest : public JournalFixture {
         << kj::str((*cached)->getRoot<schema::DiaryView>().asReader()).cStr();
   }
 
-  zhurnal::testing::TempDir views_dir_;
-  std::unique_ptr<events::KvStore> store_;
-  std::unique_ptr<ProjectionEngine> engine_;
-  std::unique_ptr<Views> views_;
 };
 
 std::string mark(const std::string& id, const std::string& lesson, const std::string& student, int v,

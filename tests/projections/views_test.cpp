@@ -2,7 +2,7 @@
 // events, and the projection machinery: checkpoints, rebuild equality.
 #include <gtest/gtest.h>
 
-#include "commands/journal_fixture.hpp"
+#include "views_fixture.hpp"
 #include "schema/views.capnp.h"
 #include "zhurnal/projections/engine.hpp"
 #include "zhurnal/projections/views.hpp"
@@ -12,27 +12,11 @@ namespace {
 
 using commands::testing::JournalFixture;
 
-class ViewsTest : public JournalFixture {
+class ViewsTest : public testing::ViewsFixture {
  protected:
   void SetUp() override {
     JournalFixture::SetUp();
-    open_views();
-  }
-
-  void open_views() {
-    views_.reset();
-    engine_.reset();
-    store_.reset();
-    auto store = events::KvStore::open({views_dir_.str(), false, true});
-    ASSERT_TRUE(store) << store.error().to_string();
-    store_ = std::move(*store);
-    auto engine = ProjectionEngine::open({log_.get(), store_.get(), nullptr, 2048},
-                                         standard_projections());
-    ASSERT_TRUE(engine) << engine.error().to_string();
-    engine_ = std::move(*engine);
-    ASSERT_TRUE(engine_->catch_up().is_ok());
-    engine_->start();
-    views_ = std::make_unique<Views>(store_.get(), engine_.get());
+    open_views(true);
   }
 
   void sync() { ASSERT_TRUE(engine_->wait_position(log_->head_position(), std::chrono::seconds(10))); }
@@ -44,10 +28,6 @@ class ViewsTest : public JournalFixture {
            R"(}, "workTypeId": ")" + work + R"(", "comment": ""}})";
   }
 
-  zhurnal::testing::TempDir views_dir_;
-  std::unique_ptr<events::KvStore> store_;
-  std::unique_ptr<ProjectionEngine> engine_;
-  std::unique_ptr<Views> views_;
 };
 
 TEST_F(ViewsTest, RegisterShowsStudentsLessonsMarksAndAverages) {
@@ -197,7 +177,7 @@ TEST_F(ViewsTest, RebuildSwapsWhileServingAndResumesAfterRestart) {
   sync();
   // A restart resumes from the checkpoint and keeps the new generation.
   const std::string after = engine_->active_prefix("journal");
-  open_views();
+  open_views(true);
   EXPECT_EQ(engine_->active_prefix("journal"), after);
   auto view = views_->class_register("c5a", "math", "q1");
   ASSERT_TRUE(view);
