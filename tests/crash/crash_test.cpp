@@ -19,7 +19,6 @@
 #include <signal.h>
 #include <sys/wait.h>
 
-#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -33,6 +32,7 @@
 #include "child_process.hpp"
 #include "crash_request.hpp"
 #include "log_audit.hpp"
+#include "support/env.hpp"
 #include "support/temp_dir.hpp"
 #include "zhurnal/events/event_log.hpp"
 
@@ -51,17 +51,7 @@ constexpr char kChildThreads[] = "8";
 constexpr auto kOpenTimeout = std::chrono::seconds(30);  // child: open the log, say READY
 constexpr auto kExitTimeout = std::chrono::seconds(10);  // child: die after SIGKILL
 
-// A decimal environment variable; `fallback` when unset. nullopt when set but
-// not a number.
-std::optional<uint64_t> env_u64(const char* name, uint64_t fallback) {
-  const char* text = std::getenv(name);
-  if (!text || !*text) return fallback;
-  const std::string_view s(text);
-  uint64_t v = 0;
-  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc() || end != s.data() + s.size()) return std::nullopt;
-  return v;
-}
+using zhurnal::testing::env_u64;
 
 std::string hex(uint64_t v) {
   char buf[17];

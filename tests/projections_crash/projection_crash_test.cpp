@@ -50,7 +50,6 @@
 
 #include <algorithm>
 #include <atomic>
-#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -64,6 +63,7 @@
 #include "apply_audit.hpp"
 #include "child_line.hpp"
 #include "crash/child_process.hpp"
+#include "support/env.hpp"
 #include "support/temp_dir.hpp"
 #include "view_audit.hpp"
 #include "zhurnal/commands/journal.hpp"
@@ -114,15 +114,7 @@ constexpr int kMaxAfterDoneMs = 50;
 constexpr auto kLineTimeout = std::chrono::seconds(120);  // the child's next line
 constexpr auto kExitTimeout = std::chrono::seconds(10);   // the child dies after SIGKILL
 
-std::optional<uint64_t> env_u64(const char* name, uint64_t fallback) {
-  const char* text = std::getenv(name);
-  if (!text || !*text) return fallback;
-  const std::string_view s(text);
-  uint64_t v = 0;
-  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc() || end != s.data() + s.size()) return std::nullopt;
-  return v;
-}
+using zhurnal::testing::env_u64;
 
 long long ms(Clock::duration d) {
   return static_cast<long long>(std::chrono::duration_cast<milliseconds>(d).count());

@@ -33,7 +33,6 @@
 #include <sys/wait.h>
 
 #include <algorithm>
-#include <charconv>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -48,6 +47,7 @@
 #include "crash/child_process.hpp"
 #include "data_audit.hpp"
 #include "server_session.hpp"
+#include "support/env.hpp"
 #include "support/temp_dir.hpp"
 #include "ws_school.hpp"
 
@@ -68,15 +68,7 @@ constexpr size_t kParents = 2;         // parents signed in, following diaries
 constexpr size_t kRetriesPerCycle = 40;
 constexpr auto kStartTimeout = 180s;   // recovery and projection catch-up included
 
-std::optional<uint64_t> env_u64(const char* name, uint64_t fallback) {
-  const char* text = std::getenv(name);
-  if (!text || !*text) return fallback;
-  const std::string_view s(text);
-  uint64_t v = 0;
-  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc() || end != s.data() + s.size()) return std::nullopt;
-  return v;
-}
+using zhurnal::testing::env_u64;
 
 double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
