@@ -8,12 +8,16 @@
 #include <array>
 #include <atomic>
 #include <condition_variable>
+#include <deque>
 #include <functional>
+#include <future>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <shared_mutex>
 #include <string_view>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "internal/deciders.hpp"
@@ -51,33 +55,71 @@ Rejection from_log_status(const events::Status& s) {
 // register sends each mark as its own command, several in flight) had her
 // commands fail each other with a version conflict after a few rounds of
 // deciding again. The locks are striped: unrelated streams that share a
-// stripe only wait for each other.
+// stripe only wait for each other. A command written asynchronously has its
+// locks released by the thread that folds it, and one that finds a stripe
+// taken waits in that stripe's queue instead of blocking a thread: the
+// stripe passes to the first in the queue when released.
 class StreamLocks {
  public:
+  // Stripes held until released or destroyed, from any thread.
   class Held {
    public:
+    Held() = default;
+    Held(Held&& o) noexcept
+        : owner_(std::exchange(o.owner_, nullptr)), stripes_(std::move(o.stripes_)) {}
+    Held& operator=(Held&& o) noexcept {
+      if (this != &o) {
+        release();
+        owner_ = std::exchange(o.owner_, nullptr);
+        stripes_ = std::move(o.stripes_);
+      }
+      return *this;
+    }
+    ~Held() { release(); }
+
     // Whether every stream of `appends` is under these locks.
     bool covers(const std::vector<events::StreamAppend>& appends) const {
-      return std::all_of(appends.begin(), appends.end(), [&](const events::StreamAppend& a) {
-        return std::binary_search(stripes_.begin(), stripes_.end(), stripe_of(a.stream));
-      });
+      return owner_ != nullptr &&
+             std::all_of(appends.begin(), appends.end(), [&](const events::StreamAppend& a) {
+               return std::binary_search(stripes_.begin(), stripes_.end(), stripe_of(a.stream));
+             });
+    }
+
+    void release() {
+      if (owner_ == nullptr) return;
+      owner_->release(stripes_);
+      owner_ = nullptr;
     }
 
    private:
     friend class StreamLocks;
+    StreamLocks* owner_ = nullptr;
     std::vector<size_t> stripes_;  // sorted, unique: the order locks are taken in
-    std::vector<std::unique_lock<std::mutex>> locks_;
   };
+
+  using Later = std::function<void(Held)>;
+
+  // Takes the stripes of `appends`' streams, in stripe order. Returns them
+  // when all are free now. Otherwise waits in the queue of the first one
+  // taken, returns nullopt, and `later` gets them on the thread that frees
+  // the last one waited for. Queues are first come, first served.
+  std::optional<Held> lock_or_queue(const std::vector<events::StreamAppend>& appends, Later later) {
+    auto p = std::make_shared<Pending>();
+    for (const events::StreamAppend& a : appends) p->stripes.push_back(stripe_of(a.stream));
+    std::sort(p->stripes.begin(), p->stripes.end());
+    p->stripes.erase(std::unique(p->stripes.begin(), p->stripes.end()), p->stripes.end());
+    p->later = std::move(later);
+    if (!take_from(p)) return std::nullopt;
+    return held_by(*p);
+  }
 
   // Blocks until the stripes of all of `appends`' streams are held.
   Held lock(const std::vector<events::StreamAppend>& appends) {
-    Held held;
-    for (const events::StreamAppend& a : appends) held.stripes_.push_back(stripe_of(a.stream));
-    std::sort(held.stripes_.begin(), held.stripes_.end());
-    held.stripes_.erase(std::unique(held.stripes_.begin(), held.stripes_.end()),
-                        held.stripes_.end());
-    for (size_t s : held.stripes_) held.locks_.emplace_back(mutexes_[s]);
-    return held;
+    std::promise<Held> got;
+    if (auto now = lock_or_queue(appends, [&got](Held h) { got.set_value(std::move(h)); })) {
+      return std::move(*now);
+    }
+    return got.get_future().get();
   }
 
  private:
@@ -86,14 +128,73 @@ class StreamLocks {
     return std::hash<std::string_view>{}(stream) % kStripes;
   }
 
-  std::array<std::mutex, kStripes> mutexes_;
+  struct Pending {
+    std::vector<size_t> stripes;
+    size_t taken = 0;  // stripes[0, taken) are held
+    Later later;
+  };
+
+  Held held_by(Pending& p) {
+    Held held;
+    held.owner_ = this;
+    held.stripes_ = std::move(p.stripes);
+    return held;
+  }
+
+  // Takes p's next stripes; false when it had to queue for one.
+  bool take_from(const std::shared_ptr<Pending>& p) {
+    std::lock_guard lock(mu_);
+    while (p->taken < p->stripes.size()) {
+      const size_t s = p->stripes[p->taken];
+      if (busy_[s]) {
+        waiters_[s].push_back(p);
+        return false;
+      }
+      busy_[s] = true;
+      ++p->taken;
+    }
+    return true;
+  }
+
+  void release(const std::vector<size_t>& stripes) {
+    std::vector<std::shared_ptr<Pending>> resumed;
+    {
+      std::lock_guard lock(mu_);
+      for (size_t s : stripes) {
+        if (waiters_[s].empty()) {
+          busy_[s] = false;
+          continue;
+        }
+        resumed.push_back(std::move(waiters_[s].front()));  // the stripe passes to it
+        waiters_[s].pop_front();
+        ++resumed.back()->taken;
+      }
+    }
+    for (auto& p : resumed) {
+      if (take_from(p)) p->later(held_by(*p));
+    }
+  }
+
+  std::mutex mu_;
+  std::array<bool, kStripes> busy_{};
+  std::array<std::deque<std::shared_ptr<Pending>>, kStripes> waiters_;
 };
+
+Outcome rejected(ErrorCode code, std::string message) {
+  return std::unexpected(Rejection{code, std::move(message)});
+}
 
 }  // namespace
 
 struct Journal::Impl {
   explicit Impl(JournalOptions o) : options(std::move(o)), state(options.logger) {}
   ~Impl() {
+    {
+      // Commands in flight use this journal until answered; they need the
+      // follower (their fold) and their callers' `post`.
+      std::unique_lock lock(applied_mu);
+      applied_cv.wait(lock, [&] { return commands_in_flight == 0 && appends_in_flight == 0; });
+    }
     stop = true;
     if (follower.joinable()) follower.join();
   }
@@ -128,12 +229,30 @@ struct Journal::Impl {
       std::unique_lock lock(state_mu);
       for (const events::RecordedEvent& e : batch->events) state.apply(e);
     }
+    std::vector<std::function<void()>> ready;
     {
       std::lock_guard lock(applied_mu);
-      applied.store(batch->events.back().position, std::memory_order_release);
+      const uint64_t position = batch->events.back().position;
+      applied.store(position, std::memory_order_release);
+      auto end = after_fold.upper_bound(position);
+      for (auto it = after_fold.begin(); it != end; ++it) ready.push_back(std::move(it->second));
+      after_fold.erase(after_fold.begin(), end);
     }
     applied_cv.notify_all();
+    for (auto& fn : ready) fn();
     return true;
+  }
+
+  // Runs `fn` once the state has folded `position`: at once if it has.
+  void when_folded(uint64_t position, std::function<void()> fn) {
+    {
+      std::lock_guard lock(applied_mu);
+      if (applied.load(std::memory_order_acquire) < position) {
+        after_fold.emplace(position, std::move(fn));
+        return;
+      }
+    }
+    fn();
   }
 
   bool wait_applied(uint64_t position, std::chrono::milliseconds wait) const {
@@ -167,74 +286,201 @@ struct Journal::Impl {
     return events::sha256(bytes);
   }
 
-  Outcome execute(const CommandMeta& meta, schema::Command::Reader command) {
-    if (meta.command_id.empty() || meta.command_id.size() > 200) {
-      return std::unexpected(Rejection{ErrorCode::kInvalidCommand,
-                                       "У команды нет идентификатора (commandId)"});
-    }
-    const events::Hash digest = command_digest(meta.actor, command);
-    // A retry of a command that was already written gets the original answer.
-    if (auto earlier = earlier_result(meta.command_id, digest)) return *earlier;
+  static events::CommandContext context_of(const CommandMeta& meta, const events::Hash& digest) {
+    return {meta.command_id, meta.actor, meta.correlation_id, "", digest};
+  }
 
-    const events::CommandContext context{meta.command_id, meta.actor, meta.correlation_id, "",
-                                         digest};
-    // The first decision only finds the streams the command writes; it is
-    // decided again, and written, under those streams' locks, where no other
-    // command of this journal can overtake it. (Should the new decision
-    // write other streams, their locks are taken and it is decided again.)
+  // What every command meets before its decision: a check of its id, and
+  // the original answer when it is a retry of a command already written.
+  // nullopt: decide it.
+  std::optional<Outcome> answer_known(const CommandMeta& meta, const events::Hash& digest) {
+    if (meta.command_id.empty() || meta.command_id.size() > 200) {
+      return rejected(ErrorCode::kInvalidCommand, "У команды нет идентификатора (commandId)");
+    }
+    return earlier_result(meta.command_id, digest);
+  }
+
+  // One decision against the current state: the events to append, or the
+  // command's final outcome.
+  std::expected<std::vector<events::StreamAppend>, Outcome> decide_once(
+      const CommandMeta& meta, schema::Command::Reader command, const events::Hash& digest) {
+    std::shared_lock lock(state_mu);
+    const bool system = meta.actor == kSystemActor;
+    const internal::User* actor = state.user(meta.actor);
+    if (!system && !actor) {
+      return std::unexpected(rejected(ErrorCode::kNotAuthorized, "Пользователь не найден"));
+    }
+    Emitter emitter;
+    Decision d{state, meta.actor, actor, system, now(), emitter};
+    internal::Verdict verdict = internal::decide(d, command);
+    if (verdict) {
+      lock.unlock();
+      if (auto earlier = earlier_result(meta.command_id, digest)) return std::unexpected(*earlier);
+      return std::unexpected(Outcome(std::unexpected(*verdict)));
+    }
+    if (emitter.empty()) {
+      return std::unexpected(rejected(ErrorCode::kInvalidCommand, "Команда ничего не меняет"));
+    }
+    return emitter.take(state);
+  }
+
+  static Outcome too_many_attempts() {
+    return rejected(ErrorCode::kConflict, "Запись одновременно изменили другие, повторите");
+  }
+
+  // Decides `command` with the locks of the streams it writes held (taken
+  // into `held`). The first decision only finds those streams; it is decided
+  // again under their locks, where no other command of this journal can
+  // overtake it. (Should the new decision write other streams, their locks
+  // are taken and it is decided again.) The events to append, or the
+  // command's final outcome.
+  std::expected<std::vector<events::StreamAppend>, Outcome> decide_locked(
+      const CommandMeta& meta, schema::Command::Reader command, std::optional<StreamLocks::Held>& held,
+      int& attempt, const events::Hash& digest) {
+    for (; attempt < options.max_attempts; ++attempt) {
+      auto appends = decide_once(meta, command, digest);
+      if (!appends || (held && held->covers(*appends))) return appends;
+      held.reset();  // locks are taken in stripe order, all at once
+      held.emplace(stream_locks.lock(*appends));
+    }
+    return std::unexpected(too_many_attempts());
+  }
+
+  // The outcome of an append the log refused, or nullopt when the command
+  // is to be decided again (someone changed a stream its decision read).
+  std::optional<Outcome> after_refusal(const events::Status& status, const CommandMeta& meta,
+                                       const events::Hash& digest) {
+    switch (status.code()) {
+      case events::StatusCode::kWrongExpectedVersion:
+        return std::nullopt;
+      case events::StatusCode::kIdempotencyConflict:
+        // A concurrent retry of this command won the race.
+        if (auto earlier = earlier_result(meta.command_id, digest)) return *earlier;
+        return rejected(ErrorCode::kDuplicateCommandId, "Идентификатор команды уже использован");
+      default:
+        if (options.logger) {
+          options.logger->warn("command {} not written: {}", meta.command_id, status.to_string());
+        }
+        return Outcome(std::unexpected(from_log_status(status)));
+    }
+  }
+
+  Outcome execute(const CommandMeta& meta, schema::Command::Reader command) {
+    const events::Hash digest = command_digest(meta.actor, command);
+    if (auto known = answer_known(meta, digest)) return *known;
     std::optional<StreamLocks::Held> held;
-    for (int attempt = 0; attempt < options.max_attempts; ++attempt) {
-      std::vector<events::StreamAppend> appends;
-      {
-        std::shared_lock lock(state_mu);
-        const bool system = meta.actor == kSystemActor;
-        const internal::User* actor = state.user(meta.actor);
-        if (!system && !actor) {
-          return std::unexpected(Rejection{ErrorCode::kNotAuthorized, "Пользователь не найден"});
-        }
-        Emitter emitter;
-        Decision d{state, meta.actor, actor, system, now(), emitter};
-        internal::Verdict verdict = internal::decide(d, command);
-        if (verdict) {
-          lock.unlock();
-          if (auto earlier = earlier_result(meta.command_id, digest)) return *earlier;
-          return std::unexpected(*verdict);
-        }
-        if (emitter.empty()) {
-          return std::unexpected(Rejection{ErrorCode::kInvalidCommand, "Команда ничего не меняет"});
-        }
-        appends = emitter.take(state);
-      }
-      if (!held || !held->covers(appends)) {
-        held.reset();  // locks are taken in stripe order, all at once
-        held.emplace(stream_locks.lock(appends));
-        continue;  // decided before these locks were held: decide again
-      }
-      auto result = options.log->append(std::move(appends), context);
+    for (int attempt = 0;; ++attempt) {
+      auto appends = decide_locked(meta, command, held, attempt, digest);
+      if (!appends) return appends.error();
+      auto result = options.log->append(std::move(*appends), context_of(meta, digest));
       if (result) {
         wait_applied(result->last_position, kApplyWait);
         return Accepted{result->first_position, result->last_position, result->duplicate};
       }
-      switch (result.error().code()) {
-        case events::StatusCode::kWrongExpectedVersion:
-          // Someone changed a stream this decision read: catch up, decide again.
-          wait_applied(options.log->head_position(), kApplyWait);
-          continue;
-        case events::StatusCode::kIdempotencyConflict:
-          // A concurrent retry of this command won the race.
-          if (auto earlier = earlier_result(meta.command_id, digest)) return *earlier;
-          return std::unexpected(Rejection{ErrorCode::kDuplicateCommandId,
-                                           "Идентификатор команды уже использован"});
-        default:
-          if (options.logger) {
-            options.logger->warn("command {} not written: {}", meta.command_id,
-                                 result.error().to_string());
-          }
-          return std::unexpected(from_log_status(result.error()));
-      }
+      if (auto outcome = after_refusal(result.error(), meta, digest)) return *outcome;
+      wait_applied(options.log->head_position(), kApplyWait);  // catch up, decide again
     }
-    return std::unexpected(
-        Rejection{ErrorCode::kConflict, "Запись одновременно изменили другие, повторите"});
+  }
+
+  // A command in flight through execute_async.
+  struct AsyncCommand {
+    CommandMeta meta;
+    schema::Command::Reader command;  // kept valid by the caller until `done`
+    events::Hash digest;
+    Journal::Post post;
+    std::function<void(Outcome)> done;
+    int attempt = 0;
+  };
+
+  void execute_async(const CommandMeta& meta, schema::Command::Reader command, Journal::Post post,
+                     std::function<void(Outcome)> done) {
+    auto c = std::make_shared<AsyncCommand>(AsyncCommand{
+        meta, command, command_digest(meta.actor, command), std::move(post), std::move(done)});
+    {
+      std::lock_guard lock(applied_mu);
+      ++commands_in_flight;
+    }
+    if (auto known = answer_known(c->meta, c->digest)) return finish(c, std::move(*known));
+    decide_and_append(std::move(c), std::nullopt);
+  }
+
+  // Answers `c`. Its last use of this journal.
+  void finish(const std::shared_ptr<AsyncCommand>& c, Outcome outcome) {
+    c->post([c, outcome = std::move(outcome)]() mutable { c->done(std::move(outcome)); });
+    std::lock_guard lock(applied_mu);
+    --commands_in_flight;
+    applied_cv.notify_all();  // under the lock: the destructor may be waiting
+  }
+
+  // decide_locked() without blocking: when a stripe is taken, the command
+  // waits in its queue and is decided again on the caller's threads (through
+  // `post`) once it has the locks.
+  void decide_and_append(std::shared_ptr<AsyncCommand> c, std::optional<StreamLocks::Held> held) {
+    std::vector<events::StreamAppend> appends;
+    for (;; ++c->attempt) {
+      if (c->attempt >= options.max_attempts) return finish(c, too_many_attempts());
+      std::expected<std::vector<events::StreamAppend>, Outcome> decided;
+      try {
+        decided = decide_once(c->meta, c->command, c->digest);
+      } catch (const kj::Exception& e) {
+        // A command the decision cannot read (execute() lets this escape to
+        // its caller; here `done` must still run, once).
+        decided = std::unexpected(rejected(
+            ErrorCode::kInvalidCommand, std::string("Некорректная команда: ") + e.getDescription().cStr()));
+      }
+      if (!decided) return finish(c, std::move(decided.error()));
+      if (held && held->covers(*decided)) {
+        appends = std::move(*decided);
+        break;
+      }
+      held.reset();
+      held = stream_locks.lock_or_queue(*decided, [this, c](StreamLocks::Held h) {
+        auto box = std::make_shared<StreamLocks::Held>(std::move(h));
+        c->post([this, c, box] {
+          ++c->attempt;
+          decide_and_append(c, std::move(*box));
+        });
+      });
+      if (!held) return;  // goes on when the locks are free
+    }
+    auto locks = std::make_shared<StreamLocks::Held>(std::move(*held));
+    {
+      std::lock_guard lock(applied_mu);
+      ++appends_in_flight;
+    }
+    options.log->append_async(
+        std::move(appends), context_of(c->meta, c->digest),
+        [this, c, locks](const events::Result<events::AppendResult>& result) {
+          on_appended(c, locks, result);
+          std::lock_guard lock(applied_mu);
+          --appends_in_flight;
+          applied_cv.notify_all();
+        });
+  }
+
+  // On the log's thread: as execute() does after its append, without
+  // blocking. The locks and the answer wait for the fold, so the next
+  // command on these streams, and the caller's next one, see the events.
+  void on_appended(const std::shared_ptr<AsyncCommand>& c,
+                   const std::shared_ptr<StreamLocks::Held>& locks,
+                   const events::Result<events::AppendResult>& result) {
+    if (result.has_value()) {
+      const events::AppendResult& r = result.value();
+      const Accepted accepted{r.first_position, r.last_position, r.duplicate};
+      when_folded(r.last_position, [this, c, locks, accepted] {
+        locks->release();
+        finish(c, accepted);
+      });
+      return;
+    }
+    locks->release();
+    if (auto outcome = after_refusal(result.error(), c->meta, c->digest)) {
+      return finish(c, std::move(*outcome));
+    }
+    // Decided again on the caller's threads, once the state has caught up.
+    ++c->attempt;
+    when_folded(options.log->head_position(),
+                [this, c] { c->post([this, c] { decide_and_append(c, std::nullopt); }); });
   }
 
   JournalOptions options;
@@ -247,6 +493,13 @@ struct Journal::Impl {
   mutable std::mutex applied_mu;
   mutable std::condition_variable applied_cv;
   std::atomic<uint64_t> applied{0};
+  // Guarded by applied_mu: work waiting for a position to be folded (the
+  // locks and answers of commands written by execute_async), the commands
+  // started by execute_async and not yet answered, and how many of their
+  // appends the log has not yet answered.
+  std::multimap<uint64_t, std::function<void()>> after_fold;
+  int commands_in_flight = 0;
+  int appends_in_flight = 0;
 };
 
 Journal::Journal(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -268,6 +521,11 @@ events::Result<std::unique_ptr<Journal>> Journal::open(JournalOptions options) {
 
 Outcome Journal::execute(const CommandMeta& meta, schema::Command::Reader command) {
   return impl_->execute(meta, command);
+}
+
+void Journal::execute_async(const CommandMeta& meta, schema::Command::Reader command, Post post,
+                            std::function<void(Outcome)> done) {
+  impl_->execute_async(meta, command, std::move(post), std::move(done));
 }
 
 Outcome Journal::execute_json(const CommandMeta& meta, std::string_view json) {

@@ -4,6 +4,9 @@
 
 #include <capnp/schema.h>
 
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/post.hpp>
+
 #include <chrono>
 
 #include "json.hpp"
@@ -111,10 +114,14 @@ std::string error_frame(const std::string& id, const std::string& code, const st
   return reply.json();
 }
 
-void RequestHandler::record_sign_in(const commands::UserInfo& info) {
+void RequestHandler::post_to_workers(std::function<void()> fn) {
+  boost::asio::post(workers_, std::move(fn));
+}
+
+void RequestHandler::record_sign_in(const commands::UserInfo& info, std::function<void()> then) {
   // Participation counts in the monthly check come from these events.
-  capnp::MallocMessageBuilder m;
-  auto s = m.initRoot<schema::Command>().initRecordSignIn();
+  auto m = std::make_shared<capnp::MallocMessageBuilder>();
+  auto s = m->initRoot<schema::Command>().initRecordSignIn();
   s.setUserId(info.id);
   s.setSchoolId(info.school_id);
   schema::Role role = schema::Role::TEACHER;
@@ -128,9 +135,24 @@ void RequestHandler::record_sign_in(const commands::UserInfo& info) {
   const auto now = std::chrono::system_clock::now().time_since_epoch();
   const std::string id = "signin-" + info.id + "-" +
                          std::to_string(std::chrono::duration_cast<std::chrono::microseconds>(now).count());
-  auto r = ctx_.journal->execute({id, std::string(commands::kSystemActor), ""},
-                                 m.getRoot<schema::Command>().asReader());
-  if (!r && ctx_.logger) ctx_.logger->warn("sign-in of {} not recorded: {}", info.id, r.error().message);
+  // Asynchronous like every command here: a worker never blocks on a
+  // stream's lock, which an asynchronous command holding it may need a
+  // worker to release.
+  auto work = std::make_shared<boost::asio::executor_work_guard<boost::asio::thread_pool::executor_type>>(
+      workers_.get_executor());
+  auto done = [this, m, work, user = info.id, then](commands::Outcome r) {
+    if (!r && ctx_.logger) ctx_.logger->warn("sign-in of {} not recorded: {}", user, r.error().message);
+    then();
+  };
+  try {
+    ctx_.journal->execute_async({id, std::string(commands::kSystemActor), ""},
+                                m->getRoot<schema::Command>().asReader(),
+                                [this](std::function<void()> fn) { post_to_workers(std::move(fn)); },
+                                std::move(done));
+  } catch (const kj::Exception& e) {
+    if (ctx_.logger) ctx_.logger->error("sign-in of {} not recorded: {}", info.id, e.getDescription().cStr());
+    then();
+  }
 }
 
 void RequestHandler::apply_access_change(schema::Command::Reader command, bool duplicate,
@@ -150,7 +172,74 @@ void RequestHandler::apply_access_change(schema::Command::Reader command, bool d
   }
 }
 
-std::string RequestHandler::handle(const std::shared_ptr<Connection>& conn, std::string_view frame) {
+void RequestHandler::handle(const std::shared_ptr<Connection>& conn, std::string_view frame,
+                            Respond respond) {
+  auto response = answer(conn, frame, respond);
+  // `respond` is empty only when answer() took it for a later answer and
+  // then threw before starting it; nothing can be sent then.
+  if (response && respond) respond(std::move(*response));
+}
+
+void RequestHandler::start_command(const std::shared_ptr<Connection>& conn,
+                                   schema::Request::Reader request, const std::string& user,
+                                   Respond respond) {
+  // The journal reads the command until it answers: keep a copy.
+  auto copy = std::make_shared<capnp::MallocMessageBuilder>();
+  copy->setRoot(request.getCommand());
+  auto c = copy->getRoot<schema::CommandRequest>().asReader();
+  const auto start = std::chrono::steady_clock::now();
+  const std::string id = request.getId().cStr();
+  auto answer_to = std::make_shared<Respond>(std::move(respond));
+  // Until answered, the command counts as the workers' work: a stopping
+  // server (which joins them) still sends it.
+  auto work = std::make_shared<boost::asio::executor_work_guard<boost::asio::thread_pool::executor_type>>(
+      workers_.get_executor());
+  auto done = [this, copy, c, id, user, start, answer_to, work](commands::Outcome outcome) {
+    ctx_.metrics->command_latency.observe(std::chrono::duration_cast<std::chrono::microseconds>(
+                                              std::chrono::steady_clock::now() - start)
+                                              .count());
+    Reply reply;
+    reply.r.setId(id);
+    reply.r.setOk(true);
+    try {
+      if (!outcome) {
+        const std::string code(commands::error_code_name(outcome.error().code));
+        ctx_.metrics->count_rejection(code);
+        if (ctx_.logger) ctx_.logger->debug("command {} by {} rejected: {}", c.getCommandId().cStr(), user, code);
+        reply.fail(code, outcome.error().message);
+      } else {
+        ctx_.metrics->commands_accepted.fetch_add(1, std::memory_order_relaxed);
+        auto a = reply.r.getResult().initAccepted();
+        a.setFirstPosition(outcome->first_position);
+        a.setLastPosition(outcome->last_position);
+        a.setDuplicate(outcome->duplicate);
+        apply_access_change(c.getCommand(), outcome->duplicate, a);
+      }
+    } catch (const std::exception& e) {
+      if (ctx_.logger) ctx_.logger->error("command answer failed: {}", e.what());
+      reply.fail("internal", "Внутренняя ошибка сервера");
+    } catch (const kj::Exception& e) {
+      if (ctx_.logger) ctx_.logger->error("command answer failed: {}", e.getDescription().cStr());
+      reply.fail("internal", "Внутренняя ошибка сервера");
+    }
+    (*answer_to)(reply.json());
+  };
+  try {
+    ctx_.journal->execute_async(
+        {c.getCommandId().cStr(), user, "conn-" + std::to_string(conn->id())}, c.getCommand(),
+        [this](std::function<void()> fn) { post_to_workers(std::move(fn)); }, std::move(done));
+  } catch (const kj::Exception& e) {
+    // Thrown before the journal took the command: `done` will not run.
+    if (ctx_.logger) ctx_.logger->error("command failed: {}", e.getDescription().cStr());
+    Reply reply;
+    reply.r.setId(id);
+    reply.fail("internal", "Внутренняя ошибка сервера");
+    (*answer_to)(reply.json());
+  }
+}
+
+std::optional<std::string> RequestHandler::answer(const std::shared_ptr<Connection>& conn,
+                                                  std::string_view frame, Respond& respond) {
   ctx_.metrics->requests.fetch_add(1, std::memory_order_relaxed);
   capnp::MallocMessageBuilder in;
   auto req = in.initRoot<Request>();
@@ -194,13 +283,15 @@ std::string RequestHandler::handle(const std::shared_ptr<Connection>& conn, std:
           reply.fail("no_access", "Доступ к журналу закрыт");
           break;
         }
-        record_sign_in(*info);
         ctx_.metrics->sign_ins.fetch_add(1, std::memory_order_relaxed);
         conn->set_identity(session->user_id, session->token);
         auto signed_in_result = result.initSignedIn();
         signed_in_result.setToken(session->token);
         fill_me(*info, *ctx_.journal, signed_in_result.initMe());
-        break;
+        // Answered once the sign-in is recorded (the class teacher's list
+        // shows it at once).
+        record_sign_in(*info, [respond = std::move(respond), json = reply.json()] { respond(json); });
+        return std::nullopt;
       }
       case Request::AUTHENTICATE: {
         const std::string token = req.getAuthenticate().cStr();
@@ -246,27 +337,8 @@ std::string RequestHandler::handle(const std::shared_ptr<Connection>& conn, std:
           ctx_.metrics->count_rejection("not_authorized");
           return reply.fail("not_authorized", "Недостаточно прав для этого действия"), reply.json();
         }
-        auto c = req.getCommand();
-        const auto start = std::chrono::steady_clock::now();
-        auto outcome = ctx_.journal->execute(
-            {c.getCommandId().cStr(), user, "conn-" + std::to_string(conn->id())}, c.getCommand());
-        ctx_.metrics->command_latency.observe(std::chrono::duration_cast<std::chrono::microseconds>(
-                                                  std::chrono::steady_clock::now() - start)
-                                                  .count());
-        if (!outcome) {
-          const std::string code(commands::error_code_name(outcome.error().code));
-          ctx_.metrics->count_rejection(code);
-          if (ctx_.logger) ctx_.logger->debug("command {} by {} rejected: {}", c.getCommandId().cStr(), user, code);
-          reply.fail(code, outcome.error().message);
-          break;
-        }
-        ctx_.metrics->commands_accepted.fetch_add(1, std::memory_order_relaxed);
-        auto a = result.initAccepted();
-        a.setFirstPosition(outcome->first_position);
-        a.setLastPosition(outcome->last_position);
-        a.setDuplicate(outcome->duplicate);
-        apply_access_change(c.getCommand(), outcome->duplicate, a);
-        break;
+        start_command(conn, req, user, std::move(respond));
+        return std::nullopt;
       }
       case Request::REGISTER: {
         if (!signed_in) return reply.fail("not_signed_in", kNotSignedIn), reply.json();

@@ -5,10 +5,16 @@
 //
 // Thread safety: handle() may run on any worker thread, but at most one
 // request of a given connection at a time (the caller serialises per
-// connection), since it updates the connection's identity.
+// connection), since it updates the connection's identity. A command's
+// answer comes later, from a worker, while the connection's next requests
+// are handled.
 #pragma once
 
+#include <boost/asio/thread_pool.hpp>
+
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -21,18 +27,33 @@ namespace zhurnal::server::internal {
 
 class RequestHandler {
  public:
-  RequestHandler(ServerContext& context, Hub& hub) : ctx_(context), hub_(hub) {}
+  // Command answers are built on `workers`.
+  RequestHandler(ServerContext& context, Hub& hub, boost::asio::thread_pool& workers)
+      : ctx_(context), hub_(hub), workers_(workers) {}
 
-  // Returns the JSON text of the ServerMessage carrying the response.
-  std::string handle(const std::shared_ptr<Connection>& conn, std::string_view frame);
+  // Receives the JSON text of the ServerMessage carrying a response.
+  using Respond = std::function<void(std::string)>;
+
+  // Answers `frame` through `respond`: before returning, except for a
+  // command, whose answer comes from a worker once its events are durable
+  // and folded into the journal's state (or it is rejected).
+  void handle(const std::shared_ptr<Connection>& conn, std::string_view frame, Respond respond);
 
  private:
-  void record_sign_in(const commands::UserInfo& info);
+  // The response, or nullopt when `respond` was taken to answer later.
+  std::optional<std::string> answer(const std::shared_ptr<Connection>& conn, std::string_view frame,
+                                    Respond& respond);
+  void start_command(const std::shared_ptr<Connection>& conn, schema::Request::Reader request,
+                     const std::string& user, Respond respond);
+  // Records a sign-in (an event for the monthly check), then runs `then`.
+  void record_sign_in(const commands::UserInfo& info, std::function<void()> then);
+  void post_to_workers(std::function<void()> fn);
   void apply_access_change(schema::Command::Reader command, bool duplicate,
                            schema::Accepted::Builder accepted);
 
   ServerContext& ctx_;
   Hub& hub_;
+  boost::asio::thread_pool& workers_;
   AuditRequests audit_{ctx_};  // history and asOf (audit_requests.hpp)
 };
 

@@ -24,7 +24,7 @@ namespace zhurnal::server::internal {
 struct SharedState {
   SharedState(ServerOptions o, ServerContext c)
       : options(std::move(o)), context(std::move(c)), workers(options.worker_threads),
-        hub(context, workers), handler(context, hub) {}
+        hub(context, workers), handler(context, hub, workers) {}
 
   ServerOptions options;
   ServerContext context;

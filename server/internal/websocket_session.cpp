@@ -134,15 +134,32 @@ void WebSocketSession::on_read(beast::error_code ec, std::size_t) {
     return;
   }
   ++in_flight_;
-  boost::asio::post(work_, [self = shared_from_this(), frame = std::move(frame)] {
-    std::string response = self->state_->handler.handle(self, frame);
-    self->send(std::make_shared<const std::string>(std::move(response)));
-    self->state_->hub.start_initial(self->id_);  // pushes follow their response
+  const uint64_t seq = next_request_++;
+  boost::asio::post(work_, [self = shared_from_this(), frame = std::move(frame), seq] {
+    self->state_->handler.handle(self, frame, [self, seq](std::string response) {
+      --self->in_flight_;
+      boost::asio::post(self->ws_.get_executor(),
+                        [self, seq, response = std::make_shared<const std::string>(
+                                        std::move(response))]() mutable {
+                          self->on_response(seq, std::move(response));
+                        });
+    });
     // Signed in: no longer counted against its address's anonymous cap.
     if (self->slot_.held() && !self->user_id().empty()) self->slot_.release();
-    --self->in_flight_;
   });
   read_when_allowed();
+}
+
+void WebSocketSession::on_response(uint64_t seq, std::shared_ptr<const std::string> response) {
+  // A command's answer can come after the answers of requests sent after
+  // it: hold those until it does, so answers go out in request order.
+  answers_.emplace(seq, std::move(response));
+  while (!answers_.empty() && answers_.begin()->first == next_answer_) {
+    on_send(std::move(answers_.begin()->second));
+    answers_.erase(answers_.begin());
+    ++next_answer_;
+    state_->hub.start_initial(id_);  // a subscription's pushes follow its response
+  }
 }
 
 void WebSocketSession::send(std::shared_ptr<const std::string> frame) {

@@ -1,6 +1,8 @@
 // WebSocketSession: one browser or program on /ws. Reads JSON text frames,
 // hands each to the request handler on the worker pool (one request of this
-// connection at a time, in order), and writes responses and pushes with one
+// connection at a time, in order; a command's answer comes later, so
+// several commands can be in flight), sends the answers in request order,
+// and writes them and the pushes with one
 // outstanding write and an owned, bounded queue (Beast chat-multi's
 // websocket_session). A reader too slow for its queue is disconnected; the
 // others are unaffected.
@@ -17,6 +19,7 @@
 
 #include <chrono>
 #include <deque>
+#include <map>
 #include <memory>
 #include <string>
 
@@ -46,6 +49,8 @@ class WebSocketSession : public Connection, public std::enable_shared_from_this<
   void do_read();
   void on_read(boost::beast::error_code ec, std::size_t bytes);
   void on_send(std::shared_ptr<const std::string> frame);
+  // The answer to the request numbered `seq`; sends the answers now due.
+  void on_response(uint64_t seq, std::shared_ptr<const std::string> response);
   void do_write();
   void on_write(boost::beast::error_code ec, std::size_t bytes);
   void do_close();
@@ -63,6 +68,10 @@ class WebSocketSession : public Connection, public std::enable_shared_from_this<
   std::deque<std::shared_ptr<const std::string>> queue_;
   size_t queued_bytes_ = 0;
   std::atomic<size_t> in_flight_{0};
+  // Socket strand: requests numbered as read, answers held until due.
+  uint64_t next_request_ = 0;
+  uint64_t next_answer_ = 0;
+  std::map<uint64_t, std::shared_ptr<const std::string>> answers_;
   bool accepted_ = false;
   bool closing_ = false;
   bool closed_ = false;

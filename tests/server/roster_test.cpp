@@ -68,8 +68,10 @@ TEST_F(ClassRosterTest, ShowsStudentsParentsAccessAndConsent) {
   EXPECT_GE(password.size(), 8u) << *issued;
   ASSERT_EQ(outcome(*rus, R"("command": {"commandId": "c-consent-p1", "command": {"recordConsent":
       {"userId": "p1", "given": true, "documentDate": "2026-09-01", "note": "заявление № 7"}}})"), "ok");
-  // p1 signs in: the list shows when.
+  // p1 signs in: the list shows when, once the views have the sign-in
+  // (they follow the log on their own thread).
   auto parent = signed_in("p1");
+  ASSERT_TRUE(engine_->wait_position(log_->head_position(), std::chrono::seconds(10)));
 
   auto r = rus->request("r", R"("classRoster": "c5a")");
   ASSERT_TRUE(r);

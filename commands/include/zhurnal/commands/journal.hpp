@@ -11,7 +11,8 @@
 // assignment) are not version-checked: a race with a student's transfer in
 // the same instant is accepted.
 //
-// Thread safety: execute() may be called from many threads at once.
+// Thread safety: execute() and execute_async() may be called from many
+// threads at once.
 #pragma once
 
 #include <chrono>
@@ -114,6 +115,23 @@ class Journal {
   // Blocking; returns once the events are durable and folded into the state
   // (a following command sees them), or with the rejection.
   Outcome execute(const CommandMeta& meta, schema::Command::Reader command);
+  // The form for callers that keep several commands in flight (the
+  // server's connections). Decides on the calling thread (which may wait
+  // there for an earlier command on the same streams to be folded) and
+  // returns once the events are handed to the log. `done` runs through
+  // `post` when they are durable and folded, with the same outcome execute()
+  // would return, or at once with the rejection. `post` is called on the
+  // log's and the journal's own threads and must hand the work on (or run it
+  // at once if it is short and never blocks). `command` must stay valid
+  // until `done` has run. Commands one caller starts one after another are
+  // decided in that order, and those writing the same streams are written
+  // in that order; a command that needs another's effect on other records
+  // should be started after the other's `done`. Destroying the journal
+  // waits until every command started this way is answered, so `post` must
+  // keep running work until then.
+  using Post = std::function<void(std::function<void()>)>;
+  void execute_async(const CommandMeta& meta, schema::Command::Reader command, Post post,
+                     std::function<void(Outcome)> done);
   // The same for a command in the protocol's JSON form, e.g.
   // {"postMark": {"markId": "m1", "lessonId": "l1", ...}}.
   Outcome execute_json(const CommandMeta& meta, std::string_view json);
