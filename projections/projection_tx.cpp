@@ -97,6 +97,7 @@ void ProjectionTx::erase(std::string_view row) {
 }
 
 std::set<std::string> ProjectionTx::flush(events::KvBatch* batch) {
+  if (pending_) pending_->write(*this);  // its rows join the others, then sort
   // Key order: the memtable inserts a sorted run fastest, and the batch's
   // bytes do not depend on the hash map's order.
   std::vector<const std::pair<const std::string, Row>*> dirty;
@@ -120,6 +121,7 @@ std::set<std::string> ProjectionTx::flush(events::KvBatch* batch) {
 }
 
 void ProjectionTx::discard() {
+  if (pending_) pending_->clear();
   rows_.clear();
   dirty_ = 0;
   topics_.clear();

@@ -1,7 +1,6 @@
 // The lesson events of the "compliance" projection: per-lesson flags and the
 // counters, lists and indexes they feed (keys in compliance_projection.hpp).
-#include <functional>
-
+#include "compliance_commit.hpp"
 #include "compliance_projection.hpp"
 #include "compliance_tally.hpp"
 #include "rows.hpp"
@@ -34,129 +33,84 @@ std::string slot_text(capnp::Text::Reader date, unsigned number) {
   return str(date) + " №" + std::to_string(number);
 }
 
-Tally read_counters(ProjectionTx& tx, const std::string& key) {
-  const std::string* stored = tx.find(key);
-  return stored ? Tally::read(RowView<schema::Counters>(*stored).get()) : Tally();
-}
-
-// An all-zero counters row is not kept.
-void write_counters(ProjectionTx& tx, const std::string& key, const Tally& t) {
-  if (t.zero()) {
-    tx.erase(key);
-    return;
-  }
-  RowBuilder<schema::Counters> row;
-  t.write(row.get());
-  tx.put(key, row.bytes());
-}
-
-void add_counters(ProjectionTx& tx, const std::string& key, const Tally& delta) {
-  if (delta.zero()) return;
-  Tally t = read_counters(tx, key);
-  t.add(delta, 1);
-  write_counters(tx, key, t);
-}
-
-void add_count(ProjectionTx& tx, const std::string& key, int delta) {
-  const auto stored = tx.find(key);
-  const long n = (stored ? std::stol(*stored) : 0) + delta;
-  if (n > 0)
-    tx.put(key, std::to_string(n));
-  else
-    tx.erase(key);
-}
-
-// Where a lesson's contribution is counted.
-struct Place {
-  std::string lesson, school, month, teacher, klass, subject, subgroup;
-  bool graded = false, cancelled = false, listed = false;
-};
-
-Place place_of(const std::string& lesson, schema::LessonFlags::Reader f) {
+Place place_of(std::string_view lesson, schema::LessonFlags::Reader f) {
   return {lesson,
-          str(f.getSchoolId()),
-          str(f.getMonth()),
-          str(f.getTeacherId()),
-          str(f.getClassId()),
-          str(f.getSubjectId()),
-          str(f.getSubgroupId()),
+          text_view(f.getSchoolId()),
+          text_view(f.getMonth()),
+          text_view(f.getTeacherId()),
+          text_view(f.getClassId()),
+          text_view(f.getSubjectId()),
+          text_view(f.getSubgroupId()),
           f.getGraded(),
           f.getCancelled(),
           f.getAuditRows() > 0 || f.getMarksLate() > 0};
 }
 
-// add_counters(key, -old) then add_counters(key, +now) in one read and one
-// write: a lesson event that leaves the lesson in its month, teacher and class
-// moves its contribution within the same rows. The rows written are the same
-// as the two steps write: the two-step path rounds negative fields to zero in
-// between (Tally::write), so it is taken when the middle has any.
-void move_counters(ProjectionTx& tx, const std::string& key, const Tally& old, const Tally& now) {
-  if (old.zero() && now.zero()) return;
-  Tally t = read_counters(tx, key);
-  t.add(old, -1);
-  for (int64_t v : t.v) {
-    if (v < 0) {
-      add_counters(tx, key, Tally().add(old, -1));
-      add_counters(tx, key, now);
-      return;
-    }
-  }
-  t.add(now, 1);
-  write_counters(tx, key, t);
+void touch_month(ComplianceCommit& counters, ProjectionTx& tx, const Place& p) {
+  counters.touch(tx, RowKey("compliance/", p.school, "/", p.month));
 }
+
+// A graded, not cancelled lesson counts in its PS/ row.
+bool counted(const Place& p) { return p.graded && !p.cancelled; }
 
 void contribute(ProjectionTx& tx, const Place& p, const Tally& t, int sign) {
+  ComplianceCommit& counters = ComplianceCommit::of(tx);
   Tally delta;
   delta.add(t, sign);
-  const std::string base = p.school + "/" + p.month + "/";
-  add_counters(tx, "T/" + base + p.teacher, delta);
-  add_counters(tx, "CC/" + base + p.klass, delta);
-  if (p.graded && !p.cancelled) {
-    add_count(tx, "PS/" + base + p.klass + "/" + p.teacher + "/" + p.subject + "/" + p.subgroup,
-              sign);
-  }
-  tx.touch("compliance/" + p.school + "/" + p.month);
+  counters.add(tx, p, delta);
+  if (counted(p)) counters.add_count(tx, p, sign);
+  touch_month(counters, tx, p);
 }
 
-std::string listed_key(const Place& p) { return "LX/" + p.school + "/" + p.month + "/" + p.lesson; }
+RowKey listed_key(const Place& p) { return RowKey("LX/", p.school, "/", p.month, "/", p.lesson); }
 
 // Changes a lesson's flags and moves its contribution: minus the old, plus
 // the new. Events for lessons this projection never saw scheduled are skipped.
-void change_lesson(ProjectionTx& tx, const std::string& lesson,
-                   const std::function<void(schema::LessonFlags::Builder)>& change) {
-  const std::string key = "LF/" + lesson;
-  auto stored = tx.find(key);
-  if (!stored) return;
-  RowBuilder<schema::LessonFlags> row(stored);
-  const Place before = place_of(lesson, row->asReader());
-  const Tally old_tally = Tally::of_lesson(row->asReader());
-  change(row.get());
-  const Place after = place_of(lesson, row->asReader());
-  const Tally new_tally = Tally::of_lesson(row->asReader());
-  if (before.school == after.school && before.month == after.month &&
-      before.teacher == after.teacher && before.klass == after.klass) {
+// `change(flags)` may change the lesson's flags, date, number and month, and
+// put other rows; it never changes the lesson's school, teacher, class,
+// subject or subgroup (no event moves a lesson to another teacher or class),
+// so only the month of the place is read again after it. The flags are kept
+// as a builder until the commit (ComplianceCommit::lesson_row).
+template <typename Change>
+void change_lesson(ProjectionTx& tx, std::string_view lesson, Change&& change) {
+  ComplianceCommit& counters = ComplianceCommit::of(tx);
+  RowBuilder<schema::LessonFlags>* row = counters.lesson_row(tx, lesson);
+  if (!row) return;
+  const size_t words = row->words();
+  const auto old_flags = (*row)->asReader();
+  Place before = place_of(lesson, old_flags);
+  // The month may be replaced by the change, which zeroes its old text.
+  const std::string before_month(before.month);
+  before.month = before_month;
+  const Tally old_tally = Tally::of_lesson(old_flags);
+  change(row->get());
+  counters.lesson_changed(lesson, row->words() != words);
+  const auto now = (*row)->asReader();
+  Place after = before;
+  after.month = text_view(now.getMonth());
+  after.graded = now.getGraded();
+  after.cancelled = now.getCancelled();
+  after.listed = now.getAuditRows() > 0 || now.getMarksLate() > 0;
+  const Tally new_tally = Tally::of_lesson(now);
+  if (before.month == after.month) {
     // The lesson stays in its rows (all but a move to another month).
-    const std::string base = after.school + "/" + after.month + "/";
-    move_counters(tx, "T/" + base + after.teacher, old_tally, new_tally);
-    move_counters(tx, "CC/" + base + after.klass, old_tally, new_tally);
-    const std::string ps = "PS/" + base + after.klass + "/" + after.teacher + "/";
-    if (before.graded && !before.cancelled) {
-      add_count(tx, ps + before.subject + "/" + before.subgroup, -1);
-    }
-    if (after.graded && !after.cancelled) add_count(tx, ps + after.subject + "/" + after.subgroup, +1);
-    tx.touch("compliance/" + after.school + "/" + after.month);
+    // The same PS/ row before and after: -1 if it counted, then +1 if it counts.
+    int count = 0, then = 0;
+    if (counted(before)) count = -1;
+    if (counted(after)) (count == 0 ? count : then) = +1;
+    counters.move(tx, after, old_tally, new_tally, count, then);
+    touch_month(counters, tx, after);
   } else {
     contribute(tx, before, old_tally, -1);
     contribute(tx, after, new_tally, +1);
   }
   if (before.listed) tx.erase(listed_key(before));
   if (after.listed) tx.put(listed_key(after), "");
-  tx.put(key, row.bytes());
 }
 
 // An entry counts for the teacher when she made it on her own lesson.
 void count_entry(const events::RecordedEvent& e, schema::LessonFlags::Builder f) {
-  if (str(f.getTeacherId()) == e.actor) f.setEntries(f.getEntries() + 1);
+  if (text_view(f.getTeacherId()) == e.actor) f.setEntries(f.getEntries() + 1);
 }
 
 struct Audit {
@@ -189,8 +143,8 @@ struct MarkState {
   uint32_t delay = 0;
 };
 
-std::optional<MarkState> read_mark(ProjectionTx& tx, const std::string& mark) {
-  auto stored = tx.find("MK/" + mark);
+std::optional<MarkState> read_mark(ProjectionTx& tx, std::string_view mark) {
+  auto stored = tx.find(RowKey("MK/", mark));
   if (!stored) return std::nullopt;
   MarkState m;
   char state = 0;
@@ -203,8 +157,8 @@ std::optional<MarkState> read_mark(ProjectionTx& tx, const std::string& mark) {
   return m;
 }
 
-void write_mark(ProjectionTx& tx, const std::string& mark, const MarkState& m) {
-  tx.put("MK/" + mark,
+void write_mark(ProjectionTx& tx, std::string_view mark, const MarkState& m) {
+  tx.put(RowKey("MK/", mark),
          std::string(m.active ? "a " : "c ") + (m.late ? "1 " : "0 ") + std::to_string(m.delay));
 }
 
@@ -235,17 +189,17 @@ void apply_compliance_lesson_event(const events::RecordedEvent& e, J::Reader ev,
       break;
     }
     case J::LESSON_HELD:
-      change_lesson(tx, str(ev.getLessonHeld().getLessonId()), [&](Flags f) {
+      change_lesson(tx, text_view(ev.getLessonHeld().getLessonId()), [&](Flags f) {
         f.setHeld(true);
         count_entry(e, f);
       });
       break;
     case J::LESSON_TOPIC_CHANGED:
-      change_lesson(tx, str(ev.getLessonTopicChanged().getLessonId()),
+      change_lesson(tx, text_view(ev.getLessonTopicChanged().getLessonId()),
                     [&](Flags f) { count_entry(e, f); });
       break;
     case J::HOMEWORK_ASSIGNED:
-      change_lesson(tx, str(ev.getHomeworkAssigned().getLessonId()), [&](Flags f) {
+      change_lesson(tx, text_view(ev.getHomeworkAssigned().getLessonId()), [&](Flags f) {
         f.setHasHomework(true);
         count_entry(e, f);
       });
@@ -275,8 +229,8 @@ void apply_compliance_lesson_event(const events::RecordedEvent& e, J::Reader ev,
     }
     case J::MARK_POSTED: {
       auto x = ev.getMarkPosted();
-      const std::string lesson = str(x.getLessonId()), mark = str(x.getMarkId());
-      if (read_mark(tx, mark) || !tx.find("LF/" + lesson)) break;
+      const std::string_view lesson = text_view(x.getLessonId()), mark = text_view(x.getMarkId());
+      if (read_mark(tx, mark) || !tx.find(RowKey("LF/", lesson))) break;
       const MarkState m{true, x.getTimeliness().getLate(), x.getTimeliness().getDelaySeconds()};
       write_mark(tx, mark, m);
       change_lesson(tx, lesson, [&](Flags f) {
@@ -291,13 +245,13 @@ void apply_compliance_lesson_event(const events::RecordedEvent& e, J::Reader ev,
       });
       if (m.late) {
         RowBuilder<schema::LateMarkRow> row;
-        row->setMarkId(mark);
-        row->setLessonId(lesson);
+        row->setMarkId(x.getMarkId());
+        row->setLessonId(x.getLessonId());
         row->setStudentId(x.getStudentId());
         row->setDelaySeconds(m.delay);
         row->setPostedAtUs(e.recorded_at_us);
         row->setPosition(e.position);
-        tx.put("LT/" + lesson + "/" + mark, row.bytes());
+        tx.put(RowKey("LT/", lesson, "/", mark), row.bytes());
       }
       break;
     }
@@ -338,7 +292,7 @@ void apply_compliance_lesson_event(const events::RecordedEvent& e, J::Reader ev,
       break;
     }
     case J::ATTENDANCE_RECORDED:
-      change_lesson(tx, str(ev.getAttendanceRecorded().getLessonId()), [&](Flags f) {
+      change_lesson(tx, text_view(ev.getAttendanceRecorded().getLessonId()), [&](Flags f) {
         f.setAttendanceEntries(f.getAttendanceEntries() + 1);
         count_entry(e, f);
       });

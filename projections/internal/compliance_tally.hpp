@@ -59,6 +59,16 @@ struct Tally {
     return t;
   }
 
+  // What read(write(t)) gives: negative fields as zero, the 32-bit fields
+  // cut to 32 bits (lateDelaySeconds is 64-bit).
+  Tally& as_stored() {
+    for (int i = 0; i < kTallyFields; ++i) {
+      if (v[i] < 0) v[i] = 0;
+      else if (i != kLateDelaySeconds) v[i] = static_cast<uint32_t>(v[i]);
+    }
+    return *this;
+  }
+
   // Negative values (impossible for a valid log) are written as zero.
   void write(schema::Counters::Builder c) const {
     auto u32 = [&](TallyField f) { return static_cast<uint32_t>(v[f] > 0 ? v[f] : 0); };

@@ -95,6 +95,13 @@ class RowBuilder {
   typename T::Builder* operator->() { return &root_; }
   typename T::Builder get() { return root_; }
   std::string bytes() { return to_bytes(pooled_.message()); }
+  // Words allocated so far: grows when a change allocates (a text or list
+  // set, a struct upgraded), not when it sets scalar fields.
+  size_t words() {
+    size_t n = 0;
+    for (auto segment : pooled_.message().getSegmentsForOutput()) n += segment.size();
+    return n;
+  }
 
  private:
   PooledMessageBuilder pooled_;
@@ -134,6 +141,42 @@ std::string struct_bytes(Reader r) {
 
 inline std::string str(capnp::Text::Reader t) { return {t.cStr(), t.size()}; }
 inline std::string str(capnp::Text::Builder t) { return {t.cStr(), t.size()}; }
+// The text in place: valid while the message's bytes are (and, for a
+// builder, until that text is replaced).
+inline std::string_view text_view(capnp::Text::Reader t) { return {t.cStr(), t.size()}; }
+
+// A row key (or topic) put together from parts in a buffer on the stack: no
+// heap allocation for keys up to kInline bytes; longer ones spill into a
+// std::string. For keys that are looked up far more often than stored.
+class RowKey {
+ public:
+  static constexpr size_t kInline = 200;
+
+  template <typename... Parts>
+  explicit RowKey(const Parts&... parts) {
+    (append(std::string_view(parts)), ...);
+  }
+  RowKey(const RowKey&) = delete;
+  RowKey& operator=(const RowKey&) = delete;
+
+  RowKey& append(std::string_view part) {
+    if (spill_.empty() && size_ + part.size() <= kInline) {
+      part.copy(inline_ + size_, part.size());
+      size_ += part.size();
+    } else {
+      if (spill_.empty()) spill_.assign(inline_, size_);
+      spill_.append(part);
+    }
+    return *this;
+  }
+  std::string_view view() const { return spill_.empty() ? std::string_view(inline_, size_) : spill_; }
+  operator std::string_view() const { return view(); }  // NOLINT: a key is a string_view
+
+ private:
+  char inline_[kInline];
+  size_t size_ = 0;
+  std::string spill_;  // non-empty once the key outgrew inline_
+};
 
 // "2026-10-05" -> "2026-10".
 inline std::string month_of(std::string_view date) { return std::string(date.substr(0, 7)); }

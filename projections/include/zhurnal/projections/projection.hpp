@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -51,10 +52,29 @@ class ProjectionTx {
   // subscribers of the topic are told after the commit.
   void touch(std::string topic) { topics_.insert(std::move(topic)); }
 
+  // Rows a projection keeps as plain values for the whole commit and encodes
+  // once, at flush(): for rows whose bytes are written fresh from their value
+  // (so that how often the value changed within the commit cannot show in
+  // the bytes). flush() first calls write(), which puts or erases those rows
+  // through this transaction and forgets them; discard() calls clear(). The
+  // projection must read and write such rows only through its Pending while
+  // a batch is applied (find() does not see values not yet written).
+  class Pending {
+   public:
+    virtual ~Pending() = default;
+    virtual void write(ProjectionTx& tx) = 0;
+    virtual void clear() = 0;
+    virtual bool empty() const = 0;
+  };
+  // The projection's Pending, or nullptr until set_pending(); owned here and
+  // kept across commits (one projection per transaction).
+  Pending* pending() const { return pending_.get(); }
+  void set_pending(std::unique_ptr<Pending> p) { pending_ = std::move(p); }
+
   // Moves the writes into `batch` (in key order) and clears them; returns
   // touched topics.
   std::set<std::string> flush(events::KvBatch* batch);
-  bool empty() const { return dirty_ == 0 && topics_.empty(); }
+  bool empty() const { return dirty_ == 0 && topics_.empty() && (!pending_ || pending_->empty()); }
   const std::string& prefix() const { return prefix_; }
 
   // Drops pending writes and topics (after a failed commit).
@@ -89,6 +109,7 @@ class ProjectionTx {
   size_t dirty_ = 0;  // rows with dirty set
   std::vector<uint64_t> written_;  // Bloom filter of rows written (assume_empty_store); empty: off
   std::set<std::string> topics_;
+  std::unique_ptr<Pending> pending_;
 };
 
 class Projection {

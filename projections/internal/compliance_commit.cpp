@@ -1,0 +1,192 @@
+#include "compliance_commit.hpp"
+
+#include "rows.hpp"
+
+namespace zhurnal::projections::internal {
+
+ComplianceCommit& ComplianceCommit::of(ProjectionTx& tx) {
+  if (auto* c = dynamic_cast<ComplianceCommit*>(tx.pending())) return *c;
+  auto c = std::make_unique<ComplianceCommit>();
+  ComplianceCommit& ref = *c;
+  tx.set_pending(std::move(c));
+  return ref;
+}
+
+ComplianceCommit::Entry<Tally>& ComplianceCommit::tally(ProjectionTx& tx, std::string_view key) {
+  if (auto it = tallies_.find(key); it != tallies_.end()) return it->second;
+  Entry<Tally> e;
+  if (const std::string* stored = tx.find(key)) {
+    e.value = Tally::read(RowView<schema::Counters>(*stored).get());
+    e.present = true;
+  }
+  return tallies_.emplace(std::string(key), e).first->second;
+}
+
+void ComplianceCommit::apply(Entry<Tally>& e, const Tally& delta) {
+  if (delta.zero()) return;  // the row-by-row path wrote nothing
+  e.value.add(delta, 1);
+  e.present = !e.value.zero();
+  e.value.as_stored();
+  mark(e.dirty);
+}
+
+void ComplianceCommit::add(ProjectionTx& tx, std::string_view key, const Tally& delta) {
+  if (delta.zero()) return;
+  apply(tally(tx, key), delta);
+}
+
+// The row-by-row path read the row once, subtracted `old` and, when that left
+// a negative field, wrote the row (clamped) and added `now` to what it read
+// back; otherwise it added `now` straight away and wrote once. Clamping and
+// cutting in between change nothing when no field is negative (the 32-bit
+// fields read back fit, `old`'s are not negative, and the 64-bit
+// lateDelaySeconds is never cut), so this is two writes in every case.
+void ComplianceCommit::move(ProjectionTx& tx, std::string_view key, const Tally& old, const Tally& now) {
+  if (old.zero() && now.zero()) return;
+  Entry<Tally>& e = tally(tx, key);
+  apply(e, Tally().add(old, -1));
+  apply(e, now);
+}
+
+ComplianceCommit::Entry<int64_t>& ComplianceCommit::count(ProjectionTx& tx, std::string_view key) {
+  if (auto it = counts_.find(key); it != counts_.end()) return it->second;
+  Entry<int64_t> e;
+  if (const std::string* stored = tx.find(key)) e.value = std::stol(*stored);
+  return counts_.emplace(std::string(key), e).first->second;
+}
+
+ComplianceCommit::PlaceRows& ComplianceCommit::rows_of(const Place& p) {
+  auto it = places_.find(p.lesson);
+  if (it == places_.end()) it = places_.emplace(std::string(p.lesson), PlaceRows{}).first;
+  PlaceRows& r = it->second;
+  if (r.school != p.school || r.month != p.month || r.teacher != p.teacher || r.klass != p.klass ||
+      r.subject != p.subject || r.subgroup != p.subgroup) {
+    r.school.assign(p.school);
+    r.month.assign(p.month);
+    r.teacher.assign(p.teacher);
+    r.klass.assign(p.klass);
+    r.subject.assign(p.subject);
+    r.subgroup.assign(p.subgroup);
+    r.teacher_row = r.class_row = nullptr;
+    r.count_row = nullptr;
+  }
+  return r;
+}
+
+ComplianceCommit::Entry<Tally>& ComplianceCommit::teacher_row(ProjectionTx& tx, const Place& p, PlaceRows& r) {
+  if (!r.teacher_row) r.teacher_row = &tally(tx, RowKey("T/", p.school, "/", p.month, "/", p.teacher));
+  return *r.teacher_row;
+}
+
+ComplianceCommit::Entry<Tally>& ComplianceCommit::class_row(ProjectionTx& tx, const Place& p, PlaceRows& r) {
+  if (!r.class_row) r.class_row = &tally(tx, RowKey("CC/", p.school, "/", p.month, "/", p.klass));
+  return *r.class_row;
+}
+
+ComplianceCommit::Entry<int64_t>& ComplianceCommit::count_row(ProjectionTx& tx, const Place& p, PlaceRows& r) {
+  if (!r.count_row) {
+    r.count_row = &count(tx, RowKey("PS/", p.school, "/", p.month, "/", p.klass, "/", p.teacher, "/",
+                                    p.subject, "/", p.subgroup));
+  }
+  return *r.count_row;
+}
+
+void ComplianceCommit::add(ProjectionTx& tx, const Place& p, const Tally& delta) {
+  if (delta.zero()) return;
+  PlaceRows& r = rows_of(p);
+  apply(teacher_row(tx, p, r), delta);
+  apply(class_row(tx, p, r), delta);
+}
+
+void ComplianceCommit::add_count(ProjectionTx& tx, const Place& p, int delta, int then) {
+  PlaceRows& r = rows_of(p);
+  add_count(count_row(tx, p, r), delta, then);
+}
+
+void ComplianceCommit::move(ProjectionTx& tx, const Place& p, const Tally& old, const Tally& now, int count,
+                              int then) {
+  PlaceRows& r = rows_of(p);
+  if (!old.zero() || !now.zero()) {
+    const Tally minus_old = Tally().add(old, -1);
+    for (Entry<Tally>* e : {&teacher_row(tx, p, r), &class_row(tx, p, r)}) {
+      apply(*e, minus_old);
+      apply(*e, now);
+    }
+  }
+  if (count != 0 || then != 0) add_count(count_row(tx, p, r), count, then);
+}
+
+void ComplianceCommit::add_count(ProjectionTx& tx, std::string_view key, int delta, int then) {
+  add_count(count(tx, key), delta, then);
+}
+
+void ComplianceCommit::add_count(Entry<int64_t>& e, int delta, int then) {
+  for (int d : {delta, then}) {
+    e.value += d;
+    if (e.value < 0) e.value = 0;  // erased: reads back as no row
+  }
+  mark(e.dirty);
+}
+
+RowBuilder<schema::LessonFlags>* ComplianceCommit::lesson_row(ProjectionTx& tx, std::string_view lesson) {
+  if (auto it = lessons_.find(lesson); it != lessons_.end()) {
+    LessonRow& r = it->second;
+    if (r.rebuild) {  // as the row-by-row path did: a new builder from the bytes
+      const std::string bytes = r.row->bytes();
+      r.row = std::make_unique<RowBuilder<schema::LessonFlags>>(&bytes);
+      r.rebuild = false;
+    }
+    return r.row.get();
+  }
+  if (lessons_.size() >= kLessonsKept) write_lessons(tx);
+  const std::string* stored = tx.find(RowKey("LF/", lesson));
+  if (!stored) return nullptr;
+  auto row = std::make_unique<RowBuilder<schema::LessonFlags>>(stored);
+  return lessons_.emplace(std::string(lesson), LessonRow{std::move(row), false}).first->second.row.get();
+}
+
+void ComplianceCommit::lesson_changed(std::string_view lesson, bool allocated) {
+  if (auto it = lessons_.find(lesson); it != lessons_.end()) it->second.rebuild = allocated;
+}
+
+void ComplianceCommit::write_lessons(ProjectionTx& tx) {
+  for (auto& [lesson, r] : lessons_) tx.put(RowKey("LF/", lesson), r.row->bytes());
+  lessons_.clear();
+}
+
+void ComplianceCommit::touch(ProjectionTx& tx, std::string_view topic) {
+  if (topic == last_topic_) return;
+  last_topic_.assign(topic);
+  tx.touch(last_topic_);
+}
+
+void ComplianceCommit::write(ProjectionTx& tx) {
+  write_lessons(tx);
+  for (const auto& [key, e] : tallies_) {
+    if (!e.dirty) continue;
+    if (!e.present) {
+      tx.erase(key);
+    } else {
+      RowBuilder<schema::Counters> row;
+      e.value.write(row.get());
+      tx.put(key, row.bytes());
+    }
+  }
+  for (const auto& [key, e] : counts_) {
+    if (!e.dirty) continue;
+    if (e.value > 0) tx.put(key, std::to_string(e.value));
+    else tx.erase(key);
+  }
+  clear();
+}
+
+void ComplianceCommit::clear() {
+  lessons_.clear();
+  places_.clear();
+  tallies_.clear();
+  counts_.clear();
+  dirty_ = 0;
+  last_topic_.clear();
+}
+
+}  // namespace zhurnal::projections::internal
