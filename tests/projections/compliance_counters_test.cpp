@@ -11,6 +11,7 @@
 
 #include "projections/internal/compliance_commit.hpp"
 #include "projections/internal/rows.hpp"
+#include "support/kv_rows.hpp"
 #include "support/temp_dir.hpp"
 #include "zhurnal/events/kv_store.hpp"
 
@@ -94,15 +95,7 @@ class ComplianceCommitTest : public ::testing::Test {
     ASSERT_TRUE(store_->write(b).is_ok());
   }
   std::map<std::string, std::string> rows(const std::string& prefix) {
-    std::map<std::string, std::string> out;
-    EXPECT_TRUE(store_
-                    ->scan(prefix, events::KvStore::prefix_end(prefix),
-                           [&](std::string_view k, std::string_view v) {
-                             out.emplace(k.substr(prefix.size()), v);
-                             return true;
-                           })
-                    .is_ok());
-    return out;
+    return zhurnal::testing::rows_under(*store_, prefix);
   }
 
   zhurnal::testing::TempDir dir_;

@@ -15,6 +15,7 @@
 
 #include "projections/internal/compliance_commit.hpp"
 #include "projections/internal/compliance_projection.hpp"
+#include "support/kv_rows.hpp"
 #include "support/temp_dir.hpp"
 #include "zhurnal/events/kv_store.hpp"
 
@@ -71,15 +72,7 @@ class ComplianceLessonRowsTest : public ::testing::Test {
       if (++pending == per_commit) commit();
     }
     commit();
-    std::map<std::string, std::string> out;
-    EXPECT_TRUE(store_
-                    ->scan(prefix, events::KvStore::prefix_end(prefix),
-                           [&](std::string_view k, std::string_view v) {
-                             out.emplace(k.substr(prefix.size()), v);
-                             return true;
-                           })
-                    .is_ok());
-    return out;
+    return zhurnal::testing::rows_under(*store_, prefix);
   }
 
   zhurnal::testing::TempDir dir_;
