@@ -167,6 +167,39 @@ TEST_F(ServerTest, SlowReaderIsDisconnectedAndOthersAreServed) {
   EXPECT_TRUE(parent->wait_push(R"("markId":"m1")", std::chrono::seconds(5)));
 }
 
+// A teacher's register sends marks without waiting for answers: they are
+// all written, and the answers come in request order even though a quick
+// request sent behind them (`me`) is ready first.
+TEST_F(ServerTest, PipelinedRequestsAreAnsweredInRequestOrder) {
+  auto teacher = signed_in("t-math");
+  at("2026-10-05 09:40");
+  const uint64_t head = log_->head_position();
+  constexpr int kMarks = 12;
+  std::vector<std::string> sent;
+  for (int i = 0; i < kMarks; ++i) {
+    const std::string id = "q" + std::to_string(i);
+    teacher->send(R"({"id": ")" + id + R"(", "command": {"commandId": ")" + id +
+                  R"(", "command": {"postMark": {"markId": ")" + id + R"(", "lessonId": "l-math",
+                  "studentId": "s)" + std::to_string(1 + i % 4) +
+                  R"(", "value": {"numeric": 4}, "workTypeId": "oral", "comment": ""}}}})");
+    sent.push_back(id);
+    if (i == kMarks / 2) {
+      teacher->send(R"({"id": "me", "me": null})");
+      sent.push_back("me");
+    }
+  }
+  std::vector<std::string> answered;
+  while (answered.size() < sent.size()) {
+    auto frame = teacher->receive(std::chrono::seconds(10));
+    ASSERT_TRUE(frame) << answered.size() << " of " << sent.size() << " answered";
+    if (frame->find(R"("response":)") == std::string::npos) continue;
+    EXPECT_TRUE(is_ok(frame)) << *frame;
+    answered.push_back(json_field(*frame, "id"));
+  }
+  EXPECT_EQ(answered, sent);
+  EXPECT_EQ(log_->head_position(), head + kMarks);
+}
+
 TEST_F(ServerTest, RevokingAccessEndsOpenSessions) {
   auto parent = signed_in("p1");
   ASSERT_TRUE(is_ok(parent->request("me", R"("me": null)")));
