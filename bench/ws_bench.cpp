@@ -56,6 +56,9 @@ void WsRun::resolve(size_t mark, Clock::time_point received) {
 void WsRun::on_mark_answer(size_t mark, uint64_t position) {
   Mark& m = marks_[mark];
   m.position = position;
+  if (m.measured) {
+    answer_ms_.push_back(std::chrono::duration<double, std::milli>(Clock::now() - m.sent).count());
+  }
   // The push may have come before the answer.
   for (const auto& [pushed, received] : hot_[m.hot].pushes) {
     if (pushed >= position) {
@@ -228,6 +231,16 @@ void WsRun::report() {
                 "deferred (teacher sockets full) %zu\n",
                 sign_in_seconds_, connect_seconds_, subscribe_seconds_, measured_, resolved_,
                 hot_pushes_, cold_pushes_, throttled_);
+  out_ << line;
+  // The write side's share: a command is answered once durable and folded
+  // into the journal's state; the push also waits for the views and the
+  // diary's rendering.
+  std::sort(answer_ms_.begin(), answer_ms_.end());
+  std::snprintf(line, sizeof line,
+                "teacher's send -> answer (durable, folded): p50 %.2f ms, p99 %.2f ms, max %.2f ms "
+                "(%zu answers)\n",
+                percentile(answer_ms_, 0.5), percentile(answer_ms_, 0.99),
+                answer_ms_.empty() ? 0.0 : answer_ms_.back(), answer_ms_.size());
   out_ << line;
   for (const auto& [code, n] : rejected_) out_ << "rejected " << code << ": " << n << "\n";
   std::snprintf(line, sizeof line, "goal p99 <= %.0f ms: %s (%.2f ms); goal <= %.0f KiB per idle "

@@ -109,6 +109,7 @@ class WsRun {
   std::map<std::string, size_t> rejected_;
   size_t throttled_ = 0;
   std::vector<double> latency_ms_;
+  std::vector<double> answer_ms_;  // measured marks: send -> the command's answer
 
   struct Rss {
     uint64_t start = 0, signed_in = 0, connected = 0, subscribed = 0, after_load = 0;

@@ -55,6 +55,7 @@ Server::~Server() {
   if (impl_->shutdown.joinable()) impl_->shutdown.join();
   impl_->state->context.engine->remove_listener(impl_->listener_id);
   impl_->state->workers.join();
+  impl_->state->commands.join();
 }
 
 bool Server::listen() {
@@ -109,7 +110,8 @@ void Server::stop() {
   // Commands already handed to the workers finish (they are durable once
   // acknowledged); then sockets close with a reason, then the loop ends.
   impl_->shutdown = std::thread([this, state] {
-    state->workers.join();  // waits for outstanding work, then ends the pool
+    state->workers.join();  // waits for outstanding work (commands until answered), then ends the pool
+    state->commands.join();
     state->close_all("Сервер останавливается");
     std::this_thread::sleep_for(std::chrono::milliseconds(500));  // let close frames go out
     impl_->ioc.stop();

@@ -118,6 +118,10 @@ void RequestHandler::post_to_workers(std::function<void()> fn) {
   boost::asio::post(workers_, std::move(fn));
 }
 
+void RequestHandler::post_to_commands(std::function<void()> fn) {
+  boost::asio::post(commands_, std::move(fn));
+}
+
 void RequestHandler::record_sign_in(const commands::UserInfo& info, std::function<void()> then) {
   // Participation counts in the monthly check come from these events.
   auto m = std::make_shared<capnp::MallocMessageBuilder>();
@@ -147,7 +151,7 @@ void RequestHandler::record_sign_in(const commands::UserInfo& info, std::functio
   try {
     ctx_.journal->execute_async({id, std::string(commands::kSystemActor), ""},
                                 m->getRoot<schema::Command>().asReader(),
-                                [this](std::function<void()> fn) { post_to_workers(std::move(fn)); },
+                                [this](std::function<void()> fn) { post_to_commands(std::move(fn)); },
                                 std::move(done));
   } catch (const kj::Exception& e) {
     if (ctx_.logger) ctx_.logger->error("sign-in of {} not recorded: {}", info.id, e.getDescription().cStr());
@@ -194,7 +198,7 @@ void RequestHandler::start_command(const std::shared_ptr<Connection>& conn,
   // server (which joins them) still sends it.
   auto work = std::make_shared<boost::asio::executor_work_guard<boost::asio::thread_pool::executor_type>>(
       workers_.get_executor());
-  auto done = [this, copy, c, id, user, start, answer_to, work](commands::Outcome outcome) {
+  auto answer = [this, copy, c, id, user, start, answer_to, work](commands::Outcome outcome) {
     ctx_.metrics->command_latency.observe(std::chrono::duration_cast<std::chrono::microseconds>(
                                               std::chrono::steady_clock::now() - start)
                                               .count());
@@ -224,10 +228,15 @@ void RequestHandler::start_command(const std::shared_ptr<Connection>& conn,
     }
     (*answer_to)(reply.json());
   };
+  auto done = [this, c, answer](commands::Outcome outcome) {
+    if (!outcome || !c.getCommand().isIssueCredentials()) return answer(std::move(outcome));
+    // Issuing credentials hashes the new password: not on the commands' threads.
+    post_to_workers([answer, outcome = std::move(outcome)]() mutable { answer(std::move(outcome)); });
+  };
   try {
     ctx_.journal->execute_async(
         {c.getCommandId().cStr(), user, "conn-" + std::to_string(conn->id())}, c.getCommand(),
-        [this](std::function<void()> fn) { post_to_workers(std::move(fn)); }, std::move(done));
+        [this](std::function<void()> fn) { post_to_commands(std::move(fn)); }, std::move(done));
   } catch (const kj::Exception& e) {
     // Thrown before the journal took the command: `done` will not run.
     if (ctx_.logger) ctx_.logger->error("command failed: {}", e.getDescription().cStr());

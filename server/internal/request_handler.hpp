@@ -27,9 +27,11 @@ namespace zhurnal::server::internal {
 
 class RequestHandler {
  public:
-  // Command answers are built on `workers`.
-  RequestHandler(ServerContext& context, Hub& hub, boost::asio::thread_pool& workers)
-      : ctx_(context), hub_(hub), workers_(workers) {}
+  // A command's later steps and its answer run on `commands`; an answer
+  // that hashes a password, on `workers`.
+  RequestHandler(ServerContext& context, Hub& hub, boost::asio::thread_pool& workers,
+                 boost::asio::thread_pool& commands)
+      : ctx_(context), hub_(hub), workers_(workers), commands_(commands) {}
 
   // Receives the JSON text of the ServerMessage carrying a response.
   using Respond = std::function<void(std::string)>;
@@ -48,12 +50,14 @@ class RequestHandler {
   // Records a sign-in (an event for the monthly check), then runs `then`.
   void record_sign_in(const commands::UserInfo& info, std::function<void()> then);
   void post_to_workers(std::function<void()> fn);
+  void post_to_commands(std::function<void()> fn);
   void apply_access_change(schema::Command::Reader command, bool duplicate,
                            schema::Accepted::Builder accepted);
 
   ServerContext& ctx_;
   Hub& hub_;
   boost::asio::thread_pool& workers_;
+  boost::asio::thread_pool& commands_;
   AuditRequests audit_{ctx_};  // history and asOf (audit_requests.hpp)
 };
 

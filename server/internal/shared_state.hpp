@@ -24,11 +24,14 @@ namespace zhurnal::server::internal {
 struct SharedState {
   SharedState(ServerOptions o, ServerContext c)
       : options(std::move(o)), context(std::move(c)), workers(options.worker_threads),
-        hub(context, workers), handler(context, hub, workers) {}
+        commands(2), hub(context, workers), handler(context, hub, workers, commands) {}
 
   ServerOptions options;
   ServerContext context;
   boost::asio::thread_pool workers;
+  // Commands decided again after waiting for a lesson's lock, and their
+  // answers: not queued behind the workers' diary renders and sign-ins.
+  boost::asio::thread_pool commands;
   Hub hub;
   RequestHandler handler;
   std::atomic<uint64_t> next_connection_id{1};
