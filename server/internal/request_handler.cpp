@@ -114,12 +114,15 @@ std::string error_frame(const std::string& id, const std::string& code, const st
   return reply.json();
 }
 
-void RequestHandler::post_to_workers(std::function<void()> fn) {
-  boost::asio::post(workers_, std::move(fn));
+commands::Journal::Post RequestHandler::commands_post() {
+  return [this](std::function<void()> fn) { boost::asio::post(commands_, std::move(fn)); };
 }
 
-void RequestHandler::post_to_commands(std::function<void()> fn) {
-  boost::asio::post(commands_, std::move(fn));
+std::shared_ptr<void> RequestHandler::answer_pending() {
+  // Counted as the workers' work until released: a stopping server, which
+  // joins them, still sends the answer.
+  return std::make_shared<boost::asio::executor_work_guard<boost::asio::thread_pool::executor_type>>(
+      workers_.get_executor());
 }
 
 void RequestHandler::record_sign_in(const commands::UserInfo& info, std::function<void()> then) {
@@ -139,11 +142,10 @@ void RequestHandler::record_sign_in(const commands::UserInfo& info, std::functio
   const auto now = std::chrono::system_clock::now().time_since_epoch();
   const std::string id = "signin-" + info.id + "-" +
                          std::to_string(std::chrono::duration_cast<std::chrono::microseconds>(now).count());
-  // Asynchronous like every command here: a worker never blocks on a
-  // stream's lock, which an asynchronous command holding it may need a
-  // worker to release.
-  auto work = std::make_shared<boost::asio::executor_work_guard<boost::asio::thread_pool::executor_type>>(
-      workers_.get_executor());
+  // Asynchronous like every command here: no thread blocks on a stream's
+  // lock, which an asynchronous command holding it needs a thread of the
+  // pools to release.
+  auto work = answer_pending();
   auto done = [this, m, work, user = info.id, then](commands::Outcome r) {
     if (!r && ctx_.logger) ctx_.logger->warn("sign-in of {} not recorded: {}", user, r.error().message);
     then();
@@ -151,7 +153,7 @@ void RequestHandler::record_sign_in(const commands::UserInfo& info, std::functio
   try {
     ctx_.journal->execute_async({id, std::string(commands::kSystemActor), ""},
                                 m->getRoot<schema::Command>().asReader(),
-                                [this](std::function<void()> fn) { post_to_commands(std::move(fn)); },
+                                commands_post(),
                                 std::move(done));
   } catch (const kj::Exception& e) {
     if (ctx_.logger) ctx_.logger->error("sign-in of {} not recorded: {}", info.id, e.getDescription().cStr());
@@ -194,11 +196,8 @@ void RequestHandler::start_command(const std::shared_ptr<Connection>& conn,
   const auto start = std::chrono::steady_clock::now();
   const std::string id = request.getId().cStr();
   auto answer_to = std::make_shared<Respond>(std::move(respond));
-  // Until answered, the command counts as the workers' work: a stopping
-  // server (which joins them) still sends it.
-  auto work = std::make_shared<boost::asio::executor_work_guard<boost::asio::thread_pool::executor_type>>(
-      workers_.get_executor());
-  auto answer = [this, copy, c, id, user, start, answer_to, work](commands::Outcome outcome) {
+  auto work = answer_pending();
+  auto reply_with = [this, copy, c, id, user, start, answer_to, work](commands::Outcome outcome) {
     ctx_.metrics->command_latency.observe(std::chrono::duration_cast<std::chrono::microseconds>(
                                               std::chrono::steady_clock::now() - start)
                                               .count());
@@ -228,15 +227,17 @@ void RequestHandler::start_command(const std::shared_ptr<Connection>& conn,
     }
     (*answer_to)(reply.json());
   };
-  auto done = [this, c, answer](commands::Outcome outcome) {
-    if (!outcome || !c.getCommand().isIssueCredentials()) return answer(std::move(outcome));
+  auto done = [this, c, reply_with](commands::Outcome outcome) {
+    if (!outcome || !c.getCommand().isIssueCredentials()) return reply_with(std::move(outcome));
     // Issuing credentials hashes the new password: not on the commands' threads.
-    post_to_workers([answer, outcome = std::move(outcome)]() mutable { answer(std::move(outcome)); });
+    boost::asio::post(workers_, [reply_with, outcome = std::move(outcome)]() mutable {
+      reply_with(std::move(outcome));
+    });
   };
   try {
     ctx_.journal->execute_async(
         {c.getCommandId().cStr(), user, "conn-" + std::to_string(conn->id())}, c.getCommand(),
-        [this](std::function<void()> fn) { post_to_commands(std::move(fn)); }, std::move(done));
+        commands_post(), std::move(done));
   } catch (const kj::Exception& e) {
     // Thrown before the journal took the command: `done` will not run.
     if (ctx_.logger) ctx_.logger->error("command failed: {}", e.getDescription().cStr());

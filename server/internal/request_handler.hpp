@@ -49,8 +49,10 @@ class RequestHandler {
                      const std::string& user, Respond respond);
   // Records a sign-in (an event for the monthly check), then runs `then`.
   void record_sign_in(const commands::UserInfo& info, std::function<void()> then);
-  void post_to_workers(std::function<void()> fn);
-  void post_to_commands(std::function<void()> fn);
+  // Where the journal runs a command's later steps and its answer.
+  commands::Journal::Post commands_post();
+  // Held until a command's answer is sent (see the definition).
+  std::shared_ptr<void> answer_pending();
   void apply_access_change(schema::Command::Reader command, bool duplicate,
                            schema::Accepted::Builder accepted);
 
