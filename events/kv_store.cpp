@@ -2,8 +2,12 @@
 
 #include <rocksdb/db.h>
 #include <rocksdb/filter_policy.h>
+#include <rocksdb/sst_file_writer.h>
 #include <rocksdb/table.h>
 #include <rocksdb/write_batch.h>
+
+#include <atomic>
+#include <filesystem>
 
 #include "internal/info_log.hpp"
 #include "internal/rocks_store.hpp"
@@ -12,6 +16,11 @@ namespace zhurnal::events {
 namespace {
 rocksdb::Slice slice(std::string_view s) { return {s.data(), s.size()}; }
 constexpr size_t kMemtableBytes = 16 << 20;
+// Bulk loads write their files here, inside the store's directory (RocksDB
+// only lists the directory itself when it looks for files of its own to
+// delete) and on its filesystem, so that ingestion links them instead of
+// copying. Whatever a crash left here is removed at open.
+constexpr const char* kBulkDir = "bulk-load";
 }  // namespace
 
 struct KvBatch::Impl {
@@ -39,7 +48,64 @@ void KvBatch::clear() { impl_->batch.Clear(); }
 struct KvStore::Impl {
   std::unique_ptr<rocksdb::DB> db;
   bool sync = false;
+  std::filesystem::path bulk_dir;
+  std::atomic<uint64_t> bulk_files{0};
 };
+
+struct KvBulkLoad::Impl {
+  rocksdb::DB* db = nullptr;
+  std::string file;
+  rocksdb::SstFileWriter writer;
+  Status first_error;
+  size_t count = 0;
+  bool open = false;
+
+  Impl(rocksdb::DB* d, std::string f, const rocksdb::Options& o)
+      : db(d), file(std::move(f)), writer(rocksdb::EnvOptions(), o) {}
+
+  void keep(const rocksdb::Status& s, const char* what) {
+    if (!s.ok() && first_error.is_ok()) first_error = internal::from_rocksdb(s, what);
+  }
+};
+
+KvBulkLoad::KvBulkLoad(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+KvBulkLoad::~KvBulkLoad() {
+  if (impl_->open) impl_->writer.Finish().PermitUncheckedError();
+  std::error_code ec;
+  std::filesystem::remove(impl_->file, ec);  // after commit(): the store's own link remains
+}
+
+void KvBulkLoad::put(std::string_view key, std::string_view value) {
+  if (!impl_->first_error.is_ok()) return;
+  impl_->keep(impl_->writer.Put(slice(key), slice(value)), "bulk load: put");
+  ++impl_->count;
+}
+
+void KvBulkLoad::erase(std::string_view key) {
+  if (!impl_->first_error.is_ok()) return;
+  impl_->keep(impl_->writer.Delete(slice(key)), "bulk load: delete");
+  ++impl_->count;
+}
+
+size_t KvBulkLoad::count() const { return impl_->count; }
+
+Status KvBulkLoad::commit() {
+  if (!impl_->first_error.is_ok()) return impl_->first_error;
+  impl_->open = false;
+  if (impl_->count == 0) {
+    // RocksDB refuses to finish a table file with no entries.
+    impl_->writer.Finish().PermitUncheckedError();
+    return Status::ok();
+  }
+  if (rocksdb::Status s = impl_->writer.Finish(); !s.ok()) {
+    return internal::from_rocksdb(s, "bulk load: finish " + impl_->file);
+  }
+  rocksdb::IngestExternalFileOptions o;
+  o.move_files = true;  // a hard link, not a copy
+  return internal::from_rocksdb(impl_->db->IngestExternalFile({impl_->file}, o),
+                                "bulk load: ingest " + impl_->file);
+}
 
 KvStore::KvStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 KvStore::~KvStore() {
@@ -72,6 +138,9 @@ Result<std::unique_ptr<KvStore>> KvStore::open(const Options& options) {
   auto impl = std::make_unique<Impl>();
   impl->db.reset(raw);
   impl->sync = options.sync;
+  impl->bulk_dir = std::filesystem::path(options.path) / kBulkDir;
+  std::error_code ec;
+  std::filesystem::remove_all(impl->bulk_dir, ec);  // a crashed load's file
   return std::unique_ptr<KvStore>(new KvStore(std::move(impl)));
 }
 
@@ -110,16 +179,23 @@ std::string KvStore::prefix_end(std::string_view prefix) {
 
 rocksdb::DB* internal::kv_store_db(KvStore& store) { return store.impl_->db.get(); }
 
-Status KvStore::write_unlogged(KvBatch& batch) {
-  rocksdb::WriteOptions wo;
-  wo.disableWAL = true;
-  return internal::from_rocksdb(impl_->db->Write(wo, &batch.impl_->batch), "write view (bulk)");
-}
-
-Status KvStore::flush() {
-  rocksdb::FlushOptions fo;
-  fo.wait = true;
-  return internal::from_rocksdb(impl_->db->Flush(fo), "flush view store");
+Result<std::unique_ptr<KvBulkLoad>> KvStore::bulk_load() {
+  std::error_code ec;
+  std::filesystem::create_directories(impl_->bulk_dir, ec);
+  if (ec) {
+    return error(StatusCode::kIoError, "bulk load: cannot create " + impl_->bulk_dir.string() + ": " +
+                                           ec.message());
+  }
+  const std::string file =
+      (impl_->bulk_dir / ("load-" + std::to_string(impl_->bulk_files.fetch_add(1)) + ".sst")).string();
+  // The store's own options: the same table format, filters and compression
+  // as the files its flushes write.
+  auto impl = std::make_unique<KvBulkLoad::Impl>(impl_->db.get(), file, impl_->db->GetOptions());
+  if (rocksdb::Status s = impl->writer.Open(file); !s.ok()) {
+    return std::unexpected(internal::from_rocksdb(s, "bulk load: open " + file));
+  }
+  impl->open = true;
+  return std::unique_ptr<KvBulkLoad>(new KvBulkLoad(std::move(impl)));
 }
 
 }  // namespace zhurnal::events

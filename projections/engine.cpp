@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <cstdio>
@@ -17,14 +18,13 @@ namespace {
 using events::Status;
 using events::StatusCode;
 
+// A rebuild generation's reads of the log, in events. Rebuild mode's
+// commits (here and in a catch-up from far behind) are bulk loads of every
+// row held since the last one, made when the rows' memory passes
+// EngineOptions::bulk_memory_bytes: a row changed by thousands of events is
+// written once, and a fold from zero skips reads of rows it never wrote
+// (ProjectionTx::assume_empty_store).
 constexpr size_t kRebuildBatch = 4096;
-// Rebuild mode (catch-up from far behind, rebuilds): events and bytes per
-// commit. (An in-memory row cache across commits was tried and cost more CPU
-// than the reads it saved: docs/benchmarks.md. Within a commit ProjectionTx
-// keeps what it read, and a fold from zero skips reads of rows it never
-// wrote: ProjectionTx::assume_empty_store.)
-constexpr size_t kBulkEvents = 32768;
-constexpr size_t kBulkBatchBytes = 64 << 20;
 
 std::string meta_key(std::string_view name) { return "_meta/" + std::string(name); }
 
@@ -149,7 +149,8 @@ class FoldPool {
 struct ProjectionEngine::Impl {
   struct Slot {
     std::unique_ptr<Projection> projection;
-    Meta meta;
+    Meta meta;            // meta.checkpoint: the last event folded into tx
+    uint64_t committed = 0;  // the checkpoint stored with the rows
     std::unique_ptr<ProjectionTx> tx;
     bool rebuilding = false;
   };
@@ -159,6 +160,7 @@ struct ProjectionEngine::Impl {
   // Held while a batch is applied and committed, and while a rebuild swaps.
   mutable std::mutex mu;
   bool bulk = false;                   // rebuild mode (catch_up far behind); under mu
+  uint64_t bulk_until = 0;             // rebuild mode commits once this is folded; under mu
   FoldPool fold_pool;                  // rebuild mode's helpers; under mu
   std::atomic<bool> bulk_read{false};  // the same, read before mu is taken
   std::unique_ptr<events::Subscription> subscription;
@@ -201,11 +203,10 @@ struct ProjectionEngine::Impl {
 
   // Applies and commits one batch to every projection. Caller holds mu.
   // In rebuild mode (`bulk`) the projections fold on their own threads (they
-  // share nothing but the store, which is thread-safe) and the commit skips
-  // the write-ahead log; live, they fold one after another as before.
+  // share nothing but the store, which is thread-safe) and keep their rows
+  // in memory until commit_bulk(); live, they fold one after another and
+  // commit each batch.
   Status process(const std::vector<events::RecordedEvent>& batch) {
-    std::vector<uint64_t> before;
-    for (Slot& s : slots) before.push_back(s.meta.checkpoint);
     std::vector<Status> folded(slots.size());
     const std::function<void(size_t)> fold = [&](size_t i) {
       try {
@@ -222,36 +223,81 @@ struct ProjectionEngine::Impl {
         if (!folded[i].is_ok()) break;
       }
     }
-    events::KvBatch kv;
-    std::set<std::string> topics;
     Status st;
-    for (size_t i = 0; i < slots.size() && st.is_ok(); ++i) {
-      st = folded[i];
-      if (!st.is_ok()) break;
-      topics.merge(slots[i].tx->flush(&kv));
-      kv.put(meta_key(slots[i].projection->name()), encode_meta(slots[i].meta));
+    for (const Status& f : folded) {
+      if (!f.is_ok()) {
+        st = f;
+        break;
+      }
     }
-    if (st.is_ok()) st = bulk ? options.store->write_unlogged(kv) : options.store->write(kv);
+    std::set<std::string> topics;
+    if (st.is_ok() && bulk) {
+      if (batch.back().position < bulk_until && held_bytes() < options.bulk_memory_bytes) {
+        return Status::ok();  // the rows stay in memory; nothing is committed yet
+      }
+      st = commit_bulk(&topics);
+    } else if (st.is_ok()) {
+      events::KvBatch kv;
+      for (Slot& s : slots) {
+        topics.merge(s.tx->flush(&kv));
+        kv.put(meta_key(s.projection->name()), encode_meta(s.meta));
+      }
+      st = options.store->write(kv);
+    }
+    return after_commit(st, std::move(topics));
+  }
+
+  // After a commit: the checkpoints stored, or (when it failed) the state
+  // back to the last commit. The caller then resubscribes from
+  // min_checkpoint().
+  Status after_commit(Status st, std::set<std::string> topics) {
     if (!st.is_ok()) {
-      for (size_t i = 0; i < slots.size(); ++i) {
-        slots[i].meta.checkpoint = before[i];
-        slots[i].tx->discard();  // drop what was half-applied
+      for (Slot& s : slots) {
+        s.meta.checkpoint = s.committed;
+        s.tx->discard();  // drop what was applied since the last commit
       }
       return st;
     }
+    for (Slot& s : slots) s.committed = s.meta.checkpoint;
     publish(min_checkpoint(), std::move(topics));
     return Status::ok();
   }
 
-  // Rebuild mode on or off, under mu. Leaving it flushes the view store, so
-  // that the unlogged commits are durable before any logged one follows.
-  // `events`: how far behind the fold is (sizes the filter of rows written
-  // for projections that start from zero: ProjectionTx::assume_empty_store).
-  Status set_bulk(bool on, uint64_t events = 0) {
+  size_t held_bytes() const {
+    size_t n = 0;
+    for (const Slot& s : slots) n += s.tx->held_bytes();
+    return n;
+  }
+
+  // Rebuild mode's commit: every projection's rows held since the last one
+  // and their checkpoints, in one bulk load (one table file, added to the
+  // store atomically). Keys go in increasing order: the checkpoints
+  // ("_meta/<name>") sort below every projection's rows ("<name>/<gen>/...",
+  // names start with a lowercase letter: open() checks), and projections'
+  // key spaces do not interleave.
+  Status commit_bulk(std::set<std::string>* topics) {
+    auto load = options.store->bulk_load();
+    if (!load) return load.error();
+    std::vector<Slot*> order;
+    for (Slot& s : slots) order.push_back(&s);
+    std::sort(order.begin(), order.end(),
+              [](const Slot* a, const Slot* b) { return a->tx->prefix() < b->tx->prefix(); });
+    for (Slot* s : order) (*load)->put(meta_key(s->projection->name()), encode_meta(s->meta));
+    for (Slot* s : order) topics->merge(s->tx->flush(load->get()));
+    return (*load)->commit();
+  }
+
+  // Rebuild mode on or off, under mu, on the thread that steps. `until`:
+  // the position it is to reach (it commits there; the distance sizes the
+  // filter of rows written for projections that start from zero:
+  // ProjectionTx::assume_empty_store).
+  Status set_bulk(bool on, uint64_t until = 0) {
     std::lock_guard lock(mu);
     if (bulk == on) return Status::ok();
     bulk = on;
+    bulk_until = until;
     if (on) {
+      const uint64_t events = until - std::min(until, min_checkpoint());
       // A generation with checkpoint zero never committed a row (rows and
       // the checkpoint commit together), so its key space is empty.
       for (Slot& s : slots) {
@@ -260,15 +306,24 @@ struct ProjectionEngine::Impl {
       if (slots.size() > 1) fold_pool.start(slots.size() - 1);
       return Status::ok();
     }
+    // Rows folded and not committed (the catch-up stopped on a failed read
+    // of the log) are committed before the live path takes over.
+    Status st;
+    if (std::any_of(slots.begin(), slots.end(),
+                    [](const Slot& s) { return s.meta.checkpoint != s.committed; })) {
+      std::set<std::string> topics;
+      st = after_commit(commit_bulk(&topics), std::move(topics));
+      if (!st.is_ok()) subscription = options.log->subscribe(min_checkpoint());
+    }
     for (Slot& s : slots) s.tx->forget_written();
     fold_pool.stop();
-    return options.store->flush();
+    return st;
   }
 
   // Reads the next batch (waiting up to `wait`) and processes it.
   Status step(std::chrono::milliseconds wait, bool* progressed) {
     *progressed = false;
-    auto batch = subscription->next(bulk_read ? kBulkEvents : options.batch_events, wait);
+    auto batch = subscription->next(bulk_read ? options.bulk_batch_events : options.batch_events, wait);
     if (!batch) return batch.error();
     if (batch->events.empty()) return Status::ok();
     std::lock_guard lock(mu);
@@ -314,8 +369,9 @@ struct ProjectionEngine::Impl {
   Status build_generation(Slot* slot, uint32_t gen,
                           const std::function<Status(Slot&, uint64_t)>& finish) {
     // The scratch generation is invisible until the swap, and dropped at the
-    // next open if the process dies first: it is bulk-loaded (large
-    // unlogged commits) and flushed once before finish().
+    // next open if the process dies first: it is bulk-loaded (its rows are
+    // held in memory up to EngineOptions::bulk_memory_bytes between bulk
+    // loads) and needs no checkpoint of its own until finish().
     const std::string prefix = generation_prefix(slot->projection->name(), gen);
     ProjectionTx tx(options.store, prefix);
     {
@@ -330,14 +386,12 @@ struct ProjectionEngine::Impl {
     }
     uint64_t checkpoint = 0;
     std::vector<events::RecordedEvent> batch;  // reused: its strings keep their storage
-    events::KvBatch kv;
-    uint64_t pending = 0;  // events applied since the last commit
     auto commit = [&]() -> Status {
-      tx.flush(&kv);
-      pending = 0;
-      Status st = options.store->write_unlogged(kv);
-      kv.clear();
-      if (!st.is_ok()) tx.discard();
+      auto load = options.store->bulk_load();
+      if (!load) return load.error();
+      tx.flush(load->get());
+      Status st = (*load)->commit();
+      if (!st.is_ok()) tx.discard();  // the rebuild fails; the next one starts over
       return st;
     };
     auto advance = [&](uint64_t limit) -> Status {
@@ -352,8 +406,7 @@ struct ProjectionEngine::Impl {
         } catch (const std::exception& e) {
           return {StatusCode::kIoError, e.what()};
         }
-        pending += batch.size();
-        if (pending >= kBulkEvents || kv.size_bytes() >= kBulkBatchBytes) {
+        if (tx.held_bytes() >= options.bulk_memory_bytes) {
           if (Status st = commit(); !st.is_ok()) return st;
         }
       }
@@ -371,7 +424,6 @@ struct ProjectionEngine::Impl {
       std::unique_lock lock(mu);
       if (checkpoint > slot->meta.checkpoint) continue;  // cannot happen: live only grows
       if (Status st = advance(slot->meta.checkpoint); !st.is_ok()) return st;
-      if (Status st = options.store->flush(); !st.is_ok()) return st;
       return finish(*slot, checkpoint);
     }
   }
@@ -390,6 +442,13 @@ events::Result<std::unique_ptr<ProjectionEngine>> ProjectionEngine::open(
   impl->options = options;
   events::KvBatch kv;
   for (auto& p : projections) {
+    if (p->name().empty() || p->name()[0] < 'a' || p->name()[0] > 'z' ||
+        p->name().find('/') != std::string_view::npos) {
+      // Bulk loads rely on it (Impl::commit_bulk).
+      return events::error(StatusCode::kInvalidArgument,
+                           "projection name must start with a lowercase letter and have no '/': " +
+                               std::string(p->name()));
+    }
     Impl::Slot slot;
     auto stored = options.store->get(meta_key(p->name()));
     if (!stored) return std::unexpected(stored.error());
@@ -415,6 +474,7 @@ events::Result<std::unique_ptr<ProjectionEngine>> ProjectionEngine::open(
     }
     kv.put(meta_key(name), encode_meta(*meta));
     slot.meta = *meta;
+    slot.committed = meta->checkpoint;
     slot.tx = std::make_unique<ProjectionTx>(options.store, generation_prefix(name, meta->generation));
     slot.projection = std::move(p);
     impl->slots.push_back(std::move(slot));
@@ -431,7 +491,7 @@ Status ProjectionEngine::catch_up() {
   const bool bulk = head > position() + impl_->options.batch_events;
   if (bulk) {
     impl_->bulk_read = true;
-    if (Status st = impl_->set_bulk(true, head - position()); !st.is_ok()) return st;
+    if (Status st = impl_->set_bulk(true, head); !st.is_ok()) return st;
   }
   Status st = impl_->catch_up_to(head);
   if (bulk) {
@@ -504,6 +564,7 @@ Status ProjectionEngine::rebuild(std::string_view name) {
     kv.put(meta_key(s.projection->name()), encode_meta(meta));
     if (Status w = impl_->options.store->write(kv); !w.is_ok()) return w;
     s.meta = meta;
+    s.committed = checkpoint;
     s.tx = std::make_unique<ProjectionTx>(impl_->options.store,
                                           generation_prefix(s.projection->name(), gen));
     return Status::ok();

@@ -47,9 +47,24 @@ void ProjectionTx::remember(std::string_view row) {
   probes(row, written_.size() * 64, [&](uint64_t b) { written_[b / 64] |= uint64_t{1} << (b % 64); });
 }
 
+// What a row held in rows_ costs besides its key's and value's bytes: the
+// hash node, two string headers and the optional, allocator overhead.
+constexpr size_t kRowOverhead = 128;
+
+ProjectionTx::Row& ProjectionTx::add_row(std::string_view row, std::optional<std::string> value) {
+  held_bytes_ += kRowOverhead + row.size() + (value ? value->size() : 0);
+  return rows_.emplace(std::string(row), Row{std::move(value), false}).first->second;
+}
+
+void ProjectionTx::set_value(Row& r, std::optional<std::string> value) {
+  held_bytes_ -= r.value ? r.value->size() : 0;
+  held_bytes_ += value ? value->size() : 0;
+  r.value = std::move(value);
+}
+
 ProjectionTx::Row& ProjectionTx::slot(std::string_view row) {
   if (auto it = rows_.find(row); it != rows_.end()) return it->second;
-  return rows_.emplace(std::string(row), Row{}).first->second;
+  return add_row(row, std::nullopt);
 }
 
 const std::string* ProjectionTx::find(std::string_view row) {
@@ -62,7 +77,7 @@ const std::string* ProjectionTx::find(std::string_view row) {
       maybe = maybe && (written_[b / 64] >> (b % 64) & 1);
     });
     if (!maybe) {  // never written into a key space that started empty
-      rows_.emplace(std::string(row), Row{});
+      add_row(row, std::nullopt);
       return nullptr;
     }
   }
@@ -72,13 +87,13 @@ const std::string* ProjectionTx::find(std::string_view row) {
   // A read failure of the view store is an infrastructure fault: the engine
   // catches it at its boundary and stops rather than writing wrong rows.
   if (!value) throw std::runtime_error("view store read failed: " + value.error().to_string());
-  Row& r = rows_.emplace(std::string(row), Row{std::move(*value), false}).first->second;
+  Row& r = add_row(row, std::move(*value));
   return r.value ? &*r.value : nullptr;
 }
 
 void ProjectionTx::put(std::string_view row, std::string value) {
   Row& r = slot(row);
-  r.value = std::move(value);
+  set_value(r, std::move(value));
   if (!r.dirty) {
     ++dirty_;
     remember(row);
@@ -88,7 +103,7 @@ void ProjectionTx::put(std::string_view row, std::string value) {
 
 void ProjectionTx::erase(std::string_view row) {
   Row& r = slot(row);
-  r.value.reset();
+  set_value(r, std::nullopt);
   if (!r.dirty) {
     ++dirty_;
     remember(row);
@@ -96,10 +111,12 @@ void ProjectionTx::erase(std::string_view row) {
   r.dirty = true;
 }
 
-std::set<std::string> ProjectionTx::flush(events::KvBatch* batch) {
+template <typename Sink>
+std::set<std::string> ProjectionTx::flush_into(Sink& sink) {
   if (pending_) pending_->write(*this);  // its rows join the others, then sort
-  // Key order: the memtable inserts a sorted run fastest, and the batch's
-  // bytes do not depend on the hash map's order.
+  // Key order: the memtable inserts a sorted run fastest, a bulk load takes
+  // nothing else, and the bytes written do not depend on the hash map's
+  // order.
   std::vector<const std::pair<const std::string, Row>*> dirty;
   dirty.reserve(dirty_);
   for (const auto& entry : rows_) {
@@ -110,20 +127,25 @@ std::set<std::string> ProjectionTx::flush(events::KvBatch* batch) {
   for (const auto* entry : dirty) {
     key.resize(prefix_.size());
     key += entry->first;
-    if (entry->second.value) batch->put(key, *entry->second.value);
-    else batch->erase(key);
+    if (entry->second.value) sink.put(key, *entry->second.value);
+    else sink.erase(key);
   }
   rows_.clear();
   dirty_ = 0;
+  held_bytes_ = 0;
   std::set<std::string> topics;
   topics.swap(topics_);
   return topics;
 }
 
+std::set<std::string> ProjectionTx::flush(events::KvBatch* batch) { return flush_into(*batch); }
+std::set<std::string> ProjectionTx::flush(events::KvBulkLoad* load) { return flush_into(*load); }
+
 void ProjectionTx::discard() {
   if (pending_) pending_->clear();
   rows_.clear();
   dirty_ = 0;
+  held_bytes_ = 0;
   topics_.clear();
 }
 

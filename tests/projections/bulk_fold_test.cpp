@@ -1,12 +1,15 @@
-// Rebuild mode of the projection layer: a catch-up from far behind
-// (projections folded on their own threads, large unlogged commits) must
-// give the same bytes as the live, event-by-event fold.
+// Rebuild mode of the projection layer: a catch-up from far behind and a
+// rebuild generation (projections folded on their own threads, rows held in
+// memory and committed as bulk loads) must give the same bytes as the live,
+// batch-by-batch fold, however many bulk loads the memory budget splits the
+// fold into, and from a checkpoint that is not zero.
 #include <gtest/gtest.h>
 
 #include <atomic>
 #include <map>
 #include <string>
 
+#include "support/kv_rows.hpp"
 #include "support/temp_dir.hpp"
 #include "zhurnal/commands/journal.hpp"
 #include "zhurnal/demo/generator.hpp"
@@ -18,77 +21,181 @@
 namespace zhurnal::projections {
 namespace {
 
+using zhurnal::testing::all_rows;
+using zhurnal::testing::rows_under;
+
+// Small enough that a week of one demo school takes dozens of bulk loads.
+constexpr size_t kTinyBudget = 256 << 10;
+
 std::unique_ptr<events::KvStore> open_store(const std::filesystem::path& dir) {
   auto store = events::KvStore::open({dir.string(), false, true});
   EXPECT_TRUE(store) << store.error().to_string();
   return store ? std::move(*store) : nullptr;
 }
 
-std::map<std::string, std::string> all_rows(events::KvStore& store) {
-  std::map<std::string, std::string> rows;
-  events::Status st = store.scan("", "\xff", [&](std::string_view k, std::string_view v) {
-    rows.emplace(k, v);
-    return true;
-  });
-  EXPECT_TRUE(st.is_ok()) << st.to_string();
-  return rows;
+std::unique_ptr<ProjectionEngine> open_engine(events::EventLog* log, events::KvStore* store,
+                                              size_t batch_events, size_t budget) {
+  EngineOptions o{log, store, nullptr, batch_events};
+  o.bulk_memory_bytes = budget;
+  o.bulk_batch_events = 512;  // the budget is checked every 512 events
+  auto engine = ProjectionEngine::open(o, standard_projections());
+  EXPECT_TRUE(engine) << engine.error().to_string();
+  return engine ? std::move(*engine) : nullptr;
 }
 
-TEST(BulkCatchUpTest, EqualsTheLiveFoldByteForByte) {
-  zhurnal::testing::TempDir dir;
-  std::atomic<int64_t> now{1};
-  events::LogOptions lo;
-  lo.path = (dir.path() / "log").string();
-  lo.durability = events::Durability::kBuffered;
-  lo.clock_us = [&] { return now.load(); };
-  auto log = events::open_event_log(lo);
-  ASSERT_TRUE(log) << log.error().to_string();
-  auto live_store = open_store(dir.path() / "live");
-  ASSERT_TRUE(live_store);
-  auto live = ProjectionEngine::open({log->get(), live_store.get(), nullptr, 2048}, standard_projections());
-  ASSERT_TRUE(live) << live.error().to_string();
-  (*live)->start();
-  {
-    auto journal = commands::Journal::open({log->get(), lo.clock_us, nullptr, 8});
-    ASSERT_TRUE(journal) << journal.error().to_string();
-    demo::DemoOptions o;
-    o.weeks = 1;
-    auto summary = demo::generate_demo(**journal, [&](int64_t us) { now = us; }, o);
-    ASSERT_TRUE(summary) << summary.error().to_string();
-  }
-  const uint64_t head = (*log)->head_position();
-  ASSERT_GT(head, 5'000u);
-  ASSERT_TRUE((*live)->wait_position(head, std::chrono::seconds(120)));
-  (*live)->stop();
-
-  auto bulk_store = open_store(dir.path() / "bulk");
-  ASSERT_TRUE(bulk_store);
-  auto bulk = ProjectionEngine::open({log->get(), bulk_store.get(), nullptr, 256}, standard_projections());
-  ASSERT_TRUE(bulk) << bulk.error().to_string();
-  events::Status st = (*bulk)->catch_up();
-  ASSERT_TRUE(st.is_ok()) << st.to_string();
-  EXPECT_EQ((*bulk)->position(), head);
-
-  const auto a = all_rows(*live_store), b = all_rows(*bulk_store);
-  EXPECT_GT(a.size(), 1000u);
-  EXPECT_EQ(a.size(), b.size());
-  size_t differences = 0;
-  for (const auto& [k, v] : a) {
-    auto it = b.find(k);
-    if (it == b.end() || it->second != v) {
-      if (++differences <= 5) ADD_FAILURE() << "row " << k << " differs or is missing in the bulk store";
+// One demo week in a log, and the rows the live engine folded from it batch
+// by batch: what every bulk fold must reproduce.
+class BulkFoldTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new zhurnal::testing::TempDir;
+    events::LogOptions lo;
+    lo.path = (dir_->path() / "log").string();
+    lo.durability = events::Durability::kBuffered;
+    lo.clock_us = [] { return now_.load(); };
+    auto log = events::open_event_log(lo);
+    ASSERT_TRUE(log) << log.error().to_string();
+    log_ = log->release();
+    live_store_ = open_store(dir_->path() / "live").release();
+    ASSERT_TRUE(live_store_);
+    auto live = open_engine(log_, live_store_, 2048, EngineOptions{}.bulk_memory_bytes);
+    ASSERT_TRUE(live);
+    live->start();
+    {
+      auto journal = commands::Journal::open({log_, lo.clock_us, nullptr, 8});
+      ASSERT_TRUE(journal) << journal.error().to_string();
+      demo::DemoOptions o;
+      o.weeks = 1;
+      auto summary = demo::generate_demo(**journal, [](int64_t us) { now_ = us; }, o);
+      ASSERT_TRUE(summary) << summary.error().to_string();
     }
+    head_ = log_->head_position();
+    ASSERT_GT(head_, 5'000u);
+    ASSERT_TRUE(live->wait_position(head_, std::chrono::seconds(120)));
+    live->stop();
+    live_rows_ = new std::map<std::string, std::string>(all_rows(*live_store_));
   }
-  EXPECT_EQ(differences, 0u);
 
-  // The unlogged commits were flushed when the catch-up ended: they survive
-  // a reopen of the store.
-  live->reset();
-  bulk->reset();
-  bulk_store.reset();
-  bulk_store = open_store(dir.path() / "bulk");
-  EXPECT_EQ(all_rows(*bulk_store), b);
-  (*log)->close();
+  static void TearDownTestSuite() {
+    delete live_rows_;
+    delete live_store_;
+    if (log_) log_->close();
+    delete log_;
+    delete dir_;
+  }
+
+  void SetUp() override {
+    if (!log_ || !live_rows_) GTEST_SKIP() << "the demo log could not be made";
+  }
+
+  // Every row of `rows` equals the live fold's, and none is missing or extra.
+  static void expect_live_rows(const std::map<std::string, std::string>& rows) {
+    EXPECT_GT(live_rows_->size(), 1000u);
+    expect_same_rows(*live_rows_, rows);
+  }
+
+  // Names the first few rows that differ, rather than printing both maps.
+  static void expect_same_rows(const std::map<std::string, std::string>& want,
+                               const std::map<std::string, std::string>& got) {
+    EXPECT_EQ(got.size(), want.size());
+    size_t differences = 0;
+    for (const auto& [k, v] : want) {
+      auto it = got.find(k);
+      if (it == got.end() || it->second != v) {
+        if (++differences <= 5) ADD_FAILURE() << "row " << k << " differs or is missing";
+      }
+    }
+    EXPECT_EQ(differences, 0u);
+  }
+
+  static inline zhurnal::testing::TempDir* dir_ = nullptr;
+  static inline std::atomic<int64_t> now_{1};
+  static inline events::EventLog* log_ = nullptr;
+  static inline events::KvStore* live_store_ = nullptr;
+  static inline uint64_t head_ = 0;
+  static inline std::map<std::string, std::string>* live_rows_ = nullptr;
+};
+
+TEST_F(BulkFoldTest, OneBulkLoadEqualsTheLiveFoldByteForByte) {
+  zhurnal::testing::TempDir dir;
+  auto store = open_store(dir.path());
+  ASSERT_TRUE(store);
+  auto bulk = open_engine(log_, store.get(), 256, EngineOptions{}.bulk_memory_bytes);
+  ASSERT_TRUE(bulk);
+  events::Status st = bulk->catch_up();
+  ASSERT_TRUE(st.is_ok()) << st.to_string();
+  EXPECT_EQ(bulk->position(), head_);
+  const auto rows = all_rows(*store);
+  expect_live_rows(rows);
+
+  // The bulk load is durable: it survives a reopen of the store.
+  bulk.reset();
+  store.reset();
+  store = open_store(dir.path());
+  expect_same_rows(rows, all_rows(*store));
+}
+
+TEST_F(BulkFoldTest, ManySmallBulkLoadsEqualTheLiveFold) {
+  zhurnal::testing::TempDir dir;
+  auto store = open_store(dir.path());
+  ASSERT_TRUE(store);
+  auto bulk = open_engine(log_, store.get(), 256, kTinyBudget);
+  ASSERT_TRUE(bulk);
+  events::Status st = bulk->catch_up();
+  ASSERT_TRUE(st.is_ok()) << st.to_string();
+  EXPECT_EQ(bulk->position(), head_);
+  expect_live_rows(all_rows(*store));
+}
+
+TEST_F(BulkFoldTest, ACatchUpFromACommittedCheckpointEqualsTheLiveFold) {
+  zhurnal::testing::TempDir dir;
+  auto store = open_store(dir.path());
+  ASSERT_TRUE(store);
+  {
+    // Live, batch by batch, to about a third of the log; then stopped.
+    auto engine = open_engine(log_, store.get(), 256, kTinyBudget);
+    ASSERT_TRUE(engine);
+    engine->start();
+    ASSERT_TRUE(engine->wait_position(head_ / 3, std::chrono::seconds(60)));
+    engine->stop();
+    ASSERT_LT(engine->position() + 256, head_);
+  }
+  // Reopened far behind: rebuild mode on top of the rows committed so far.
+  auto bulk = open_engine(log_, store.get(), 256, kTinyBudget);
+  ASSERT_TRUE(bulk);
+  ASSERT_GT(bulk->position(), 0u);
+  events::Status st = bulk->catch_up();
+  ASSERT_TRUE(st.is_ok()) << st.to_string();
+  EXPECT_EQ(bulk->position(), head_);
+  expect_live_rows(all_rows(*store));
+}
+
+TEST_F(BulkFoldTest, RebuildGenerationsFromSmallBulkLoadsMatchTheLiveRows) {
+  zhurnal::testing::TempDir dir;
+  auto store = open_store(dir.path());
+  ASSERT_TRUE(store);
+  auto engine = open_engine(log_, store.get(), 2048, kTinyBudget);
+  ASSERT_TRUE(engine);
+  ASSERT_TRUE(engine->catch_up().is_ok());
+  for (const ProjectionStatus& p : engine->status()) {
+    SCOPED_TRACE(p.name);
+    std::map<std::string, std::string> live, scratch;
+    events::Status st = engine->rebuild_and_compare(p.name, [&](const std::string& a, const std::string& b) {
+      live = rows_under(*store, a);
+      scratch = rows_under(*store, b);
+    });
+    ASSERT_TRUE(st.is_ok()) << st.to_string();
+    EXPECT_FALSE(live.empty());
+    expect_same_rows(live, scratch);
+
+    // A rebuild swaps its generation in: the rows under the new prefix are
+    // the live rows.
+    const std::string before = engine->active_prefix(p.name);
+    ASSERT_TRUE(engine->rebuild(p.name).is_ok());
+    const std::string after = engine->active_prefix(p.name);
+    EXPECT_NE(before, after);
+    expect_same_rows(live, rows_under(*store, after));
+  }
 }
 
 }  // namespace

@@ -58,6 +58,34 @@ class KvBatch {
   std::unique_ptr<Impl> impl_;
 };
 
+// Rows written straight into a table file and added to the store in one
+// step (bulk loading: projection rebuilds and catch-ups from far behind),
+// instead of through the memtable, its flushes and the compactions that
+// rewrite them. Keys must come in strictly increasing order. Nothing is
+// visible until commit() returns ok; then all of it is, atomically and
+// durably (the file is linked into the store's manifest; no write-ahead log
+// is involved). A load destroyed without commit() leaves nothing behind.
+// The first failure of put() or erase() (a key out of order, a write error)
+// is kept and returned by commit().
+class KvBulkLoad {
+ public:
+  ~KvBulkLoad();
+  KvBulkLoad(const KvBulkLoad&) = delete;
+  KvBulkLoad& operator=(const KvBulkLoad&) = delete;
+
+  void put(std::string_view key, std::string_view value);
+  // A tombstone: hides the key's older value in the store.
+  void erase(std::string_view key);
+  size_t count() const;
+  Status commit();
+
+ private:
+  friend class KvStore;
+  struct Impl;
+  explicit KvBulkLoad(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
 class KvStore {
  public:
   struct Options {
@@ -80,14 +108,10 @@ class KvStore {
   // (for scans of a prefix): prefix with its last byte incremented.
   static std::string prefix_end(std::string_view prefix);
 
-  // Bulk loading (projection rebuilds and catch-up): writes the batch without
-  // the write-ahead log. A crash loses a suffix of such writes as a whole (the
-  // memtable), never part of one, so rows and the checkpoint they came with
-  // stay together. Call flush() before any logged write that depends on them.
-  Status write_unlogged(KvBatch& batch);
-  // Writes the memtables to table files and waits (makes earlier
-  // write_unlogged() batches durable).
-  Status flush();
+  // A bulk load into this store (see KvBulkLoad). Its file is written in a
+  // subdirectory of the store's and moved into the store by commit(). Loads
+  // may run on several threads at once.
+  Result<std::unique_ptr<KvBulkLoad>> bulk_load();
 
  private:
   friend rocksdb::DB* internal::kv_store_db(KvStore& store);

@@ -51,6 +51,15 @@ struct EngineOptions {
   events::KvStore* store = nullptr;  // must outlive the engine
   std::shared_ptr<spdlog::logger> logger;
   size_t batch_events = 2048;  // events per commit at most
+  // Rebuild mode (a catch-up from far behind, a rebuild generation) keeps
+  // the rows it folds in memory across batches and commits them as one bulk
+  // load when their estimated size passes this (all projections together),
+  // and at the end. Each commit writes a row once however often it changed,
+  // skips the memtable, and is what a crash during the fold falls back to.
+  size_t bulk_memory_bytes = size_t{1} << 30;
+  // Rebuild mode's catch-up folds this many events at a time (the memory
+  // budget is checked between them).
+  size_t bulk_batch_events = 32768;
 };
 
 class ProjectionEngine {

@@ -71,9 +71,17 @@ class ProjectionTx {
   Pending* pending() const { return pending_.get(); }
   void set_pending(std::unique_ptr<Pending> p) { pending_ = std::move(p); }
 
-  // Moves the writes into `batch` (in key order) and clears them; returns
-  // touched topics.
+  // Moves the writes into `batch` (in key order) and clears them, together
+  // with every row read; returns touched topics.
   std::set<std::string> flush(events::KvBatch* batch);
+  // The same into a bulk load (rebuild mode), whose keys must increase: the
+  // caller adds keys below this transaction's prefix before, and keys above
+  // it after.
+  std::set<std::string> flush(events::KvBulkLoad* load);
+  // About how many bytes of memory the rows held since the last flush() or
+  // discard() take (keys, values and per-row overhead). Rebuild mode keeps
+  // rows across many batches and flushes when this passes its budget.
+  size_t held_bytes() const { return held_bytes_; }
   bool empty() const { return dirty_ == 0 && topics_.empty() && (!pending_ || pending_->empty()); }
   const std::string& prefix() const { return prefix_; }
 
@@ -101,12 +109,17 @@ class ProjectionTx {
   };
   Row& slot(std::string_view row);
   void remember(std::string_view row);  // into written_, when on
+  Row& add_row(std::string_view row, std::optional<std::string> value);  // not dirty
+  void set_value(Row& r, std::optional<std::string> value);
+  template <typename Sink>
+  std::set<std::string> flush_into(Sink& sink);
 
   events::KvStore* store_;
   std::string prefix_;
   std::string key_;  // scratch: prefix_ + row, for reads
   std::unordered_map<std::string, Row, Hash, std::equal_to<>> rows_;
   size_t dirty_ = 0;  // rows with dirty set
+  size_t held_bytes_ = 0;  // see held_bytes()
   std::vector<uint64_t> written_;  // Bloom filter of rows written (assume_empty_store); empty: off
   std::set<std::string> topics_;
   std::unique_ptr<Pending> pending_;

@@ -1,0 +1,121 @@
+// KvStore's bulk loads: rows written into a table file and added to the
+// store in one step (projection rebuilds and catch-ups use them).
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <string>
+
+#include "support/kv_rows.hpp"
+#include "support/temp_dir.hpp"
+#include "zhurnal/events/kv_store.hpp"
+
+namespace zhurnal::events {
+namespace {
+
+namespace fs = std::filesystem;
+using zhurnal::testing::all_rows;
+
+std::unique_ptr<KvStore> open_store(const fs::path& dir) {
+  auto store = KvStore::open({dir.string(), false, true});
+  EXPECT_TRUE(store) << store.error().to_string();
+  return store ? std::move(*store) : nullptr;
+}
+
+size_t files_in(const fs::path& dir) {
+  std::error_code ec;
+  if (!fs::exists(dir, ec)) return 0;
+  return static_cast<size_t>(std::distance(fs::directory_iterator(dir), fs::directory_iterator()));
+}
+
+TEST(KvBulkLoadTest, RowsAppearAtCommitAndSurviveReopen) {
+  zhurnal::testing::TempDir dir;
+  auto store = open_store(dir.path());
+  ASSERT_TRUE(store);
+  KvBatch kv;
+  kv.put("b/old", "1");
+  kv.put("c/gone", "2");
+  ASSERT_TRUE(store->write(kv).is_ok());
+
+  auto load = store->bulk_load();
+  ASSERT_TRUE(load) << load.error().to_string();
+  (*load)->put("a/new", "x");
+  (*load)->put("b/old", "3");  // newer than the memtable's value
+  (*load)->erase("c/gone");
+  EXPECT_EQ((*load)->count(), 3u);
+  EXPECT_EQ(all_rows(*store), (std::map<std::string, std::string>{{"b/old", "1"}, {"c/gone", "2"}}));
+  ASSERT_TRUE((*load)->commit().is_ok());
+  const std::map<std::string, std::string> want{{"a/new", "x"}, {"b/old", "3"}};
+  EXPECT_EQ(all_rows(*store), want);
+  load->reset();
+  EXPECT_EQ(files_in(dir.path() / "bulk-load"), 0u);  // moved into the store
+
+  // Writes after the load are newer than it.
+  kv.clear();
+  kv.put("a/new", "y");
+  ASSERT_TRUE(store->write(kv).is_ok());
+  store.reset();
+  store = open_store(dir.path());
+  ASSERT_TRUE(store);
+  EXPECT_EQ(all_rows(*store), (std::map<std::string, std::string>{{"a/new", "y"}, {"b/old", "3"}}));
+}
+
+TEST(KvBulkLoadTest, KeysOutOfOrderFailTheCommitAndWriteNothing) {
+  zhurnal::testing::TempDir dir;
+  auto store = open_store(dir.path());
+  ASSERT_TRUE(store);
+  auto load = store->bulk_load();
+  ASSERT_TRUE(load) << load.error().to_string();
+  (*load)->put("k2", "a");
+  (*load)->put("k1", "b");
+  (*load)->put("k3", "c");
+  EXPECT_FALSE((*load)->commit().is_ok());
+  EXPECT_TRUE(all_rows(*store).empty());
+
+  auto repeated = store->bulk_load();
+  ASSERT_TRUE(repeated);
+  (*repeated)->put("k", "a");
+  (*repeated)->put("k", "b");
+  EXPECT_FALSE((*repeated)->commit().is_ok());
+  EXPECT_TRUE(all_rows(*store).empty());
+}
+
+TEST(KvBulkLoadTest, AnEmptyLoadCommitsNothingAndALoadDroppedLeavesNothing) {
+  zhurnal::testing::TempDir dir;
+  auto store = open_store(dir.path());
+  ASSERT_TRUE(store);
+  {
+    auto empty = store->bulk_load();
+    ASSERT_TRUE(empty);
+    EXPECT_TRUE((*empty)->commit().is_ok());
+  }
+  {
+    auto dropped = store->bulk_load();
+    ASSERT_TRUE(dropped);
+    (*dropped)->put("k", "v");
+  }
+  EXPECT_TRUE(all_rows(*store).empty());
+  EXPECT_EQ(files_in(dir.path() / "bulk-load"), 0u);
+}
+
+TEST(KvBulkLoadTest, ALeftoverFileIsRemovedAtOpen) {
+  zhurnal::testing::TempDir dir;
+  {
+    auto store = open_store(dir.path());
+    ASSERT_TRUE(store);
+  }
+  fs::create_directories(dir.path() / "bulk-load");
+  { std::ofstream(dir.path() / "bulk-load" / "load-0.sst") << "half a file"; }
+  auto store = open_store(dir.path());
+  ASSERT_TRUE(store);
+  EXPECT_EQ(files_in(dir.path() / "bulk-load"), 0u);
+  auto load = store->bulk_load();
+  ASSERT_TRUE(load);
+  (*load)->put("k", "v");
+  ASSERT_TRUE((*load)->commit().is_ok());
+  EXPECT_EQ(all_rows(*store), (std::map<std::string, std::string>{{"k", "v"}}));
+}
+
+}  // namespace
+}  // namespace zhurnal::events
