@@ -174,7 +174,8 @@ void WsRun::run() {
   connect_teachers();
   out_ << "load: " << o_.rate << " marks/s for " << o_.seconds << " s (" << o_.warmup
        << " s warmup) over " << school_.hot.size() << " hot students, "
-       << school_.teachers.size() << " teachers x " << o_.teacher_sockets << " sockets"
+       << school_.teachers.size() << " teachers x " << o_.teacher_sockets << " sockets, "
+       << (o_.class_bursts ? "class by class (--class-bursts)" : "round-robin over the classes")
        << std::endl;
   load();
   rss_.after_load = server_.rss_kib();
@@ -295,6 +296,7 @@ void run_ws_bench(const WsBenchOptions& o, std::ostream& out) {
   so.hot_students = o.hot;
   so.cold_parents = o.cold_parents;
   so.teachers = o.teachers;
+  so.class_bursts = o.class_bursts;
   const WsSchool school = prepare_ws_school(so, binary, out);
   out << "generated in " << school.generate_seconds << " s: " << school.events << " events; "
       << school.teachers.size() << " teachers, " << school.hot_parents << " hot parents, "

@@ -35,6 +35,7 @@ struct WsBenchOptions {
   int cold_parents = 16;    // signed-in parents whose tokens the idle sockets share
   int teachers = 8;         // teachers posting marks (at most)
   int teacher_sockets = 4;  // connections per teacher (her token reused)
+  bool class_bursts = false;  // WsSchoolOptions::class_bursts
   double rate = 1'000;      // marks per second
   double seconds = 15;      // load duration, warmup included
   double warmup = 3;        // seconds of load not counted

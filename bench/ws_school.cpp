@@ -183,6 +183,25 @@ WsSchool prepare_ws_school(const WsSchoolOptions& o, const fs::path& zhurnal, st
                              " students with marks, lessons and a parent with a login; asked for " +
                              std::to_string(o.hot_students) + " (--hot)");
   }
+  if (!o.class_bursts) {
+    // Round-robin over the classes (each class's students in id order).
+    std::map<std::string, std::vector<WsHotStudent>> by_student_class;
+    std::vector<std::string> classes;
+    for (WsHotStudent& h : school.hot) {
+      const std::string& cls = f.student_class.at(h.student_id);
+      auto [it, added] = by_student_class.try_emplace(cls);
+      if (added) classes.push_back(cls);
+      it->second.push_back(std::move(h));
+    }
+    std::vector<WsHotStudent> interleaved;
+    for (size_t i = 0; interleaved.size() < school.hot.size(); ++i) {
+      for (const std::string& cls : classes) {
+        auto& students = by_student_class.at(cls);
+        if (i < students.size()) interleaved.push_back(std::move(students[i]));
+      }
+    }
+    school.hot = std::move(interleaved);
+  }
   school.hot_parents = school.parents.size();
 
   // Cold parents: with a login, none of their children hot.

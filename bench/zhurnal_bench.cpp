@@ -72,6 +72,9 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   ws_cmd->add_option("--teacher-sockets", ws.teacher_sockets, "connections per teacher")
       ->capture_default_str();
+  ws_cmd->add_flag("--class-bursts", ws.class_bursts,
+                   "marks go round the hot students in id order, so each class's marks reach "
+                   "one lesson back to back (default: round-robin over the classes)");
   ws_cmd->add_option("--rate", ws.rate, "marks per second")->capture_default_str();
   ws_cmd->add_option("--seconds", ws.seconds, "load duration, warmup included")
       ->capture_default_str();
