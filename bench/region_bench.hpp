@@ -41,6 +41,10 @@ struct RegionBenchOptions {
   int warm_runs = 50;
   int cold_runs = 10;
   bool skip_rebuild = false;
+  // Build the views after the appends, with one catch-up from zero (the
+  // projection engine's rebuild mode), instead of following the appends
+  // live: how a region's history would be migrated in.
+  bool views_after = false;
   std::string dir;  // parent of the scratch directory (default: the system temp dir)
   bool keep = false;  // keep the scratch directory
 };

@@ -117,6 +117,8 @@ int main(int argc, char** argv) {
   region_cmd->add_option("--cold-runs", region.cold_runs, "cold queries (store reopened each time)")
       ->capture_default_str();
   region_cmd->add_flag("--skip-rebuild", region.skip_rebuild, "no compaction, raw pass or rebuild");
+  region_cmd->add_flag("--views-after", region.views_after,
+                       "build the views after the appends with one catch-up from zero, instead of live");
   region_cmd->add_option("--dir", region.dir, "parent of the scratch directory");
   region_cmd->add_flag("--keep", region.keep, "keep the scratch directory");
 

@@ -88,6 +88,18 @@ class BulkFoldTest : public ::testing::Test {
     if (!log_ || !live_rows_) GTEST_SKIP() << "the demo log could not be made";
   }
 
+  // A catch-up of `store` to the log's head (rebuild mode: it is far
+  // behind) with the memory budget `budget`; the store then holds the live
+  // fold's rows.
+  static void catch_up_equals_live(events::KvStore& store, size_t budget) {
+    auto bulk = open_engine(log_, &store, 256, budget);
+    ASSERT_TRUE(bulk);
+    events::Status st = bulk->catch_up();
+    ASSERT_TRUE(st.is_ok()) << st.to_string();
+    EXPECT_EQ(bulk->position(), head_);
+    expect_live_rows(all_rows(store));
+  }
+
   // Every row of `rows` equals the live fold's, and none is missing or extra.
   static void expect_live_rows(const std::map<std::string, std::string>& rows) {
     EXPECT_GT(live_rows_->size(), 1000u);
@@ -120,16 +132,10 @@ TEST_F(BulkFoldTest, OneBulkLoadEqualsTheLiveFoldByteForByte) {
   zhurnal::testing::TempDir dir;
   auto store = open_store(dir.path());
   ASSERT_TRUE(store);
-  auto bulk = open_engine(log_, store.get(), 256, EngineOptions{}.bulk_memory_bytes);
-  ASSERT_TRUE(bulk);
-  events::Status st = bulk->catch_up();
-  ASSERT_TRUE(st.is_ok()) << st.to_string();
-  EXPECT_EQ(bulk->position(), head_);
-  const auto rows = all_rows(*store);
-  expect_live_rows(rows);
+  catch_up_equals_live(*store, EngineOptions{}.bulk_memory_bytes);
 
   // The bulk load is durable: it survives a reopen of the store.
-  bulk.reset();
+  const auto rows = all_rows(*store);
   store.reset();
   store = open_store(dir.path());
   expect_same_rows(rows, all_rows(*store));
@@ -139,12 +145,7 @@ TEST_F(BulkFoldTest, ManySmallBulkLoadsEqualTheLiveFold) {
   zhurnal::testing::TempDir dir;
   auto store = open_store(dir.path());
   ASSERT_TRUE(store);
-  auto bulk = open_engine(log_, store.get(), 256, kTinyBudget);
-  ASSERT_TRUE(bulk);
-  events::Status st = bulk->catch_up();
-  ASSERT_TRUE(st.is_ok()) << st.to_string();
-  EXPECT_EQ(bulk->position(), head_);
-  expect_live_rows(all_rows(*store));
+  catch_up_equals_live(*store, kTinyBudget);
 }
 
 TEST_F(BulkFoldTest, ACatchUpFromACommittedCheckpointEqualsTheLiveFold) {
@@ -161,13 +162,7 @@ TEST_F(BulkFoldTest, ACatchUpFromACommittedCheckpointEqualsTheLiveFold) {
     ASSERT_LT(engine->position() + 256, head_);
   }
   // Reopened far behind: rebuild mode on top of the rows committed so far.
-  auto bulk = open_engine(log_, store.get(), 256, kTinyBudget);
-  ASSERT_TRUE(bulk);
-  ASSERT_GT(bulk->position(), 0u);
-  events::Status st = bulk->catch_up();
-  ASSERT_TRUE(st.is_ok()) << st.to_string();
-  EXPECT_EQ(bulk->position(), head_);
-  expect_live_rows(all_rows(*store));
+  catch_up_equals_live(*store, kTinyBudget);
 }
 
 TEST_F(BulkFoldTest, RebuildGenerationsFromSmallBulkLoadsMatchTheLiveRows) {
