@@ -34,6 +34,11 @@ int main(int argc, char** argv) {
   serve->add_option("--reserve-mib", serve_options.reserve_mib,
                     "refuse commands while the data directory's disk has less free space (MiB)")
       ->capture_default_str();
+  serve->add_option("--rebuild-memory-mib", serve_options.rebuild_memory_mib,
+                    "rows a catch-up from far behind keeps in memory between bulk loads (MiB; "
+                    "the process uses about twice to three times this)")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
   // Abuse limits (docs/protocol.md, "Limits and closing").
   serve->add_option("--http-request-timeout", serve_options.http_request_timeout_s,
                     "seconds for a whole HTTP request or upgrade to arrive")

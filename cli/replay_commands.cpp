@@ -55,8 +55,9 @@ int run_rebuild(const ReplayCliOptions& o) {
   }
   auto store = events::KvStore::open({views_dir.string(), false, false});
   if (!store) return fail("cannot open the view store", store.error());
-  auto engine = projections::ProjectionEngine::open({log->get(), store->get(), nullptr, 4096},
-                                                    projections::standard_projections());
+  projections::EngineOptions engine_options{log->get(), store->get(), nullptr, 4096};
+  engine_options.bulk_memory_bytes = o.rebuild_memory_mib << 20;
+  auto engine = projections::ProjectionEngine::open(engine_options, projections::standard_projections());
   if (!engine) return fail("cannot open the projections", engine.error());
   for (const auto& s : (*engine)->status()) {
     if (s.lag > 0) {
@@ -200,6 +201,11 @@ ReplayCommands add_replay_commands(CLI::App& replay, ReplayCliOptions& o) {
       "rebuild", "rebuild every projection from position zero and compare it with the live one");
   c.rebuild->add_option("--data", o.data, "data directory (with log/ and views/)")->required();
   c.rebuild->add_option("--show", o.show, "differences to print at most")->capture_default_str();
+  c.rebuild->add_option("--rebuild-memory-mib", o.rebuild_memory_mib,
+                        "rows each rebuild keeps in memory between bulk loads (MiB; the process "
+                        "uses about twice to three times this)")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
 
   c.as_of = replay.add_subcommand("as-of", "a register, diary or compliance view as it stood at an instant");
   c.as_of->add_option("--data", o.data, "data directory")->required();

@@ -171,8 +171,9 @@ int run_serve(const ServeOptions& o, std::shared_ptr<spdlog::logger> logger) {
   auth::Authenticator authenticator(credentials, sessions, limiter);
   server::SessionAuth session_auth(authenticator, sessions);
 
-  auto engine = projections::ProjectionEngine::open({log->get(), views_store->get(), logger, 2048},
-                                                    projections::standard_projections());
+  projections::EngineOptions engine_options{log->get(), views_store->get(), logger, 2048};
+  engine_options.bulk_memory_bytes = o.rebuild_memory_mib << 20;
+  auto engine = projections::ProjectionEngine::open(engine_options, projections::standard_projections());
   if (!engine) {
     logger->error("cannot open the projections: {}", engine.error().to_string());
     return 2;

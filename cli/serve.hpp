@@ -21,6 +21,7 @@ struct ServeOptions {
   int demo_weeks = 8;
   bool buffered = false;    // no fsync per append (tests and benchmarks only)
   uint64_t reserve_mib = 128;  // commands refused (no_space) below this much free disk space
+  size_t rebuild_memory_mib = 1024;  // EngineOptions::bulk_memory_bytes, in MiB
   // Abuse limits (docs/protocol.md, "Limits and closing"): see ServerOptions.
   int http_request_timeout_s = 15;
   int anonymous_idle_timeout_s = 60;

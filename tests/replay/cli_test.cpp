@@ -86,6 +86,11 @@ TEST_F(ReplayCliTest, RebuildOfAnIntactStoreReportsNothing) {
   CliRun r = zhurnal_replay("rebuild" + data_);
   EXPECT_EQ(r.status, 0) << r.out;
   EXPECT_NE(r.out.find("every projection equals its rebuild"), std::string::npos) << r.out;
+  // The same with the smallest memory budget for the rows held between bulk loads.
+  CliRun small = zhurnal_replay("rebuild --rebuild-memory-mib 1" + data_);
+  EXPECT_EQ(small.status, 0) << small.out;
+  EXPECT_NE(small.out.find("every projection equals its rebuild"), std::string::npos) << small.out;
+  EXPECT_NE(zhurnal_replay("rebuild --rebuild-memory-mib 0" + data_).status, 0);
 }
 
 }  // namespace
