@@ -19,6 +19,9 @@ void WsClient::connect(const boost::asio::ip::tcp::endpoint& endpoint, OnOpen on
       endpoint, [self = shared_from_this(), on_open, endpoint](beast::error_code ec) {
         if (ec) return on_open(false, "connect: " + ec.message());
         beast::get_lowest_layer(self->ws_).expires_never();
+        // As browsers do: a command goes out when sent, not after Nagle's wait.
+        beast::error_code ignored;
+        beast::get_lowest_layer(self->ws_).socket().set_option(boost::asio::ip::tcp::no_delay(true), ignored);
         self->ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::client));
         self->ws_.async_handshake(
             endpoint.address().to_string() + ":" + std::to_string(endpoint.port()), "/ws",

@@ -30,6 +30,10 @@ struct Server::Impl {
         boost::beast::error_code ignored;
         s.close(ignored);  // over the limit: refuse at once
       } else {
+        // Frames go out when written: without this, a small push waits for
+        // the ACK of the one before (Nagle), which the peer may delay 40 ms.
+        boost::beast::error_code ignored;
+        s.set_option(tcp::no_delay(true), ignored);
         std::make_shared<internal::HttpSession>(std::move(s), state)->run();
       }
       accept();
