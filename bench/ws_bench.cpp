@@ -176,6 +176,7 @@ void WsRun::run() {
        << " s warmup) over " << school_.hot.size() << " hot students, "
        << school_.teachers.size() << " teachers x " << o_.teacher_sockets << " sockets, "
        << (o_.class_bursts ? "class by class (--class-bursts)" : "round-robin over the classes")
+       << (o_.whole_pushes ? ", whole diary in every push (--whole-pushes)" : ", diary patches")
        << std::endl;
   load();
   rss_.after_load = server_.rss_kib();

@@ -8,7 +8,8 @@
 //   2. connect: N parent sockets open (WebSocket handshake, anonymous);
 //      RSS again;
 //   3. subscribe: each socket `authenticate`s with its parent's token and
-//      subscribes to a child's diary; every initial push is awaited; RSS
+//      subscribes to a child's diary, with `patches` as the parent's page
+//      does (unless --whole-pushes); every initial push is awaited; RSS
 //      again. (RSS after - baseline) / N is the memory per idle connection;
 //   4. load: teachers post marks (postMark, one per command, sync
 //      durability) at a fixed rate, spread over the hot students, each
@@ -36,6 +37,7 @@ struct WsBenchOptions {
   int teachers = 8;         // teachers posting marks (at most)
   int teacher_sockets = 4;  // connections per teacher (her token reused)
   bool class_bursts = false;  // WsSchoolOptions::class_bursts
+  bool whole_pushes = false;  // subscribe without `patches`: every push is the whole diary
   double rate = 1'000;      // marks per second
   double seconds = 15;      // load duration, warmup included
   double warmup = 3;        // seconds of load not counted

@@ -125,7 +125,9 @@ void WsRun::subscribe_parents() {
     parent_state_[i] = 1;
     parents_[i]->send("{\"id\":\"a\",\"authenticate\":" + json_string(parent_tokens_[parent]) +
                       "}");
-    parents_[i]->send(R"({"id":"s","subscribe":{"lastPosition":"0","diary":{"studentId":)" +
+    // As the parent's page does: patches after the first whole diary.
+    parents_[i]->send(std::string(R"({"id":"s","subscribe":{"lastPosition":"0",)") +
+                      (o_.whole_pushes ? "" : R"("patches":true,)") + R"("diary":{"studentId":)" +
                       json_string(student) + ",\"date\":\"" + school_.diary_date + "\"}}}");
   };
   Stopwatch watch;

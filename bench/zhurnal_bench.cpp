@@ -72,6 +72,8 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   ws_cmd->add_option("--teacher-sockets", ws.teacher_sockets, "connections per teacher")
       ->capture_default_str();
+  ws_cmd->add_flag("--whole-pushes", ws.whole_pushes,
+                   "subscribe without `patches`: every push carries the whole diary");
   ws_cmd->add_flag("--class-bursts", ws.class_bursts,
                    "marks go round the hot students in id order, so each class's marks reach "
                    "one lesson back to back (default: round-robin over the classes)");

@@ -61,10 +61,11 @@ bool member_of(const internal::ViewReader& v, const std::string& class_id,
 }
 
 // The diary from the rows `v` reads; `position` is the engine's position
-// read before any row.
+// read before any row. With `only`, the patch of Views::diary_patch: the
+// parts the student's cells in those lessons belong to.
 events::Result<ViewMessage> build_diary(const internal::ViewReader& v, uint64_t position,
-                                        const std::string& student_id,
-                                        const std::string& date_text) {
+                                        const std::string& student_id, const std::string& date_text,
+                                        const std::set<std::string>* only = nullptr) {
   auto day = parse(date_text);
   if (!day) return events::error(events::StatusCode::kInvalidArgument, "некорректная дата: " + date_text);
   const date::sys_days monday = *day - (date::weekday{*day} - date::Monday);
@@ -108,6 +109,7 @@ events::Result<ViewMessage> build_diary(const internal::ViewReader& v, uint64_t 
   const std::string cd = "CD/" + class_id + "/";
   events::Status st = v.scan(cd + week_start, cd + week_end + "~", [&](std::string_view k, std::string_view) {
     const std::string lesson_id(k.substr(k.rfind('/') + 1));
+    if (only && !only->contains(lesson_id)) return;
     auto row = v.get("L/" + lesson_id);
     if (!row || !*row) return;
     RowReader<schema::LessonRow> l(**row);
@@ -144,9 +146,10 @@ events::Result<ViewMessage> build_diary(const internal::ViewReader& v, uint64_t 
   };
   std::map<std::string, SubjectMarks> per_subject;
   std::string last_lesson_date;
-  st = v.scan_prefix("CL/" + class_id + "/", [&](std::string_view k, std::string_view) {
+  const std::string cl = "CL/" + class_id + "/";
+  auto visit = [&](std::string_view k, std::string_view) {
     // CL/<class>/<subject>/<date>/<nn>/<lesson>
-    std::string_view rest = k.substr(cd.size());
+    std::string_view rest = k.substr(cl.size());
     const size_t a = rest.find('/');
     const std::string subject_id(rest.substr(0, a));
     const std::string date(rest.substr(a + 1, 10));
@@ -165,9 +168,30 @@ events::Result<ViewMessage> build_diary(const internal::ViewReader& v, uint64_t 
     sm.avg.add_cell(c.get());
     sm.cells.push_back(std::move(cell_row));
     sm.dates.push_back(date);
-  });
-  if (!st.is_ok()) return std::unexpected(st);
-  view.setLastLessonDate(last_lesson_date);
+  };
+  if (!only) {
+    st = v.scan_prefix(cl, visit);
+    if (!st.is_ok()) return std::unexpected(st);
+    view.setLastLessonDate(last_lesson_date);
+  } else {
+    // Only the subjects of the patched lessons held in the period, and of
+    // those only the period's lessons.
+    std::set<std::string> patched;
+    for (const std::string& lesson_id : *only) {
+      auto row = v.get("L/" + lesson_id);
+      if (!row) return std::unexpected(row.error());
+      if (!*row) continue;
+      RowReader<schema::LessonRow> l(std::move(**row));
+      const std::string date = str(l.get().getDate());
+      if (str(l.get().getClassId()) != class_id || date < period->start || date > period->end) continue;
+      patched.insert(str(l.get().getSubjectId()));
+    }
+    for (const std::string& subject_id : patched) {
+      const std::string base = cl + subject_id + "/";
+      st = v.scan(base + period->start, base + period->end + "~", visit);
+      if (!st.is_ok()) return std::unexpected(st);
+    }
+  }
   auto subjects = view.initSubjects(per_subject.size());
   size_t si = 0;
   for (auto& [subject_id, sm] : per_subject) {
@@ -196,6 +220,7 @@ events::Result<ViewMessage> build_diary(const internal::ViewReader& v, uint64_t 
   }
 
   // Comments and messages of the week (recorded times, school-local week).
+  if (only) return message;
   std::string zone = "UTC";
   if (auto s = v.get("S/" + cls->school_id); s && *s) {
     RowReader<schema::SchoolRegistered> r(std::move(**s));
@@ -239,6 +264,16 @@ events::Result<ViewMessage> Views::diary(const std::string& student_id, const st
   RowCache::Use use = cache.use(position, prefix);
   internal::ViewReader v(store_, prefix, &use);
   return build_diary(v, position, student_id, date_text);
+}
+
+events::Result<ViewMessage> Views::diary_patch(const std::string& student_id,
+                                               const std::string& date_text,
+                                               const std::set<std::string>& lessons,
+                                               uint64_t position, RowCache& cache) const {
+  const std::string prefix = engine_->active_prefix("journal");
+  RowCache::Use use = cache.use(engine_->position(), prefix);
+  internal::ViewReader v(store_, prefix, &use);
+  return build_diary(v, position, student_id, date_text, &lessons);
 }
 
 events::Result<std::vector<std::string>> Views::children_of(const std::string& parent_id) const {

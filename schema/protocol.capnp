@@ -61,6 +61,10 @@ struct Subscribe {
     compliance @4 :ComplianceQuery;
     classRoster @5 :Text;      # a class id: the class list with parents and access
   }
+  patches @6 :Bool;
+  # Diary only (refused with any other view): after the first whole diary,
+  # a change to nothing but the student's cells (marks, attendance) is
+  # pushed as `diaryPatch`, the changed lessons' entries and their subjects.
 }
 
 struct HistoryQuery {
@@ -280,6 +284,7 @@ struct Push {
     log @4 :List(LogEvent);
     compliance @5 :V.ComplianceView;
     classRoster @6 :V.ClassRoster;
+    diaryPatch @7 :V.DiaryView;  # a diary subscription with `patches`: see Subscribe
   }
 }
 

@@ -72,9 +72,9 @@ void update_lesson(ProjectionTx& tx, const std::string& lesson,
   tx.touch("register/" + str(row->getClassId()) + "/" + str(row->getSubjectId()));
 }
 
-// The class and subject of a lesson, for change topics.
+// A cell changed: the student's diary (that cell only) and the register.
 void touch_cell(ProjectionTx& tx, const std::string& lesson, const std::string& student) {
-  tx.touch("diary/" + student);
+  tx.touch("diary-cell/" + student + "/" + lesson);
   if (const std::string* stored = tx.find("L/" + lesson)) {
     RowView<schema::LessonRow> row(*stored);
     tx.touch("register/" + str(row.get().getClassId()) + "/" + str(row.get().getSubjectId()));

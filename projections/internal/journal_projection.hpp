@@ -13,8 +13,10 @@
 //   F/<class>/<subject>/<period>/<student>/<kind>    FinalMarkRow
 //   N/<student>/<at:hex16>/<id>  NoteRow             NC/<class>/<at:hex16>/<id> NoteRow
 //   CO/<user> ConsentRecorded     CR/<user> "1" | "0" (credentials active)
-// Change topics: "diary/<student>", "lesson-class/<class>",
-// "register/<class>/<subject>", "class/<class>".
+// Change topics: "diary/<student>", "diary-cell/<student>/<lesson>" (the
+// student's cell in that lesson and nothing else of the diary: marks,
+// attendance), "lesson-class/<class>", "register/<class>/<subject>",
+// "class/<class>".
 #pragma once
 
 #include "zhurnal/projections/projection.hpp"

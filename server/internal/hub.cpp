@@ -117,12 +117,43 @@ void Hub::on_changes(const projections::ChangeSet& changes) {
   std::set<Key> keys;
   {
     std::lock_guard lock(mu_);
-    for (const std::string& t : changes.topics) {
-      if (auto it = by_topic_.find(t); it != by_topic_.end()) keys.insert(it->second.begin(), it->second.end());
-    }
+    for (const std::string& t : changes.topics) note_change(t, changes.position, &keys);
     keys.insert(log_subs_.begin(), log_subs_.end());
   }
   for (const Key& k : keys) schedule(k);
+}
+
+void Hub::note_change(const std::string& topic, uint64_t position, std::set<Key>* keys) {
+  // "diary-cell/<student>/<lesson>" wakes the student's diary subscriptions
+  // with one cell to patch; any other topic wakes its subscriptions whole.
+  static constexpr std::string_view kCell = "diary-cell/";
+  std::string lesson;
+  auto it = by_topic_.end();
+  if (std::string_view t(topic); t.starts_with(kCell)) {
+    t.remove_prefix(kCell.size());
+    const size_t slash = t.find('/');
+    if (slash == std::string_view::npos) return;
+    lesson = t.substr(slash + 1);
+    it = by_topic_.find("diary/" + std::string(t.substr(0, slash)));
+  } else {
+    it = by_topic_.find(topic);
+  }
+  if (it == by_topic_.end()) return;
+  for (const Key& k : it->second) {
+    keys->insert(k);
+    auto c = conns_.find(k.first);
+    if (c == conns_.end()) continue;
+    auto s = c->second.subs.find(k.second);
+    if (s == c->second.subs.end() || s->second.spec.kind != SubscriptionSpec::Kind::kDiary) continue;
+    Sub& sub = s->second;
+    if (lesson.empty() || sub.cells.size() >= kMaxPatchLessons) {
+      sub.whole_due = true;
+      sub.cells.clear();
+    } else if (!sub.whole_due) {
+      sub.cells.insert(lesson);
+    }
+    sub.dirty_to = std::max(sub.dirty_to, position);
+  }
 }
 
 void Hub::schedule(const Key& key) {
@@ -147,6 +178,7 @@ void Hub::push(const Key& key) {
     SubscriptionSpec spec;
     uint64_t pushed = 0;
     bool warm = false;
+    DiaryWork work;
     {
       std::lock_guard lock(mu_);
       auto c = conns_.find(key.first);
@@ -159,15 +191,25 @@ void Hub::push(const Key& key) {
       pushed = s->second.pushed;
       warm = s->second.warm;
       s->second.again = false;
+      if (spec.kind == SubscriptionSpec::Kind::kDiary) {
+        Sub& sub = s->second;
+        work.whole = !spec.patches || !diary_rows_ || !sub.has_whole || sub.whole_due || sub.cells.empty();
+        work.lessons = std::move(sub.cells);
+        work.to = sub.dirty_to;
+        sub.cells.clear();
+        sub.whole_due = false;
+      }
     }
     // The engine moves its position right after its listeners return.
     if (const uint64_t want = changed_.load(std::memory_order_relaxed);
         ctx_.engine && ctx_.engine->position() < want) {
       ctx_.engine->wait_position(want, std::chrono::seconds(1));
     }
+    // A patch reads its rows at the engine's position, which must cover it.
+    if (!work.whole && (!ctx_.engine || ctx_.engine->position() < work.to)) work.whole = true;
     std::string frame;
     try {
-      frame = render(*conn, key.second, spec, &pushed, warm);
+      frame = render(*conn, key.second, spec, &pushed, warm, work);
     } catch (const std::exception& e) {
       if (ctx_.logger) ctx_.logger->warn("push {} failed: {}", key.second, e.what());
     }
@@ -183,6 +225,7 @@ void Hub::push(const Key& key) {
     if (s == c->second.subs.end()) return;
     s->second.pushed = std::max(s->second.pushed, pushed);
     s->second.warm = true;
+    if (sent && spec.kind == SubscriptionSpec::Kind::kDiary && work.whole) s->second.has_whole = true;
     const bool more_log = spec.kind == SubscriptionSpec::Kind::kLog && sent &&
                           s->second.pushed < ctx_.log->head_position();
     if (!s->second.again && !more_log) {
@@ -193,13 +236,23 @@ void Hub::push(const Key& key) {
 }
 
 std::string Hub::render(Connection& conn, const std::string& sub_id, const SubscriptionSpec& spec,
-                        uint64_t* pushed, bool warm) {
+                        uint64_t* pushed, bool warm, const DiaryWork& work) {
   // The views go out as they come from the query, without a copy into a
   // ServerMessage (json_writer.hpp writes the same frame the codec would).
   const std::string user = conn.user_id();
   switch (spec.kind) {
     case SubscriptionSpec::Kind::kDiary: {
       if (!ctx_.journal->may_read_student(user, spec.student_id)) return {};
+      if (!work.whole) {
+        // Changes at or before the last push went out with it (a whole view).
+        if (work.to <= *pushed) return {};
+        auto patch = ctx_.views->diary_patch(spec.student_id, spec.date, work.lessons, work.to, *diary_rows_);
+        if (!patch) return {};
+        auto d = (*patch)->getRoot<schema::DiaryView>().asReader();
+        if (d.getLessons().size() == 0 && d.getSubjects().size() == 0) return {};  // not this week's or period's
+        *pushed = work.to;
+        return write_view_push(sub_id, work.to, "diaryPatch", d);
+      }
       auto view = warm && diary_rows_ ? ctx_.views->diary(spec.student_id, spec.date, *diary_rows_)
                                       : ctx_.views->diary(spec.student_id, spec.date);
       if (!view) return {};

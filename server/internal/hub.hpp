@@ -6,6 +6,14 @@
 // already has, so a reconnect with the last seen position gets what it missed
 // (the current view, if newer) and then live updates, without duplicates.
 //
+// A diary subscription that asked for patches gets, after its first whole
+// view, only what changed when nothing but the student's cells did (marks,
+// attendance): a `diaryPatch` with those lessons' entries and their
+// subjects (Views::diary_patch). Any other change, more than a few cells
+// at once, or no whole view sent yet, and the whole diary goes out again.
+// A patch reports the position of the last change it covers, which is
+// always past the subscription's previous push.
+//
 // A subscription's first push reads its view from the store; later pushes
 // of a diary read through a RowCache (projections/row_cache.hpp) shared by
 // every diary subscription, so a push after a mark reads the one changed
@@ -35,6 +43,7 @@ namespace zhurnal::server::internal {
 struct SubscriptionSpec {
   enum class Kind { kDiary, kRegister, kLog, kCompliance, kClassRoster } kind = Kind::kDiary;
   std::string student_id, date;                   // diary
+  bool patches = false;                           // diary: diaryPatch pushes wanted
   std::string class_id, subject_id, period_id;    // register; class list: class_id
   std::string school_id, month;                   // compliance
   uint32_t log_limit = 1000;                      // log: events per push
@@ -67,18 +76,34 @@ class Hub {
     bool again = false;   // another change arrived meanwhile
     bool initial = true;  // the first push waits for start_initial()
     bool warm = false;    // pushed once: later diary pushes use diary_rows_
+    // Diary patches: changes seen since the last push was computed.
+    bool has_whole = false;      // a whole view went out on this subscription
+    bool whole_due = false;      // a change other than a cell's
+    std::set<std::string> cells;  // lessons whose cell of the student changed
+    uint64_t dirty_to = 0;       // the position of the last of those changes
+  };
+  // What a push of a diary with patches is to carry.
+  struct DiaryWork {
+    bool whole = true;
+    std::set<std::string> lessons;
+    uint64_t to = 0;
   };
   struct Conn {
     std::weak_ptr<Connection> conn;
     std::map<std::string, Sub> subs;
   };
   using Key = std::pair<uint64_t, std::string>;  // connection id, subscription id
+  // More changed cells than this between two pushes: the whole diary.
+  static constexpr size_t kMaxPatchLessons = 8;
 
   void schedule(const Key& key);
   void push(const Key& key);
   // Builds the push frame for a subscription; empty when nothing newer.
   std::string render(Connection& conn, const std::string& sub_id, const SubscriptionSpec& spec,
-                     uint64_t* pushed, bool warm);
+                     uint64_t* pushed, bool warm, const DiaryWork& work);
+  // Notes a change of `topic` at `position` in the subscription's pending
+  // diary work; returns the subscriptions to wake. Requires mu_.
+  void note_change(const std::string& topic, uint64_t position, std::set<Key>* keys);
   std::set<std::string> topics_of(const SubscriptionSpec& spec);
 
   ServerContext& ctx_;

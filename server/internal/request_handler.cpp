@@ -422,7 +422,11 @@ std::optional<std::string> RequestHandler::answer(const std::shared_ptr<Connecti
       case Request::SUBSCRIBE: {
         if (!signed_in) return reply.fail("not_signed_in", kNotSignedIn), reply.json();
         auto s = req.getSubscribe();
+        if (s.getPatches() && !s.isDiary()) {
+          return reply.fail("bad_request", "Частичные обновления (patches) бывают только у дневника"), reply.json();
+        }
         SubscriptionSpec spec;
+        spec.patches = s.getPatches();
         switch (s.which()) {
           case schema::Subscribe::DIARY:
             spec.kind = SubscriptionSpec::Kind::kDiary;

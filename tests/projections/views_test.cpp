@@ -133,7 +133,7 @@ TEST_F(ViewsTest, ChangesNotifyTheirTopicsWithPositions) {
   std::lock_guard lock(mu);
   bool diary = false, reg = false;
   for (const ChangeSet& c : seen) {
-    diary |= c.topics.count("diary/s1") > 0;
+    diary |= c.topics.count("diary-cell/s1/l-math") > 0;
     reg |= c.topics.count("register/c5a/math") > 0;
     EXPECT_LE(c.position, log_->head_position());
   }

@@ -4,6 +4,11 @@
 // parent's push (the later ones read through the hub's row cache) is
 // compared with the answer to a query sent right after it. A parent sees
 // only her own child's diary.
+#include <capnp/compat/json.h>
+
+#include <map>
+
+#include "schema/views.capnp.h"
 #include "server_fixture.hpp"
 
 namespace zhurnal::server::testing {
@@ -11,11 +16,11 @@ namespace {
 
 bool is_ok(const std::optional<std::string>& r) { return r && r->find(R"("ok":true)") != std::string::npos; }
 
-// The JSON object that follows `"diary":` in a frame (the view itself).
-std::string diary_object(const std::string& frame) {
-  const size_t at = frame.find("\"diary\":{");
+// The JSON object that follows `"<member>":` in a frame (the view itself).
+std::string diary_object(const std::string& frame, const std::string& member = "diary") {
+  const size_t at = frame.find("\"" + member + "\":{");
   if (at == std::string::npos) return {};
-  const size_t start = at + 8;
+  const size_t start = at + member.size() + 3;
   int depth = 0;
   bool in_string = false;
   for (size_t i = start; i < frame.size(); ++i) {
@@ -132,6 +137,132 @@ TEST_F(DiaryPushTest, EveryPushEqualsAFreshQueryAtItsPosition) {
   const std::string push = expect_push_equals_query(*parent, fin, "a final mark");
   EXPECT_NE(push.find(R"("hasPeriodMark":true)"), std::string::npos) << push;
   EXPECT_EQ(pushes_, static_cast<int>(steps.size()) + 2);
+}
+
+// The diary as a page keeps it: a whole diary, then patches merged into it
+// (entries replaced by lesson id; subjects replaced or added, in subject id
+// order; the rest kept). Views are compared in the codec's own encoding.
+class PageDiary {
+ public:
+  void set_whole(const std::string& json) { whole_ = normalise(json); }
+  // Merges the patch; false when there was no whole diary to merge it into.
+  bool merge(const std::string& patch_json) {
+    if (whole_.empty()) return false;
+    capnp::MallocMessageBuilder held, patch, out;
+    codec_.decode(kj::StringPtr(whole_.c_str()), held.initRoot<schema::DiaryView>());
+    codec_.decode(kj::StringPtr(patch_json.c_str()), patch.initRoot<schema::DiaryView>());
+    auto w = held.getRoot<schema::DiaryView>().asReader();
+    auto p = patch.getRoot<schema::DiaryView>().asReader();
+    out.setRoot(w);
+    auto merged = out.getRoot<schema::DiaryView>();
+    auto lessons = merged.getLessons();
+    for (size_t i = 0; i < lessons.size(); ++i) {
+      for (auto e : p.getLessons()) {
+        if (e.getLesson().getLessonId() == lessons[i].getLesson().getLessonId()) lessons.setWithCaveats(i, e);
+      }
+    }
+    std::map<std::string, schema::DiaryView::Subject::Reader> subjects;
+    for (auto x : w.getSubjects()) subjects.insert_or_assign(x.getSubjectId().cStr(), x);
+    for (auto x : p.getSubjects()) subjects.insert_or_assign(x.getSubjectId().cStr(), x);
+    auto list = merged.initSubjects(subjects.size());
+    size_t i = 0;
+    for (auto& [id, x] : subjects) list.setWithCaveats(i++, x);
+    merged.setPosition(p.getPosition());
+    kj::String text = codec_.encode(merged.asReader());
+    whole_.assign(text.cStr(), text.size());
+    return true;
+  }
+  const std::string& json() const { return whole_; }
+  std::string normalise(const std::string& json) {
+    capnp::MallocMessageBuilder m;
+    codec_.decode(kj::StringPtr(json.c_str()), m.initRoot<schema::DiaryView>());
+    kj::String text = codec_.encode(m.getRoot<schema::DiaryView>().asReader());
+    return std::string(text.cStr(), text.size());
+  }
+
+ private:
+  capnp::JsonCodec codec_;
+  std::string whole_;
+};
+
+// With `patches`, a parent's page holds after every step what a fresh query
+// returns: cell changes come as patches (a week's lesson, an earlier lesson
+// of the period, two subjects), everything else as the whole diary.
+TEST_F(DiaryPushTest, PatchesMergedIntoTheWholeDiaryEqualAFreshQuery) {
+  auto parent = signed_in("p1");
+  auto bad = parent->request("b", R"("subscribe": {"lastPosition": "0", "patches": true,
+      "register": {"classId": "c5a", "subjectId": "math", "periodId": "q1"}})");
+  EXPECT_NE(bad->find(R"("code":"bad_request")"), std::string::npos) << *bad;
+  auto math = signed_in("t-math");
+  auto eng = signed_in("t-eng");
+  auto rus = signed_in("t-rus");
+  auto deputy = signed_in("deputy");
+  ASSERT_TRUE(is_ok(parent->request(
+      "s", R"("subscribe": {"lastPosition": "0", "patches": true, "diary": {"studentId": "s1", "date": "2026-10-05"}})")));
+  PageDiary page;
+  // Waits for the push at or past `position`, merges it, compares with a
+  // fresh query; returns the member the push carried.
+  auto step = [&](uint64_t position, const std::string& what) -> std::string {
+    std::string push;
+    for (;;) {
+      auto frame = parent->wait_push("\"push\"", std::chrono::seconds(10));
+      if (!frame) break;
+      if (position_of(*frame) >= position) {
+        push = std::move(*frame);
+        break;
+      }
+    }
+    EXPECT_FALSE(push.empty()) << what << ": no push at position " << position;
+    if (push.empty()) return {};
+    std::string member = "diary";
+    if (std::string patch = diary_object(push, "diaryPatch"); !patch.empty()) {
+      member = "diaryPatch";
+      EXPECT_TRUE(page.merge(patch)) << what << ": a patch before the whole diary";
+      EXPECT_EQ(position_of(push), position) << what;
+    } else {
+      page.set_whole(diary_object(push));
+    }
+    auto fresh = parent->request("q" + std::to_string(++n_), kDiary);
+    EXPECT_TRUE(fresh && is_ok(*fresh)) << what;
+    if (fresh) EXPECT_EQ(page.json(), page.normalise(diary_object(*fresh))) << what;
+    return member;
+  };
+  EXPECT_EQ(step(1, "initial push"), "diary");
+  at("2026-10-05 11:30");
+  struct Step {
+    WsClient* by;
+    std::string body, what, member;
+  };
+  const std::vector<Step> steps = {
+      {math.get(), mark("m1", "l-math", "s1", R"({"numeric": 5})"), "a mark", "diaryPatch"},
+      {math.get(), mark("m2", "l-math", "s1", R"({"numeric": 3})", "test"), "a second mark, same cell",
+       "diaryPatch"},
+      {math.get(), R"({"correctMark": {"markId": "m1", "value": {"numeric": 4}, "reason": "Ошибка"}})",
+       "a correction", "diaryPatch"},
+      {eng.get(), mark("e1", "l-eng", "s1", R"({"numeric": 2})"), "a first mark in another subject",
+       "diaryPatch"},
+      {math.get(), R"({"cancelMark": {"markId": "m2", "reason": "Ошибка ввода"}})", "a cancellation",
+       "diaryPatch"},
+      {math.get(), R"({"recordAttendance": {"lessonId": "l-math", "studentId": "s1", "code": "late"}})",
+       "attendance", "diaryPatch"},
+      {math.get(), R"({"holdLesson": {"lessonId": "l-math", "topic": "Дроби"}})", "a lesson held", "diary"},
+      {math.get(), mark("m3", "l-math", "s1", R"({"nonNumeric": "pass"})"), "a mark after a whole push",
+       "diaryPatch"},
+      {deputy.get(), R"({"scheduleLesson": {"lessonId": "l-math-0928", "classId": "c5a", "subgroupId": "",
+          "subjectId": "math", "teacherId": "t-math", "date": "2026-09-28", "number": 2}})",
+       "a lesson of an earlier week", "diary"},
+      {math.get(), mark("m4", "l-math-0928", "s1", R"({"numeric": 3})"), "a mark in an earlier week",
+       "diaryPatch"},
+      {rus.get(), R"({"commentStudent": {"commentId": "k1", "studentId": "s1", "lessonId": "", "text": "Молодец"}})",
+       "a comment", "diary"},
+      {eng.get(), R"({"cancelMark": {"markId": "e1", "reason": "Не тот ученик"}})", "a cancellation, other subject",
+       "diaryPatch"},
+  };
+  for (const Step& s : steps) {
+    command(*math, mark("x" + std::to_string(n_), "l-math", "s2", R"({"numeric": 4})"));
+    const uint64_t pos = command(*s.by, s.body);
+    EXPECT_EQ(step(pos, s.what), s.member) << s.what;
+  }
 }
 
 }  // namespace

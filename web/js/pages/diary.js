@@ -118,7 +118,7 @@ async function openWeek(studentId, monday, { notice = '' } = {}) {
   weekBox.setAttribute('aria-busy', 'true');
   const opened = ++state.opened;  // a later openWeek supersedes this one
   try {
-    const sub = await client.subscribe({ diary: { studentId, date: monday } },
+    const sub = await client.subscribe({ diary: { studentId, date: monday }, patches: true },
       (push) => opened === state.opened && onPush(push));
     if (opened !== state.opened) sub.close();
     else state.sub = sub;
@@ -133,12 +133,32 @@ async function openWeek(studentId, monday, { notice = '' } = {}) {
 }
 
 function onPush(push) {
+  if (push.diaryPatch) {
+    // Only the changed lessons and their subjects: merged into the week shown.
+    const patch = push.diaryPatch;
+    if (!state.view || patch.weekStart !== state.monday) return;
+    noteNewMarks(patch, true);
+    state.view = mergePatch(state.view, patch);
+    render(state.view);
+    return;
+  }
   if (!push.diary || push.diary.weekStart !== state.monday) return;
   const view = push.diary;
   noteNewMarks(view, !state.firstPush);
   state.firstPush = false;
   state.view = view;
   render(view);
+}
+
+// The diary with a patch's entries replaced (by lesson id) and its subjects
+// replaced or added (by subject id, in the server's order); the rest as it was.
+function mergePatch(view, patch) {
+  const entries = new Map((patch.lessons || []).map((e) => [e.lesson.lessonId, e]));
+  const lessons = (view.lessons || []).map((e) => entries.get(e.lesson.lessonId) || e);
+  const subjects = new Map((view.subjects || []).map((s) => [s.subjectId, s]));
+  for (const s of patch.subjects || []) subjects.set(s.subjectId, s);
+  const ordered = [...subjects.values()].sort((a, b) => (a.subjectId < b.subjectId ? -1 : a.subjectId > b.subjectId ? 1 : 0));
+  return { ...view, lessons, subjects: ordered, position: patch.position };
 }
 
 // Marks that are new or changed since the last push of this subscription.

@@ -10,6 +10,7 @@
 #include <capnp/message.h>
 
 #include <memory>
+#include <set>
 #include <string>
 
 #include "schema/views.capnp.h"
@@ -39,6 +40,22 @@ class Views {
   // holds are not read again; the view is the same as without it.
   events::Result<ViewMessage> diary(const std::string& student_id, const std::string& date,
                                     RowCache& cache) const;
+  // What the cells of `lessons` (the student's cells there) change in that
+  // diary, as a DiaryView holding only those parts: in `lessons`, the
+  // entries of these lessons that are in the week; in `subjects`, the whole
+  // entry (averages, the period's marks, period mark) of each subject one of
+  // these lessons belongs to, when its date is in the period. The header
+  // (student, class, week, period) is filled as in the diary, `position`
+  // is the one given (the last change the patch is meant to cover: at most
+  // the engine's position, at which the rows are read; the caller makes
+  // sure the engine got there); notes and
+  // lastLessonDate are left empty. Merging it into the diary as of an
+  // earlier position (entries replaced by lesson id, subjects by subject id
+  // or added in subject id order) gives the diary as of `position`,
+  // provided nothing but these cells changed in between.
+  events::Result<ViewMessage> diary_patch(const std::string& student_id, const std::string& date,
+                                          const std::set<std::string>& lessons, uint64_t position,
+                                          RowCache& cache) const;
 
   // The monthly check of a school's journal for `month` ("YYYY-MM"): the
   // school's, teachers' and classes' figures, participation, late marks,
