@@ -135,6 +135,7 @@ std::set<std::string> ProjectionTx::flush_into(Sink& sink) {
   held_bytes_ = 0;
   std::set<std::string> topics;
   topics.swap(topics_);
+  all_topics_ = false;
   return topics;
 }
 
@@ -147,6 +148,7 @@ void ProjectionTx::discard() {
   dirty_ = 0;
   held_bytes_ = 0;
   topics_.clear();
+  all_topics_ = false;
 }
 
 }  // namespace zhurnal::projections

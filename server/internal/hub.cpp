@@ -117,7 +117,19 @@ void Hub::on_changes(const projections::ChangeSet& changes) {
   std::set<Key> keys;
   {
     std::lock_guard lock(mu_);
-    for (const std::string& t : changes.topics) note_change(t, changes.position, &keys);
+    if (changes.topics.contains(std::string(projections::ProjectionTx::kAllTopics))) {
+      // Too many changes to list: every subscription looks again, whole.
+      for (auto& [conn_id, c] : conns_) {
+        for (auto& [sub_id, s] : c.subs) {
+          keys.insert({conn_id, sub_id});
+          s.whole_due = true;
+          s.cells.clear();
+          s.dirty_to = std::max(s.dirty_to, changes.position);
+        }
+      }
+    } else {
+      for (const std::string& t : changes.topics) note_change(t, changes.position, &keys);
+    }
     keys.insert(log_subs_.begin(), log_subs_.end());
   }
   for (const Key& k : keys) schedule(k);

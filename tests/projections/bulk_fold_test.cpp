@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <map>
+#include <set>
 #include <string>
 
 #include "support/kv_rows.hpp"
@@ -139,6 +140,28 @@ TEST_F(BulkFoldTest, OneBulkLoadEqualsTheLiveFoldByteForByte) {
   store.reset();
   store = open_store(dir.path());
   expect_same_rows(rows, all_rows(*store));
+}
+
+// A commit held open over a whole catch-up touches a topic per changed cell;
+// past ProjectionTx::kMaxTopics the set becomes {"*"} and stays bounded.
+TEST(ProjectionTxTopics, TooManyBecomeAllAndTheNextCommitListsAgain) {
+  zhurnal::testing::TempDir dir;
+  auto store = open_store(dir.path());
+  ASSERT_TRUE(store);
+  ProjectionTx tx(store.get(), "t/");
+  for (size_t i = 0; i < ProjectionTx::kMaxTopics; ++i) tx.touch("diary-cell/s/" + std::to_string(i));
+  tx.touch("diary-cell/s/0");  // not new: still listed
+  events::KvBatch batch;
+  auto listed = tx.flush(&batch);
+  EXPECT_EQ(listed.size(), ProjectionTx::kMaxTopics);
+  EXPECT_FALSE(listed.contains(std::string(ProjectionTx::kAllTopics)));
+
+  for (size_t i = 0; i <= ProjectionTx::kMaxTopics + 100; ++i) tx.touch("diary-cell/s/" + std::to_string(i));
+  auto all = tx.flush(&batch);
+  EXPECT_EQ(all, std::set<std::string>{std::string(ProjectionTx::kAllTopics)});
+
+  tx.touch("diary/s1");
+  EXPECT_EQ(tx.flush(&batch), std::set<std::string>{"diary/s1"});
 }
 
 TEST_F(BulkFoldTest, ManySmallBulkLoadsEqualTheLiveFold) {

@@ -32,7 +32,9 @@ class logger;
 namespace zhurnal::projections {
 
 // What changed in one commit: the topics touched and the log position the
-// views now reflect.
+// views now reflect. ProjectionTx::kAllTopics ("*") among the topics: more
+// changed than was listed (a commit of a fold far behind); every
+// subscription should look again.
 struct ChangeSet {
   uint64_t position = 0;
   std::set<std::string> topics;

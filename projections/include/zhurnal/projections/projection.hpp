@@ -49,8 +49,20 @@ class ProjectionTx {
   void put(std::string_view row, std::string value);
   void erase(std::string_view row);
   // Marks a change topic (e.g. "diary/s1") as changed by this transaction;
-  // subscribers of the topic are told after the commit.
-  void touch(std::string topic) { topics_.insert(std::move(topic)); }
+  // subscribers of the topic are told after the commit. Past kMaxTopics
+  // distinct topics (a rebuild-mode fold holds a commit open over millions
+  // of events, each cell its own topic) the set is replaced by kAllTopics.
+  void touch(std::string topic) {
+    if (all_topics_) return;
+    topics_.insert(std::move(topic));
+    if (topics_.size() > kMaxTopics) {
+      topics_ = {std::string(kAllTopics)};
+      all_topics_ = true;
+    }
+  }
+  static constexpr size_t kMaxTopics = 16384;
+  // The topic that stands for "more changed than listed: every view may have".
+  static constexpr std::string_view kAllTopics = "*";
 
   // Rows a projection keeps as plain values for the whole commit and encodes
   // once, at flush(): for rows whose bytes are written fresh from their value
@@ -122,6 +134,7 @@ class ProjectionTx {
   size_t held_bytes_ = 0;  // see held_bytes()
   std::vector<uint64_t> written_;  // Bloom filter of rows written (assume_empty_store); empty: off
   std::set<std::string> topics_;
+  bool all_topics_ = false;  // topics_ is {kAllTopics}
   std::unique_ptr<Pending> pending_;
 };
 
