@@ -68,12 +68,20 @@ void append_utf8(std::string& out, char32_t cp) {
   }
 }
 
-std::vector<char32_t> code_points(std::string_view s) {
-  std::vector<char32_t> out;
+// Calls fn(code point) for each code point of `s`, an invalid sequence as
+// U+FFFD.
+template <typename Fn>
+void for_each_code_point(std::string_view s, Fn&& fn) {
   for (size_t i = 0; i < s.size();) {
     const char32_t cp = next_code_point(s, i);
-    out.push_back(cp == kInvalid ? U'\uFFFD' : cp);
+    fn(cp == kInvalid ? U'\uFFFD' : cp);
   }
+}
+
+std::vector<char32_t> code_points(std::string_view s) {
+  std::vector<char32_t> out;
+  out.reserve(s.size());
+  for_each_code_point(s, [&](char32_t c) { out.push_back(c); });
   return out;
 }
 
@@ -159,26 +167,29 @@ bool valid_utf8(std::string_view s) {
 
 std::string tidy(std::string_view s) {
   std::string out;
+  out.reserve(s.size());
   bool pending_space = false;
-  for (char32_t c : code_points(s)) {
+  for_each_code_point(s, [&](char32_t c) {
     if (is_space(c)) {
       pending_space = !out.empty();
-      continue;
+      return;
     }
     if (pending_space) out += ' ';
     pending_space = false;
     append_utf8(out, c);
-  }
+  });
   return out;
 }
 
 std::string fold(std::string_view s) {
+  const std::string t = tidy(s);
   std::string out;
-  for (char32_t c : code_points(tidy(s))) {
+  out.reserve(t.size());
+  for_each_code_point(t, [&](char32_t c) {
     c = to_lower(c);
     if (c == U'ё') c = U'е';
     append_utf8(out, c);
-  }
+  });
   return out;
 }
 
