@@ -92,6 +92,9 @@ std::string mark(const std::string& id, const std::string& lesson, const std::st
 
 TEST_F(DiaryPushTest, EveryPushEqualsAFreshQueryAtItsPosition) {
   auto parent = signed_in("p1");
+  // Her sign-in folded first: the initial push and the query after it must
+  // see the same position.
+  ASSERT_TRUE(engine_->wait_position(log_->head_position(), std::chrono::seconds(10)));
   ASSERT_TRUE(is_ok(parent->request(
       "s", R"("subscribe": {"lastPosition": "0", "diary": {"studentId": "s1", "date": "2026-10-05"}})")));
   expect_push_equals_query(*parent, 1, "initial push");
@@ -197,6 +200,9 @@ TEST_F(DiaryPushTest, PatchesMergedIntoTheWholeDiaryEqualAFreshQuery) {
   auto eng = signed_in("t-eng");
   auto rus = signed_in("t-rus");
   auto deputy = signed_in("deputy");
+  // The sign-ins' events folded first: the initial push and the query after
+  // it must see the same position.
+  ASSERT_TRUE(engine_->wait_position(log_->head_position(), std::chrono::seconds(10)));
   ASSERT_TRUE(is_ok(parent->request(
       "s", R"("subscribe": {"lastPosition": "0", "patches": true, "diary": {"studentId": "s1", "date": "2026-10-05"}})")));
   PageDiary page;
@@ -217,6 +223,9 @@ TEST_F(DiaryPushTest, PatchesMergedIntoTheWholeDiaryEqualAFreshQuery) {
     std::string member = "diary";
     if (std::string patch = diary_object(push, "diaryPatch"); !patch.empty()) {
       member = "diaryPatch";
+      // What a cell cannot change is not in a patch (docs/protocol.md).
+      EXPECT_EQ(patch.find("\"notes\""), std::string::npos) << patch;
+      EXPECT_EQ(patch.find("\"lastLessonDate\""), std::string::npos) << patch;
       EXPECT_TRUE(page.merge(patch)) << what << ": a patch before the whole diary";
       EXPECT_EQ(position_of(push), position) << what;
     } else {

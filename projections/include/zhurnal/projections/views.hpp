@@ -49,7 +49,7 @@ class Views {
   // is the one given (the last change the patch is meant to cover: at most
   // the engine's position, at which the rows are read; the caller makes
   // sure the engine got there); notes and
-  // lastLessonDate are left empty. Merging it into the diary as of an
+  // lastLessonDate are left unset. Merging it into the diary as of an
   // earlier position (entries replaced by lesson id, subjects by subject id
   // or added in subject id order) gives the diary as of `position`,
   // provided nothing but these cells changed in between.
