@@ -122,9 +122,7 @@ void Hub::on_changes(const projections::ChangeSet& changes) {
       for (auto& [conn_id, c] : conns_) {
         for (auto& [sub_id, s] : c.subs) {
           keys.insert({conn_id, sub_id});
-          s.whole_due = true;
-          s.cells.clear();
-          s.dirty_to = std::max(s.dirty_to, changes.position);
+          s.note_whole(changes.position);
         }
       }
     } else {
@@ -159,12 +157,11 @@ void Hub::note_change(const std::string& topic, uint64_t position, std::set<Key>
     if (s == c->second.subs.end() || s->second.spec.kind != SubscriptionSpec::Kind::kDiary) continue;
     Sub& sub = s->second;
     if (lesson.empty() || sub.cells.size() >= kMaxPatchLessons) {
-      sub.whole_due = true;
-      sub.cells.clear();
-    } else if (!sub.whole_due) {
-      sub.cells.insert(lesson);
+      sub.note_whole(position);
+    } else {
+      if (!sub.whole_due) sub.cells.insert(lesson);
+      sub.dirty_to = std::max(sub.dirty_to, position);
     }
-    sub.dirty_to = std::max(sub.dirty_to, position);
   }
 }
 

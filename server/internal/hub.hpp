@@ -26,6 +26,7 @@
 
 #include <boost/asio/thread_pool.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <map>
 #include <memory>
@@ -81,6 +82,11 @@ class Hub {
     bool whole_due = false;      // a change other than a cell's
     std::set<std::string> cells;  // lessons whose cell of the student changed
     uint64_t dirty_to = 0;       // the position of the last of those changes
+    void note_whole(uint64_t position) {  // the next push is the whole view
+      whole_due = true;
+      cells.clear();
+      dirty_to = std::max(dirty_to, position);
+    }
   };
   // What a push of a diary with patches is to carry.
   struct DiaryWork {

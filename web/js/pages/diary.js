@@ -151,14 +151,14 @@ function onPush(push) {
 }
 
 // The diary with a patch's entries replaced (by lesson id) and its subjects
-// replaced or added (by subject id, in the server's order); the rest as it was.
+// replaced or added (by subject id; renderSubjects orders them by name); the
+// rest as it was.
 function mergePatch(view, patch) {
   const entries = new Map((patch.lessons || []).map((e) => [e.lesson.lessonId, e]));
   const lessons = (view.lessons || []).map((e) => entries.get(e.lesson.lessonId) || e);
   const subjects = new Map((view.subjects || []).map((s) => [s.subjectId, s]));
   for (const s of patch.subjects || []) subjects.set(s.subjectId, s);
-  const ordered = [...subjects.values()].sort((a, b) => (a.subjectId < b.subjectId ? -1 : a.subjectId > b.subjectId ? 1 : 0));
-  return { ...view, lessons, subjects: ordered, position: patch.position };
+  return { ...view, lessons, subjects: [...subjects.values()], position: patch.position };
 }
 
 // Marks that are new or changed since the last push of this subscription.
