@@ -6,7 +6,8 @@
 // Input: byte 0 chooses the list (bit 0: teachers, else students) and
 // --open-classes (bit 1); the rest is the file as read from disk.
 // The school is seeded once, at start, through the Journal into a log in a
-// temporary directory that is removed at exit.
+// temporary directory that is removed at exit; an ImportState keeps it folded
+// (nothing is appended, so each run's catch-up reads nothing).
 //
 // Oracles besides the sanitizers: prepare_import succeeds (file problems go
 // into the report, never into an error); a report without errors has
@@ -31,6 +32,7 @@ using namespace zhurnal;
 struct Fixture {
   fs::path dir;
   std::unique_ptr<events::EventLog> log;
+  std::unique_ptr<import::ImportState> state;
 };
 
 Fixture* fixture = nullptr;
@@ -59,6 +61,7 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
   auto log = fuzz::seed_school((fixture->dir / "log").string());
   if (!log) fail("cannot seed the school", log.error());
   fixture->log = std::move(*log);
+  fixture->state = std::make_unique<import::ImportState>(fuzz::kSchoolId);
   return 0;
 }
 
@@ -73,8 +76,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const import::ImportFile file{teachers ? "teachers.csv" : "students.csv",
                                 std::string(reinterpret_cast<const char*>(data) + 1, size - 1)};
   std::optional<import::ImportFile> none;
-  auto plan = teachers ? import::prepare_import(*fixture->log, none, file, options)
-                       : import::prepare_import(*fixture->log, file, none, options);
+  auto plan = teachers ? import::prepare_import(*fixture->log, *fixture->state, none, file, options)
+                       : import::prepare_import(*fixture->log, *fixture->state, file, none, options);
   if (!plan) fail("prepare_import failed", plan.error().to_string());
   const import::Report& report = plan->report();
   const std::string text = import::format_report(report);

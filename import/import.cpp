@@ -108,12 +108,35 @@ std::vector<std::string> ImportPlan::command_ids() const {
   return ids;
 }
 
+ImportState::ImportState(std::string school_id)
+    : school_id_(std::move(school_id)),
+      view_(std::make_unique<internal::SchoolView>(school_id_)) {}
+
+ImportState::~ImportState() = default;
+
 events::Result<ImportPlan> prepare_import(events::EventLog& log,
                                           const std::optional<ImportFile>& students,
                                           const std::optional<ImportFile>& teachers,
                                           const ImportOptions& options) {
-  auto view = internal::SchoolView::read(log, options.school_id);
-  if (!view) return std::unexpected(view.error());
+  ImportState state(options.school_id);
+  return prepare_import(log, state, students, teachers, options);
+}
+
+events::Result<ImportPlan> prepare_import(events::EventLog& log, ImportState& state,
+                                          const std::optional<ImportFile>& students,
+                                          const std::optional<ImportFile>& teachers,
+                                          const ImportOptions& options) {
+  if (state.school_id() != options.school_id) {
+    return events::error(events::StatusCode::kInvalidArgument,
+                         "import state of school " + state.school_id() + " used for " +
+                             options.school_id);
+  }
+  if (state.failed_) return std::unexpected(*state.failed_);
+  if (auto r = state.view_->catch_up(log); !r) {
+    state.failed_ = r.error();
+    return std::unexpected(r.error());
+  }
+  const internal::SchoolView* view = state.view_.get();
   auto data = std::make_shared<internal::PlanData>();
   Report& report = data->report;
   report.school_id = options.school_id;

@@ -37,10 +37,9 @@ uint32_t roles_of(capnp::List<schema::Role>::Reader roles) {
 
 }  // namespace
 
-events::Result<SchoolView> SchoolView::read(events::EventLog& log, const std::string& school_id) {
-  SchoolView view(school_id);
+events::Result<void> SchoolView::catch_up(events::EventLog& log) {
   const uint64_t head = log.head_position();
-  uint64_t next = 1;
+  uint64_t next = position_ + 1;
   while (next <= head) {
     auto batch = log.read_all(next, kReadBatch);
     if (!batch) return std::unexpected(batch.error());
@@ -48,7 +47,7 @@ events::Result<SchoolView> SchoolView::read(events::EventLog& log, const std::st
     for (const events::RecordedEvent& e : *batch) {
       if (e.position > head) break;
       try {
-        view.apply(e);
+        apply(e);
       } catch (const kj::Exception& ex) {
         return events::error(events::StatusCode::kCorruption,
                              "event " + std::to_string(e.position) + " (" + e.type +
@@ -57,7 +56,7 @@ events::Result<SchoolView> SchoolView::read(events::EventLog& log, const std::st
       next = e.position + 1;
     }
   }
-  return view;
+  return {};
 }
 
 void SchoolView::apply(const events::RecordedEvent& e) {

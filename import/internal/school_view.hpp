@@ -7,7 +7,8 @@
 //
 // Ids are global in the journal, so users, classes and students of every
 // school are kept (the import must not reuse an id taken elsewhere); the
-// helpers filter by school. Built once per import; not thread-safe.
+// helpers filter by school. Kept by an import::ImportState, which catches it
+// up before each check; not thread-safe.
 #pragma once
 
 #include <cstdint>
@@ -75,9 +76,13 @@ struct ViewAssignment {
 
 class SchoolView {
  public:
-  // Reads the whole log up to its current head. Errors: the log's read
-  // errors, and kCorruption for a payload that does not decode.
-  static events::Result<SchoolView> read(events::EventLog& log, const std::string& school_id);
+  explicit SchoolView(std::string school_id) : school_id_(std::move(school_id)) {}
+
+  // Folds the events appended since the last one folded, up to the log's
+  // current head (the whole log the first time). Errors: the log's read
+  // errors, and kCorruption for a payload that does not decode; after one
+  // the view is incomplete: drop it.
+  events::Result<void> catch_up(events::EventLog& log);
 
   // Folds one event (exposed for tests); unknown types are ignored.
   void apply(const events::RecordedEvent& event);
@@ -104,8 +109,6 @@ class SchoolView {
   const std::map<std::string, ViewAssignment>& assignments() const { return assignments_; }
 
  private:
-  explicit SchoolView(std::string school_id) : school_id_(std::move(school_id)) {}
-
   std::string school_id_;
   bool has_school_ = false;
   std::string school_name_;

@@ -156,6 +156,43 @@ TEST_F(ImportFixture, ReimportRestoresWhatWasChangedSince) {
   });
 }
 
+// A kept ImportState is caught up before each check: at every step it plans
+// exactly what a fresh read of the whole log plans.
+TEST_F(ImportFixture, KeptStateChecksLikeAFreshReadOfTheLog) {
+  ImportState state("sch1");
+  const auto students = data_file("students.csv");
+  const auto teachers = data_file("teachers.csv");
+  auto same_as_fresh = [&](const char* step) -> std::optional<ImportPlan> {
+    auto kept = prepare_import(*log_, state, students, teachers, options());
+    EXPECT_TRUE(kept) << step;
+    auto fresh = prepare(students, teachers, options());
+    if (!kept || !fresh) return std::nullopt;
+    EXPECT_EQ(format_report(kept->report()), format_report(fresh->report())) << step;
+    EXPECT_EQ(kept->command_ids(), fresh->command_ids()) << step;
+    return *kept;
+  };
+
+  auto first = same_as_fresh("before the import");
+  ASSERT_TRUE(first);
+  EXPECT_EQ(first->report().summary().added, 3u) << format_report(first->report());
+  ASSERT_FALSE(apply_import(*journal_, *first).stopped);
+
+  auto after = same_as_fresh("after applying it");
+  ASSERT_TRUE(after);
+  EXPECT_EQ(after->report().summary().unchanged, 7u) << format_report(after->report());
+
+  ok("secretary", R"({"assignClassTeacher": {"classId": "c6b", "teacherId": "t-math"}})");
+  auto changed = same_as_fresh("after a change made since");
+  ASSERT_TRUE(changed);
+  EXPECT_EQ(row(changed->report(), ListKind::kTeachers, 3).action, RowAction::kChange);
+
+  ImportOptions other = options();
+  other.school_id = "sch2";
+  auto wrong = prepare_import(*log_, state, students, teachers, other);
+  ASSERT_FALSE(wrong);
+  EXPECT_EQ(wrong.error().code(), events::StatusCode::kInvalidArgument);
+}
+
 TEST_F(ImportFixture, FilesWithErrorsWriteNothing) {
   const uint64_t head = log_->head_position();
   auto plan =

@@ -111,10 +111,47 @@ class ImportPlan {
   std::shared_ptr<const internal::PlanData> data_;
 };
 
+namespace internal {
+class SchoolView;
+}
+
+// The journal's state that the files are checked against, folded from the
+// log. A prepare_import() given one reads only the events appended since the
+// previous call, so a process that checks many files against one log (a
+// server, the fuzz target) reads the whole log once. One per school; not
+// thread-safe.
+class ImportState {
+ public:
+  explicit ImportState(std::string school_id);
+  ~ImportState();
+  ImportState(const ImportState&) = delete;
+  ImportState& operator=(const ImportState&) = delete;
+
+  const std::string& school_id() const { return school_id_; }
+
+ private:
+  friend events::Result<ImportPlan> prepare_import(events::EventLog&, ImportState&,
+                                                   const std::optional<ImportFile>&,
+                                                   const std::optional<ImportFile>&,
+                                                   const ImportOptions&);
+  std::string school_id_;
+  std::unique_ptr<internal::SchoolView> view_;
+  std::optional<events::Status> failed_;  // a failed catch-up leaves the view incomplete
+};
+
 // Reads the log (through its current head) and checks the files. Either file
 // may be absent. Errors are the log's: problems with the files are in the
 // report.
 events::Result<ImportPlan> prepare_import(events::EventLog& log,
+                                          const std::optional<ImportFile>& students,
+                                          const std::optional<ImportFile>& teachers,
+                                          const ImportOptions& options);
+
+// The same, bringing `state` up to the log's head first instead of reading
+// the whole log. state.school_id() must be options.school_id
+// (kInvalidArgument otherwise). After a read error the state keeps
+// returning it: make a new one.
+events::Result<ImportPlan> prepare_import(events::EventLog& log, ImportState& state,
                                           const std::optional<ImportFile>& students,
                                           const std::optional<ImportFile>& teachers,
                                           const ImportOptions& options);
