@@ -4,7 +4,8 @@
 #
 #   scripts/fuzz.sh short   each target over its seed corpus, then 20 s of
 #                           fuzzing (part of scripts/test.sh)
-#   scripts/fuzz.sh long    10,000,000 executions per target (hours; ctest
+#   scripts/fuzz.sh long    10,000,000 executions per target, two workers of
+#                           5,000,000 on one corpus (hours; ctest
 #                           label "long", also `--target fuzz-long`)
 #   scripts/fuzz.sh build   only configure and build
 #
