@@ -53,7 +53,7 @@ void add_mark(schema::CellRow::Builder cell, capnp::List<schema::CellMark>::Read
 void change_mark(schema::CellRow::Builder cell, capnp::Text::Reader mark_id, uint64_t position,
                  const std::function<void(schema::CellMark::Builder)>& change) {
   for (auto m : cell.getMarks()) {
-    if (m.getMarkId() == mark_id) {
+    if (m.getMarkId().asReader() == mark_id) {
       change(m);
       m.setPosition(position);
     }
