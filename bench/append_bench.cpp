@@ -19,6 +19,7 @@
 #include "bench_support.hpp"
 #include "internal/codec.hpp"
 #include "internal/keys.hpp"
+#include "internal/rocks_store.hpp"
 #include "pg_peer.hpp"
 #include "raw_db.hpp"
 #include "zhurnal/events/event_log.hpp"
@@ -53,6 +54,42 @@ struct Measurement {
   std::optional<double> write_share;  // part of the wall time inside the write call
   std::optional<double> wal_bytes_per_event;  // from RocksDB statistics
 };
+
+// What the log stores for one event of this workload: the log value (hash +
+// envelope), the stream index value and the command receipt, encoded by the
+// log's own codec for a sample event of writer 1.
+struct StoredSample {
+  std::string log_value;
+  std::string receipt_value;
+  size_t log_entry = 0, index_entry = 0, receipt_entry = 0;  // key + value bytes
+};
+
+StoredSample stored_sample(const std::string& payload) {
+  ev::CommandContext context;
+  context.command_id = uuid_like(1, 1);
+  context.actor = teacher_id(1);
+  context.correlation_id = context.command_id;
+  const ev::Hash prev{};
+  ev::internal::EnvelopeFields f;
+  f.position = 100'000;
+  const std::string stream = lesson_stream(1);
+  f.stream = stream;
+  f.stream_version = 1'000;
+  f.type = kEventType;
+  f.recorded_at_us = 1'725'000'000'000'000;
+  f.context = &context;
+  f.prev_hash = &prev;
+  f.payload = payload;
+  StoredSample sample;
+  ev::Hash hash;
+  sample.log_value = ev::internal::encode_stored_event(f, &hash);
+  ev::AppendResult result{f.position, f.position, {{std::string(f.stream), 1'000}}, 0, false};
+  sample.receipt_value = ev::internal::encode_receipt(result, hash);
+  sample.log_entry = 8 + sample.log_value.size();
+  sample.index_entry = ev::internal::stream_key(f.stream, f.stream_version).size() + 8;
+  sample.receipt_entry = context.command_id.size() + sample.receipt_value.size();
+  return sample;
+}
 
 // A fresh log for one zhurnal measurement, with the workload's durability.
 std::unique_ptr<ev::EventLog> open_bench_log(const Workload& w) {
@@ -205,6 +242,52 @@ Measurement run_raw_threads(const Workload& w) {
   return m;
 }
 
+// The log's storage layout with nothing else: one thread writes, for each
+// event, the three entries the log commits (the log value, the stream index
+// entry, the receipt: the sizes and keys of the log's own encoding of this
+// workload's event, encoded once up front) into a RocksStore with the log's
+// column families and options, `writers` events per synced batch, like raw
+// batch. No checks, encoding, hashing or hand-offs: what RocksDB alone costs
+// for the layout the log must write.
+Measurement run_raw_layout(const Workload& w) {
+  auto opened = ev::internal::RocksStore::open(w.path, /*create_if_missing=*/true,
+                                               /*read_only=*/false);
+  if (!opened) throw std::runtime_error("open store: " + opened.error().to_string());
+  std::unique_ptr<ev::internal::RocksStore> store = std::move(*opened);
+  const StoredSample sample = stored_sample(*w.payload);
+  std::vector<std::string> streams;
+  for (int t = 0; t < w.writers; ++t) streams.push_back(lesson_stream(t));
+  rocksdb::WriteBatch batch;
+  double in_write = 0;
+  const double cpu_start = process_cpu_seconds();
+  Stopwatch clock;
+  uint64_t position = 0;
+  for (uint64_t round = 0; position < w.events; ++round) {
+    batch.Clear();
+    for (int t = 0; t < w.writers; ++t) {
+      ++position;
+      const std::string pos_key = ev::internal::position_key(position);
+      check(batch.Put(store->log_cf(), pos_key, sample.log_value), "put log");
+      check(batch.Put(store->streams_cf(), ev::internal::stream_key(streams[t], round + 1),
+                      pos_key),
+            "put stream");
+      check(batch.Put(store->commands_cf(), uuid_like(t, round), sample.receipt_value),
+            "put receipt");
+    }
+    Stopwatch write_clock;
+    if (ev::Status st = store->write(&batch, w.sync); !st.is_ok()) {
+      throw std::runtime_error("write batch: " + st.to_string());
+    }
+    in_write += write_clock.seconds();
+  }
+  Measurement m;
+  m.seconds = clock.seconds();
+  m.cpu_seconds = process_cpu_seconds() - cpu_start;
+  m.group_size = w.writers;
+  m.write_share = in_write / m.seconds;
+  return m;
+}
+
 // The PostgreSQL peer (pg_peer.hpp): W libpq clients, one INSERT per event
 // in its own transaction. CPU is the clients' plus every postgres process's.
 Measurement run_postgres(const Workload& w) {
@@ -221,15 +304,16 @@ struct Runner {
   const char* name;
   Measurement (*run)(const Workload&);
 };
-constexpr std::array<Runner, 5> kRunners{{
+constexpr std::array<Runner, 6> kRunners{{
     {"zhurnal", run_zhurnal},
     {"raw-batch", run_raw_batch},
     {"raw-threads", run_raw_threads},
     {"postgres", run_postgres},
     {"zhurnal-async", run_zhurnal_async},
+    {"raw-layout", run_raw_layout},
 }};
 constexpr size_t kZhurnal = 0, kRawBatch = 1, kRawThreads = 2;
-constexpr size_t kPostgres = 3, kZhurnalAsync = 4;
+constexpr size_t kPostgres = 3, kZhurnalAsync = 4, kRawLayout = 5;
 
 uint64_t events_for(uint64_t events_at_reference, int writers) {
   uint64_t n = std::max(kMinAppendEvents, events_at_reference * writers / kReferenceWriters);
@@ -237,34 +321,13 @@ uint64_t events_for(uint64_t events_at_reference, int writers) {
 }
 
 // Bytes the log stores for one event of this workload, against the raw
-// runs' 8-byte key + 160-byte value: the log value (hash + envelope), the
-// stream index entry and the command receipt.
+// runs' 8-byte key + 160-byte value.
 std::string stored_bytes_note(const std::string& payload) {
-  ev::CommandContext context;
-  context.command_id = uuid_like(1, 1);
-  context.actor = teacher_id(1);
-  context.correlation_id = context.command_id;
-  const ev::Hash prev{};
-  ev::internal::EnvelopeFields f;
-  f.position = 100'000;
-  const std::string stream = lesson_stream(1);
-  f.stream = stream;
-  f.stream_version = 1'000;
-  f.type = kEventType;
-  f.recorded_at_us = 1'725'000'000'000'000;
-  f.context = &context;
-  f.prev_hash = &prev;
-  f.payload = payload;
-  ev::Hash hash;
-  const size_t log_entry = 8 + ev::internal::encode_stored_event(f, &hash).size();
-  const size_t index_entry = ev::internal::stream_key(f.stream, f.stream_version).size() + 8;
-  ev::AppendResult result{f.position, f.position, {{std::string(f.stream), 1'000}}, 0, false};
-  const size_t receipt_entry =
-      context.command_id.size() + ev::internal::encode_receipt(result, hash).size();
+  const StoredSample s = stored_sample(payload);
   return "key+value bytes per event: raw " + std::to_string(8 + payload.size()) + ", zhurnal " +
-         std::to_string(log_entry + index_entry + receipt_entry) + " (log " +
-         std::to_string(log_entry) + " + stream index " + std::to_string(index_entry) +
-         " + receipt " + std::to_string(receipt_entry) + ")";
+         std::to_string(s.log_entry + s.index_entry + s.receipt_entry) + " (log " +
+         std::to_string(s.log_entry) + " + stream index " + std::to_string(s.index_entry) +
+         " + receipt " + std::to_string(s.receipt_entry) + ")";
 }
 
 std::string format_share(const std::optional<double>& share) {
@@ -330,13 +393,14 @@ struct Row {
     for (const Measurement& m : runs[r]) rates.push_back(events / m.seconds);
     return median(std::move(rates));
   }
-  // zhurnal / raw batch, the median of the per-round ratios: the two runs
-  // of one round are close in time, which cancels some of the machine's drift.
-  std::optional<double> median_ratio(size_t r = kZhurnal) const {
-    if (runs[r].empty() || runs[kRawBatch].empty()) return std::nullopt;
+  // Runner r's rate / the base runner's (raw batch unless given), the median
+  // of the per-round ratios: the runs of one round are close in time, which
+  // cancels some of the machine's drift.
+  std::optional<double> median_ratio(size_t r = kZhurnal, size_t base = kRawBatch) const {
+    if (runs[r].empty() || runs[base].empty()) return std::nullopt;
     std::vector<double> ratios;
     for (size_t i = 0; i < runs[r].size(); ++i) {
-      ratios.push_back(runs[kRawBatch][i].seconds / runs[r][i].seconds);
+      ratios.push_back(runs[base][i].seconds / runs[r][i].seconds);
     }
     return median(std::move(ratios));
   }
@@ -385,6 +449,25 @@ void print_summary(std::ostream& out, const std::vector<Row>& rows, int rounds) 
                   kReferenceWriters, name, kAppendGoal, *ratio >= kAppendGoal ? "met" : "MISSED",
                   *ratio);
     out << line;
+  }
+  out << std::endl;
+}
+
+// With raw-layout: how far the log's own layout is from raw batch, and how
+// close the log gets to its layout's floor.
+void print_layout_summary(std::ostream& out, const std::vector<Row>& rows, int rounds) {
+  out << "The log's layout written raw (raw-layout), median of " << rounds << " round(s):\n\n"
+      << "| writers | raw layout ev/s | raw layout / raw batch | zhurnal / raw layout "
+         "| zhurnal-async / raw layout | CPU us/ev raw layout | raw layout in write |\n"
+      << "|---:|---:|---:|---:|---:|---:|---:|\n";
+  for (const Row& row : rows) {
+    if (row.runs[kRawLayout].empty()) continue;
+    out << "| " << row.writers << " | " << format_rate(row.median_rate(kRawLayout)) << " | "
+        << format_ratio(row.median_ratio(kRawLayout)) << " | "
+        << format_ratio(row.median_ratio(kZhurnal, kRawLayout)) << " | "
+        << format_ratio(row.median_ratio(kZhurnalAsync, kRawLayout)) << " | "
+        << format_decimal(row.median_cpu_us(kRawLayout)) << " | "
+        << format_share(median_of(row.runs[kRawLayout], &Measurement::write_share)) << " |\n";
   }
   out << std::endl;
 }
@@ -477,6 +560,9 @@ void run_append_bench(const AppendBenchOptions& options, std::ostream& out) {
     rows.push_back(std::move(row));
   }
   print_summary(out, rows, options.rounds);
+  if (std::find(selected.begin(), selected.end(), kRawLayout) != selected.end()) {
+    print_layout_summary(out, rows, options.rounds);
+  }
   if (postgres) print_postgres_summary(out, rows, options.rounds);
   const double fsync_after_ms = fsync_latency_ms(scratch.path());
   out << "at the end: fsync " << fsync_after_ms << " ms, load average " << load_average() << "\n";

@@ -43,8 +43,8 @@ struct AppendBenchOptions {
   int rounds = 3;
   std::string dir;  // parent of the scratch directory; empty: the system temp dir
   // Which of "zhurnal", "raw-batch", "raw-threads", "postgres",
-  // "zhurnal-async" to run, e.g. only
-  // "zhurnal" under a profiler.
+  // "zhurnal-async", "raw-layout" (the log's three entries per event written
+  // raw from one thread) to run, e.g. only "zhurnal" under a profiler.
   std::vector<std::string> runners = {"zhurnal", "raw-batch", "raw-threads"};
   // false: no fsync on either side (Durability::kBuffered, sync = false), to
   // measure or profile the CPU cost without the disk.

@@ -1,7 +1,7 @@
 // zhurnal-bench: throughput of the event log against raw RocksDB.
 //
 //   zhurnal-bench append [--events N] [--writers 1,8,64] [--rounds R] [--dir DIR]
-//                        [--runners zhurnal,raw-batch,raw-threads,postgres] [--buffered]
+//                        [--runners zhurnal,raw-batch,raw-threads,postgres,zhurnal-async,raw-layout] [--buffered]
 //                        [--pg-bin DIR] [--pg-user USER]
 //   zhurnal-bench read   [--events N] [--batch B] [--rounds R] [--dir DIR]
 //   zhurnal-bench replay [--schools S] [--weeks W] [--rounds R] [--dir DIR] [--log DIR] [--passes P,...]
@@ -38,7 +38,7 @@ int main(int argc, char** argv) {
   append_cmd->add_option("--rounds", append.rounds, "rounds; the median is reported")
       ->capture_default_str();
   append_cmd->add_option("--dir", append.dir, "parent of the scratch directory");
-  append_cmd->add_option("--runners", append.runners, "zhurnal, raw-batch, raw-threads, postgres")
+  append_cmd->add_option("--runners", append.runners, "zhurnal, raw-batch, raw-threads, postgres, zhurnal-async, raw-layout")
       ->delimiter(',')
       ->capture_default_str();
   append_cmd->add_option("--pg-bin", append.pg_bin,
