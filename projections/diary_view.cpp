@@ -266,6 +266,14 @@ events::Result<ViewMessage> Views::diary(const std::string& student_id, const st
   return build_diary(v, position, student_id, date_text);
 }
 
+events::Status Views::check_diary(const std::string& student_id, const std::string& date_text) const {
+  // A patch of no lessons: the same header and its errors, and nothing else.
+  internal::ViewReader v(store_, engine_->active_prefix("journal"));
+  const std::set<std::string> none;
+  auto header = build_diary(v, engine_->position(), student_id, date_text, &none);
+  return header ? events::Status::ok() : header.error();
+}
+
 events::Result<ViewMessage> Views::diary_patch(const std::string& student_id,
                                                const std::string& date_text,
                                                const std::set<std::string>& lessons,

@@ -467,7 +467,9 @@ std::optional<std::string> RequestHandler::answer(const std::shared_ptr<Connecti
         // The view must exist now; a subscription to nothing would never push.
         std::string missing;
         if (spec.kind == SubscriptionSpec::Kind::kDiary) {
-          if (auto v = ctx_.views->diary(spec.student_id, spec.date); !v) missing = v.error().message();
+          if (auto st = ctx_.views->check_diary(spec.student_id, spec.date); !st.is_ok()) {
+            missing = st.message();
+          }
         } else if (spec.kind == SubscriptionSpec::Kind::kRegister) {
           if (auto v = ctx_.views->class_register(spec.class_id, spec.subject_id, spec.period_id); !v) {
             missing = v.error().message();

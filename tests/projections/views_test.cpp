@@ -120,6 +120,29 @@ TEST_F(ViewsTest, DiaryShowsTheWeekAndThePeriodAverages) {
   EXPECT_EQ(*children, std::vector<std::string>{"s1"});
 }
 
+// check_diary answers what diary() would: ok, or the same error.
+TEST_F(ViewsTest, CheckDiaryAnswersAsTheDiaryWould) {
+  at("2026-10-05 09:30");
+  ok("t-math", post("m1", "s1", 5));
+  sync();
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"s1", "2026-10-07"},  {"s3", "2026-10-05"}, {"nope", "2026-10-07"},
+      {"s1", "07.10.2026"},  {"s1", "2026-02-30"}, {"s1", "2031-07-15"},
+      {"s1", "2020-01-01"},  {"", "2026-10-07"},
+  };
+  size_t failures = 0;
+  for (const auto& [student, date] : cases) {
+    auto view = views_->diary(student, date);
+    const events::Status check = views_->check_diary(student, date);
+    EXPECT_EQ(check.is_ok(), view.has_value()) << student << " " << date;
+    if (view) continue;
+    ++failures;
+    EXPECT_EQ(check.code(), view.error().code()) << student << " " << date;
+    EXPECT_EQ(check.message(), view.error().message()) << student << " " << date;
+  }
+  EXPECT_GE(failures, 3u);  // the table does exercise the errors
+}
+
 TEST_F(ViewsTest, ChangesNotifyTheirTopicsWithPositions) {
   std::mutex mu;
   std::vector<ChangeSet> seen;

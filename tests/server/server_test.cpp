@@ -103,6 +103,14 @@ TEST_F(ServerTest, MalformedInputGetsAClearErrorAndTheConnectionStaysUsable) {
   auto none = c->request("v", R"("subscribe": {"lastPosition": "0", "register": {"classId": "c5a",
       "subjectId": "astrology", "periodId": "q1"}})");
   EXPECT_EQ(code(none), "not_found");
+  // The same for a diary of a date that is not one, with the diary's own
+  // message.
+  auto parent = signed_in("p1");
+  auto bad_date = parent->request("d1", R"("subscribe": {"lastPosition": "0",
+      "diary": {"studentId": "s1", "date": "05.10.2026"}})");
+  EXPECT_EQ(code(bad_date), "not_found");
+  EXPECT_NE(json_field(*bad_date, "message").find("некорректная дата"), std::string::npos) << *bad_date;
+  EXPECT_TRUE(is_ok(parent->request("d3", R"("subscribe": {"lastPosition": "0", )" + kDiary + "}")));
 }
 
 TEST_F(ServerTest, RejectedCommandsCarryTheJournalsCodeAndMessage) {

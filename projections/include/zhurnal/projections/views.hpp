@@ -40,6 +40,10 @@ class Views {
   // holds are not read again; the view is the same as without it.
   events::Result<ViewMessage> diary(const std::string& student_id, const std::string& date,
                                     RowCache& cache) const;
+  // Whether that diary can be built: the error diary() would return (a bad
+  // date, an unknown student, class or period), or ok, without reading the
+  // week's lessons or the period's marks. For a subscription's check.
+  events::Status check_diary(const std::string& student_id, const std::string& date) const;
   // What the cells of `lessons` (the student's cells there) change in that
   // diary, as a DiaryView holding only those parts: in `lessons`, the
   // entries of these lessons that are in the week; in `subjects`, the whole
