@@ -481,18 +481,10 @@ void print_postgres_summary(std::ostream& out, const std::vector<Row>& rows, int
       << "|---:|---:|---:|---:|---:|---:|---:|---:|\n";
   for (const Row& row : rows) {
     if (row.runs[kPostgres].empty()) continue;
-    auto ratio_to_postgres = [&](size_t r) -> std::optional<double> {
-      if (row.runs[r].empty()) return std::nullopt;
-      std::vector<double> ratios;
-      for (size_t i = 0; i < row.runs[r].size(); ++i) {
-        ratios.push_back(row.runs[kPostgres][i].seconds / row.runs[r][i].seconds);
-      }
-      return median(std::move(ratios));
-    };
     out << "| " << row.writers << " | " << format_rate(row.median_rate(kZhurnal)) << " | "
         << format_rate(row.median_rate(kPostgres)) << " | "
-        << format_ratio(ratio_to_postgres(kZhurnal)) << " | "
-        << format_ratio(ratio_to_postgres(kRawBatch)) << " | "
+        << format_ratio(row.median_ratio(kZhurnal, kPostgres)) << " | "
+        << format_ratio(row.median_ratio(kRawBatch, kPostgres)) << " | "
         << format_decimal(row.median_cpu_us(kZhurnal)) << " | "
         << format_decimal(row.median_cpu_us(kPostgres)) << " | "
         << format_decimal(median_of(row.runs[kPostgres], &Measurement::wal_bytes_per_event))
