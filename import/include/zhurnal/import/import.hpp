@@ -117,8 +117,8 @@ class SchoolView;
 
 // The journal's state that the files are checked against, folded from the
 // log. A prepare_import() given one reads only the events appended since the
-// previous call, so a process that checks many files against one log (a
-// server, the fuzz target) reads the whole log once. One per school; not
+// previous call, so a process that checks many files against one log (the
+// fuzz target does) reads the whole log once. One per school; not
 // thread-safe.
 class ImportState {
  public:
