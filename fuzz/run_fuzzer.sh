@@ -28,11 +28,11 @@ if (( workers <= 1 )); then
 fi
 
 pids=()
+trap 'kill -INT "${pids[@]}" 2>/dev/null || true' INT TERM
 for ((i = 1; i <= workers; i++)); do
   "${run[@]}" >"$work/worker-$i.log" 2>&1 &
   pids+=($!)
 done
-trap 'kill -INT "${pids[@]}" 2>/dev/null || true' INT TERM
 status=0
 for ((i = 1; i <= workers; i++)); do
   if ! wait "${pids[i - 1]}"; then

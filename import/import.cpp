@@ -109,10 +109,11 @@ std::vector<std::string> ImportPlan::command_ids() const {
 }
 
 ImportState::ImportState(std::string school_id)
-    : school_id_(std::move(school_id)),
-      view_(std::make_unique<internal::SchoolView>(school_id_)) {}
+    : view_(std::make_unique<internal::SchoolView>(std::move(school_id))) {}
 
 ImportState::~ImportState() = default;
+
+const std::string& ImportState::school_id() const { return view_->school_id(); }
 
 events::Result<ImportPlan> prepare_import(events::EventLog& log,
                                           const std::optional<ImportFile>& students,

@@ -127,14 +127,13 @@ class ImportState {
   ImportState(const ImportState&) = delete;
   ImportState& operator=(const ImportState&) = delete;
 
-  const std::string& school_id() const { return school_id_; }
+  const std::string& school_id() const;
 
  private:
   friend events::Result<ImportPlan> prepare_import(events::EventLog&, ImportState&,
                                                    const std::optional<ImportFile>&,
                                                    const std::optional<ImportFile>&,
                                                    const ImportOptions&);
-  std::string school_id_;
   std::unique_ptr<internal::SchoolView> view_;
   std::optional<events::Status> failed_;  // a failed catch-up leaves the view incomplete
 };
