@@ -90,7 +90,7 @@ void KvBulkLoad::erase(std::string_view key) {
 
 size_t KvBulkLoad::count() const { return impl_->count; }
 
-Status KvBulkLoad::commit() {
+Status KvBulkLoad::finish(std::string* file) {
   if (!impl_->first_error.is_ok()) return impl_->first_error;
   impl_->open = false;
   if (impl_->count == 0) {
@@ -101,10 +101,31 @@ Status KvBulkLoad::commit() {
   if (rocksdb::Status s = impl_->writer.Finish(); !s.ok()) {
     return internal::from_rocksdb(s, "bulk load: finish " + impl_->file);
   }
+  *file = impl_->file;
+  return Status::ok();
+}
+
+Status KvBulkLoad::commit() { return commit_all({this}); }
+
+Status KvBulkLoad::commit_all(const std::vector<KvBulkLoad*>& loads) {
+  std::vector<std::string> files;
+  rocksdb::DB* db = nullptr;
+  for (KvBulkLoad* load : loads) {
+    std::string file;
+    if (Status st = load->finish(&file); !st.is_ok()) return st;
+    if (file.empty()) continue;
+    if (db && db != load->impl_->db) {
+      return Status(StatusCode::kInvalidArgument, "bulk load: loads of different stores");
+    }
+    db = load->impl_->db;
+    files.push_back(std::move(file));
+  }
+  if (files.empty()) return Status::ok();
+  // One ingestion is one version edit: every file is added, or none.
   rocksdb::IngestExternalFileOptions o;
-  o.move_files = true;  // a hard link, not a copy
-  return internal::from_rocksdb(impl_->db->IngestExternalFile({impl_->file}, o),
-                                "bulk load: ingest " + impl_->file);
+  o.move_files = true;  // hard links, not copies
+  return internal::from_rocksdb(db->IngestExternalFile(files, o),
+                                "bulk load: ingest " + std::to_string(files.size()) + " file(s)");
 }
 
 KvStore::KvStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}

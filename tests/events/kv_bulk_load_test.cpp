@@ -6,6 +6,8 @@
 #include <fstream>
 #include <map>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "support/kv_rows.hpp"
 #include "support/temp_dir.hpp"
@@ -115,6 +117,51 @@ TEST(KvBulkLoadTest, ALeftoverFileIsRemovedAtOpen) {
   (*load)->put("k", "v");
   ASSERT_TRUE((*load)->commit().is_ok());
   EXPECT_EQ(all_rows(*store), (std::map<std::string, std::string>{{"k", "v"}}));
+}
+
+TEST(KvBulkLoadTest, LoadsFilledOnThreadsCommitTogetherOrNotAtAll) {
+  zhurnal::testing::TempDir dir;
+  auto store = open_store(dir.path());
+  ASSERT_TRUE(store);
+  auto fill = [&](std::string_view prefix, int rows) {
+    auto load = store->bulk_load();
+    EXPECT_TRUE(load);
+    for (int i = 0; i < rows; ++i) {
+      char key[32];
+      std::snprintf(key, sizeof key, "%s/%04d", std::string(prefix).c_str(), i);
+      (*load)->put(key, std::to_string(i));
+    }
+    return std::move(*load);
+  };
+  std::unique_ptr<KvBulkLoad> a, b, empty;
+  {
+    std::thread ta([&] { a = fill("a", 1000); });
+    std::thread tb([&] { b = fill("b", 1000); });
+    ta.join();
+    tb.join();
+  }
+  empty = fill("c", 0);
+  std::map<std::string, std::string> want;
+  ASSERT_TRUE(KvBulkLoad::commit_all({a.get(), empty.get(), b.get()}).is_ok());
+  want = all_rows(*store);
+  EXPECT_EQ(want.size(), 2000u);
+  EXPECT_EQ(want["a/0999"], "999");
+  EXPECT_EQ(want["b/0000"], "0");
+
+  // One load that fails (a key out of order) and the others are not added.
+  auto good = fill("d", 10);
+  auto bad = store->bulk_load();
+  ASSERT_TRUE(bad);
+  (*bad)->put("e/2", "x");
+  (*bad)->put("e/1", "y");
+  EXPECT_FALSE(KvBulkLoad::commit_all({good.get(), bad->get()}).is_ok());
+  EXPECT_EQ(all_rows(*store), want);
+  for (auto* load : {&a, &b, &empty, &good, &*bad}) load->reset();
+  EXPECT_EQ(files_in(dir.path() / "bulk-load"), 0u);
+  store.reset();
+  store = open_store(dir.path());
+  ASSERT_TRUE(store);
+  EXPECT_EQ(all_rows(*store), want);
 }
 
 }  // namespace

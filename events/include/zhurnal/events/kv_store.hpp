@@ -22,6 +22,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "zhurnal/events/status.hpp"
 
@@ -78,11 +79,18 @@ class KvBulkLoad {
   void erase(std::string_view key);
   size_t count() const;
   Status commit();
+  // Commits several loads of one store as one: every file is finished, then
+  // all of them are added in one step, atomically (all or none) and durably.
+  // Their key ranges must not overlap. The loads may have been filled on
+  // different threads (one each), but commit here, on one.
+  static Status commit_all(const std::vector<KvBulkLoad*>& loads);
 
  private:
   friend class KvStore;
   struct Impl;
   explicit KvBulkLoad(std::unique_ptr<Impl> impl);
+  // Finishes the file; `*file` stays empty for a load with no entries.
+  Status finish(std::string* file);
   std::unique_ptr<Impl> impl_;
 };
 
