@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <functional>
 #include <mutex>
+#include <span>
 #include <thread>
 
 #include "internal/fold_pool.hpp"
@@ -58,7 +59,7 @@ std::optional<Meta> decode_meta(const std::string& s) {
 
 // Applies a batch of events to one projection's transaction; the checkpoint
 // moves only over contiguous positions.
-Status apply_events(Projection& p, ProjectionTx& tx, const std::vector<events::RecordedEvent>& batch,
+Status apply_events(Projection& p, ProjectionTx& tx, std::span<const events::RecordedEvent> batch,
                     uint64_t* checkpoint) {
   for (const events::RecordedEvent& e : batch) {
     if (e.position <= *checkpoint) continue;
@@ -99,6 +100,7 @@ struct ProjectionEngine::Impl {
   internal::FoldPool fold_pool;                  // rebuild mode's helpers; under mu
   std::atomic<bool> bulk_read{false};  // the same, read before mu is taken
   std::unique_ptr<events::Subscription> subscription;
+  std::optional<events::SubscriptionBatch> prefetched;  // read ahead: prefetch()
   std::thread thread;
   std::atomic<bool> stopping{false};
   std::atomic<uint64_t> position{0};
@@ -144,6 +146,10 @@ struct ProjectionEngine::Impl {
   Status process(const std::vector<events::RecordedEvent>& batch) {
     std::vector<Status> folded(slots.size());
     const std::function<void(size_t)> fold = [&](size_t i) {
+      if (i == slots.size()) {  // the pool's reader: the next batch, while the others fold
+        if (batch.back().position < bulk_until) prefetch();
+        return;
+      }
       try {
         folded[i] = apply_events(*slots[i].projection, *slots[i].tx, batch, &slots[i].meta.checkpoint);
       } catch (const std::exception& e) {
@@ -205,21 +211,50 @@ struct ProjectionEngine::Impl {
   }
 
   // Rebuild mode's commit: every projection's rows held since the last one
-  // and their checkpoints, in one bulk load (one table file, added to the
-  // store atomically). Keys go in increasing order: the checkpoints
-  // ("_meta/<name>") sort below every projection's rows ("<name>/<gen>/...",
-  // names start with a lowercase letter: open() checks), and projections'
-  // key spaces do not interleave.
+  // and their checkpoints, as one bulk load made of a table file per
+  // projection and one of the checkpoints, added to the store in one step
+  // (atomically: KvBulkLoad::commit_all). Each projection sorts and writes
+  // its file on its own fold thread. The files' key ranges do not overlap:
+  // the checkpoints ("_meta/<name>") sort below every projection's rows
+  // ("<name>/<gen>/...", names start with a lowercase letter: open() checks),
+  // and projections' key spaces do not interleave.
   Status commit_bulk(std::set<std::string>* topics) {
-    auto load = options.store->bulk_load();
-    if (!load) return load.error();
+    auto meta = options.store->bulk_load();
+    if (!meta) return meta.error();
     std::vector<Slot*> order;
     for (Slot& s : slots) order.push_back(&s);
     std::sort(order.begin(), order.end(),
               [](const Slot* a, const Slot* b) { return a->tx->prefix() < b->tx->prefix(); });
-    for (Slot* s : order) (*load)->put(meta_key(s->projection->name()), encode_meta(s->meta));
-    for (Slot* s : order) topics->merge(s->tx->flush(load->get()));
-    return (*load)->commit();
+    for (Slot* s : order) (*meta)->put(meta_key(s->projection->name()), encode_meta(s->meta));
+    std::vector<std::unique_ptr<events::KvBulkLoad>> loads(slots.size());
+    std::vector<std::set<std::string>> slot_topics(slots.size());
+    std::vector<Status> written(slots.size());
+    const std::function<void(size_t)> write = [&](size_t i) {
+      if (i >= slots.size()) return;  // the pool's reader
+      try {
+        auto load = options.store->bulk_load();
+        if (!load) {
+          written[i] = load.error();
+          return;
+        }
+        slot_topics[i] = slots[i].tx->flush(load->get());
+        loads[i] = std::move(*load);
+      } catch (const std::exception& e) {
+        written[i] = Status(StatusCode::kIoError, e.what());
+      }
+    };
+    if (fold_pool.running()) {
+      fold_pool.run(write);
+    } else {
+      for (size_t i = 0; i < slots.size(); ++i) write(i);
+    }
+    std::vector<events::KvBulkLoad*> parts{meta->get()};
+    for (size_t i = 0; i < slots.size(); ++i) {
+      if (!written[i].is_ok()) return written[i];
+      parts.push_back(loads[i].get());
+      topics->merge(slot_topics[i]);
+    }
+    return events::KvBulkLoad::commit_all(parts);
   }
 
   // Rebuild mode on or off, under mu, on the thread that steps. `until`:
@@ -238,7 +273,9 @@ struct ProjectionEngine::Impl {
       for (Slot& s : slots) {
         if (s.meta.checkpoint == 0) s.tx->assume_empty_store(events);
       }
-      if (slots.size() > 1) fold_pool.start(slots.size() - 1);
+      // A helper per projection but the first (it folds on this thread),
+      // and one that reads the log ahead (prefetch()).
+      fold_pool.start(slots.size());
       return Status::ok();
     }
     // Rows folded and not committed (the catch-up stopped on a failed read
@@ -248,23 +285,46 @@ struct ProjectionEngine::Impl {
                     [](const Slot& s) { return s.meta.checkpoint != s.committed; })) {
       std::set<std::string> topics;
       st = after_commit(commit_bulk(&topics), std::move(topics));
-      if (!st.is_ok()) subscription = options.log->subscribe(min_checkpoint());
+      if (!st.is_ok()) {
+        prefetched.reset();
+        subscription = options.log->subscribe(min_checkpoint());
+      }
     }
     for (Slot& s : slots) s.tx->forget_written();
     fold_pool.stop();
     return st;
   }
 
+  // Rebuild mode reads the log's next batch on a helper of the fold pool
+  // while the projections fold the current one (reading was a serial eighth
+  // of a rebuild). Only the stepping thread uses the subscription; step()
+  // takes the batch read ahead before reading another. A failed read is not
+  // kept: step() reads again and meets the error itself.
+  void prefetch() {
+    try {
+      auto next = subscription->next(options.bulk_batch_events, std::chrono::milliseconds(0));
+      if (next && !next->events.empty()) prefetched = std::move(*next);
+    } catch (const std::exception&) {
+    }
+  }
+
   // Reads the next batch (waiting up to `wait`) and processes it.
   Status step(std::chrono::milliseconds wait, bool* progressed) {
     *progressed = false;
-    auto batch = subscription->next(bulk_read ? options.bulk_batch_events : options.batch_events, wait);
+    events::Result<events::SubscriptionBatch> batch;
+    if (prefetched) {
+      batch = std::move(*prefetched);
+      prefetched.reset();
+    } else {
+      batch = subscription->next(bulk_read ? options.bulk_batch_events : options.batch_events, wait);
+    }
     if (!batch) return batch.error();
     if (batch->events.empty()) return Status::ok();
     std::lock_guard lock(mu);
     Status st = process(batch->events);
     if (!st.is_ok()) {
       // Resume from what is committed on the next step.
+      prefetched.reset();
       subscription = options.log->subscribe(min_checkpoint());
       return st;
     }
@@ -298,69 +358,133 @@ struct ProjectionEngine::Impl {
     }
   }
 
-  // Builds `name` at generation `gen` from position zero up to the live
-  // checkpoint, then calls finish(slot) under mu with the scratch checkpoint
-  // equal to the live one.
-  Status build_generation(Slot* slot, uint32_t gen,
-                          const std::function<Status(Slot&, uint64_t)>& finish) {
-    // The scratch generation is invisible until the swap, and dropped at the
-    // next open if the process dies first: it is bulk-loaded (its rows are
-    // held in memory up to EngineOptions::bulk_memory_bytes between bulk
-    // loads) and needs no checkpoint of its own until finish().
-    const std::string prefix = generation_prefix(slot->projection->name(), gen);
-    ProjectionTx tx(options.store, prefix);
+  // Builds each slot of `targets` at the generation of the same index,
+  // from position zero up to its live checkpoint, in one pass over the log:
+  // the projections fold each batch on threads of their own while the next
+  // batch is read. Then, under mu (the live checkpoints held steady), calls
+  // finish(i, slot, checkpoint) for each target with the scratch checkpoint
+  // equal to the live one; the first failure stops there.
+  Status build_generations(const std::vector<Slot*>& targets, const std::vector<uint32_t>& gens,
+                           const std::function<Status(size_t, Slot&, uint64_t)>& finish) {
+    // The scratch generations are invisible until a swap, and dropped at the
+    // next open if the process dies first: they are bulk-loaded (their rows
+    // are held in memory up to EngineOptions::bulk_memory_bytes, all of them
+    // together, between bulk loads) and need no checkpoint of their own until
+    // finish().
+    const size_t n = targets.size();
+    std::vector<std::unique_ptr<ProjectionTx>> txs;
+    std::vector<uint64_t> checkpoints(n, 0), limits(n, 0);
     {
-      // Start from an empty key space: rows of an earlier attempt at this
+      // Start from empty key spaces: rows of an earlier attempt at a
       // generation that failed (rebuild() keeps the generation number) must
       // not be read as this fold's.
       events::KvBatch kv;
-      kv.erase_range(prefix, events::KvStore::prefix_end(prefix));
+      for (size_t i = 0; i < n; ++i) {
+        const std::string prefix = generation_prefix(targets[i]->projection->name(), gens[i]);
+        kv.erase_range(prefix, events::KvStore::prefix_end(prefix));
+        txs.push_back(std::make_unique<ProjectionTx>(options.store, prefix));
+      }
       if (Status st = options.store->write(kv); !st.is_ok()) return st;
       std::lock_guard lock(mu);
-      tx.assume_empty_store(slot->meta.checkpoint);
+      for (size_t i = 0; i < n; ++i) txs[i]->assume_empty_store(targets[i]->meta.checkpoint);
     }
-    uint64_t checkpoint = 0;
-    std::vector<events::RecordedEvent> batch;  // reused: its strings keep their storage
+    internal::FoldPool pool;
+    pool.start(n);  // a helper per target but the first, and the reader
+    std::vector<Status> results(n + 1);
     auto commit = [&]() -> Status {
-      auto load = options.store->bulk_load();
-      if (!load) return load.error();
-      tx.flush(load->get());
-      Status st = (*load)->commit();
-      if (!st.is_ok()) tx.discard();  // the rebuild fails; the next one starts over
+      std::vector<std::unique_ptr<events::KvBulkLoad>> loads(n);
+      pool.run([&](size_t i) {
+        if (i == n) return;
+        try {
+          auto load = options.store->bulk_load();
+          if (!load) {
+            results[i] = load.error();
+            return;
+          }
+          txs[i]->flush(load->get());
+          loads[i] = std::move(*load);
+          results[i] = Status::ok();
+        } catch (const std::exception& e) {
+          results[i] = Status(StatusCode::kIoError, e.what());
+        }
+      });
+      Status st;
+      std::vector<events::KvBulkLoad*> parts;
+      for (size_t i = 0; i < n && st.is_ok(); ++i) {
+        st = results[i];
+        parts.push_back(loads[i].get());
+      }
+      if (st.is_ok()) st = events::KvBulkLoad::commit_all(parts);
+      if (!st.is_ok()) {
+        for (auto& tx : txs) tx->discard();  // the rebuild fails; the next one starts over
+      }
       return st;
     };
-    auto advance = [&](uint64_t limit) -> Status {
-      while (checkpoint < limit) {
-        Status read = options.log->read_all(
-            checkpoint + 1, std::min<uint64_t>(kRebuildBatch, limit - checkpoint), &batch);
-        if (!read.is_ok()) return read;
-        if (batch.empty()) return {StatusCode::kCorruption, "log ended before the checkpoint"};
-        try {
-          Status st = apply_events(*slot->projection, tx, batch, &checkpoint);
+    // Two batches: one folded while the reader fills the other. Reused: their
+    // strings keep their storage.
+    std::vector<events::RecordedEvent> batches[2];
+    int current = 0;
+    uint64_t read_to = 0;  // the last position in batches[current]
+    auto read = [&](std::vector<events::RecordedEvent>* out, uint64_t from, uint64_t to) -> Status {
+      out->clear();
+      if (from > to) return Status::ok();
+      return options.log->read_all(from, std::min<uint64_t>(kRebuildBatch, to - from + 1), out);
+    };
+    auto advance = [&]() -> Status {
+      const uint64_t from = *std::min_element(checkpoints.begin(), checkpoints.end()) + 1;
+      const uint64_t to = *std::max_element(limits.begin(), limits.end());
+      if (from > to) return Status::ok();
+      if (Status st = read(&batches[current], from, to); !st.is_ok()) return st;
+      while (!batches[current].empty()) {
+        const auto& batch = batches[current];
+        read_to = batch.back().position;
+        auto& next = batches[1 - current];
+        pool.run([&](size_t i) {
+          try {
+            if (i == n) {
+              results[i] = read(&next, read_to + 1, to);
+              return;
+            }
+            // This target's events: those up to its limit.
+            size_t count = batch.size();
+            if (limits[i] < read_to) count -= std::min<uint64_t>(count, read_to - limits[i]);
+            results[i] = apply_events(*targets[i]->projection, *txs[i],
+                                      std::span(batch.data(), count), &checkpoints[i]);
+          } catch (const std::exception& e) {
+            results[i] = Status(StatusCode::kIoError, e.what());
+          }
+        });
+        for (const Status& st : results) {
           if (!st.is_ok()) return st;
-        } catch (const std::exception& e) {
-          return {StatusCode::kIoError, e.what()};
         }
-        if (tx.held_bytes() >= options.bulk_memory_bytes) {
+        size_t held = 0;
+        for (const auto& tx : txs) held += tx->held_bytes();
+        if (held >= options.bulk_memory_bytes) {
           if (Status st = commit(); !st.is_ok()) return st;
         }
+        current = 1 - current;
       }
-      if (Status st = commit(); !st.is_ok()) return st;
-      return Status::ok();
+      read_to = 0;
+      for (size_t i = 0; i < n; ++i) {
+        if (checkpoints[i] < limits[i]) {
+          return {StatusCode::kCorruption, "log ended before the checkpoint " + std::to_string(limits[i])};
+        }
+      }
+      return commit();
     };
-    for (;;) {
-      // Most of the work happens while the live generation keeps serving.
-      uint64_t live = 0;
-      {
-        std::lock_guard lock(mu);
-        live = slot->meta.checkpoint;
-      }
-      if (Status st = advance(live); !st.is_ok()) return st;
-      std::unique_lock lock(mu);
-      if (checkpoint > slot->meta.checkpoint) continue;  // cannot happen: live only grows
-      if (Status st = advance(slot->meta.checkpoint); !st.is_ok()) return st;
-      return finish(*slot, checkpoint);
+    // Most of the work happens while the live generations keep serving.
+    {
+      std::lock_guard lock(mu);
+      for (size_t i = 0; i < n; ++i) limits[i] = targets[i]->meta.checkpoint;
     }
+    if (Status st = advance(); !st.is_ok()) return st;
+    std::unique_lock lock(mu);
+    for (size_t i = 0; i < n; ++i) limits[i] = targets[i]->meta.checkpoint;  // live only grows
+    if (Status st = advance(); !st.is_ok()) return st;
+    for (size_t i = 0; i < n; ++i) {
+      if (Status st = finish(i, *targets[i], checkpoints[i]); !st.is_ok()) return st;
+    }
+    return Status::ok();
   }
 };
 
@@ -490,7 +614,7 @@ Status ProjectionEngine::rebuild(std::string_view name) {
     slot->rebuilding = true;
     gen = slot->meta.generation + 1;
   }
-  Status st = impl_->build_generation(slot, gen, [&](Impl::Slot& s, uint64_t checkpoint) {
+  Status st = impl_->build_generations({slot}, {gen}, [&](size_t, Impl::Slot& s, uint64_t checkpoint) {
     // Swap: the meta row flips to the new generation in one write. The old
     // generation's rows stay until the next open, so a reader that resolved
     // the old prefix a moment ago still reads a whole view.
@@ -511,26 +635,42 @@ Status ProjectionEngine::rebuild(std::string_view name) {
 
 Status ProjectionEngine::rebuild_and_compare(
     std::string_view name, const std::function<void(const std::string&, const std::string&)>& fn) {
-  Impl::Slot* slot = nullptr;
-  uint32_t scratch = 0;
+  return rebuild_and_compare(std::vector<std::string>{std::string(name)},
+                             [&](const std::string&, const std::string& live, const std::string& rebuilt) {
+                               fn(live, rebuilt);
+                             });
+}
+
+Status ProjectionEngine::rebuild_and_compare(const std::vector<std::string>& names,
+                                             const CompareFn& fn) {
+  std::vector<Impl::Slot*> slots;
+  std::vector<uint32_t> scratch;
   {
     std::lock_guard lock(impl_->mu);
-    slot = impl_->find(name);
-    if (!slot) return {StatusCode::kNotFound, "no projection " + std::string(name)};
-    if (slot->rebuilding) return {StatusCode::kInvalidArgument, "already rebuilding"};
-    slot->rebuilding = true;
-    scratch = slot->meta.generation + 1;
+    for (const std::string& name : names) {
+      Impl::Slot* slot = impl_->find(name);
+      if (!slot) return {StatusCode::kNotFound, "no projection " + name};
+      if (slot->rebuilding || std::find(slots.begin(), slots.end(), slot) != slots.end()) {
+        return {StatusCode::kInvalidArgument, "already rebuilding " + name};
+      }
+      slots.push_back(slot);
+      scratch.push_back(slot->meta.generation + 1);
+    }
+    for (Impl::Slot* slot : slots) slot->rebuilding = true;
   }
-  const std::string scratch_prefix = generation_prefix(name, scratch);
-  Status st = impl_->build_generation(slot, scratch, [&](Impl::Slot& s, uint64_t) {
-    fn(s.tx->prefix(), scratch_prefix);
+  Status st = impl_->build_generations(slots, scratch, [&](size_t i, Impl::Slot& s, uint64_t) {
+    fn(std::string(s.projection->name()), s.tx->prefix(),
+       generation_prefix(s.projection->name(), scratch[i]));
     return Status::ok();
   });
   events::KvBatch kv;
-  kv.erase_range(scratch_prefix, events::KvStore::prefix_end(scratch_prefix));
+  for (size_t i = 0; i < slots.size(); ++i) {
+    const std::string prefix = generation_prefix(slots[i]->projection->name(), scratch[i]);
+    kv.erase_range(prefix, events::KvStore::prefix_end(prefix));
+  }
   Status drop = impl_->options.store->write(kv);
   std::lock_guard lock(impl_->mu);
-  slot->rebuilding = false;
+  for (Impl::Slot* slot : slots) slot->rebuilding = false;
   return st.is_ok() ? drop : st;
 }
 

@@ -68,12 +68,14 @@ void update_lesson(ProjectionTx& tx, const std::string& lesson,
   RowBuilder<schema::LessonRow> row(stored);
   change(row.get());
   tx.put(key, row.bytes());
+  if (!tx.lists_topics()) return;
   tx.touch("lesson-class/" + str(row->getClassId()));
   tx.touch("register/" + str(row->getClassId()) + "/" + str(row->getSubjectId()));
 }
 
 // A cell changed: the student's diary (that cell only) and the register.
 void touch_cell(ProjectionTx& tx, const std::string& lesson, const std::string& student) {
+  if (!tx.lists_topics()) return;  // every topic is touched already
   tx.touch("diary-cell/" + student + "/" + lesson);
   if (const std::string* stored = tx.find("L/" + lesson)) {
     RowView<schema::LessonRow> row(*stored);

@@ -94,6 +94,13 @@ class ProjectionEngine {
   // scratch rows. For `replay rebuild` comparisons.
   events::Status rebuild_and_compare(
       std::string_view name, const std::function<void(const std::string&, const std::string&)>& fn);
+  // The same for several projections at once, in one pass over the log
+  // (each folds on a thread of its own): fn(name, live_prefix,
+  // rebuilt_prefix) is called for each in turn, all with the engine's lock
+  // held (the live rows steady), after every rebuild is done.
+  using CompareFn =
+      std::function<void(const std::string& name, const std::string& live, const std::string& rebuilt)>;
+  events::Status rebuild_and_compare(const std::vector<std::string>& names, const CompareFn& fn);
 
   uint64_t add_listener(ChangeListener listener);
   void remove_listener(uint64_t id);

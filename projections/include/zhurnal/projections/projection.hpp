@@ -61,6 +61,10 @@ class ProjectionTx {
     }
   }
   static constexpr size_t kMaxTopics = 16384;
+  // False once the topics have become kAllTopics (until the next flush() or
+  // discard()): a projection may skip working out which topics an event
+  // touches (rebuild mode spends most of its fold there).
+  bool lists_topics() const { return !all_topics_; }
   // The topic that stands for "more changed than listed: every view may have".
   static constexpr std::string_view kAllTopics = "*";
 

@@ -1,11 +1,12 @@
 // replay rebuild: every projection rebuilt from position zero into a fresh
-// key space (ProjectionEngine::rebuild_and_compare) and compared row by row
-// with the live one at the same checkpoint. Every row that differs is
+// key space (ProjectionEngine::rebuild_and_compare, all of them in one pass
+// over the log) and compared row by row with the live one at the same
+// checkpoint. Every row that differs is
 // reported, named readably ("journal C/l-math/s1 — cell: lesson l-math,
 // student s1") with both values decoded.
 //
 // The live rows are not changed. The comparison holds the engine's lock for
-// the length of one projection's scan (see engine.hpp): run it on a stopped
+// the length of every projection's scan (see engine.hpp): run it on a stopped
 // server's data (the CLI) or accept that projections pause meanwhile.
 #pragma once
 
@@ -39,13 +40,14 @@ struct ProjectionComparison {
   uint64_t live_rows = 0;
   uint64_t rebuilt_rows = 0;
   uint64_t differences = 0;
-  double seconds = 0;  // rebuild and comparison
+  double seconds = 0;  // the comparison
 };
 
 struct RebuildReport {
   std::vector<ProjectionComparison> projections;
   std::vector<RowDifference> differences;  // the first `keep` of them
   uint64_t total_differences = 0;
+  double rebuild_seconds = 0;  // every projection's fold (one pass over the log)
   bool ok() const { return total_differences == 0; }
 };
 
