@@ -53,7 +53,10 @@ constexpr size_t kRowOverhead = 128;
 
 ProjectionTx::Row& ProjectionTx::add_row(std::string_view row, std::optional<std::string> value) {
   held_bytes_ += kRowOverhead + row.size() + (value ? value->size() : 0);
-  return rows_.emplace(std::string(row), Row{std::move(value), false}).first->second;
+  auto it = rows_.emplace(std::string(row), Row{std::move(value), false}).first;
+  last_key_ = it->first;
+  last_ = &it->second;
+  return it->second;
 }
 
 void ProjectionTx::set_value(Row& r, std::optional<std::string> value) {
@@ -62,15 +65,24 @@ void ProjectionTx::set_value(Row& r, std::optional<std::string> value) {
   r.value = std::move(value);
 }
 
+ProjectionTx::Row* ProjectionTx::held(std::string_view row) {
+  // A projection mostly finds a row, then writes it: the second look-up is
+  // the first one's answer.
+  if (last_ && last_key_ == row) return last_;
+  auto it = rows_.find(row);
+  if (it == rows_.end()) return nullptr;
+  last_key_ = it->first;
+  last_ = &it->second;
+  return last_;
+}
+
 ProjectionTx::Row& ProjectionTx::slot(std::string_view row) {
-  if (auto it = rows_.find(row); it != rows_.end()) return it->second;
+  if (Row* r = held(row)) return *r;
   return add_row(row, std::nullopt);
 }
 
 const std::string* ProjectionTx::find(std::string_view row) {
-  if (auto it = rows_.find(row); it != rows_.end()) {
-    return it->second.value ? &*it->second.value : nullptr;
-  }
+  if (Row* r = held(row)) return r->value ? &*r->value : nullptr;
   if (!written_.empty()) {
     bool maybe = true;
     probes(row, written_.size() * 64, [&](uint64_t b) {
@@ -117,19 +129,22 @@ std::set<std::string> ProjectionTx::flush_into(Sink& sink) {
   // Key order: the memtable inserts a sorted run fastest, a bulk load takes
   // nothing else, and the bytes written do not depend on the hash map's
   // order.
-  std::vector<const std::pair<const std::string, Row>*> dirty;
+  // The keys are sorted as views of their bytes: a comparison then reads
+  // the two keys, not the hash nodes first.
+  std::vector<std::pair<std::string_view, const Row*>> dirty;
   dirty.reserve(dirty_);
-  for (const auto& entry : rows_) {
-    if (entry.second.dirty) dirty.push_back(&entry);
+  for (const auto& [row, r] : rows_) {
+    if (r.dirty) dirty.emplace_back(row, &r);
   }
-  std::sort(dirty.begin(), dirty.end(), [](const auto* a, const auto* b) { return a->first < b->first; });
+  std::sort(dirty.begin(), dirty.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   std::string key = prefix_;
-  for (const auto* entry : dirty) {
+  for (const auto& [row, r] : dirty) {
     key.resize(prefix_.size());
-    key += entry->first;
-    if (entry->second.value) sink.put(key, *entry->second.value);
+    key += row;
+    if (r->value) sink.put(key, *r->value);
     else sink.erase(key);
   }
+  last_ = nullptr;
   rows_.clear();
   dirty_ = 0;
   held_bytes_ = 0;
@@ -144,6 +159,7 @@ std::set<std::string> ProjectionTx::flush(events::KvBulkLoad* load) { return flu
 
 void ProjectionTx::discard() {
   if (pending_) pending_->clear();
+  last_ = nullptr;
   rows_.clear();
   dirty_ = 0;
   held_bytes_ = 0;

@@ -123,6 +123,7 @@ class ProjectionTx {
     using is_transparent = void;
     size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
   };
+  Row* held(std::string_view row);  // the row if held, else nullptr
   Row& slot(std::string_view row);
   void remember(std::string_view row);  // into written_, when on
   Row& add_row(std::string_view row, std::optional<std::string> value);  // not dirty
@@ -134,6 +135,11 @@ class ProjectionTx {
   std::string prefix_;
   std::string key_;  // scratch: prefix_ + row, for reads
   std::unordered_map<std::string, Row, Hash, std::equal_to<>> rows_;
+  // The row last found or added, and its key (the node's, stable until
+  // the row map is cleared): a put() after a find() of the same row skips the
+  // second look-up.
+  Row* last_ = nullptr;
+  std::string_view last_key_;
   size_t dirty_ = 0;  // rows with dirty set
   size_t held_bytes_ = 0;  // see held_bytes()
   std::vector<uint64_t> written_;  // Bloom filter of rows written (assume_empty_store); empty: off
