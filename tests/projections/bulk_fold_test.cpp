@@ -216,5 +216,68 @@ TEST_F(BulkFoldTest, RebuildGenerationsFromSmallBulkLoadsMatchTheLiveRows) {
   }
 }
 
+TEST_F(BulkFoldTest, EveryProjectionRebuiltInOnePassMatchesItsLiveRowsAtItsOwnCheckpoint) {
+  zhurnal::testing::TempDir dir;
+  auto store = open_store(dir.path());
+  ASSERT_TRUE(store);
+  {
+    // Only the journal projection at first, caught up to the head.
+    std::vector<std::unique_ptr<Projection>> journal;
+    for (auto& p : standard_projections()) {
+      if (p->name() == "journal") journal.push_back(std::move(p));
+    }
+    ASSERT_EQ(journal.size(), 1u);
+    EngineOptions o{log_, store.get(), nullptr, 2048};
+    auto engine = ProjectionEngine::open(o, std::move(journal));
+    ASSERT_TRUE(engine);
+    ASSERT_TRUE((*engine)->catch_up().is_ok());
+  }
+  // All of them now: the others start at checkpoint zero, so the one pass
+  // must fold the journal to the head and the others not at all.
+  auto engine = open_engine(log_, store.get(), 2048, kTinyBudget);
+  ASSERT_TRUE(engine);
+  std::vector<std::string> names;
+  std::map<std::string, uint64_t> checkpoints;
+  for (const ProjectionStatus& p : engine->status()) {
+    names.push_back(p.name);
+    checkpoints[p.name] = p.checkpoint;
+  }
+  ASSERT_EQ(checkpoints["journal"], head_);
+  ASSERT_EQ(checkpoints["compliance"], 0u);
+  std::vector<std::string> compared;
+  events::Status st = engine->rebuild_and_compare(
+      names, [&](const std::string& name, const std::string& live, const std::string& scratch) {
+        SCOPED_TRACE(name);
+        compared.push_back(name);
+        const auto live_rows = rows_under(*store, live);
+        EXPECT_EQ(live_rows.empty(), checkpoints[name] == 0);
+        expect_same_rows(live_rows, rows_under(*store, scratch));
+      });
+  ASSERT_TRUE(st.is_ok()) << st.to_string();
+  EXPECT_EQ(compared, names);
+  for (const ProjectionStatus& p : engine->status()) EXPECT_FALSE(p.rebuilding) << p.name;
+
+  // Then caught up, all of them again, with the live fold's rows.
+  ASSERT_TRUE(engine->catch_up().is_ok());
+  compared.clear();
+  st = engine->rebuild_and_compare(
+      names, [&](const std::string& name, const std::string& live, const std::string& scratch) {
+        SCOPED_TRACE(name);
+        compared.push_back(name);
+        const auto live_rows = rows_under(*store, live);
+        EXPECT_FALSE(live_rows.empty());
+        expect_same_rows(live_rows, rows_under(*store, scratch));
+      });
+  ASSERT_TRUE(st.is_ok()) << st.to_string();
+  EXPECT_EQ(compared, names);
+  // The scratch generations are dropped: only the live rows are left.
+  expect_live_rows(all_rows(*store));
+
+  const auto ignore = [](const std::string&, const std::string&, const std::string&) {};
+  EXPECT_EQ(engine->rebuild_and_compare({"journal", "nosuch"}, ignore).code(), events::StatusCode::kNotFound);
+  EXPECT_EQ(engine->rebuild_and_compare({"journal", "journal"}, ignore).code(),
+            events::StatusCode::kInvalidArgument);
+}
+
 }  // namespace
 }  // namespace zhurnal::projections
