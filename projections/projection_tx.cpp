@@ -35,7 +35,7 @@ void ProjectionTx::assume_empty_store(uint64_t rows) {
   while (bits < rows * 16 && bits < (uint64_t{1} << 29)) bits <<= 1;
   written_.assign(bits / 64, 0);
   // Rows pending in this transaction were written too.
-  for (const auto& [row, r] : rows_) {
+  for (const auto& [row, r] : row_map()) {
     if (r.dirty) remember(row);
   }
 }
@@ -53,7 +53,7 @@ constexpr size_t kRowOverhead = 128;
 
 ProjectionTx::Row& ProjectionTx::add_row(std::string_view row, std::optional<std::string> value) {
   held_bytes_ += kRowOverhead + row.size() + (value ? value->size() : 0);
-  auto it = rows_.emplace(std::string(row), Row{std::move(value), false}).first;
+  auto it = row_map().emplace(std::pmr::string(row, &arena_), Row{std::move(value), false}).first;
   last_key_ = it->first;
   last_ = &it->second;
   return it->second;
@@ -65,12 +65,19 @@ void ProjectionTx::set_value(Row& r, std::optional<std::string> value) {
   r.value = std::move(value);
 }
 
+void ProjectionTx::clear_rows() {
+  last_ = nullptr;
+  rows_.reset();  // frees the values; nodes and keys go back with the arena
+  arena_.release();
+  rows_.emplace(&arena_);
+}
+
 ProjectionTx::Row* ProjectionTx::held(std::string_view row) {
   // A projection mostly finds a row, then writes it: the second look-up is
   // the first one's answer.
   if (last_ && last_key_ == row) return last_;
-  auto it = rows_.find(row);
-  if (it == rows_.end()) return nullptr;
+  auto it = row_map().find(row);
+  if (it == row_map().end()) return nullptr;
   last_key_ = it->first;
   last_ = &it->second;
   return last_;
@@ -133,7 +140,7 @@ std::set<std::string> ProjectionTx::flush_into(Sink& sink) {
   // the two keys, not the hash nodes first.
   std::vector<std::pair<std::string_view, const Row*>> dirty;
   dirty.reserve(dirty_);
-  for (const auto& [row, r] : rows_) {
+  for (const auto& [row, r] : row_map()) {
     if (r.dirty) dirty.emplace_back(row, &r);
   }
   std::sort(dirty.begin(), dirty.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
@@ -145,7 +152,7 @@ std::set<std::string> ProjectionTx::flush_into(Sink& sink) {
     else sink.erase(key);
   }
   last_ = nullptr;
-  rows_.clear();
+  clear_rows();
   dirty_ = 0;
   held_bytes_ = 0;
   std::set<std::string> topics;
@@ -160,7 +167,7 @@ std::set<std::string> ProjectionTx::flush(events::KvBulkLoad* load) { return flu
 void ProjectionTx::discard() {
   if (pending_) pending_->clear();
   last_ = nullptr;
-  rows_.clear();
+  clear_rows();
   dirty_ = 0;
   held_bytes_ = 0;
   topics_.clear();
