@@ -362,10 +362,10 @@ struct ProjectionEngine::Impl {
   // from position zero up to its live checkpoint, in one pass over the log:
   // the projections fold each batch on threads of their own while the next
   // batch is read. Then, under mu (the live checkpoints held steady), calls
-  // finish(i, slot, checkpoint) for each target with the scratch checkpoint
-  // equal to the live one; the first failure stops there.
+  // finish(checkpoints) once, each target's scratch checkpoint equal to its
+  // live one.
   Status build_generations(const std::vector<Slot*>& targets, const std::vector<uint32_t>& gens,
-                           const std::function<Status(size_t, Slot&, uint64_t)>& finish) {
+                           const std::function<Status(const std::vector<uint64_t>&)>& finish) {
     // The scratch generations are invisible until a swap, and dropped at the
     // next open if the process dies first: they are bulk-loaded (their rows
     // are held in memory up to EngineOptions::bulk_memory_bytes, all of them
@@ -481,10 +481,7 @@ struct ProjectionEngine::Impl {
     std::unique_lock lock(mu);
     for (size_t i = 0; i < n; ++i) limits[i] = targets[i]->meta.checkpoint;  // live only grows
     if (Status st = advance(); !st.is_ok()) return st;
-    for (size_t i = 0; i < n; ++i) {
-      if (Status st = finish(i, *targets[i], checkpoints[i]); !st.is_ok()) return st;
-    }
-    return Status::ok();
+    return finish(checkpoints);
   }
 };
 
@@ -614,7 +611,9 @@ Status ProjectionEngine::rebuild(std::string_view name) {
     slot->rebuilding = true;
     gen = slot->meta.generation + 1;
   }
-  Status st = impl_->build_generations({slot}, {gen}, [&](size_t, Impl::Slot& s, uint64_t checkpoint) {
+  Status st = impl_->build_generations({slot}, {gen}, [&](const std::vector<uint64_t>& checkpoints) {
+    Impl::Slot& s = *slot;
+    const uint64_t checkpoint = checkpoints[0];
     // Swap: the meta row flips to the new generation in one write. The old
     // generation's rows stay until the next open, so a reader that resolved
     // the old prefix a moment ago still reads a whole view.
@@ -636,9 +635,7 @@ Status ProjectionEngine::rebuild(std::string_view name) {
 Status ProjectionEngine::rebuild_and_compare(
     std::string_view name, const std::function<void(const std::string&, const std::string&)>& fn) {
   return rebuild_and_compare(std::vector<std::string>{std::string(name)},
-                             [&](const std::string&, const std::string& live, const std::string& rebuilt) {
-                               fn(live, rebuilt);
-                             });
+                             [&](const std::vector<RebuiltGeneration>& g) { fn(g[0].live, g[0].rebuilt); });
 }
 
 Status ProjectionEngine::rebuild_and_compare(const std::vector<std::string>& names,
@@ -658,9 +655,13 @@ Status ProjectionEngine::rebuild_and_compare(const std::vector<std::string>& nam
     }
     for (Impl::Slot* slot : slots) slot->rebuilding = true;
   }
-  Status st = impl_->build_generations(slots, scratch, [&](size_t i, Impl::Slot& s, uint64_t) {
-    fn(std::string(s.projection->name()), s.tx->prefix(),
-       generation_prefix(s.projection->name(), scratch[i]));
+  Status st = impl_->build_generations(slots, scratch, [&](const std::vector<uint64_t>&) {
+    std::vector<RebuiltGeneration> generations;
+    for (size_t i = 0; i < slots.size(); ++i) {
+      const std::string name(slots[i]->projection->name());
+      generations.push_back({name, slots[i]->tx->prefix(), generation_prefix(name, scratch[i])});
+    }
+    fn(generations);
     return Status::ok();
   });
   events::KvBatch kv;

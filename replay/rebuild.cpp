@@ -2,6 +2,8 @@
 
 #include <chrono>
 #include <deque>
+#include <mutex>
+#include <thread>
 
 namespace zhurnal::replay {
 namespace {
@@ -60,24 +62,28 @@ events::Result<RebuildReport> rebuild_and_compare_all(projections::ProjectionEng
   std::vector<std::string> names;
   for (const projections::ProjectionStatus& status : engine.status()) names.push_back(status.name);
   const auto start = std::chrono::steady_clock::now();
-  events::Status scan_status;
-  double compare_seconds = 0;
-  // Called for each projection once all are rebuilt, with the live rows
-  // held steady: the live checkpoint is the one both sides reflect.
-  auto compare = [&](const std::string& name, const std::string& live_prefix,
-                     const std::string& rebuilt_prefix) {
-    const auto compare_start = std::chrono::steady_clock::now();
+  // One projection's comparison: a merge of its two key ranges, in chunks.
+  struct Compared {
     ProjectionComparison cmp;
-    cmp.name = name;
+    std::vector<RowDifference> kept;  // at most options.keep
+    events::Status status;
+  };
+  std::mutex on_difference_mu;
+  auto compare = [&](const projections::ProjectionEngine::RebuiltGeneration& g, Compared* out) {
+    const auto compare_start = std::chrono::steady_clock::now();
+    ProjectionComparison& cmp = out->cmp;
+    cmp.name = g.name;
     auto report_one = [&](RowDifference d) {
       ++cmp.differences;
-      ++report.total_differences;
       d.projection = cmp.name;
       d.description = describe_row(cmp.name, d.row);
-      if (options.on_difference) options.on_difference(d);
-      if (report.differences.size() < options.keep) report.differences.push_back(std::move(d));
+      if (options.on_difference) {
+        std::lock_guard lock(on_difference_mu);
+        options.on_difference(d);
+      }
+      if (out->kept.size() < options.keep) out->kept.push_back(std::move(d));
     };
-    ChunkCursor live(store, live_prefix), rebuilt(store, rebuilt_prefix);
+    ChunkCursor live(store, g.live), rebuilt(store, g.rebuilt);
     while (true) {
       const bool lv = live.valid(), rv = rebuilt.valid();
       if (!lv && !rv) break;
@@ -102,14 +108,41 @@ events::Result<RebuildReport> rebuild_and_compare_all(projections::ProjectionEng
     }
     cmp.live_rows = live.count();
     cmp.rebuilt_rows = rebuilt.count();
-    if (scan_status.is_ok()) scan_status = !live.status().is_ok() ? live.status() : rebuilt.status();
+    out->status = !live.status().is_ok() ? live.status() : rebuilt.status();
     cmp.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - compare_start).count();
-    compare_seconds += cmp.seconds;
-    report.projections.push_back(std::move(cmp));
   };
-  events::Status st = engine.rebuild_and_compare(names, compare);
+  // Called once every projection is rebuilt, with the live rows held
+  // steady (the live checkpoint is the one both sides reflect). Each
+  // projection is compared on a thread of its own (read-only scans of the
+  // store); the report lists them, and their differences, in order.
+  double compare_seconds = 0;
+  std::vector<Compared> compared;
+  auto compare_all = [&](const std::vector<projections::ProjectionEngine::RebuiltGeneration>& gens) {
+    const auto compare_start = std::chrono::steady_clock::now();
+    compared.resize(gens.size());
+    auto one = [&](size_t i) {
+      try {
+        compare(gens[i], &compared[i]);
+      } catch (const std::exception& e) {
+        compared[i].status = events::Status(events::StatusCode::kIoError, e.what());
+      }
+    };
+    std::vector<std::thread> threads;
+    for (size_t i = 1; i < gens.size(); ++i) threads.emplace_back(one, i);
+    if (!gens.empty()) one(0);
+    for (std::thread& t : threads) t.join();
+    compare_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - compare_start).count();
+  };
+  events::Status st = engine.rebuild_and_compare(names, compare_all);
   if (!st.is_ok()) return std::unexpected(st);
-  if (!scan_status.is_ok()) return std::unexpected(scan_status);
+  for (Compared& c : compared) {
+    if (!c.status.is_ok()) return std::unexpected(c.status);
+    report.total_differences += c.cmp.differences;
+    for (RowDifference& d : c.kept) {
+      if (report.differences.size() < options.keep) report.differences.push_back(std::move(d));
+    }
+    report.projections.push_back(std::move(c.cmp));
+  }
   for (ProjectionComparison& cmp : report.projections) {
     for (const auto& s : engine.status()) {
       if (s.name == cmp.name) cmp.checkpoint = s.checkpoint;

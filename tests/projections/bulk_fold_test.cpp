@@ -245,14 +245,15 @@ TEST_F(BulkFoldTest, EveryProjectionRebuiltInOnePassMatchesItsLiveRowsAtItsOwnCh
   ASSERT_EQ(checkpoints["journal"], head_);
   ASSERT_EQ(checkpoints["compliance"], 0u);
   std::vector<std::string> compared;
-  events::Status st = engine->rebuild_and_compare(
-      names, [&](const std::string& name, const std::string& live, const std::string& scratch) {
-        SCOPED_TRACE(name);
-        compared.push_back(name);
-        const auto live_rows = rows_under(*store, live);
-        EXPECT_EQ(live_rows.empty(), checkpoints[name] == 0);
-        expect_same_rows(live_rows, rows_under(*store, scratch));
-      });
+  events::Status st = engine->rebuild_and_compare(names, [&](const auto& generations) {
+    for (const ProjectionEngine::RebuiltGeneration& g : generations) {
+      SCOPED_TRACE(g.name);
+      compared.push_back(g.name);
+      const auto live_rows = rows_under(*store, g.live);
+      EXPECT_EQ(live_rows.empty(), checkpoints[g.name] == 0);
+      expect_same_rows(live_rows, rows_under(*store, g.rebuilt));
+    }
+  });
   ASSERT_TRUE(st.is_ok()) << st.to_string();
   EXPECT_EQ(compared, names);
   for (const ProjectionStatus& p : engine->status()) EXPECT_FALSE(p.rebuilding) << p.name;
@@ -260,20 +261,21 @@ TEST_F(BulkFoldTest, EveryProjectionRebuiltInOnePassMatchesItsLiveRowsAtItsOwnCh
   // Then caught up, all of them again, with the live fold's rows.
   ASSERT_TRUE(engine->catch_up().is_ok());
   compared.clear();
-  st = engine->rebuild_and_compare(
-      names, [&](const std::string& name, const std::string& live, const std::string& scratch) {
-        SCOPED_TRACE(name);
-        compared.push_back(name);
-        const auto live_rows = rows_under(*store, live);
-        EXPECT_FALSE(live_rows.empty());
-        expect_same_rows(live_rows, rows_under(*store, scratch));
-      });
+  st = engine->rebuild_and_compare(names, [&](const auto& generations) {
+    for (const ProjectionEngine::RebuiltGeneration& g : generations) {
+      SCOPED_TRACE(g.name);
+      compared.push_back(g.name);
+      const auto live_rows = rows_under(*store, g.live);
+      EXPECT_FALSE(live_rows.empty());
+      expect_same_rows(live_rows, rows_under(*store, g.rebuilt));
+    }
+  });
   ASSERT_TRUE(st.is_ok()) << st.to_string();
   EXPECT_EQ(compared, names);
   // The scratch generations are dropped: only the live rows are left.
   expect_live_rows(all_rows(*store));
 
-  const auto ignore = [](const std::string&, const std::string&, const std::string&) {};
+  const auto ignore = [](const std::vector<ProjectionEngine::RebuiltGeneration>&) {};
   EXPECT_EQ(engine->rebuild_and_compare({"journal", "nosuch"}, ignore).code(), events::StatusCode::kNotFound);
   EXPECT_EQ(engine->rebuild_and_compare({"journal", "journal"}, ignore).code(),
             events::StatusCode::kInvalidArgument);

@@ -95,11 +95,16 @@ class ProjectionEngine {
   events::Status rebuild_and_compare(
       std::string_view name, const std::function<void(const std::string&, const std::string&)>& fn);
   // The same for several projections at once, in one pass over the log
-  // (each folds on a thread of its own): fn(name, live_prefix,
-  // rebuilt_prefix) is called for each in turn, all with the engine's lock
-  // held (the live rows steady), after every rebuild is done.
-  using CompareFn =
-      std::function<void(const std::string& name, const std::string& live, const std::string& rebuilt)>;
+  // (each folds on a thread of its own): once every rebuild is done,
+  // fn(generations) is called once, with the engine's lock held (the live
+  // rows steady), with each projection's name, live prefix and rebuilt
+  // prefix in the order of `names`.
+  struct RebuiltGeneration {
+    std::string name;
+    std::string live;     // the live generation's key-space prefix
+    std::string rebuilt;  // the scratch generation's, dropped after fn
+  };
+  using CompareFn = std::function<void(const std::vector<RebuiltGeneration>&)>;
   events::Status rebuild_and_compare(const std::vector<std::string>& names, const CompareFn& fn);
 
   uint64_t add_listener(ChangeListener listener);
