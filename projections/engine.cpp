@@ -431,9 +431,15 @@ struct ProjectionEngine::Impl {
       return options.log->read_all(from, std::min<uint64_t>(kRebuildBatch, to - from + 1), out);
     };
     auto advance = [&]() -> Status {
-      const uint64_t from = *std::min_element(checkpoints.begin(), checkpoints.end()) + 1;
-      const uint64_t to = *std::max_element(limits.begin(), limits.end());
-      if (from > to) return Status::ok();
+      // From the first event a target still lacks to the last one any needs
+      // (a target already at its limit does not hold the read back).
+      uint64_t from = UINT64_MAX, to = 0;
+      for (size_t i = 0; i < n; ++i) {
+        if (checkpoints[i] >= limits[i]) continue;
+        from = std::min(from, checkpoints[i] + 1);
+        to = std::max(to, limits[i]);
+      }
+      if (from > to) return Status::ok();  // nothing to fold (nothing held either)
       if (Status st = read(&batches[current], from, to); !st.is_ok()) return st;
       while (!batches[current].empty()) {
         const auto& batch = batches[current];
