@@ -151,7 +151,6 @@ std::set<std::string> ProjectionTx::flush_into(Sink& sink) {
     if (r->value) sink.put(key, *r->value);
     else sink.erase(key);
   }
-  last_ = nullptr;
   clear_rows();
   dirty_ = 0;
   held_bytes_ = 0;
@@ -166,7 +165,6 @@ std::set<std::string> ProjectionTx::flush(events::KvBulkLoad* load) { return flu
 
 void ProjectionTx::discard() {
   if (pending_) pending_->clear();
-  last_ = nullptr;
   clear_rows();
   dirty_ = 0;
   held_bytes_ = 0;
