@@ -1,0 +1,374 @@
+// ProjectionEngine's state and its rebuild-mode machinery, shared by
+// engine.cpp (open, catch-up, the live thread) and generations.cpp (rebuild
+// generations: rebuild(), rebuild_and_compare()). Internal to projections/.
+#pragma once
+
+#include "zhurnal/projections/engine.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <cstdio>
+#include <functional>
+#include <mutex>
+#include <span>
+#include <thread>
+
+#include "internal/fold_pool.hpp"
+#include "schema/message_reader.hpp"
+
+namespace zhurnal::projections {
+
+using events::Status;
+using events::StatusCode;
+
+// A rebuild generation's reads of the log, in events. Rebuild mode's
+// commits (here and in a catch-up from far behind) are bulk loads of every
+// row held since the last one, made when the rows' memory passes
+// EngineOptions::bulk_memory_bytes: a row changed by thousands of events is
+// written once, and a fold from zero skips reads of rows it never wrote
+// (ProjectionTx::assume_empty_store).
+constexpr size_t kRebuildBatch = 4096;
+
+inline std::string meta_key(std::string_view name) { return "_meta/" + std::string(name); }
+
+inline std::string generation_prefix(std::string_view name, uint32_t gen) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%08x", gen);
+  return std::string(name) + "/" + buf + "/";
+}
+
+struct Meta {
+  uint32_t generation = 1;
+  uint64_t checkpoint = 0;
+  uint32_t version = 0;
+};
+
+inline std::string encode_meta(const Meta& m) {
+  return std::to_string(m.generation) + " " + std::to_string(m.checkpoint) + " " +
+         std::to_string(m.version);
+}
+
+inline std::optional<Meta> decode_meta(const std::string& s) {
+  Meta m;
+  unsigned long long cp = 0;
+  if (std::sscanf(s.c_str(), "%u %llu %u", &m.generation, &cp, &m.version) != 3) {
+    return std::nullopt;
+  }
+  m.checkpoint = cp;
+  return m;
+}
+
+// Applies a batch of events to one projection's transaction; the checkpoint
+// moves only over contiguous positions.
+inline Status apply_events(Projection& p, ProjectionTx& tx, std::span<const events::RecordedEvent> batch,
+                    uint64_t* checkpoint) {
+  for (const events::RecordedEvent& e : batch) {
+    if (e.position <= *checkpoint) continue;
+    if (e.position != *checkpoint + 1) {
+      return {StatusCode::kCorruption, "projection " + std::string(p.name()) +
+                                           " refuses a gap: expected position " +
+                                           std::to_string(*checkpoint + 1) + ", got " +
+                                           std::to_string(e.position)};
+    }
+    try {
+      schema::BoundedMessageReader reader(e.payload);
+      p.apply(e, reader.root<schema::JournalEvent>(), tx);
+    } catch (const kj::Exception&) {
+      // An undecodable payload is skipped by every projection alike.
+    }
+    *checkpoint = e.position;
+  }
+  return Status::ok();
+}
+
+
+struct ProjectionEngine::Impl {
+  struct Slot {
+    std::unique_ptr<Projection> projection;
+    Meta meta;            // meta.checkpoint: the last event folded into tx
+    uint64_t committed = 0;  // the checkpoint stored with the rows
+    std::unique_ptr<ProjectionTx> tx;
+    bool rebuilding = false;
+  };
+
+  EngineOptions options;
+  std::vector<Slot> slots;
+  // Held while a batch is applied and committed, and while a rebuild swaps.
+  mutable std::mutex mu;
+  bool bulk = false;                   // rebuild mode (catch_up far behind); under mu
+  uint64_t bulk_until = 0;             // rebuild mode commits once this is folded; under mu
+  internal::FoldPool fold_pool;                  // rebuild mode's helpers; under mu
+  std::atomic<bool> bulk_read{false};  // the same, read before mu is taken
+  std::unique_ptr<events::Subscription> subscription;
+  std::optional<events::SubscriptionBatch> prefetched;  // read ahead: prefetch()
+  std::thread thread;
+  std::atomic<bool> stopping{false};
+  std::atomic<uint64_t> position{0};
+  mutable std::mutex position_mu;
+  mutable std::condition_variable position_cv;
+  std::mutex listeners_mu;
+  std::vector<std::pair<uint64_t, ChangeListener>> listeners;
+  uint64_t next_listener = 1;
+
+  Slot* find(std::string_view name) {
+    for (Slot& s : slots) {
+      if (s.projection->name() == name) return &s;
+    }
+    return nullptr;
+  }
+
+  uint64_t min_checkpoint() const {
+    uint64_t m = UINT64_MAX;
+    for (const Slot& s : slots) m = std::min(m, s.meta.checkpoint);
+    return slots.empty() ? options.log->head_position() : m;
+  }
+
+  // Listeners hear of a batch before the position moves, so that whoever
+  // waits for the position (sync(), catch_up()) finds them done.
+  void publish(uint64_t pos, std::set<std::string> topics) {
+    {
+      ChangeSet changes{pos, std::move(topics)};
+      std::lock_guard lock(listeners_mu);
+      for (auto& [id, l] : listeners) l(changes);
+    }
+    {
+      std::lock_guard lock(position_mu);
+      position.store(pos, std::memory_order_release);
+    }
+    position_cv.notify_all();
+  }
+
+  // Applies and commits one batch to every projection. Caller holds mu.
+  // In rebuild mode (`bulk`) the projections fold on their own threads (they
+  // share nothing but the store, which is thread-safe) and keep their rows
+  // in memory until commit_bulk(); live, they fold one after another and
+  // commit each batch.
+  Status process(const std::vector<events::RecordedEvent>& batch) {
+    std::vector<Status> folded(slots.size());
+    const std::function<void(size_t)> fold = [&](size_t i) {
+      if (i == slots.size()) {  // the pool's reader: the next batch, while the others fold
+        if (batch.back().position < bulk_until) prefetch();
+        return;
+      }
+      try {
+        folded[i] = apply_events(*slots[i].projection, *slots[i].tx, batch, &slots[i].meta.checkpoint);
+      } catch (const std::exception& e) {
+        folded[i] = Status(StatusCode::kIoError, e.what());
+      }
+    };
+    if (bulk && fold_pool.running()) {
+      fold_pool.run(fold);
+    } else {
+      for (size_t i = 0; i < slots.size(); ++i) {
+        fold(i);
+        if (!folded[i].is_ok()) break;
+      }
+    }
+    Status st;
+    for (const Status& f : folded) {
+      if (!f.is_ok()) {
+        st = f;
+        break;
+      }
+    }
+    std::set<std::string> topics;
+    if (st.is_ok() && bulk) {
+      if (batch.back().position < bulk_until && held_bytes() < options.bulk_memory_bytes) {
+        return Status::ok();  // the rows stay in memory; nothing is committed yet
+      }
+      st = commit_bulk(&topics);
+    } else if (st.is_ok()) {
+      events::KvBatch kv;
+      for (Slot& s : slots) {
+        topics.merge(s.tx->flush(&kv));
+        kv.put(meta_key(s.projection->name()), encode_meta(s.meta));
+      }
+      st = options.store->write(kv);
+    }
+    return after_commit(st, std::move(topics));
+  }
+
+  // After a commit: the checkpoints stored, or (when it failed) the state
+  // back to the last commit. The caller then resubscribes from
+  // min_checkpoint().
+  Status after_commit(Status st, std::set<std::string> topics) {
+    if (!st.is_ok()) {
+      for (Slot& s : slots) {
+        s.meta.checkpoint = s.committed;
+        s.tx->discard();  // drop what was applied since the last commit
+      }
+      return st;
+    }
+    for (Slot& s : slots) s.committed = s.meta.checkpoint;
+    publish(min_checkpoint(), std::move(topics));
+    return Status::ok();
+  }
+
+  size_t held_bytes() const {
+    size_t n = 0;
+    for (const Slot& s : slots) n += s.tx->held_bytes();
+    return n;
+  }
+
+  // Rebuild mode's commit: every projection's rows held since the last one
+  // and their checkpoints, as one bulk load made of a table file per
+  // projection and one of the checkpoints, added to the store in one step
+  // (atomically: KvBulkLoad::commit_all). Each projection sorts and writes
+  // its file on its own fold thread. The files' key ranges do not overlap:
+  // the checkpoints ("_meta/<name>") sort below every projection's rows
+  // ("<name>/<gen>/...", names start with a lowercase letter: open() checks),
+  // and projections' key spaces do not interleave.
+  Status commit_bulk(std::set<std::string>* topics) {
+    auto meta = options.store->bulk_load();
+    if (!meta) return meta.error();
+    std::vector<Slot*> order;
+    for (Slot& s : slots) order.push_back(&s);
+    std::sort(order.begin(), order.end(),
+              [](const Slot* a, const Slot* b) { return a->tx->prefix() < b->tx->prefix(); });
+    for (Slot* s : order) (*meta)->put(meta_key(s->projection->name()), encode_meta(s->meta));
+    std::vector<std::unique_ptr<events::KvBulkLoad>> loads(slots.size());
+    std::vector<std::set<std::string>> slot_topics(slots.size());
+    std::vector<Status> written(slots.size());
+    const std::function<void(size_t)> write = [&](size_t i) {
+      if (i >= slots.size()) return;  // the pool's reader
+      try {
+        auto load = options.store->bulk_load();
+        if (!load) {
+          written[i] = load.error();
+          return;
+        }
+        slot_topics[i] = slots[i].tx->flush(load->get());
+        loads[i] = std::move(*load);
+      } catch (const std::exception& e) {
+        written[i] = Status(StatusCode::kIoError, e.what());
+      }
+    };
+    if (fold_pool.running()) {
+      fold_pool.run(write);
+    } else {
+      for (size_t i = 0; i < slots.size(); ++i) write(i);
+    }
+    std::vector<events::KvBulkLoad*> parts{meta->get()};
+    for (size_t i = 0; i < slots.size(); ++i) {
+      if (!written[i].is_ok()) return written[i];
+      parts.push_back(loads[i].get());
+      topics->merge(slot_topics[i]);
+    }
+    return events::KvBulkLoad::commit_all(parts);
+  }
+
+  // Rebuild mode on or off, under mu, on the thread that steps. `until`:
+  // the position it is to reach (it commits there; the distance sizes the
+  // filter of rows written for projections that start from zero:
+  // ProjectionTx::assume_empty_store).
+  Status set_bulk(bool on, uint64_t until = 0) {
+    std::lock_guard lock(mu);
+    if (bulk == on) return Status::ok();
+    bulk = on;
+    bulk_until = until;
+    if (on) {
+      const uint64_t events = until - std::min(until, min_checkpoint());
+      // A generation with checkpoint zero never committed a row (rows and
+      // the checkpoint commit together), so its key space is empty.
+      for (Slot& s : slots) {
+        if (s.meta.checkpoint == 0) s.tx->assume_empty_store(events);
+      }
+      // A helper per projection but the first (it folds on this thread),
+      // and one that reads the log ahead (prefetch()).
+      fold_pool.start(slots.size());
+      return Status::ok();
+    }
+    // Rows folded and not committed (the catch-up stopped on a failed read
+    // of the log) are committed before the live path takes over.
+    Status st;
+    if (std::any_of(slots.begin(), slots.end(),
+                    [](const Slot& s) { return s.meta.checkpoint != s.committed; })) {
+      std::set<std::string> topics;
+      st = after_commit(commit_bulk(&topics), std::move(topics));
+      if (!st.is_ok()) {
+        prefetched.reset();
+        subscription = options.log->subscribe(min_checkpoint());
+      }
+    }
+    for (Slot& s : slots) s.tx->forget_written();
+    fold_pool.stop();
+    return st;
+  }
+
+  // Rebuild mode reads the log's next batch on a helper of the fold pool
+  // while the projections fold the current one (reading was a serial eighth
+  // of a rebuild). Only the stepping thread uses the subscription; step()
+  // takes the batch read ahead before reading another. A failed read is not
+  // kept: step() reads again and meets the error itself.
+  void prefetch() {
+    try {
+      auto next = subscription->next(options.bulk_batch_events, std::chrono::milliseconds(0));
+      if (next && !next->events.empty()) prefetched = std::move(*next);
+    } catch (const std::exception&) {
+    }
+  }
+
+  // Reads the next batch (waiting up to `wait`) and processes it.
+  Status step(std::chrono::milliseconds wait, bool* progressed) {
+    *progressed = false;
+    events::Result<events::SubscriptionBatch> batch;
+    if (prefetched) {
+      batch = std::move(*prefetched);
+      prefetched.reset();
+    } else {
+      batch = subscription->next(bulk_read ? options.bulk_batch_events : options.batch_events, wait);
+    }
+    if (!batch) return batch.error();
+    if (batch->events.empty()) return Status::ok();
+    std::lock_guard lock(mu);
+    Status st = process(batch->events);
+    if (!st.is_ok()) {
+      // Resume from what is committed on the next step.
+      prefetched.reset();
+      subscription = options.log->subscribe(min_checkpoint());
+      return st;
+    }
+    *progressed = true;
+    return Status::ok();
+  }
+
+  // Steps until every projection reflects `head`.
+  Status catch_up_to(uint64_t head) {
+    while (position.load(std::memory_order_acquire) < head) {
+      bool progressed = false;
+      Status st = step(std::chrono::milliseconds(0), &progressed);
+      if (!st.is_ok()) return st;
+      if (!progressed && position.load(std::memory_order_acquire) < head) {
+        // The subscription has nothing although the head is ahead: wait a bit.
+        st = step(std::chrono::milliseconds(50), &progressed);
+        if (!st.is_ok()) return st;
+      }
+    }
+    return Status::ok();
+  }
+
+  void run() {
+    while (!stopping.load()) {
+      bool progressed = false;
+      Status st = step(std::chrono::milliseconds(100), &progressed);
+      if (!st.is_ok()) {
+        if (options.logger) options.logger->error("projections stopped a batch: {}", st.to_string());
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+      }
+    }
+  }
+
+  // Builds each slot of `targets` at the generation of the same index,
+  // from position zero up to its live checkpoint, in one pass over the log:
+  // the projections fold each batch on threads of their own while the next
+  // batch is read. Then, under mu (the live checkpoints held steady), calls
+  // finish(checkpoints) once, each target's scratch checkpoint equal to its
+  // live one.
+  Status build_generations(const std::vector<Slot*>& targets, const std::vector<uint32_t>& gens,
+                           const std::function<Status(const std::vector<uint64_t>&)>& finish);
+};
+
+}  // namespace zhurnal::projections
