@@ -1,8 +1,8 @@
 // replay rebuild: every projection rebuilt from position zero into a fresh
 // key space (ProjectionEngine::rebuild_and_compare, all of them in one pass
 // over the log) and compared row by row with the live one at the same
-// checkpoint. Every row that differs is
-// reported, named readably ("journal C/l-math/s1 — cell: lesson l-math,
+// checkpoint, each projection on a thread of its own. Every row that differs
+// is reported, named readably ("journal C/l-math/s1 — cell: lesson l-math,
 // student s1") with both values decoded.
 //
 // The live rows are not changed. The comparison holds the engine's lock for
