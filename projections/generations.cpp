@@ -121,6 +121,10 @@ Status ProjectionEngine::Impl::build_generations(const std::vector<Slot*>& targe
         return {StatusCode::kCorruption, "log ended before the checkpoint " + std::to_string(limits[i])};
       }
     }
+    // The pass's last commit. A fold after it (the locked pass over the
+    // events appended meanwhile, usually few) reads the store for rows it
+    // does not hold, without a filter, so these rows need not go into it.
+    for (auto& tx : txs) tx->forget_written();
     return commit();
   };
   // Most of the work happens while the live generations keep serving.

@@ -33,11 +33,7 @@ void ProjectionTx::assume_empty_store(uint64_t rows) {
   // two between 1 Mbit and 512 Mbit (64 MiB).
   uint64_t bits = uint64_t{1} << 20;
   while (bits < rows * 16 && bits < (uint64_t{1} << 29)) bits <<= 1;
-  written_.assign(bits / 64, 0);
-  // Rows pending in this transaction were written too.
-  for (const auto& [row, r] : row_map()) {
-    if (r.dirty) remember(row);
-  }
+  written_.assign(bits / 64, 0);  // rows go in as they are flushed
 }
 
 void ProjectionTx::forget_written() { std::vector<uint64_t>().swap(written_); }
@@ -113,20 +109,14 @@ const std::string* ProjectionTx::find(std::string_view row) {
 void ProjectionTx::put(std::string_view row, std::string value) {
   Row& r = slot(row);
   set_value(r, std::move(value));
-  if (!r.dirty) {
-    ++dirty_;
-    remember(row);
-  }
+  if (!r.dirty) ++dirty_;
   r.dirty = true;
 }
 
 void ProjectionTx::erase(std::string_view row) {
   Row& r = slot(row);
   set_value(r, std::nullopt);
-  if (!r.dirty) {
-    ++dirty_;
-    remember(row);
-  }
+  if (!r.dirty) ++dirty_;
   r.dirty = true;
 }
 
@@ -146,6 +136,9 @@ std::set<std::string> ProjectionTx::flush_into(Sink& sink) {
   std::sort(dirty.begin(), dirty.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   std::string key = prefix_;
   for (const auto& [row, r] : dirty) {
+    // Into the filter of written rows at the flush, not at each put(): until
+    // then the row is held here, and find() looks here first.
+    remember(row);
     key.resize(prefix_.size());
     key += row;
     if (r->value) sink.put(key, *r->value);

@@ -179,6 +179,12 @@ struct ProjectionEngine::Impl {
       if (batch.back().position < bulk_until && held_bytes() < options.bulk_memory_bytes) {
         return Status::ok();  // the rows stay in memory; nothing is committed yet
       }
+      if (batch.back().position >= bulk_until) {
+        // The catch-up's last commit: no fold reads the filter of written
+        // rows after it (set_bulk(false) drops it), so its rows need not
+        // go in.
+        for (Slot& s : slots) s.tx->forget_written();
+      }
       st = commit_bulk(&topics);
     } else if (st.is_ok()) {
       events::KvBatch kv;
