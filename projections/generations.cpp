@@ -36,30 +36,10 @@ Status ProjectionEngine::Impl::build_generations(const std::vector<Slot*>& targe
   internal::FoldPool pool;
   pool.start(n);  // a helper per target but the first, and the reader
   std::vector<Status> results(n + 1);
+  std::vector<ProjectionTx*> tx_ptrs;
+  for (auto& tx : txs) tx_ptrs.push_back(tx.get());
   auto commit = [&]() -> Status {
-    std::vector<std::unique_ptr<events::KvBulkLoad>> loads(n);
-    pool.run([&](size_t i) {
-      if (i == n) return;
-      try {
-        auto load = options.store->bulk_load();
-        if (!load) {
-          results[i] = load.error();
-          return;
-        }
-        txs[i]->flush(load->get());
-        loads[i] = std::move(*load);
-        results[i] = Status::ok();
-      } catch (const std::exception& e) {
-        results[i] = Status(StatusCode::kIoError, e.what());
-      }
-    });
-    Status st;
-    std::vector<events::KvBulkLoad*> parts;
-    for (size_t i = 0; i < n && st.is_ok(); ++i) {
-      st = results[i];
-      parts.push_back(loads[i].get());
-    }
-    if (st.is_ok()) st = events::KvBulkLoad::commit_all(parts);
+    Status st = flush_and_commit(*options.store, pool, tx_ptrs, nullptr, nullptr);
     if (!st.is_ok()) {
       for (auto& tx : txs) tx->discard();  // the rebuild fails; the next one starts over
     }
@@ -69,7 +49,6 @@ Status ProjectionEngine::Impl::build_generations(const std::vector<Slot*>& targe
   // strings keep their storage.
   std::vector<events::RecordedEvent> batches[2];
   int current = 0;
-  uint64_t read_to = 0;  // the last position in batches[current]
   auto read = [&](std::vector<events::RecordedEvent>* out, uint64_t from, uint64_t to) -> Status {
     out->clear();
     if (from > to) return Status::ok();
@@ -88,7 +67,7 @@ Status ProjectionEngine::Impl::build_generations(const std::vector<Slot*>& targe
     if (Status st = read(&batches[current], from, to); !st.is_ok()) return st;
     while (!batches[current].empty()) {
       const auto& batch = batches[current];
-      read_to = batch.back().position;
+      const uint64_t read_to = batch.back().position;
       auto& next = batches[1 - current];
       pool.run([&](size_t i) {
         try {
@@ -115,7 +94,6 @@ Status ProjectionEngine::Impl::build_generations(const std::vector<Slot*>& targe
       }
       current = 1 - current;
     }
-    read_to = 0;
     for (size_t i = 0; i < n; ++i) {
       if (checkpoints[i] < limits[i]) {
         return {StatusCode::kCorruption, "log ended before the checkpoint " + std::to_string(limits[i])};

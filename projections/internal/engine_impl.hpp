@@ -61,6 +61,49 @@ inline std::optional<Meta> decode_meta(const std::string& s) {
   return m;
 }
 
+// Rebuild mode's commit of held rows: each transaction flushes into a bulk
+// load of its own (a table file, sorted, encoded and compressed on the
+// pool's thread of the same index; the pool runs indices past them too, and
+// they do nothing; no pool: one after another here), then `first` (may be
+// null: e.g. the checkpoints) and those files are added to the store in one
+// step (KvBulkLoad::commit_all). Each transaction's topics go to `topics`
+// (may be null).
+inline Status flush_and_commit(events::KvStore& store, internal::FoldPool& pool,
+                               const std::vector<ProjectionTx*>& txs, events::KvBulkLoad* first,
+                               std::set<std::string>* topics) {
+  const size_t n = txs.size();
+  std::vector<std::unique_ptr<events::KvBulkLoad>> loads(n);
+  std::vector<std::set<std::string>> touched(n);
+  std::vector<Status> written(n);
+  const std::function<void(size_t)> write = [&](size_t i) {
+    if (i >= n) return;
+    try {
+      auto load = store.bulk_load();
+      if (!load) {
+        written[i] = load.error();
+        return;
+      }
+      touched[i] = txs[i]->flush(load->get());
+      loads[i] = std::move(*load);
+    } catch (const std::exception& e) {
+      written[i] = Status(StatusCode::kIoError, e.what());
+    }
+  };
+  if (pool.running()) {
+    pool.run(write);
+  } else {
+    for (size_t i = 0; i < n; ++i) write(i);
+  }
+  std::vector<events::KvBulkLoad*> parts;
+  if (first) parts.push_back(first);
+  for (size_t i = 0; i < n; ++i) {
+    if (!written[i].is_ok()) return written[i];
+    parts.push_back(loads[i].get());
+    if (topics) topics->merge(touched[i]);
+  }
+  return events::KvBulkLoad::commit_all(parts);
+}
+
 // Applies a batch of events to one projection's transaction; the checkpoint
 // moves only over contiguous positions.
 inline Status apply_events(Projection& p, ProjectionTx& tx, std::span<const events::RecordedEvent> batch,
@@ -235,35 +278,9 @@ struct ProjectionEngine::Impl {
     std::sort(order.begin(), order.end(),
               [](const Slot* a, const Slot* b) { return a->tx->prefix() < b->tx->prefix(); });
     for (Slot* s : order) (*meta)->put(meta_key(s->projection->name()), encode_meta(s->meta));
-    std::vector<std::unique_ptr<events::KvBulkLoad>> loads(slots.size());
-    std::vector<std::set<std::string>> slot_topics(slots.size());
-    std::vector<Status> written(slots.size());
-    const std::function<void(size_t)> write = [&](size_t i) {
-      if (i >= slots.size()) return;  // the pool's reader
-      try {
-        auto load = options.store->bulk_load();
-        if (!load) {
-          written[i] = load.error();
-          return;
-        }
-        slot_topics[i] = slots[i].tx->flush(load->get());
-        loads[i] = std::move(*load);
-      } catch (const std::exception& e) {
-        written[i] = Status(StatusCode::kIoError, e.what());
-      }
-    };
-    if (fold_pool.running()) {
-      fold_pool.run(write);
-    } else {
-      for (size_t i = 0; i < slots.size(); ++i) write(i);
-    }
-    std::vector<events::KvBulkLoad*> parts{meta->get()};
-    for (size_t i = 0; i < slots.size(); ++i) {
-      if (!written[i].is_ok()) return written[i];
-      parts.push_back(loads[i].get());
-      topics->merge(slot_topics[i]);
-    }
-    return events::KvBulkLoad::commit_all(parts);
+    std::vector<ProjectionTx*> txs;
+    for (Slot& s : slots) txs.push_back(s.tx.get());
+    return flush_and_commit(*options.store, fold_pool, txs, meta->get(), topics);
   }
 
   // Rebuild mode on or off, under mu, on the thread that steps. `until`:
