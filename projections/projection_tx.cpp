@@ -1,5 +1,7 @@
 #include "zhurnal/projections/projection.hpp"
 
+#include "internal/key_sort.hpp"
+
 #include <algorithm>
 #include <stdexcept>
 #include <vector>
@@ -126,22 +128,23 @@ std::set<std::string> ProjectionTx::flush_into(Sink& sink) {
   // Key order: the memtable inserts a sorted run fastest, a bulk load takes
   // nothing else, and the bytes written do not depend on the hash map's
   // order.
-  // The keys are sorted as views of their bytes: a comparison then reads
-  // the two keys, not the hash nodes first.
-  std::vector<std::pair<std::string_view, const Row*>> dirty;
+  // The keys are sorted as views of their bytes, 16 bytes at a time copied
+  // into the entries (internal/key_sort.hpp): a rebuild's final flush sorts
+  // hundreds of thousands of keys that share long prefixes.
+  std::vector<internal::KeyedEntry<const Row*>> dirty;
   dirty.reserve(dirty_);
   for (const auto& [row, r] : row_map()) {
     if (r.dirty) dirty.emplace_back(row, &r);
   }
-  std::sort(dirty.begin(), dirty.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  internal::sort_by_key(std::span(dirty));
   std::string key = prefix_;
-  for (const auto& [row, r] : dirty) {
+  for (const auto& d : dirty) {
     // Into the filter of written rows at the flush, not at each put(): until
     // then the row is held here, and find() looks here first.
-    remember(row);
+    remember(d.key);
     key.resize(prefix_.size());
-    key += row;
-    if (r->value) sink.put(key, *r->value);
+    key += d.key;
+    if (d.value->value) sink.put(key, *d.value->value);
     else sink.erase(key);
   }
   clear_rows();
