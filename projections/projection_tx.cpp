@@ -9,7 +9,11 @@
 namespace zhurnal::projections {
 
 ProjectionTx::ProjectionTx(events::KvStore* store, std::string prefix)
-    : store_(store), prefix_(std::move(prefix)) {}
+    : store_(store), prefix_(std::move(prefix)) {
+  clear_rows();
+}
+
+ProjectionTx::~ProjectionTx() { free_values(); }
 
 namespace {
 
@@ -46,12 +50,14 @@ void ProjectionTx::remember(std::string_view row) {
 }
 
 // What a row held in rows_ costs besides its key's and value's bytes: the
-// hash node, two string headers and the optional, allocator overhead.
-constexpr size_t kRowOverhead = 128;
+// hash node, two string headers and the optional, allocator overhead, its
+// entry in added_.
+constexpr size_t kRowOverhead = 136;
 
 ProjectionTx::Row& ProjectionTx::add_row(std::string_view row, std::optional<std::string> value) {
   held_bytes_ += kRowOverhead + row.size() + (value ? value->size() : 0);
   auto it = row_map().emplace(std::pmr::string(row, &arena_), Row{std::move(value), false}).first;
+  added_.push_back(&*it);
   last_key_ = it->first;
   last_ = &it->second;
   return it->second;
@@ -63,11 +69,19 @@ void ProjectionTx::set_value(Row& r, std::optional<std::string> value) {
   r.value = std::move(value);
 }
 
+// The values are the only memory of the map's not in the arena. The map's
+// destructor would do no more than free them (the arena's deallocate does
+// nothing), so it is never run: its storage goes back with the arena.
+void ProjectionTx::free_values() {
+  for (RowMap::value_type* entry : added_) entry->second.value.reset();
+  added_.clear();
+}
+
 void ProjectionTx::clear_rows() {
   last_ = nullptr;
-  rows_.reset();  // frees the values; nodes and keys go back with the arena
+  free_values();
   arena_.release();
-  rows_.emplace(&arena_);
+  rows_ = new (arena_.allocate(sizeof(RowMap), alignof(RowMap))) RowMap(&arena_);
 }
 
 ProjectionTx::Row* ProjectionTx::held(std::string_view row) {
@@ -133,8 +147,8 @@ std::set<std::string> ProjectionTx::flush_into(Sink& sink) {
   // hundreds of thousands of keys that share long prefixes.
   std::vector<internal::KeyedEntry<const Row*>> dirty;
   dirty.reserve(dirty_);
-  for (const auto& [row, r] : row_map()) {
-    if (r.dirty) dirty.emplace_back(row, &r);
+  for (const RowMap::value_type* entry : added_) {
+    if (entry->second.dirty) dirty.emplace_back(entry->first, &entry->second);
   }
   internal::sort_by_key(std::span(dirty));
   std::string key = prefix_;
