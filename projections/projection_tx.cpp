@@ -9,9 +9,7 @@
 namespace zhurnal::projections {
 
 ProjectionTx::ProjectionTx(events::KvStore* store, std::string prefix)
-    : store_(store), prefix_(std::move(prefix)) {
-  clear_rows();
-}
+    : store_(store), prefix_(std::move(prefix)) {}
 
 ProjectionTx::~ProjectionTx() { free_values(); }
 
@@ -26,8 +24,7 @@ inline uint64_t mix(uint64_t h) {
   return h;
 }
 template <typename Fn>
-void probes(std::string_view row, uint64_t bits, Fn fn) {
-  const uint64_t h = std::hash<std::string_view>{}(row);
+void probes(uint64_t h, uint64_t bits, Fn fn) {  // h: the row key's std::hash
   const uint64_t h2 = mix(h) | 1;
   for (int i = 0; i < kProbes; ++i) fn((h + static_cast<uint64_t>(i) * h2) & (bits - 1));
 }
@@ -46,21 +43,27 @@ void ProjectionTx::forget_written() { std::vector<uint64_t>().swap(written_); }
 
 void ProjectionTx::remember(std::string_view row) {
   if (written_.empty()) return;
-  probes(row, written_.size() * 64, [&](uint64_t b) { written_[b / 64] |= uint64_t{1} << (b % 64); });
+  probes(std::hash<std::string_view>{}(row), written_.size() * 64,
+         [&](uint64_t b) { written_[b / 64] |= uint64_t{1} << (b % 64); });
 }
 
-// What a row held in rows_ costs besides its key's and value's bytes: the
-// hash node, two string headers and the optional, allocator overhead, its
-// entry in added_.
+// What a row held costs besides its key's and value's bytes: the entry (a
+// string_view, the optional and its string header), its index slot at the
+// index's load (slot and control byte), its place in added_.
 constexpr size_t kRowOverhead = 136;
 
-ProjectionTx::Row& ProjectionTx::add_row(std::string_view row, std::optional<std::string> value) {
+ProjectionTx::Row& ProjectionTx::add_row(std::string_view row, size_t hash,
+                                         std::optional<std::string> value) {
   held_bytes_ += kRowOverhead + row.size() + (value ? value->size() : 0);
-  auto it = row_map().emplace(std::pmr::string(row, &arena_), Row{std::move(value), false}).first;
-  added_.push_back(&*it);
-  last_key_ = it->first;
-  last_ = &it->second;
-  return it->second;
+  char* key = static_cast<char*>(arena_.allocate(row.size(), 1));
+  row.copy(key, row.size());
+  auto* entry = new (arena_.allocate(sizeof(Entry), alignof(Entry)))
+      Entry{std::string_view(key, row.size()), Row{std::move(value), false}};
+  index_.emplace(IndexKey{hash, entry->key}, entry);
+  added_.push_back(entry);
+  last_key_ = entry->key;
+  last_ = &entry->row;
+  return entry->row;
 }
 
 void ProjectionTx::set_value(Row& r, std::optional<std::string> value) {
@@ -69,46 +72,49 @@ void ProjectionTx::set_value(Row& r, std::optional<std::string> value) {
   r.value = std::move(value);
 }
 
-// The values are the only memory of the map's not in the arena. The map's
-// destructor would do no more than free them (the arena's deallocate does
-// nothing), so it is never run: its storage goes back with the arena.
+// The values are the only memory of the entries' not in the arena; the
+// entries' destructors would do no more than free them, so they are never
+// run: their storage goes back with the arena.
 void ProjectionTx::free_values() {
-  for (RowMap::value_type* entry : added_) entry->second.value.reset();
+  for (Entry* entry : added_) entry->row.value.reset();
   added_.clear();
 }
 
 void ProjectionTx::clear_rows() {
   last_ = nullptr;
+  index_.clear();
   free_values();
   arena_.release();
-  rows_ = new (arena_.allocate(sizeof(RowMap), alignof(RowMap))) RowMap(&arena_);
 }
 
-ProjectionTx::Row* ProjectionTx::held(std::string_view row) {
+ProjectionTx::Row* ProjectionTx::held(std::string_view row, size_t* hash) {
   // A projection mostly finds a row, then writes it: the second look-up is
   // the first one's answer.
   if (last_ && last_key_ == row) return last_;
-  auto it = row_map().find(row);
-  if (it == row_map().end()) return nullptr;
-  last_key_ = it->first;
-  last_ = &it->second;
+  *hash = std::hash<std::string_view>{}(row);
+  auto it = index_.find(IndexKey{*hash, row});
+  if (it == index_.end()) return nullptr;
+  last_key_ = it->second->key;
+  last_ = &it->second->row;
   return last_;
 }
 
 ProjectionTx::Row& ProjectionTx::slot(std::string_view row) {
-  if (Row* r = held(row)) return *r;
-  return add_row(row, std::nullopt);
+  size_t hash;
+  if (Row* r = held(row, &hash)) return *r;
+  return add_row(row, hash, std::nullopt);
 }
 
 const std::string* ProjectionTx::find(std::string_view row) {
-  if (Row* r = held(row)) return r->value ? &*r->value : nullptr;
+  size_t hash;
+  if (Row* r = held(row, &hash)) return r->value ? &*r->value : nullptr;
   if (!written_.empty()) {
     bool maybe = true;
-    probes(row, written_.size() * 64, [&](uint64_t b) {
+    probes(hash, written_.size() * 64, [&](uint64_t b) {
       maybe = maybe && (written_[b / 64] >> (b % 64) & 1);
     });
     if (!maybe) {  // never written into a key space that started empty
-      add_row(row, std::nullopt);
+      add_row(row, hash, std::nullopt);
       return nullptr;
     }
   }
@@ -118,7 +124,7 @@ const std::string* ProjectionTx::find(std::string_view row) {
   // A read failure of the view store is an infrastructure fault: the engine
   // catches it at its boundary and stops rather than writing wrong rows.
   if (!value) throw std::runtime_error("view store read failed: " + value.error().to_string());
-  Row& r = add_row(row, std::move(*value));
+  Row& r = add_row(row, hash, std::move(*value));
   return r.value ? &*r.value : nullptr;
 }
 
@@ -147,8 +153,8 @@ std::set<std::string> ProjectionTx::flush_into(Sink& sink) {
   // hundreds of thousands of keys that share long prefixes.
   std::vector<internal::KeyedEntry<const Row*>> dirty;
   dirty.reserve(dirty_);
-  for (const RowMap::value_type* entry : added_) {
-    if (entry->second.dirty) dirty.emplace_back(entry->first, &entry->second);
+  for (const Entry* entry : added_) {
+    if (entry->row.dirty) dirty.emplace_back(entry->key, &entry->row);
   }
   internal::sort_by_key(std::span(dirty));
   std::string key = prefix_;

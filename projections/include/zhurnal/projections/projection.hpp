@@ -19,6 +19,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include <absl/container/flat_hash_map.h>
+
 #include "schema/journal.capnp.h"
 #include "zhurnal/events/kv_store.hpp"
 #include "zhurnal/events/types.hpp"
@@ -123,14 +125,33 @@ class ProjectionTx {
     std::optional<std::string> value;  // nullopt: absent (erased, or not stored)
     bool dirty = false;                // written by this transaction
   };
-  struct Hash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  // A held row and its key, both in arena_.
+  struct Entry {
+    std::string_view key;
+    Row row;
   };
-  Row* held(std::string_view row);  // the row if held, else nullptr
+  // The index's key: a row key and its hash, kept in the index's slot so
+  // that a probe compares hashes there and reads an entry's key only when
+  // they match (a look-up touches the slot and the entry it finds; a
+  // node-based map touched a bucket, the node before, and each node of the
+  // bucket's chain, every one a cache miss in a rebuild's large map).
+  struct IndexKey {
+    size_t hash;
+    std::string_view key;
+  };
+  struct IndexHash {
+    size_t operator()(const IndexKey& k) const { return k.hash; }
+  };
+  struct IndexEq {
+    bool operator()(const IndexKey& a, const IndexKey& b) const {
+      return a.hash == b.hash && a.key == b.key;
+    }
+  };
+  // The row if held, else nullptr and the key's hash (std::hash) in *hash.
+  Row* held(std::string_view row, size_t* hash);
   Row& slot(std::string_view row);
   void remember(std::string_view row);  // into written_, when on
-  Row& add_row(std::string_view row, std::optional<std::string> value);  // not dirty
+  Row& add_row(std::string_view row, size_t hash, std::optional<std::string> value);  // not dirty
   void set_value(Row& r, std::optional<std::string> value);
   template <typename Sink>
   std::set<std::string> flush_into(Sink& sink);
@@ -138,21 +159,17 @@ class ProjectionTx {
   events::KvStore* store_;
   std::string prefix_;
   std::string key_;  // scratch: prefix_ + row, for reads
-  // The rows, keyed by row key. The map, its hash nodes and the keys all
-  // come from arena_ (a rebuild-mode commit holds hundreds of thousands of
-  // rows, and freeing them one by one at the flush was a tenth of a
-  // rebuild). added_ lists the map's entries in the order they were added,
-  // which is their nodes' order in the arena: a flush walks them in that
-  // order rather than along the map's list (a cache miss per node), and
-  // clear_rows() frees the values through it, then releases the arena whole
-  // with the map in it, never walking the map.
-  using RowMap = std::pmr::unordered_map<std::pmr::string, Row, Hash, std::equal_to<>>;
-  RowMap& row_map() { return *rows_; }
+  // The rows. Entries (keys and rows) come from arena_ (a rebuild-mode
+  // commit holds hundreds of thousands of rows, and freeing them one by one
+  // at the flush was a tenth of a rebuild); index_ finds them by key.
+  // added_ lists them in the order they were added, which is their order in
+  // the arena: a flush walks them in that order, and clear_rows() frees the
+  // values through it and then releases the arena whole.
   void clear_rows();
   void free_values();
   std::pmr::monotonic_buffer_resource arena_{size_t{64} << 10};
-  RowMap* rows_ = nullptr;  // in arena_; its destructor is never run (see clear_rows())
-  std::vector<RowMap::value_type*> added_;
+  absl::flat_hash_map<IndexKey, Entry*, IndexHash, IndexEq> index_;
+  std::vector<Entry*> added_;
   // The row last found or added, and its key (the node's, stable until
   // the row map is cleared): a put() after a find() of the same row skips the
   // second look-up.
