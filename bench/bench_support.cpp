@@ -18,6 +18,8 @@
 #include <stdexcept>
 #include <thread>
 
+#include "zhurnal/allocator.hpp"
+
 #ifndef ZHURNAL_BENCH_BUILD_TYPE
 #define ZHURNAL_BENCH_BUILD_TYPE "unknown"
 #endif
@@ -150,7 +152,7 @@ std::string machine_summary() {
   return cpu + ", " + std::to_string(std::thread::hardware_concurrency()) + " cores, Linux " +
          u.release + ", g++ " + __VERSION__ + ", RocksDB " + std::to_string(ROCKSDB_MAJOR) + "." +
          std::to_string(ROCKSDB_MINOR) + "." + std::to_string(ROCKSDB_PATCH) + ", " +
-         ZHURNAL_BENCH_BUILD_TYPE + " build";
+         ZHURNAL_BENCH_BUILD_TYPE + " build, " + allocator_name();
 }
 
 std::string load_average() {

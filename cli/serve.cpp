@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "zhurnal/allocator.hpp"
 #include "zhurnal/auth/authenticator.hpp"
 #include "zhurnal/commands/journal.hpp"
 #include "zhurnal/demo/generator.hpp"
@@ -178,6 +179,7 @@ int run_serve(const ServeOptions& o, std::shared_ptr<spdlog::logger> logger) {
     logger->error("cannot open the projections: {}", engine.error().to_string());
     return 2;
   }
+  logger->info("allocator: {}", allocator_name());
   logger->info("bringing the read models up to position {}...", (*log)->head_position());
   if (auto st = (*engine)->catch_up(); !st.is_ok()) {
     logger->error("projections failed: {}", st.to_string());

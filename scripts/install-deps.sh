@@ -7,7 +7,7 @@ packages=(
   build-essential cmake ninja-build pkg-config
   libboost-dev librocksdb-dev capnproto libcapnp-dev libspdlog-dev
   libgtest-dev libbenchmark-dev libsodium-dev libssl-dev libcli11-dev
-  libhowardhinnant-date-dev libcsv-dev libabsl-dev tzdata
+  libhowardhinnant-date-dev libcsv-dev libabsl-dev libmimalloc-dev tzdata
   chromium chromium-l10n
   libxlsxwriter-dev libminizip-dev libpq-dev
   clang-16 libclang-rt-16-dev

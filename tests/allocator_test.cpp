@@ -1,0 +1,37 @@
+// The link recipe of zhurnal and zhurnal-bench (allocator/CMakeLists.txt):
+// linked like them, this binary's malloc, operator new and the standard
+// containers' memory must come from mimalloc.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "zhurnal/allocator.hpp"
+
+#ifdef ZHURNAL_MIMALLOC
+#include <mimalloc.h>
+
+namespace zhurnal {
+namespace {
+
+TEST(AllocatorTest, MallocNewAndContainersComeFromMimalloc) {
+  EXPECT_TRUE(malloc_is_mimalloc());
+  auto n = std::make_unique<int[]>(100);
+  EXPECT_TRUE(mi_is_in_heap_region(n.get()));
+  std::string s(1000, 'x');  // past the short-string buffer
+  EXPECT_TRUE(mi_is_in_heap_region(s.data()));
+  std::vector<std::string> v(10);
+  EXPECT_TRUE(mi_is_in_heap_region(v.data()));
+  EXPECT_EQ(allocator_name().rfind("mimalloc 2.", 0), 0u) << allocator_name();
+}
+
+}  // namespace
+}  // namespace zhurnal
+#else
+TEST(AllocatorTest, SanitizerBuildKeepsItsOwnAllocator) {
+  EXPECT_FALSE(zhurnal::malloc_is_mimalloc());
+  EXPECT_EQ(zhurnal::allocator_name(), "glibc malloc");
+}
+#endif
