@@ -16,7 +16,6 @@
 #include <set>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include <absl/container/flat_hash_map.h>
@@ -170,8 +169,8 @@ class ProjectionTx {
   std::pmr::monotonic_buffer_resource arena_{size_t{64} << 10};
   absl::flat_hash_map<IndexKey, Entry*, IndexHash, IndexEq> index_;
   std::vector<Entry*> added_;
-  // The row last found or added, and its key (the node's, stable until
-  // the row map is cleared): a put() after a find() of the same row skips the
+  // The row last found or added, and its key (the entry's, stable until
+  // the rows are cleared): a put() after a find() of the same row skips the
   // second look-up.
   Row* last_ = nullptr;
   std::string_view last_key_;
