@@ -70,19 +70,14 @@ Status ProjectionEngine::Impl::build_generations(const std::vector<Slot*>& targe
       const uint64_t read_to = batch.back().position;
       auto& next = batches[1 - current];
       pool.run([&](size_t i) {
-        try {
-          if (i == n) {
-            results[i] = read(&next, read_to + 1, to);
-            return;
-          }
+        results[i] = guarded([&] {
+          if (i == n) return read(&next, read_to + 1, to);
           // This target's events: those up to its limit.
           size_t count = batch.size();
           if (limits[i] < read_to) count -= std::min<uint64_t>(count, read_to - limits[i]);
-          results[i] = apply_events(*targets[i]->projection, *txs[i],
-                                    std::span(batch.data(), count), &checkpoints[i]);
-        } catch (const std::exception& e) {
-          results[i] = Status(StatusCode::kIoError, e.what());
-        }
+          return apply_events(*targets[i]->projection, *txs[i], std::span(batch.data(), count),
+                              &checkpoints[i]);
+        });
       });
       for (const Status& st : results) {
         if (!st.is_ok()) return st;

@@ -61,6 +61,18 @@ inline std::optional<Meta> decode_meta(const std::string& s) {
   return m;
 }
 
+// A task's status for a pool thread, which nothing may escape: an exception
+// (a failed view-store read in ProjectionTx::find, bad_alloc) becomes
+// kIoError.
+template <typename Task>
+Status guarded(Task&& task) {
+  try {
+    return task();
+  } catch (const std::exception& e) {
+    return Status(StatusCode::kIoError, e.what());
+  }
+}
+
 // Rebuild mode's commit of held rows: each transaction flushes into a bulk
 // load of its own (a table file, sorted, encoded and compressed on the
 // pool's thread of the same index; the pool runs indices past them too, and
@@ -77,17 +89,13 @@ inline Status flush_and_commit(events::KvStore& store, internal::FoldPool& pool,
   std::vector<Status> written(n);
   const std::function<void(size_t)> write = [&](size_t i) {
     if (i >= n) return;
-    try {
+    written[i] = guarded([&]() -> Status {
       auto load = store.bulk_load();
-      if (!load) {
-        written[i] = load.error();
-        return;
-      }
+      if (!load) return load.error();
       touched[i] = txs[i]->flush(load->get());
       loads[i] = std::move(*load);
-    } catch (const std::exception& e) {
-      written[i] = Status(StatusCode::kIoError, e.what());
-    }
+      return Status::ok();
+    });
   };
   if (pool.running()) {
     pool.run(write);
@@ -196,11 +204,8 @@ struct ProjectionEngine::Impl {
         if (batch.back().position < bulk_until) prefetch();
         return;
       }
-      try {
-        folded[i] = apply_events(*slots[i].projection, *slots[i].tx, batch, &slots[i].meta.checkpoint);
-      } catch (const std::exception& e) {
-        folded[i] = Status(StatusCode::kIoError, e.what());
-      }
+      folded[i] = guarded(
+          [&] { return apply_events(*slots[i].projection, *slots[i].tx, batch, &slots[i].meta.checkpoint); });
     };
     if (bulk && fold_pool.running()) {
       fold_pool.run(fold);
