@@ -59,6 +59,9 @@ struct KvBulkLoad::Impl {
   Status first_error;
   size_t count = 0;
   bool open = false;
+  bool finished = false;
+  Status finish_status;  // once finished
+  std::string finished_file;  // once finished: empty for a load with no entries
 
   Impl(rocksdb::DB* d, std::string f, const rocksdb::Options& o)
       : db(d), file(std::move(f)), writer(rocksdb::EnvOptions(), o) {}
@@ -91,6 +94,20 @@ void KvBulkLoad::erase(std::string_view key) {
 size_t KvBulkLoad::count() const { return impl_->count; }
 
 Status KvBulkLoad::finish(std::string* file) {
+  if (!impl_->finished) {
+    impl_->finished = true;
+    impl_->finish_status = finish_now(&impl_->finished_file);
+  }
+  *file = impl_->finished_file;
+  return impl_->finish_status;
+}
+
+Status KvBulkLoad::finish_file() {
+  std::string file;
+  return finish(&file);
+}
+
+Status KvBulkLoad::finish_now(std::string* file) {
   if (!impl_->first_error.is_ok()) return impl_->first_error;
   impl_->open = false;
   if (impl_->count == 0) {

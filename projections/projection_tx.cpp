@@ -142,8 +142,7 @@ void ProjectionTx::erase(std::string_view row) {
   r.dirty = true;
 }
 
-template <typename Sink>
-std::set<std::string> ProjectionTx::flush_into(Sink& sink) {
+size_t ProjectionTx::sort_writes() {
   if (pending_) pending_->write(*this);  // its rows join the others, then sort
   // Key order: the memtable inserts a sorted run fastest, a bulk load takes
   // nothing else, and the bytes written do not depend on the hash map's
@@ -151,22 +150,36 @@ std::set<std::string> ProjectionTx::flush_into(Sink& sink) {
   // The keys are sorted as views of their bytes, 16 bytes at a time copied
   // into the entries (internal/key_sort.hpp): a rebuild's final flush sorts
   // hundreds of thousands of keys that share long prefixes.
-  std::vector<internal::KeyedEntry<const Row*>> dirty;
-  dirty.reserve(dirty_);
+  sorted_.clear();
+  sorted_.reserve(dirty_);
   for (const Entry* entry : added_) {
-    if (entry->row.dirty) dirty.emplace_back(entry->key, &entry->row);
+    if (entry->row.dirty) sorted_.emplace_back(entry->key, &entry->row);
   }
-  internal::sort_by_key(std::span(dirty));
+  internal::sort_by_key(std::span(sorted_));
+  // Into the filter of written rows at the flush, not at each put(): until
+  // then the row is held here, and find() looks here first.
+  for (const auto& d : sorted_) remember(d.key);
+  return sorted_.size();
+}
+
+template <typename Sink>
+void ProjectionTx::write_range(size_t begin, size_t end, Sink& sink) const {
   std::string key = prefix_;
-  for (const auto& d : dirty) {
-    // Into the filter of written rows at the flush, not at each put(): until
-    // then the row is held here, and find() looks here first.
-    remember(d.key);
+  for (size_t i = begin; i < end; ++i) {
+    const auto& d = sorted_[i];
     key.resize(prefix_.size());
     key += d.key;
     if (d.value->value) sink.put(key, *d.value->value);
     else sink.erase(key);
   }
+}
+
+void ProjectionTx::write_sorted(size_t begin, size_t end, events::KvBulkLoad* load) const {
+  write_range(begin, std::min(end, sorted_.size()), *load);
+}
+
+std::set<std::string> ProjectionTx::end_flush() {
+  std::vector<internal::KeyedEntry<const Row*>>().swap(sorted_);
   clear_rows();
   dirty_ = 0;
   held_bytes_ = 0;
@@ -176,11 +189,19 @@ std::set<std::string> ProjectionTx::flush_into(Sink& sink) {
   return topics;
 }
 
-std::set<std::string> ProjectionTx::flush(events::KvBatch* batch) { return flush_into(*batch); }
-std::set<std::string> ProjectionTx::flush(events::KvBulkLoad* load) { return flush_into(*load); }
+std::set<std::string> ProjectionTx::flush(events::KvBatch* batch) {
+  write_range(0, sort_writes(), *batch);
+  return end_flush();
+}
+
+std::set<std::string> ProjectionTx::flush(events::KvBulkLoad* load) {
+  write_range(0, sort_writes(), *load);
+  return end_flush();
+}
 
 void ProjectionTx::discard() {
   if (pending_) pending_->clear();
+  sorted_.clear();
   clear_rows();
   dirty_ = 0;
   held_bytes_ = 0;

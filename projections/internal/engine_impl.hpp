@@ -73,41 +73,92 @@ Status guarded(Task&& task) {
   }
 }
 
-// Rebuild mode's commit of held rows: each transaction flushes into a bulk
-// load of its own (a table file, sorted, encoded and compressed on the
-// pool's thread of the same index; the pool runs indices past them too, and
-// they do nothing; no pool: one after another here), then `first` (may be
-// null: e.g. the checkpoints) and those files are added to the store in one
-// step (KvBulkLoad::commit_all). Each transaction's topics go to `topics`
-// (may be null).
+// A piece of a bulk flush: transaction `tx`'s sorted writes [begin, end).
+struct FlushPiece {
+  size_t tx, begin, end;
+};
+
+// The pieces of a bulk flush of transactions with writes[i] writes each, in
+// key order: each holds at most about an eighth of all the writes, so that
+// the last pieces to finish leave little time with one thread idle, and
+// never fewer than kMinFlushPiece writes unless its transaction has fewer
+// left (a table file each). A transaction with no writes has no piece.
+constexpr size_t kMinFlushPiece = 32768;
+inline std::vector<FlushPiece> flush_pieces(const std::vector<size_t>& writes) {
+  size_t total = 0;
+  for (size_t w : writes) total += w;
+  const size_t piece = std::max(kMinFlushPiece, (total + 7) / 8);
+  std::vector<FlushPiece> pieces;
+  for (size_t i = 0; i < writes.size(); ++i) {
+    for (size_t b = 0; b < writes[i]; b += piece) pieces.push_back({i, b, std::min(writes[i], b + piece)});
+  }
+  return pieces;
+}
+
+// Rebuild mode's commit of held rows, on the pool's threads (no pool: one
+// after another here):
+//  1. each transaction sorts its writes, on the thread of its own index;
+//  2. the sorted writes are cut into pieces of consecutive keys, each
+//     written into a bulk load of its own (a table file: encoded,
+//     compressed, finished and synced), and every thread takes the next
+//     piece until none is left. One
+//     projection's rows are the most of a rebuild's final flush (the
+//     journal's: more than half), and in pieces both cores write them;
+//  3. each transaction clears its rows.
+// Then `first` (may be null: e.g. the checkpoints) and the files are added
+// to the store in one step (KvBulkLoad::commit_all). Each transaction's
+// topics go to `topics` (may be null).
 inline Status flush_and_commit(events::KvStore& store, internal::FoldPool& pool,
                                const std::vector<ProjectionTx*>& txs, events::KvBulkLoad* first,
                                std::set<std::string>* topics) {
   const size_t n = txs.size();
-  std::vector<std::unique_ptr<events::KvBulkLoad>> loads(n);
-  std::vector<std::set<std::string>> touched(n);
-  std::vector<Status> written(n);
-  const std::function<void(size_t)> write = [&](size_t i) {
-    if (i >= n) return;
-    written[i] = guarded([&]() -> Status {
-      auto load = store.bulk_load();
-      if (!load) return load.error();
-      touched[i] = txs[i]->flush(load->get());
-      loads[i] = std::move(*load);
+  auto on_pool = [&](const std::function<void(size_t)>& work, size_t tasks) {
+    if (pool.running()) {
+      pool.run(work);
+    } else {
+      for (size_t i = 0; i < tasks; ++i) work(i);
+    }
+  };
+  std::vector<size_t> writes(n, 0);
+  std::vector<Status> sorted(n);
+  on_pool([&](size_t i) {
+    if (i < n) sorted[i] = guarded([&] {
+      writes[i] = txs[i]->sort_writes();
       return Status::ok();
     });
-  };
-  if (pool.running()) {
-    pool.run(write);
-  } else {
-    for (size_t i = 0; i < n; ++i) write(i);
+  }, n);
+  Status st;
+  for (const Status& s : sorted) {
+    if (!s.is_ok() && st.is_ok()) st = s;
   }
+  const std::vector<FlushPiece> pieces = st.is_ok() ? flush_pieces(writes) : std::vector<FlushPiece>();
+  std::vector<std::unique_ptr<events::KvBulkLoad>> loads(pieces.size());
+  std::vector<Status> written(pieces.size());
+  std::atomic<size_t> next{0};
+  on_pool([&](size_t) {
+    for (size_t p; (p = next.fetch_add(1)) < pieces.size();) {
+      written[p] = guarded([&]() -> Status {
+        auto load = store.bulk_load();
+        if (!load) return load.error();
+        txs[pieces[p].tx]->write_sorted(pieces[p].begin, pieces[p].end, load->get());
+        loads[p] = std::move(*load);
+        return loads[p]->finish_file();
+      });
+    }
+  }, 1);
+  std::vector<std::set<std::string>> touched(n);
+  on_pool([&](size_t i) {
+    if (i < n) touched[i] = txs[i]->end_flush();
+  }, n);
+  if (!st.is_ok()) return st;
   std::vector<events::KvBulkLoad*> parts;
   if (first) parts.push_back(first);
-  for (size_t i = 0; i < n; ++i) {
-    if (!written[i].is_ok()) return written[i];
-    parts.push_back(loads[i].get());
-    if (topics) topics->merge(touched[i]);
+  for (size_t p = 0; p < pieces.size(); ++p) {
+    if (!written[p].is_ok()) return written[p];
+    parts.push_back(loads[p].get());
+  }
+  if (topics) {
+    for (auto& t : touched) topics->merge(t);
   }
   return events::KvBulkLoad::commit_all(parts);
 }

@@ -135,7 +135,12 @@ TEST(KvBulkLoadTest, LoadsFilledOnThreadsCommitTogetherOrNotAtAll) {
   };
   std::unique_ptr<KvBulkLoad> a, b, empty;
   {
-    std::thread ta([&] { a = fill("a", 1000); });
+    // `a` is finished on its own thread too; commit_all() finishes `b`.
+    std::thread ta([&] {
+      a = fill("a", 1000);
+      EXPECT_TRUE(a->finish_file().is_ok());
+      EXPECT_TRUE(a->finish_file().is_ok());  // once: the second call says the same
+    });
     std::thread tb([&] { b = fill("b", 1000); });
     ta.join();
     tb.join();
@@ -154,7 +159,12 @@ TEST(KvBulkLoadTest, LoadsFilledOnThreadsCommitTogetherOrNotAtAll) {
   ASSERT_TRUE(bad);
   (*bad)->put("e/2", "x");
   (*bad)->put("e/1", "y");
-  EXPECT_FALSE(KvBulkLoad::commit_all({good.get(), bad->get()}).is_ok());
+  ASSERT_TRUE(good->finish_file().is_ok());
+  const Status finished = (*bad)->finish_file();
+  EXPECT_FALSE(finished.is_ok());
+  const Status committed = KvBulkLoad::commit_all({good.get(), bad->get()});
+  EXPECT_FALSE(committed.is_ok());
+  EXPECT_EQ(committed.to_string(), finished.to_string());
   EXPECT_EQ(all_rows(*store), want);
   for (auto* load : {&a, &b, &empty, &good, &*bad}) load->reset();
   EXPECT_EQ(files_in(dir.path() / "bulk-load"), 0u);

@@ -78,19 +78,27 @@ class KvBulkLoad {
   // A tombstone: hides the key's older value in the store.
   void erase(std::string_view key);
   size_t count() const;
+  // Finishes the file (its last blocks, index and footer, synced) on the
+  // calling thread, which may be the one that filled it: commit_all() then
+  // only adds it. Nothing may be put or erased after. Returns what
+  // commit_all() would of this load.
+  Status finish_file();
   Status commit();
-  // Commits several loads of one store as one: every file is finished, then
-  // all of them are added in one step, atomically (all or none) and durably.
-  // Their key ranges must not overlap. The loads may have been filled on
-  // different threads (one each), but commit here, on one.
+  // Commits several loads of one store as one: every file is finished (if
+  // not already), then all of them are added in one step, atomically (all
+  // or none) and durably. Their key ranges must not overlap. The loads may
+  // have been filled and finished on different threads (one each), but
+  // commit here, on one.
   static Status commit_all(const std::vector<KvBulkLoad*>& loads);
 
  private:
   friend class KvStore;
   struct Impl;
   explicit KvBulkLoad(std::unique_ptr<Impl> impl);
-  // Finishes the file; `*file` stays empty for a load with no entries.
+  // Finishes the file once (later calls return the same); `*file` stays
+  // empty for a load with no entries.
   Status finish(std::string* file);
+  Status finish_now(std::string* file);
   std::unique_ptr<Impl> impl_;
 };
 

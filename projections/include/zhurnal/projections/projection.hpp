@@ -25,6 +25,10 @@
 #include "zhurnal/events/types.hpp"
 
 namespace zhurnal::projections {
+namespace internal {
+template <typename T>
+struct KeyedEntry;  // internal/key_sort.hpp
+}  // namespace internal
 
 // The rows of one projection within one commit. Row keys are relative to the
 // projection's key space; the engine prefixes them with the projection's name
@@ -99,6 +103,17 @@ class ProjectionTx {
   // caller adds keys below this transaction's prefix before, and keys above
   // it after.
   std::set<std::string> flush(events::KvBulkLoad* load);
+  // The same in three steps, so that several threads can write one
+  // projection's rows (a rebuild's final flush writes hundreds of thousands
+  // of rows of one projection while the other projections' threads are
+  // done): sort_writes() writes the Pending rows and sorts every write,
+  // returning how many there are; write_sorted() puts writes [begin, end)
+  // of that order into `load` (calls on disjoint ranges may run on
+  // different threads at once, and nothing else may run meanwhile);
+  // end_flush() clears the rows as flush() does and returns the topics.
+  size_t sort_writes();
+  void write_sorted(size_t begin, size_t end, events::KvBulkLoad* load) const;
+  std::set<std::string> end_flush();
   // About how many bytes of memory the rows held since the last flush() or
   // discard() take (keys, values and per-row overhead). Rebuild mode keeps
   // rows across many batches and flushes when this passes its budget.
@@ -153,7 +168,7 @@ class ProjectionTx {
   Row& add_row(std::string_view row, size_t hash, std::optional<std::string> value);  // not dirty
   void set_value(Row& r, std::optional<std::string> value);
   template <typename Sink>
-  std::set<std::string> flush_into(Sink& sink);
+  void write_range(size_t begin, size_t end, Sink& sink) const;
 
   events::KvStore* store_;
   std::string prefix_;
@@ -169,6 +184,8 @@ class ProjectionTx {
   std::pmr::monotonic_buffer_resource arena_{size_t{64} << 10};
   absl::flat_hash_map<IndexKey, Entry*, IndexHash, IndexEq> index_;
   std::vector<Entry*> added_;
+  // The writes in key order, from sort_writes() until end_flush().
+  std::vector<internal::KeyedEntry<const Row*>> sorted_;
   // The row last found or added, and its key (the entry's, stable until
   // the rows are cleared): a put() after a find() of the same row skips the
   // second look-up.
