@@ -10,49 +10,58 @@ class LogSubscription final : public Subscription {
  public:
   LogSubscription(RocksLog* log, uint64_t after) : log_(log), position_(after) {}
 
-  Result<SubscriptionBatch> next(size_t max, std::chrono::milliseconds wait) override {
-    SubscriptionBatch batch;
-    if (max == 0) return batch;
-    uint64_t head = log_->head_position();
-    if (head <= position_) {
-      log_->wait_for_head_past(position_, wait);
-      head = log_->head_position();
-      if (head <= position_) return batch;
-    }
-    const size_t want = static_cast<size_t>(std::min<uint64_t>(max, head - position_));
-    raw_.clear();
-    if (log_->live().copy(position_ + 1, want, &raw_)) {
-      batch.live = true;
-      batch.events.resize(raw_.size());
-      for (size_t i = 0; i < raw_.size(); ++i) {
-        Status s = decode_stored_event(raw_[i], &batch.events[i]);
-        if (!s.is_ok()) return std::unexpected(s);
-      }
-    } else {
-      auto events = log_->read_all(position_ + 1, want);
-      if (!events) return std::unexpected(events.error());
-      batch.events = std::move(*events);
-      if (live_) {
-        batch.fell_behind = true;
-        log_->count_fell_behind();
-      }
-    }
-    for (const RecordedEvent& e : batch.events) {
-      if (e.position != position_ + 1) {
-        return std::unexpected(Status(StatusCode::kCorruption,
-                                      "subscription expected position " +
-                                          std::to_string(position_ + 1) + ", got " +
-                                          std::to_string(e.position)));
-      }
-      position_ = e.position;
-    }
-    live_ = batch.live;
-    return batch;
+  Status next_into(size_t max, std::chrono::milliseconds wait, SubscriptionBatch* batch) override {
+    batch->live = false;
+    batch->fell_behind = false;
+    Status s = fill(max, wait, batch);
+    if (!s.is_ok()) batch->events.clear();
+    return s;
   }
 
   uint64_t position() const override { return position_; }
 
  private:
+  Status fill(size_t max, std::chrono::milliseconds wait, SubscriptionBatch* batch) {
+    std::vector<RecordedEvent>& events = batch->events;
+    const auto none = [&] {
+      events.clear();
+      return Status::ok();
+    };
+    if (max == 0) return none();
+    uint64_t head = log_->head_position();
+    if (head <= position_) {
+      log_->wait_for_head_past(position_, wait);
+      head = log_->head_position();
+      if (head <= position_) return none();
+    }
+    const size_t want = static_cast<size_t>(std::min<uint64_t>(max, head - position_));
+    raw_.clear();
+    if (log_->live().copy(position_ + 1, want, &raw_)) {
+      batch->live = true;
+      events.resize(raw_.size());
+      for (size_t i = 0; i < raw_.size(); ++i) {
+        if (Status s = decode_stored_event(raw_[i], &events[i]); !s.is_ok()) return s;
+      }
+    } else {
+      if (Status s = log_->read_all(position_ + 1, want, &events); !s.is_ok()) return s;
+      if (live_) {
+        batch->fell_behind = true;
+        log_->count_fell_behind();
+      }
+    }
+    // Checked before the position moves: a batch refused moves nothing.
+    for (size_t i = 0; i < events.size(); ++i) {
+      if (events[i].position != position_ + 1 + i) {
+        return Status(StatusCode::kCorruption, "subscription expected position " +
+                                                   std::to_string(position_ + 1 + i) + ", got " +
+                                                   std::to_string(events[i].position));
+      }
+    }
+    if (!events.empty()) position_ = events.back().position;
+    live_ = batch->live;
+    return Status::ok();
+  }
+
   RocksLog* log_;
   uint64_t position_;
   bool live_ = false;

@@ -205,7 +205,12 @@ struct ProjectionEngine::Impl {
   internal::FoldPool fold_pool;                  // rebuild mode's helpers; under mu
   std::atomic<bool> bulk_read{false};  // the same, read before mu is taken
   std::unique_ptr<events::Subscription> subscription;
-  std::optional<events::SubscriptionBatch> prefetched;  // read ahead: prefetch()
+  // The batch being processed and the one read ahead (prefetch();
+  // `have_ahead` says it holds one). Read into again and again, so that
+  // their events' strings keep their storage from batch to batch.
+  events::SubscriptionBatch current;
+  events::SubscriptionBatch ahead;
+  bool have_ahead = false;
   std::thread thread;
   std::atomic<bool> stopping{false};
   std::atomic<uint64_t> position{0};
@@ -368,7 +373,7 @@ struct ProjectionEngine::Impl {
       std::set<std::string> topics;
       st = after_commit(commit_bulk(&topics), std::move(topics));
       if (!st.is_ok()) {
-        prefetched.reset();
+        have_ahead = false;
         subscription = options.log->subscribe(min_checkpoint());
       }
     }
@@ -384,29 +389,29 @@ struct ProjectionEngine::Impl {
   // kept: step() reads again and meets the error itself.
   void prefetch() {
     try {
-      auto next = subscription->next(options.bulk_batch_events, std::chrono::milliseconds(0));
-      if (next && !next->events.empty()) prefetched = std::move(*next);
+      const Status st = subscription->next_into(options.bulk_batch_events, std::chrono::milliseconds(0), &ahead);
+      have_ahead = st.is_ok() && !ahead.events.empty();
     } catch (const std::exception&) {
+      have_ahead = false;
     }
   }
 
   // Reads the next batch (waiting up to `wait`) and processes it.
   Status step(std::chrono::milliseconds wait, bool* progressed) {
     *progressed = false;
-    events::Result<events::SubscriptionBatch> batch;
-    if (prefetched) {
-      batch = std::move(*prefetched);
-      prefetched.reset();
+    if (have_ahead) {
+      std::swap(current, ahead);
+      have_ahead = false;
     } else {
-      batch = subscription->next(bulk_read ? options.bulk_batch_events : options.batch_events, wait);
+      const size_t max = bulk_read ? options.bulk_batch_events : options.batch_events;
+      if (Status st = subscription->next_into(max, wait, &current); !st.is_ok()) return st;
     }
-    if (!batch) return batch.error();
-    if (batch->events.empty()) return Status::ok();
+    if (current.events.empty()) return Status::ok();
     std::lock_guard lock(mu);
-    Status st = process(batch->events);
+    Status st = process(current.events);
     if (!st.is_ok()) {
       // Resume from what is committed on the next step.
-      prefetched.reset();
+      have_ahead = false;
       subscription = options.log->subscribe(min_checkpoint());
       return st;
     }

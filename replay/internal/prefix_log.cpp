@@ -13,15 +13,23 @@ class PrefixSubscription final : public events::Subscription {
  public:
   PrefixSubscription(PrefixLog* log, uint64_t after) : log_(log), position_(after) {}
 
-  events::Result<events::SubscriptionBatch> next(size_t max, std::chrono::milliseconds) override {
-    events::SubscriptionBatch batch;
+  events::Status next_into(size_t max, std::chrono::milliseconds,
+                           events::SubscriptionBatch* batch) override {
+    batch->live = false;
+    batch->fell_behind = false;
     const uint64_t limit = log_->limit();
-    if (position_ >= limit || max == 0) return batch;
-    auto read = log_->read_all(position_ + 1, std::min<uint64_t>(max, limit - position_));
-    if (!read) return std::unexpected(read.error());
-    batch.events = std::move(*read);
-    if (!batch.events.empty()) position_ = batch.events.back().position;
-    return batch;
+    if (position_ >= limit || max == 0) {
+      batch->events.clear();
+      return events::Status::ok();
+    }
+    events::Status st =
+        log_->read_all(position_ + 1, std::min<uint64_t>(max, limit - position_), &batch->events);
+    if (!st.is_ok()) {
+      batch->events.clear();
+      return st;
+    }
+    if (!batch->events.empty()) position_ = batch->events.back().position;
+    return events::Status::ok();
   }
   uint64_t position() const override { return position_; }
 
@@ -56,6 +64,17 @@ events::Result<std::vector<events::RecordedEvent>> PrefixLog::read_all(uint64_t 
   const uint64_t from = std::max<uint64_t>(from_position, 1);
   if (from > limit || max == 0) return std::vector<events::RecordedEvent>{};
   return log_->read_all(from, std::min<uint64_t>(max, limit - from + 1));
+}
+
+events::Status PrefixLog::read_all(uint64_t from_position, size_t max,
+                                   std::vector<events::RecordedEvent>* out) {
+  const uint64_t limit = limit_.load();
+  const uint64_t from = std::max<uint64_t>(from_position, 1);
+  if (from > limit || max == 0) {
+    out->clear();
+    return events::Status::ok();
+  }
+  return log_->read_all(from, std::min<uint64_t>(max, limit - from + 1), out);
 }
 
 events::Result<std::optional<events::AppendResult>> PrefixLog::find_command(std::string_view id) {

@@ -30,6 +30,8 @@ class PrefixLog final : public events::EventLog {
                                                                  size_t max) override;
   events::Result<std::vector<events::RecordedEvent>> read_all(uint64_t from_position,
                                                               size_t max) override;
+  events::Status read_all(uint64_t from_position, size_t max,
+                          std::vector<events::RecordedEvent>* out) override;
   events::Result<std::optional<events::AppendResult>> find_command(std::string_view command_id) override;
   events::Result<uint64_t> stream_version(std::string_view stream) override;
   uint64_t head_position() const override;

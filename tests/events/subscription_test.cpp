@@ -131,6 +131,52 @@ TEST(SubscriptionTest, ResumesFromLastSeenPositionAfterReopen) {
   EXPECT_EQ(r.last, 35u);
 }
 
+// next_into() reads into the same batch again and again (a catch-up's read
+// ahead): each read replaces the events and the flags, from storage and
+// from the live buffer, whatever the batch held before.
+TEST(SubscriptionTest, ABatchReadIntoAgainHoldsOnlyTheNewEvents) {
+  TempDir dir;
+  {
+    auto log = open_log(dir, 1024);
+    append_n(log.get(), "history", 20);
+  }
+  auto log = open_log(dir, 1024);  // the history only in storage
+  auto sub = log->subscribe(0);
+  SubscriptionBatch batch;
+  ASSERT_TRUE(sub->next_into(8, 0ms, &batch).is_ok());
+  ASSERT_EQ(batch.events.size(), 8u);
+  EXPECT_FALSE(batch.live);
+
+  // A shorter read: 4 events, not 4 new ones and 4 stale.
+  ASSERT_TRUE(sub->next_into(4, 0ms, &batch).is_ok());
+  ASSERT_EQ(batch.events.size(), 4u);
+  for (size_t i = 0; i < 4; ++i) {
+    EXPECT_EQ(batch.events[i].position, 9 + i);
+    EXPECT_EQ(batch.events[i].stream, "history");
+    EXPECT_EQ(batch.events[i].command_id, "history-" + std::to_string(8 + i));
+  }
+  ASSERT_TRUE(sub->next_into(100, 0ms, &batch).is_ok());
+  ASSERT_EQ(batch.events.size(), 8u);  // the rest of the history
+  EXPECT_EQ(batch.events.back().position, 20u);
+
+  // Appended now: served from the live buffer, into the same batch.
+  append_n(log.get(), "live", 3);
+  ASSERT_TRUE(sub->next_into(100, 100ms, &batch).is_ok());
+  ASSERT_EQ(batch.events.size(), 3u);
+  EXPECT_TRUE(batch.live);
+  for (size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(batch.events[i].position, 21 + i);
+    EXPECT_EQ(batch.events[i].stream, "live");
+    EXPECT_EQ(batch.events[i].command_id, "live-" + std::to_string(i));
+  }
+
+  // Nothing more: the batch is emptied, not left holding the last events.
+  ASSERT_TRUE(sub->next_into(100, 10ms, &batch).is_ok());
+  EXPECT_TRUE(batch.events.empty());
+  EXPECT_FALSE(batch.live);
+  EXPECT_EQ(sub->position(), 23u);
+}
+
 TEST(SubscriptionTest, CommitListenerSeesEveryHead) {
   TempDir dir;
   auto log = open_log(dir, 1024);

@@ -108,7 +108,16 @@ class Subscription {
   virtual ~Subscription() = default;
   // The events after position(), at most `max`, waiting up to `wait` when
   // there are none yet (an empty batch on timeout or when the log closes).
-  virtual Result<SubscriptionBatch> next(size_t max, std::chrono::milliseconds wait) = 0;
+  Result<SubscriptionBatch> next(size_t max, std::chrono::milliseconds wait) {
+    SubscriptionBatch batch;
+    if (Status s = next_into(max, wait, &batch); !s.is_ok()) return std::unexpected(s);
+    return batch;
+  }
+  // The same into `batch`, replacing what it held: its events and their
+  // strings are decoded into again, so that a catch-up reading batch after
+  // batch into the same two allocates next to nothing per event. On an
+  // error `batch` holds no events.
+  virtual Status next_into(size_t max, std::chrono::milliseconds wait, SubscriptionBatch* batch) = 0;
   // The last position delivered (the resume point).
   virtual uint64_t position() const = 0;
 };
