@@ -194,11 +194,6 @@ std::set<std::string> ProjectionTx::flush(events::KvBatch* batch) {
   return end_flush();
 }
 
-std::set<std::string> ProjectionTx::flush(events::KvBulkLoad* load) {
-  write_range(0, sort_writes(), *load);
-  return end_flush();
-}
-
 void ProjectionTx::discard() {
   if (pending_) pending_->clear();
   sorted_.clear();

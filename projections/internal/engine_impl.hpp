@@ -101,9 +101,9 @@ inline std::vector<FlushPiece> flush_pieces(const std::vector<size_t>& writes) {
 //  2. the sorted writes are cut into pieces of consecutive keys, each
 //     written into a bulk load of its own (a table file: encoded,
 //     compressed, finished and synced), and every thread takes the next
-//     piece until none is left. One
-//     projection's rows are the most of a rebuild's final flush (the
-//     journal's: more than half), and in pieces both cores write them;
+//     piece until none is left. One projection's rows are most of a
+//     rebuild's final flush (the journal's: more than half), and in pieces
+//     both cores write them;
 //  3. each transaction clears its rows.
 // Then `first` (may be null: e.g. the checkpoints) and the files are added
 // to the store in one step (KvBulkLoad::commit_all). Each transaction's

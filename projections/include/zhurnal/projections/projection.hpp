@@ -99,18 +99,15 @@ class ProjectionTx {
   // Moves the writes into `batch` (in key order) and clears them, together
   // with every row read; returns touched topics.
   std::set<std::string> flush(events::KvBatch* batch);
-  // The same into a bulk load (rebuild mode), whose keys must increase: the
-  // caller adds keys below this transaction's prefix before, and keys above
-  // it after.
-  std::set<std::string> flush(events::KvBulkLoad* load);
-  // The same in three steps, so that several threads can write one
-  // projection's rows (a rebuild's final flush writes hundreds of thousands
-  // of rows of one projection while the other projections' threads are
-  // done): sort_writes() writes the Pending rows and sorts every write,
-  // returning how many there are; write_sorted() puts writes [begin, end)
-  // of that order into `load` (calls on disjoint ranges may run on
-  // different threads at once, and nothing else may run meanwhile);
-  // end_flush() clears the rows as flush() does and returns the topics.
+  // The same into bulk loads (rebuild mode), in three steps, so that
+  // several threads can write one projection's rows (a rebuild's final
+  // flush writes hundreds of thousands of rows of one projection while the
+  // other projections' threads are done): sort_writes() writes the Pending
+  // rows and sorts every write, returning how many there are;
+  // write_sorted() puts writes [begin, end) of that order into `load`,
+  // whose keys must increase (calls on disjoint ranges may run on different
+  // threads at once, and nothing else may run meanwhile); end_flush()
+  // clears the rows as flush() does and returns the topics.
   size_t sort_writes();
   void write_sorted(size_t begin, size_t end, events::KvBulkLoad* load) const;
   std::set<std::string> end_flush();
