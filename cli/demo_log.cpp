@@ -61,7 +61,7 @@ int run_demo_log(const std::string& data_dir, std::shared_ptr<spdlog::logger> lo
 
   std::mt19937 rng(static_cast<unsigned>(start + 1));
   const std::string lesson = "lesson-5A-math-" + std::to_string(start);
-  const CommandContext teacher{"demo-" + std::to_string(start) + "-topic", "teacher-ivanova", "", ""};
+  const CommandContext teacher{"demo-" + std::to_string(start) + "-topic", "teacher-ivanova", "", "", std::nullopt};
   auto topic = log.append(lesson, ExpectedVersion::no_stream(),
                           {EventData{"LessonTopicSet", "Дроби: сложение и вычитание"}}, teacher);
   if (!topic) {
@@ -78,7 +78,7 @@ int run_demo_log(const std::string& data_dir, std::shared_ptr<spdlog::logger> lo
                      {EventData{"MarkPosted", std::string(kStudents[i]) + ": " +
                                                    std::to_string(mark) + " (ответ на уроке)"}}});
   }
-  CommandContext marks_ctx{"demo-" + std::to_string(start) + "-marks", "teacher-ivanova", "", ""};
+  CommandContext marks_ctx{"demo-" + std::to_string(start) + "-marks", "teacher-ivanova", "", "", std::nullopt};
   auto posted = log.append(marks, marks_ctx);
   // The teacher's browser retries the same command: nothing is written twice.
   auto retried = log.append(marks, marks_ctx);

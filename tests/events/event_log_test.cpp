@@ -21,7 +21,7 @@ EventData event(std::string type, std::string payload = "p") {
 }
 
 CommandContext ctx(std::string id, std::string actor = "teacher-1") {
-  return CommandContext{std::move(id), std::move(actor), "corr", "cause"};
+  return CommandContext{std::move(id), std::move(actor), "corr", "cause", std::nullopt};
 }
 
 class EventLogTest : public ::testing::Test {

@@ -25,7 +25,7 @@ std::unique_ptr<EventLog> open_log(const TempDir& dir, size_t live_buffer) {
 void append_n(EventLog* log, const std::string& writer, int n) {
   for (int i = 0; i < n; ++i) {
     auto r = log->append(writer, ExpectedVersion::any(), {{"E", std::to_string(i)}},
-                         {writer + "-" + std::to_string(i), "u", "", ""});
+                         {writer + "-" + std::to_string(i), "u", "", "", std::nullopt});
     ASSERT_TRUE(r) << r.error().to_string();
   }
 }

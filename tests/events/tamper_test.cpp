@@ -136,7 +136,8 @@ class TamperTest : public ::testing::Test {
       auto r =
           log->append(std::move(streams),
                       CommandContext{"cmd-" + std::to_string(i), "teacher-0042",
-                                     "corr-" + std::to_string(i), "cause-" + std::to_string(i)});
+                                     "corr-" + std::to_string(i), "cause-" + std::to_string(i),
+                                     std::nullopt});
       ASSERT_TRUE(r) << r.error().to_string();
     }
     auto all = log->read_all(1, 1000);

@@ -218,7 +218,9 @@ void DiskFullTest::run_scenario(int reserve_mib) {
   ASSERT_TRUE(refusal) << "500 marks accepted on a full disk";
   // With a reserve nothing reaches the disk: the very first command is
   // refused. Without one, the log takes marks until its own write fails.
-  if (reserve_mib > 0) EXPECT_EQ(accepted_while_full, 0);
+  if (reserve_mib > 0) {
+    EXPECT_EQ(accepted_while_full, 0);
+  }
   EXPECT_EQ(json_field(*refusal, "code"), "no_space") << *refusal;
   EXPECT_NE(refusal->find("Диск сервера заполнен"), std::string::npos) << *refusal;
   // Refused again, not half-written, while the disk stays full. (Without a

@@ -43,7 +43,7 @@ bool append_commands(events::EventLog& log, int first, int appends) {
     }
     auto r = log.append(std::move(streams),
                         events::CommandContext{"cmd-" + std::to_string(i), "teacher-0042",
-                                               "corr-" + std::to_string(i), "cause"});
+                                               "corr-" + std::to_string(i), "cause", std::nullopt});
     if (!r) {
       ADD_FAILURE() << r.error().to_string();
       return false;

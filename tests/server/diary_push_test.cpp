@@ -233,7 +233,9 @@ TEST_F(DiaryPushTest, PatchesMergedIntoTheWholeDiaryEqualAFreshQuery) {
     }
     auto fresh = parent->request("q" + std::to_string(++n_), kDiary);
     EXPECT_TRUE(fresh && is_ok(*fresh)) << what;
-    if (fresh) EXPECT_EQ(page.json(), page.normalise(diary_object(*fresh))) << what;
+    if (fresh) {
+      EXPECT_EQ(page.json(), page.normalise(diary_object(*fresh))) << what;
+    }
     return member;
   };
   EXPECT_EQ(step(1, "initial push"), "diary");

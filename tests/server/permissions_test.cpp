@@ -20,12 +20,6 @@ struct Row {
   std::string refusal = "forbidden";
 };
 
-std::set<std::string> all_but(std::set<std::string> out) {
-  std::set<std::string> users(kUsers.begin(), kUsers.end());
-  for (const auto& u : out) users.erase(u);
-  return users;
-}
-
 using PermissionMatrix = ServerFixture;
 
 TEST_F(PermissionMatrix, EveryRoleAgainstEveryReadAndTheWriteGate) {
