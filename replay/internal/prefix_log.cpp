@@ -60,10 +60,9 @@ events::Result<std::vector<events::RecordedEvent>> PrefixLog::read_stream(
 
 events::Result<std::vector<events::RecordedEvent>> PrefixLog::read_all(uint64_t from_position,
                                                                        size_t max) {
-  const uint64_t limit = limit_.load();
-  const uint64_t from = std::max<uint64_t>(from_position, 1);
-  if (from > limit || max == 0) return std::vector<events::RecordedEvent>{};
-  return log_->read_all(from, std::min<uint64_t>(max, limit - from + 1));
+  std::vector<events::RecordedEvent> out;
+  if (events::Status st = read_all(from_position, max, &out); !st.is_ok()) return std::unexpected(st);
+  return out;
 }
 
 events::Status PrefixLog::read_all(uint64_t from_position, size_t max,
