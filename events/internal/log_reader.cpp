@@ -36,7 +36,7 @@ class SecondaryLogReader final : public LogReader {
 
   Result<VerifyReport> verify(const std::function<void(uint64_t)>& progress,
                               const Observer& visit) override {
-    return internal::audit_store(*store_, progress, visit);
+    return internal::audit_store(*store_, nullptr, progress, visit);
   }
 
   Status scan(uint64_t from_position, const Visitor& fn) override {

@@ -81,6 +81,17 @@ class RawLog {
     internal::put_u64be(&value, position);
     check(db_->Put(write_options(), handles_[2], internal::stream_key(stream, version), value));
   }
+  void delete_stream_entry(std::string_view stream, uint64_t version) {
+    check(db_->Delete(write_options(), handles_[2], internal::stream_key(stream, version)));
+  }
+  std::string get_receipt(std::string_view command_id) {
+    std::string value;
+    check(db_->Get(rocksdb::ReadOptions(), handles_[3], command_id, &value));
+    return value;
+  }
+  void put_receipt(std::string_view command_id, std::string_view value) {
+    check(db_->Put(write_options(), handles_[3], command_id, rocksdb::Slice(value.data(), value.size())));
+  }
 
  private:
   rocksdb::ColumnFamilyHandle* log_cf() const { return handles_[1]; }
@@ -486,11 +497,9 @@ TEST_F(TamperTest, DamagedLastEventFailsOpenWithCorruption) {
   }
 }
 
-// Known gaps, disabled until events/ closes them (they fail today; run with
-// --gtest_also_run_disabled_tests). verify() walks the log column family only:
-// deleting the newest events leaves a shorter chain that is still valid,
-// although the stream index and the command receipts still point at them.
-// Enable when verify() cross-checks the stream index (or the receipts).
+// Deleting the newest event leaves a shorter chain that is still valid on
+// its own; the stream index and the receipt still name it, which verify()
+// reports at the lost position.
 TEST_F(TamperTest, TruncatedTailIsNamedByVerify) {
   auto dir = fresh_copy();
   {
@@ -504,8 +513,9 @@ TEST_F(TamperTest, TruncatedTailIsNamedByVerify) {
   EXPECT_EQ(report.first_bad_position, head());
 }
 
-// A stream index entry pointing at another stream's event: verify() does not
-// look at the index, and read_stream returns the wrong event without an error.
+// A stream index entry pointing at another stream's event: read_stream
+// must not return that event as the stream's, and verify() names the entry
+// by its own event's position.
 TEST_F(TamperTest, StreamIndexPointingElsewhereIsCaught) {
   const RecordedEvent& target = event_at(10);
   const RecordedEvent& other = event_at(11);
@@ -529,6 +539,99 @@ TEST_F(TamperTest, StreamIndexPointingElsewhereIsCaught) {
   auto report = log->verify();
   ASSERT_TRUE(report);
   EXPECT_FALSE(report->ok()) << "a broken stream index verifies";
+  EXPECT_EQ(report->first_bad_position, target.position) << report->problem;
+  EXPECT_NE(report->problem.find("points at position " + std::to_string(other.position)), std::string::npos)
+      << report->problem;
+}
+
+// An index entry no event accounts for (a version the stream never reached)
+// is named by the position it points at.
+TEST_F(TamperTest, ExtraStreamIndexEntryIsNamedByVerify) {
+  const RecordedEvent& pointed = event_at(7);
+  auto dir = fresh_copy();
+  {
+    RawLog raw(dir->path());
+    ASSERT_TRUE(raw.is_open());
+    raw.put_stream_entry("lesson-0", 1000, pointed.position);
+  }
+  ASSERT_FALSE(HasFailure());
+  const VerifyReport report = reopen_and_verify(*dir);
+  EXPECT_FALSE(report.ok()) << "an extra stream index entry verifies";
+  EXPECT_EQ(report.first_bad_position, pointed.position) << report.problem;
+  EXPECT_NE(report.problem.find("lesson-0 version 1000"), std::string::npos) << report.problem;
+}
+
+// A forger who rewrites the last event with a stream version that skips
+// one, re-hashes it and moves its index entry and receipt to match, leaves
+// everything agreeing but the stream's versions: verify names the event.
+TEST_F(TamperTest, StreamVersionThatSkipsIsNamedByVerify) {
+  const RecordedEvent& last = event_at(head());
+  ASSERT_EQ(last.command_id, "cmd-21");  // a run of one event
+  const uint64_t forged_version = last.stream_version + 1;
+  auto dir = fresh_copy();
+  {
+    RawLog raw(dir->path());
+    ASSERT_TRUE(raw.is_open());
+    const CommandContext context{last.command_id, last.actor, last.correlation_id, last.causation_id,
+                                 std::nullopt};
+    internal::EnvelopeFields f;
+    f.position = last.position;
+    f.stream = last.stream;
+    f.stream_version = forged_version;
+    f.type = last.type;
+    f.recorded_at_us = last.recorded_at_us;
+    f.context = &context;
+    f.prev_hash = &last.prev_hash;
+    f.payload = last.payload;
+    Hash hash;
+    raw.put_event(last.position, internal::encode_stored_event(f, &hash));
+    raw.delete_stream_entry(last.stream, last.stream_version);
+    raw.put_stream_entry(last.stream, forged_version, last.position);
+    AppendResult receipt;
+    Hash digest;
+    ASSERT_TRUE(internal::decode_receipt(raw.get_receipt(last.command_id), &receipt, &digest).is_ok());
+    ASSERT_EQ(receipt.streams.size(), 1u);
+    receipt.streams[0].version = forged_version;
+    raw.put_receipt(last.command_id, internal::encode_receipt(receipt, digest));
+  }
+  ASSERT_FALSE(HasFailure());
+  const VerifyReport report = reopen_and_verify(*dir);
+  expect_names(report, head());
+  EXPECT_NE(report.problem.find("version " + std::to_string(forged_version) + " follows version " +
+                                std::to_string(last.stream_version - 1)),
+            std::string::npos)
+      << report.problem;
+}
+
+// A receipt that keeps its append's positions but names other stream
+// versions is named at the append's first position. (The fast pass's
+// fingerprint of a receipt covers its stream versions too.)
+TEST_F(TamperTest, ReceiptNamingOtherStreamVersionsIsNamedAtItsAppend) {
+  uint64_t first = 0;
+  for (const RecordedEvent& e : events_) {
+    if (e.command_id == "cmd-8") {
+      first = e.position;
+      break;
+    }
+  }
+  ASSERT_NE(first, 0u);
+  auto dir = fresh_copy();
+  {
+    RawLog raw(dir->path());
+    ASSERT_TRUE(raw.is_open());
+    AppendResult receipt;
+    Hash digest;
+    ASSERT_TRUE(internal::decode_receipt(raw.get_receipt("cmd-8"), &receipt, &digest).is_ok());
+    ASSERT_EQ(receipt.streams.size(), 2u);  // a lesson and a student stream
+    ++receipt.streams.back().version;
+    raw.put_receipt("cmd-8", internal::encode_receipt(receipt, digest));
+  }
+  ASSERT_FALSE(HasFailure());
+  const VerifyReport report = reopen_and_verify(*dir);
+  EXPECT_FALSE(report.ok()) << "a receipt with other stream versions verifies";
+  EXPECT_EQ(report.first_bad_position, first) << report.problem;
+  EXPECT_NE(report.problem.find("receipt of command cmd-8 names other stream versions"), std::string::npos)
+      << report.problem;
 }
 
 // read_all checks positions by key but not the decoded envelope against its

@@ -120,6 +120,27 @@ TEST_F(VerifyCliTest, MissingReceiptIsNamedAtItsAppend) {
       << report.problem;
 }
 
+// Damage found only when the fingerprints disagree sends the audit over the
+// log a second time to name it; the visitor (the summary's counts) still
+// sees each event once, in order.
+TEST_F(VerifyCliTest, SecondPassDoesNotVisitAgain) {
+  {
+    RawLog raw(log_path());
+    raw.delete_receipt("cmd-7");
+  }
+  auto reader = events::LogReader::open({log_path().string(), {}});
+  ASSERT_TRUE(reader) << reader.error().to_string();
+  std::vector<uint64_t> visited;
+  auto report = (*reader)->verify({}, [&](const events::RecordedEvent& e, std::string_view) {
+    visited.push_back(e.position);
+  });
+  ASSERT_TRUE(report) << report.error().to_string();
+  EXPECT_FALSE(report->ok());
+  EXPECT_NE(report->problem.find("receipt of command cmd-7 is missing"), std::string::npos) << report->problem;
+  ASSERT_EQ(visited.size(), head_);
+  for (size_t i = 0; i < visited.size(); ++i) EXPECT_EQ(visited[i], i + 1);
+}
+
 TEST_F(VerifyCliTest, VerifiesBesideARunningWriter) {
   auto log = open_log(log_path(), false);
   ASSERT_TRUE(log);

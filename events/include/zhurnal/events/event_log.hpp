@@ -172,9 +172,11 @@ class EventLog {
   virtual uint64_t add_commit_listener(CommitListener listener) = 0;
   virtual void remove_commit_listener(uint64_t id) = 0;
 
-  // Walks the whole log: contiguous positions, envelope fields consistent with
-  // their keys, and the hash chain. `progress` (may be empty) is called now
-  // and then with the number of events checked.
+  // The full audit of LogReader::verify (contiguous positions, envelopes
+  // agreeing with their keys, the hash chain, recorded times, stream
+  // versions, the stream index and the idempotency receipts), over a
+  // snapshot: appends made meanwhile are not seen. `progress` (may be empty)
+  // is called now and then with the number of events checked.
   virtual Result<VerifyReport> verify(std::function<void(uint64_t)> progress = {}) = 0;
 
   virtual LogStats stats() const = 0;
