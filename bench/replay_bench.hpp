@@ -9,7 +9,11 @@
 //   raw      one RocksDB iterator over the log column family, each value
 //            decoded with the log's own decode (envelope and payload bytes),
 //            positions checked for gaps: the baseline;
-//   verify   EventLog::verify(): the same walk plus the hash chain;
+//   verify   what `zhurnal replay verify --data` runs (replay::verify_log
+//            on a LogReader, a secondary instance): the same walk plus the
+//            hash chain, recorded times and stream versions, with the stream
+//            index and the receipts fingerprinted on a second thread, and
+//            the summary's per-type counts;
 //   rebuild  every standard projection folded from position zero into a
 //            fresh view store (what `replay rebuild` and a version bump do);
 //   compare  `replay rebuild` itself: rebuild_and_compare_all over the
