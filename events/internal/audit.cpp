@@ -1,10 +1,6 @@
 #include "audit.hpp"
 
 #include <algorithm>
-#include <condition_variable>
-#include <deque>
-#include <memory>
-#include <mutex>
 #include <random>
 #include <thread>
 #include <unordered_map>
@@ -12,6 +8,7 @@
 
 #include "codec.hpp"
 #include "keys.hpp"
+#include "log_read_ahead.hpp"
 
 namespace zhurnal::events::internal {
 namespace {
@@ -330,123 +327,6 @@ class Fingerprint {
     return x ^ (x >> 31);
   }
   uint64_t key_ = 0;
-};
-
-// The log's stored values, read on a thread of their own and handed over in
-// batches, while the caller checks the batch before: reading (RocksDB's
-// iteration, decompression) is about half of the fast pass's walk and the
-// checks (decode, SHA-256) the other half, so that on two cores the walk
-// takes about the time of the read alone. Values are copied into the
-// batches (a few hundred bytes each; the copy costs far less than either
-// half).
-class LogReadAhead {
- public:
-  class Batch {
-   public:
-    size_t size() const { return keys_.size(); }
-    uint64_t key(size_t i) const { return keys_[i]; }
-    std::string_view value(size_t i) const {
-      const size_t begin = i == 0 ? 0 : ends_[i - 1];
-      return std::string_view(bytes_).substr(begin, ends_[i] - begin);
-    }
-    void add(uint64_t key, std::string_view value) {
-      keys_.push_back(key);
-      bytes_.append(value);
-      ends_.push_back(bytes_.size());
-    }
-    void clear() {
-      keys_.clear();
-      ends_.clear();
-      bytes_.clear();
-    }
-
-   private:
-    std::vector<uint64_t> keys_;
-    std::vector<size_t> ends_;  // where each value ends in bytes_
-    std::string bytes_;
-  };
-
-  LogReadAhead(RocksStore& store, const rocksdb::Snapshot* snapshot) : store_(store), snapshot_(snapshot) {
-    for (int i = 0; i < kBatches; ++i) free_.push_back(std::make_unique<Batch>());
-    reader_ = std::thread([this] { read(); });
-  }
-  // Stops the reader where it is (the caller may stop before the end).
-  ~LogReadAhead() {
-    {
-      std::lock_guard lock(mu_);
-      stopping_ = true;
-    }
-    cv_.notify_all();
-    reader_.join();
-  }
-  LogReadAhead(const LogReadAhead&) = delete;
-  LogReadAhead& operator=(const LogReadAhead&) = delete;
-
-  // The next batch, in log order, valid until the next call; nullptr at the
-  // end of the log or of what could be read (then see status()).
-  const Batch* next() {
-    std::unique_lock lock(mu_);
-    if (in_hand_) {
-      in_hand_->clear();
-      free_.push_back(std::move(in_hand_));
-      cv_.notify_all();
-    }
-    cv_.wait(lock, [&] { return !full_.empty() || done_; });
-    if (full_.empty()) return nullptr;
-    in_hand_ = std::move(full_.front());
-    full_.pop_front();
-    return in_hand_.get();
-  }
-  // The read's status, once next() returned nullptr.
-  Status status() {
-    std::lock_guard lock(mu_);
-    return status_;
-  }
-
- private:
-  static constexpr int kBatches = 3;
-  static constexpr size_t kBatchEvents = 2048;
-
-  void read() {
-    std::unique_ptr<Batch> batch = take_free();
-    Status s = store_.scan_log(1, [&](uint64_t key, std::string_view value) {
-      batch->add(key, value);
-      if (batch->size() < kBatchEvents) return true;
-      hand_over(std::move(batch));
-      batch = take_free();
-      return batch != nullptr;
-    }, snapshot_);
-    if (batch && batch->size() > 0) hand_over(std::move(batch));
-    std::lock_guard lock(mu_);
-    status_ = std::move(s);
-    done_ = true;
-    cv_.notify_all();
-  }
-  // A batch to fill, or nullptr once the caller stopped.
-  std::unique_ptr<Batch> take_free() {
-    std::unique_lock lock(mu_);
-    cv_.wait(lock, [&] { return !free_.empty() || stopping_; });
-    if (stopping_) return nullptr;
-    std::unique_ptr<Batch> b = std::move(free_.back());
-    free_.pop_back();
-    return b;
-  }
-  void hand_over(std::unique_ptr<Batch> b) {
-    std::lock_guard lock(mu_);
-    full_.push_back(std::move(b));
-    cv_.notify_all();
-  }
-
-  RocksStore& store_;
-  const rocksdb::Snapshot* snapshot_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::vector<std::unique_ptr<Batch>> free_;
-  std::deque<std::unique_ptr<Batch>> full_;
-  std::unique_ptr<Batch> in_hand_;
-  bool stopping_ = false, done_ = false;
-  Status status_;
-  std::thread reader_;  // last: started once the rest is set up
 };
 
 // The fast pass: the log walked once, in order, with EventChecks (its values
