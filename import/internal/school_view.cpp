@@ -49,6 +49,7 @@ events::Result<void> SchoolView::catch_up(events::EventLog& log) {
       try {
         apply(e);
       } catch (const kj::Exception& ex) {
+        position_ = e.position - 1;  // not folded: a later catch_up() meets it again
         return events::error(events::StatusCode::kCorruption,
                              "event " + std::to_string(e.position) + " (" + e.type +
                                  ") does not decode: " + ex.getDescription().cStr());

@@ -80,8 +80,9 @@ class SchoolView {
 
   // Folds the events appended since the last one folded, up to the log's
   // current head (the whole log the first time). Errors: the log's read
-  // errors, and kCorruption for a payload that does not decode; after one
-  // the view is incomplete: drop it.
+  // errors, and kCorruption for a payload that does not decode; the event
+  // that failed is not counted as folded, so every later call fails on it
+  // again (the view never skips it).
   events::Result<void> catch_up(events::EventLog& log);
 
   // Folds one event (exposed for tests); unknown types are ignored.

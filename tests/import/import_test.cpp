@@ -2,6 +2,7 @@
 // that files with errors and repeated files write nothing.
 #include <gtest/gtest.h>
 
+#include "import/internal/school_view.hpp"
 #include "import_support.hpp"
 
 namespace zhurnal::import::testing {
@@ -191,6 +192,26 @@ TEST_F(ImportFixture, KeptStateChecksLikeAFreshReadOfTheLog) {
   auto wrong = prepare_import(*log_, state, students, teachers, other);
   ASSERT_FALSE(wrong);
   EXPECT_EQ(wrong.error().code(), events::StatusCode::kInvalidArgument);
+}
+
+// An event the view folds whose payload does not decode stops the catch-up
+// with kCorruption, and does so again on the next call: the view never
+// moves past it as if it had been folded.
+TEST_F(ImportFixture, UndecodablePayloadIsNotSkippedByALaterCatchUp) {
+  const uint64_t before = log_->head_position();
+  auto appended = log_->append({{"user-broken", events::ExpectedVersion::any(),
+                                 {{"UserRegistered", std::string("not a Cap'n Proto message")}}}},
+                               events::CommandContext{"cmd-broken", "system", "", "", std::nullopt});
+  ASSERT_TRUE(appended) << appended.error().to_string();
+  internal::SchoolView view("sch1");
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    auto r = view.catch_up(*log_);
+    ASSERT_FALSE(r) << "attempt " << attempt;
+    EXPECT_EQ(r.error().code(), events::StatusCode::kCorruption);
+    EXPECT_NE(r.error().message().find("event " + std::to_string(before + 1)), std::string::npos)
+        << r.error().message();
+    EXPECT_EQ(view.position(), before) << "attempt " << attempt;
+  }
 }
 
 TEST_F(ImportFixture, FilesWithErrorsWriteNothing) {
