@@ -49,7 +49,6 @@ events::Result<void> SchoolView::catch_up(events::EventLog& log) {
       try {
         apply(e);
       } catch (const kj::Exception& ex) {
-        position_ = e.position - 1;  // not folded: a later catch_up() meets it again
         return events::error(events::StatusCode::kCorruption,
                              "event " + std::to_string(e.position) + " (" + e.type +
                                  ") does not decode: " + ex.getDescription().cStr());
@@ -61,8 +60,11 @@ events::Result<void> SchoolView::catch_up(events::EventLog& log) {
 }
 
 void SchoolView::apply(const events::RecordedEvent& e) {
-  position_ = e.position;
-  if (!folded_types().count(e.type)) return;
+  if (folded_types().count(e.type)) fold_event(e);
+  position_ = e.position;  // only once folded: an event that threw is met again
+}
+
+void SchoolView::fold_event(const events::RecordedEvent& e) {
   schema::BoundedMessageReader reader(e.payload);
   auto ev = reader.root<schema::JournalEvent>();
   using J = schema::JournalEvent;

@@ -85,7 +85,9 @@ class SchoolView {
   // again (the view never skips it).
   events::Result<void> catch_up(events::EventLog& log);
 
-  // Folds one event (exposed for tests); unknown types are ignored.
+  // Folds one event (exposed for tests); unknown types are ignored. Throws
+  // kj::Exception when a folded type's payload does not decode, and then
+  // does not count the event as folded (position() stays).
   void apply(const events::RecordedEvent& event);
 
   bool school_found() const { return has_school_; }
@@ -110,6 +112,8 @@ class SchoolView {
   const std::map<std::string, ViewAssignment>& assignments() const { return assignments_; }
 
  private:
+  void fold_event(const events::RecordedEvent& event);  // apply() of a folded type
+
   std::string school_id_;
   bool has_school_ = false;
   std::string school_name_;
