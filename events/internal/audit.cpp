@@ -25,6 +25,12 @@ struct Run {
   uint64_t last = 0;
   std::vector<StreamVersion> streams;  // each stream's last version in the run
 
+  // Starts the run of `command_id` (keeping the list's storage).
+  void restart(const std::string& command) {
+    command_id = command;
+    first = last = 0;
+    streams.clear();
+  }
   void add(const RecordedEvent& e) {
     if (first == 0) first = e.position;
     last = e.position;
@@ -150,7 +156,7 @@ class Auditor {
       if (!check_index_entry(e)) return false;
       if (e.command_id != run_.command_id || run_.first == 0) {
         if (run_.first != 0 && !check_run()) return false;
-        run_ = Run{e.command_id, 0, 0, {}};
+        run_.restart(e.command_id);
       }
       run_.add(e);
       if (visit_) visit_(e, stored_body(value));
@@ -433,9 +439,7 @@ class FastAudit {
       stream_sum_ += print_.of(e.stream, e.stream_version, e.position);
       if (e.command_id != run.command_id || run.first == 0) {
         close_run();
-        run.command_id = e.command_id;
-        run.first = 0;
-        run.streams.clear();
+        run.restart(e.command_id);
       }
       run.add(e);
       if (visit_) visit_(e, stored_body(value));
