@@ -1,9 +1,13 @@
 #include "replay_bench.hpp"
 
+#include <rocksdb/db.h>
 #include <rocksdb/iterator.h>
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
+#include <map>
+#include <thread>
 #include <cstdio>
 #include <stdexcept>
 
@@ -106,6 +110,27 @@ Pass verify_pass(const fs::path& log_dir) {
   return p;
 }
 
+// CPU seconds the store's compactions have taken since it was opened, by
+// RocksDB's count (its compaction statistics: "CompMergeCPU").
+double compaction_cpu_seconds(ev::KvStore& store) {
+  std::map<std::string, std::string> stats;
+  if (!ev::internal::kv_store_db(store)->GetMapProperty(rocksdb::DB::Properties::kCFStats, &stats)) return 0;
+  auto it = stats.find("compaction.Sum.CompMergeCPU");
+  return it == stats.end() ? 0 : std::stod(it->second);
+}
+
+// Waits until the store has no compaction running or wanted.
+void settle_compactions(ev::KvStore& store) {
+  rocksdb::DB* db = ev::internal::kv_store_db(store);
+  for (;;) {
+    uint64_t pending = 0, running = 0;
+    db->GetIntProperty(rocksdb::DB::Properties::kCompactionPending, &pending);
+    db->GetIntProperty(rocksdb::DB::Properties::kNumRunningCompactions, &running);
+    if (pending == 0 && running == 0) return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+}
+
 // Folds every projection from zero into a fresh store under `views_dir`
 // (left in place for the compare pass).
 Pass rebuild_pass_impl(const fs::path& log_dir, const fs::path& views_dir) {
@@ -127,6 +152,11 @@ Pass rebuild_pass_impl(const fs::path& log_dir, const fs::path& views_dir) {
   p.cpu_seconds = thread_cpu_seconds() - cpu;
   p.process_cpu_seconds = process_cpu_seconds() - process_cpu;
   log->close();
+  p.compaction_cpu_seconds = compaction_cpu_seconds(**store);
+  Stopwatch settle;
+  settle_compactions(**store);
+  p.settle_seconds = settle.seconds();
+  p.settle_cpu_seconds = compaction_cpu_seconds(**store) - p.compaction_cpu_seconds;
   return p;
 }
 
@@ -192,6 +222,7 @@ void run_replay_bench(const ReplayBenchOptions& o, std::ostream& out) {
   std::vector<double> raw, verify, rebuild, compare;
   std::vector<double> raw_cpu, verify_cpu, rebuild_cpu, compare_cpu;
   std::vector<double> raw_process_cpu, rebuild_process_cpu;
+  std::vector<double> compaction_cpu, settle, settle_cpu;
   for (int round = 0; round < o.rounds; ++round) {
     const Pass r = raw_log_pass(log_dir);
     const Pass v = wanted("verify") ? verify_pass(log_dir) : Pass{};
@@ -206,6 +237,8 @@ void run_replay_bench(const ReplayBenchOptions& o, std::ostream& out) {
     verify.push_back(v.seconds), verify_cpu.push_back(v.cpu_seconds);
     rebuild.push_back(b.seconds), rebuild_cpu.push_back(b.cpu_seconds);
     raw_process_cpu.push_back(r.process_cpu_seconds), rebuild_process_cpu.push_back(b.process_cpu_seconds);
+    compaction_cpu.push_back(b.compaction_cpu_seconds);
+    settle.push_back(b.settle_seconds), settle_cpu.push_back(b.settle_cpu_seconds);
     compare.push_back(c.seconds), compare_cpu.push_back(c.cpu_seconds);
     char line[256];
     std::snprintf(line, sizeof line, "round %d: raw %.2f s, verify %.2f s, rebuild %.2f s, replay rebuild %.2f s\n",
@@ -234,6 +267,11 @@ void run_replay_bench(const ReplayBenchOptions& o, std::ostream& out) {
                   "  process CPU (all threads): raw %.2f s, rebuild %.2f s, ratio %.2f\n",
                   median(raw_process_cpu), median(rebuild_process_cpu),
                   median(raw_process_cpu) / median(rebuild_process_cpu));
+    out << cpu_line;
+    std::snprintf(cpu_line, sizeof cpu_line,
+                  "  view store compactions: %.2f s CPU during the rebuild; left to do after it: "
+                  "%.2f s (%.2f s CPU)\n",
+                  median(compaction_cpu), median(settle), median(settle_cpu));
     out << cpu_line;
   }
   out << "goal: verify and rebuild ratio >= 0.60" << std::endl;

@@ -52,6 +52,13 @@ struct ReplayPass {
   double cpu_seconds = 0;  // the calling thread's
   double process_cpu_seconds = 0;  // all threads (parallel folds, RocksDB's)
   uint64_t events = 0;
+  // The view store's compactions (rebuild only), by RocksDB's own count of
+  // their CPU: those that ran during the pass (in process_cpu_seconds), and
+  // those it left to do, run to the end after the pass (not timed in it):
+  // their wall time and CPU.
+  double compaction_cpu_seconds = 0;
+  double settle_seconds = 0;
+  double settle_cpu_seconds = 0;
 };
 // The raw baseline: one iterator over the log column family, each value
 // decoded with the log's own decode, positions checked.
