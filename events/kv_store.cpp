@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <filesystem>
+#include <mutex>
 
 #include "internal/info_log.hpp"
 #include "internal/rocks_store.hpp"
@@ -50,6 +51,20 @@ struct KvStore::Impl {
   bool sync = false;
   std::filesystem::path bulk_dir;
   std::atomic<uint64_t> bulk_files{0};
+  std::mutex pause_mu;
+  int pauses = 0;  // pause_compactions() calls not yet resumed; under pause_mu
+
+  // Turns automatic compactions on or off (when they are not already).
+  Status set_auto_compactions(bool on) {
+    if (db->GetOptions().disable_auto_compactions == !on) return Status::ok();
+    rocksdb::Status s = db->SetOptions({{"disable_auto_compactions", on ? "false" : "true"}});
+    // SetOptions() changes the options in memory, then writes them to an
+    // OPTIONS file; a failure of the second (a full disk) still leaves the
+    // change made, which is all that counts here (open() passes the store's
+    // options, not the file's).
+    if (db->GetOptions().disable_auto_compactions == !on) return Status::ok();
+    return internal::from_rocksdb(s, on ? "resume compactions" : "pause compactions");
+  }
 };
 
 struct KvBulkLoad::Impl {
@@ -213,6 +228,18 @@ std::string KvStore::prefix_end(std::string_view prefix) {
   while (!end.empty() && static_cast<uint8_t>(end.back()) == 0xff) end.pop_back();
   if (!end.empty()) end.back() = static_cast<char>(static_cast<uint8_t>(end.back()) + 1);
   return end;
+}
+
+Status KvStore::pause_compactions() {
+  std::lock_guard lock(impl_->pause_mu);
+  ++impl_->pauses;
+  return impl_->set_auto_compactions(false);
+}
+
+Status KvStore::resume_compactions() {
+  std::lock_guard lock(impl_->pause_mu);
+  if (impl_->pauses > 0) --impl_->pauses;
+  return impl_->set_auto_compactions(impl_->pauses == 0);
 }
 
 rocksdb::DB* internal::kv_store_db(KvStore& store) { return store.impl_->db.get(); }

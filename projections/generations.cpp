@@ -35,6 +35,7 @@ Status ProjectionEngine::Impl::build_generations(const std::vector<Slot*>& targe
   }
   internal::FoldPool pool;
   pool.start(n);  // a helper per target but the first, and the reader
+  CompactionPause compaction_pause(options.store);  // until finish() has run
   std::vector<Status> results(n + 1);
   std::vector<ProjectionTx*> tx_ptrs;
   for (auto& tx : txs) tx_ptrs.push_back(tx.get());

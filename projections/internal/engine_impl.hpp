@@ -13,6 +13,7 @@
 #include <cstdio>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <span>
 #include <thread>
 
@@ -163,6 +164,22 @@ inline Status flush_and_commit(events::KvStore& store, internal::FoldPool& pool,
   return events::KvBulkLoad::commit_all(parts);
 }
 
+// The view store in bulk-loading mode while it lives: rebuild mode's
+// commits are bulk loads, each overlapping the ones before, compacted once
+// after it (KvStore::pause_compactions). Failures are not reported: a
+// pause that failed costs only time, and a resume that failed is retried
+// by the next pause or resume.
+class CompactionPause {
+ public:
+  explicit CompactionPause(events::KvStore* store) : store_(store) { (void)store_->pause_compactions(); }
+  ~CompactionPause() { (void)store_->resume_compactions(); }
+  CompactionPause(const CompactionPause&) = delete;
+  CompactionPause& operator=(const CompactionPause&) = delete;
+
+ private:
+  events::KvStore* store_;
+};
+
 // Applies a batch of events to one projection's transaction; the checkpoint
 // moves only over contiguous positions.
 inline Status apply_events(Projection& p, ProjectionTx& tx, std::span<const events::RecordedEvent> batch,
@@ -203,6 +220,7 @@ struct ProjectionEngine::Impl {
   bool bulk = false;                   // rebuild mode (catch_up far behind); under mu
   uint64_t bulk_until = 0;             // rebuild mode commits once this is folded; under mu
   internal::FoldPool fold_pool;                  // rebuild mode's helpers; under mu
+  std::optional<CompactionPause> compaction_pause;  // in rebuild mode; under mu
   std::atomic<bool> bulk_read{false};  // the same, read before mu is taken
   std::unique_ptr<events::Subscription> subscription;
   // The batch being processed and the one read ahead (prefetch();
@@ -363,6 +381,7 @@ struct ProjectionEngine::Impl {
       // A helper per projection but the first (it folds on this thread),
       // and one that reads the log ahead (prefetch()).
       fold_pool.start(slots.size());
+      compaction_pause.emplace(options.store);
       return Status::ok();
     }
     // Rows folded and not committed (the catch-up stopped on a failed read
@@ -379,6 +398,7 @@ struct ProjectionEngine::Impl {
     }
     for (Slot& s : slots) s.tx->forget_written();
     fold_pool.stop();
+    compaction_pause.reset();
     return st;
   }
 

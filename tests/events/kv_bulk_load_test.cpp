@@ -2,6 +2,9 @@
 // store in one step (projection rebuilds and catch-ups use them).
 #include <gtest/gtest.h>
 
+#include <rocksdb/db.h>
+
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -172,6 +175,55 @@ TEST(KvBulkLoadTest, LoadsFilledOnThreadsCommitTogetherOrNotAtAll) {
   store = open_store(dir.path());
   ASSERT_TRUE(store);
   EXPECT_EQ(all_rows(*store), want);
+}
+
+// Overlapping loads, as a rebuild's commits make them, are not merged while
+// compactions are paused, and are once the last pause is resumed.
+TEST(KvBulkLoadTest, CompactionsWaitForTheLastResume) {
+  zhurnal::testing::TempDir dir;
+  auto store = open_store(dir.path());
+  ASSERT_TRUE(store);
+  rocksdb::DB* db = internal::kv_store_db(*store);
+  auto files_at = [&](int level) {
+    std::string n;
+    EXPECT_TRUE(db->GetProperty("rocksdb.num-files-at-level" + std::to_string(level), &n));
+    return std::stoull(n);
+  };
+  auto files = [&] {
+    uint64_t n = 0;
+    for (int level = 0; level < db->NumberLevels(); ++level) n += files_at(level);
+    return n;
+  };
+  auto paused = [&] { return db->GetOptions().disable_auto_compactions; };
+  ASSERT_FALSE(paused());
+  ASSERT_TRUE(store->pause_compactions().is_ok());
+  ASSERT_TRUE(store->pause_compactions().is_ok());  // a second holder
+  EXPECT_TRUE(paused());
+  // Each load overlaps the ones before: ingested above them, one level up,
+  // and past the top level into level 0, beyond its compaction trigger (4).
+  const uint64_t loads = db->NumberLevels() - 1 + 5;
+  for (uint64_t l = 0; l < loads; ++l) {
+    auto load = store->bulk_load();
+    ASSERT_TRUE(load);
+    for (int i = 0; i < 100; ++i) (*load)->put("k/" + std::to_string(1000 + i), std::to_string(l));
+    ASSERT_TRUE((*load)->commit().is_ok());
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  EXPECT_EQ(files(), loads);
+  EXPECT_GE(files_at(0), 4u);
+  ASSERT_TRUE(store->resume_compactions().is_ok());
+  EXPECT_TRUE(paused()) << "one holder still pauses them";
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  EXPECT_EQ(files(), loads);
+  ASSERT_TRUE(store->resume_compactions().is_ok());
+  EXPECT_FALSE(paused());
+  ASSERT_TRUE(store->resume_compactions().is_ok());  // one too many changes nothing
+  EXPECT_FALSE(paused());
+  for (int i = 0; i < 300 && files() >= loads; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  EXPECT_LT(files(), loads) << "compacted after the resume";
+  const auto rows = all_rows(*store);
+  EXPECT_EQ(rows.size(), 100u);
+  EXPECT_EQ(rows.at("k/1000"), std::to_string(loads - 1));  // the last load's
 }
 
 }  // namespace

@@ -5,6 +5,8 @@
 // fold into, and from a checkpoint that is not zero.
 #include <gtest/gtest.h>
 
+#include <rocksdb/db.h>
+
 #include <atomic>
 #include <map>
 #include <set>
@@ -42,6 +44,10 @@ std::unique_ptr<ProjectionEngine> open_engine(events::EventLog* log, events::KvS
   auto engine = ProjectionEngine::open(o, standard_projections());
   EXPECT_TRUE(engine) << engine.error().to_string();
   return engine ? std::move(*engine) : nullptr;
+}
+
+bool compactions_paused(events::KvStore& store) {
+  return events::internal::kv_store_db(store)->GetOptions().disable_auto_compactions;
 }
 
 // One demo week in a log, and the rows the live engine folded from it batch
@@ -95,8 +101,18 @@ class BulkFoldTest : public ::testing::Test {
   static void catch_up_equals_live(events::KvStore& store, size_t budget) {
     auto bulk = open_engine(log_, &store, 256, budget);
     ASSERT_TRUE(bulk);
+    // Its commits (bulk loads) are made with the store's compactions paused,
+    // and they are on again when it is done.
+    int commits = 0, unpaused = 0;
+    bulk->add_listener([&](const ChangeSet&) {
+      ++commits;
+      unpaused += !compactions_paused(store);
+    });
     events::Status st = bulk->catch_up();
     ASSERT_TRUE(st.is_ok()) << st.to_string();
+    EXPECT_GT(commits, 0);
+    EXPECT_EQ(unpaused, 0);
+    EXPECT_FALSE(compactions_paused(store));
     EXPECT_EQ(bulk->position(), head_);
     expect_live_rows(all_rows(store));
   }
@@ -199,10 +215,12 @@ TEST_F(BulkFoldTest, RebuildGenerationsFromSmallBulkLoadsMatchTheLiveRows) {
     SCOPED_TRACE(p.name);
     std::map<std::string, std::string> live, scratch;
     events::Status st = engine->rebuild_and_compare(p.name, [&](const std::string& a, const std::string& b) {
+      EXPECT_TRUE(compactions_paused(*store)) << "while the scratch generation is compared";
       live = rows_under(*store, a);
       scratch = rows_under(*store, b);
     });
     ASSERT_TRUE(st.is_ok()) << st.to_string();
+    EXPECT_FALSE(compactions_paused(*store));
     EXPECT_FALSE(live.empty());
     expect_same_rows(live, scratch);
 
@@ -210,6 +228,7 @@ TEST_F(BulkFoldTest, RebuildGenerationsFromSmallBulkLoadsMatchTheLiveRows) {
     // the live rows.
     const std::string before = engine->active_prefix(p.name);
     ASSERT_TRUE(engine->rebuild(p.name).is_ok());
+    EXPECT_FALSE(compactions_paused(*store));
     const std::string after = engine->active_prefix(p.name);
     EXPECT_NE(before, after);
     expect_same_rows(live, rows_under(*store, after));

@@ -129,6 +129,20 @@ class KvStore {
   // may run on several threads at once.
   Result<std::unique_ptr<KvBulkLoad>> bulk_load();
 
+  // Bulk-loading mode: from the first pause_compactions() until as many
+  // resume_compactions(), RocksDB's automatic compactions are off. A
+  // rebuild adds a load of every row it held at each of its commits, and
+  // each load overlaps the ones before it; compacted as each came, the
+  // earlier loads' rows were rewritten again and again (at 10M events the
+  // rebuild's compactions took 2.5 times the CPU of one compaction of all
+  // its loads at the end: docs/benchmarks.md, session 13). Writes go on
+  // meanwhile: flushed memtables pile up in level 0 without stalling them,
+  // and reads look through more files until the compactions have caught
+  // up. Each call returns whether RocksDB took the change; a failed pause
+  // only costs time, and a resume is retried by the next pause or resume.
+  Status pause_compactions();
+  Status resume_compactions();
+
  private:
   friend rocksdb::DB* internal::kv_store_db(KvStore& store);
   struct Impl;
