@@ -76,6 +76,7 @@ Status ProjectionEngine::Impl::build_generations(const std::vector<Slot*>& targe
           // This target's events: those up to its limit.
           size_t count = batch.size();
           if (limits[i] < read_to) count -= std::min<uint64_t>(count, read_to - limits[i]);
+          txs[i]->touch_all();  // nobody hears a scratch generation's topics
           return apply_events(*targets[i]->projection, *txs[i], std::span(batch.data(), count),
                               &checkpoints[i]);
         });

@@ -278,6 +278,7 @@ struct ProjectionEngine::Impl {
         if (batch.back().position < bulk_until) prefetch();
         return;
       }
+      if (bulk) slots[i].tx->touch_all();
       folded[i] = guarded(
           [&] { return apply_events(*slots[i].projection, *slots[i].tx, batch, &slots[i].meta.checkpoint); });
     };

@@ -11,8 +11,8 @@ using J = schema::JournalEvent;
 
 // Marks the class lists that show `user` as changed: the student's own class,
 // or the classes of a parent's children. Nothing once every topic is touched
-// (rebuild mode): the look-ups are for the topics alone, and they were a
-// third of this projection's fold over a region's log.
+// (rebuild mode: ProjectionTx::touch_all): the look-ups are for the topics
+// alone, and they were a third of this projection's fold at 10M events.
 void touch_rosters(ProjectionTx& tx, const std::string& user) {
   if (!tx.lists_topics()) return;
   if (auto cls = tx.find("SC/" + user); cls && !cls->empty()) tx.touch("roster/" + *cls);

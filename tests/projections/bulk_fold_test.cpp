@@ -103,15 +103,18 @@ class BulkFoldTest : public ::testing::Test {
     ASSERT_TRUE(bulk);
     // Its commits (bulk loads) are made with the store's compactions paused,
     // and they are on again when it is done.
-    int commits = 0, unpaused = 0;
-    bulk->add_listener([&](const ChangeSet&) {
+    // Each says that every view may have changed (ProjectionTx::touch_all).
+    int commits = 0, unpaused = 0, listed = 0;
+    bulk->add_listener([&](const ChangeSet& changes) {
       ++commits;
       unpaused += !compactions_paused(store);
+      listed += changes.topics != std::set<std::string>{std::string(ProjectionTx::kAllTopics)};
     });
     events::Status st = bulk->catch_up();
     ASSERT_TRUE(st.is_ok()) << st.to_string();
     EXPECT_GT(commits, 0);
     EXPECT_EQ(unpaused, 0);
+    EXPECT_EQ(listed, 0);
     EXPECT_FALSE(compactions_paused(store));
     EXPECT_EQ(bulk->position(), head_);
     expect_live_rows(all_rows(store));

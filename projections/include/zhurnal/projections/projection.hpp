@@ -64,12 +64,18 @@ class ProjectionTx {
   void touch(std::string topic) {
     if (all_topics_) return;
     topics_.insert(std::move(topic));
-    if (topics_.size() > kMaxTopics) {
-      topics_ = {std::string(kAllTopics)};
-      all_topics_ = true;
-    }
+    if (topics_.size() > kMaxTopics) touch_all();
   }
   static constexpr size_t kMaxTopics = 16384;
+  // Marks every topic as changed (kAllTopics) until the next flush() or
+  // discard(). Rebuild mode does so at every batch: its commits cover too
+  // many events for a list to spare anyone a look, and the projections then
+  // skip working out which topics each event touches (lists_topics()).
+  void touch_all() {
+    if (all_topics_) return;
+    topics_ = {std::string(kAllTopics)};
+    all_topics_ = true;
+  }
   // False once the topics have become kAllTopics (until the next flush() or
   // discard()): a projection may skip working out which topics an event
   // touches (rebuild mode spends most of its fold there).
