@@ -6,10 +6,10 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
-#include <map>
-#include <thread>
 #include <cstdio>
+#include <map>
 #include <stdexcept>
+#include <thread>
 
 #include "bench_support.hpp"
 #include "internal/codec.hpp"
