@@ -182,6 +182,16 @@ Result<std::unique_ptr<KvStore>> KvStore::open(const Options& options) {
   // the threshold must sit well below the log's reserve
   // (LogOptions::min_free_bytes), which is what admits new events again.
   o.write_buffer_size = kMemtableBytes;
+  // A rebuild, its compactions paused (pause_compactions()), leaves about
+  // ten table files in level 0 for each of its commits, fifty at 10M events.
+  // With RocksDB's limits (writes slowed past 20 files, stopped past 36) the
+  // first writes after it, the live path's commits or `replay rebuild`'s
+  // drop of its scratch rows, stopped until the compactions had merged them
+  // (22 s at 10M events). The views' writes follow the log, so level 0 is
+  // not at risk of growing without bound; reads look through more files
+  // until the compactions catch up.
+  o.level0_slowdown_writes_trigger = 256;
+  o.level0_stop_writes_trigger = 512;
   rocksdb::BlockBasedTableOptions table;
   table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
   o.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
