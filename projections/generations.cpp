@@ -31,7 +31,10 @@ Status ProjectionEngine::Impl::build_generations(const std::vector<Slot*>& targe
     }
     if (Status st = options.store->write(kv); !st.is_ok()) return st;
     std::lock_guard lock(mu);
-    for (size_t i = 0; i < n; ++i) txs[i]->assume_empty_store(targets[i]->meta.checkpoint);
+    for (size_t i = 0; i < n; ++i) {
+      txs[i]->assume_empty_store(targets[i]->meta.checkpoint);
+      txs[i]->retain_memory(true);  // until the pass without the lock is done
+    }
   }
   internal::FoldPool pool;
   pool.start(n);  // a helper per target but the first, and the reader
@@ -108,6 +111,7 @@ Status ProjectionEngine::Impl::build_generations(const std::vector<Slot*>& targe
     for (size_t i = 0; i < n; ++i) limits[i] = targets[i]->meta.checkpoint;
   }
   if (Status st = advance(); !st.is_ok()) return st;
+  for (auto& tx : txs) tx->retain_memory(false);  // the locked pass is short
   std::unique_lock lock(mu);
   for (size_t i = 0; i < n; ++i) limits[i] = targets[i]->meta.checkpoint;  // live only grows
   if (Status st = advance(); !st.is_ok()) return st;

@@ -82,9 +82,66 @@ void ProjectionTx::free_values() {
 
 void ProjectionTx::clear_rows() {
   last_ = nullptr;
-  index_.clear();
   free_values();
+  if (!retained_.retaining) {
+    index_.clear();
+    arena_.release();
+    return;
+  }
+  // What the last commit did not ask for again goes; what this one gives
+  // back is kept for the next (RetainedBlocks).
+  retained_.free_kept();
+  const size_t capacity = index_.capacity();
+  retained_.keeping = true;
+  index_.clear();  // frees its table (past 127 slots)
   arena_.release();
+  retained_.keeping = false;
+  // The same table again: at most 7/8 of a table's slots are filled, so a
+  // reserve of that many gets a table of the capacity it had.
+  index_.reserve(capacity - capacity / 8);
+}
+
+void ProjectionTx::retain_memory(bool on) {
+  retained_.retaining = on;
+  if (on) return;
+  retained_.free_kept();
+  if (added_.empty()) {  // between commits: the reserved table and sort order go too
+    index_.clear();
+    std::vector<internal::KeyedEntry<const Row*>>().swap(sorted_);
+  }
+}
+
+void ProjectionTx::RetainedBlocks::free_kept() {
+  for (const Block& b : kept_) std::pmr::new_delete_resource()->deallocate(b.p, b.bytes, b.align);
+  kept_.clear();
+}
+
+size_t ProjectionTx::RetainedBlocks::kept_bytes() const {
+  size_t n = 0;
+  for (const Block& b : kept_) n += b.bytes;
+  return n;
+}
+
+void* ProjectionTx::RetainedBlocks::do_allocate(size_t bytes, size_t align) {
+  if (bytes >= kMinBlock) {
+    for (size_t i = 0; i < kept_.size(); ++i) {
+      if (kept_[i].bytes == bytes && kept_[i].align == align) {
+        void* p = kept_[i].p;
+        kept_[i] = kept_.back();
+        kept_.pop_back();
+        return p;
+      }
+    }
+  }
+  return std::pmr::new_delete_resource()->allocate(bytes, align);
+}
+
+void ProjectionTx::RetainedBlocks::do_deallocate(void* p, size_t bytes, size_t align) {
+  if (keeping && bytes >= kMinBlock) {
+    kept_.push_back({p, bytes, align});
+    return;
+  }
+  std::pmr::new_delete_resource()->deallocate(p, bytes, align);
 }
 
 ProjectionTx::Row* ProjectionTx::held(std::string_view row, size_t* hash) {
@@ -179,7 +236,11 @@ void ProjectionTx::write_sorted(size_t begin, size_t end, events::KvBulkLoad* lo
 }
 
 std::set<std::string> ProjectionTx::end_flush() {
-  std::vector<internal::KeyedEntry<const Row*>>().swap(sorted_);
+  if (retained_.retaining) {
+    sorted_.clear();  // its capacity, for the next commit's sort
+  } else {
+    std::vector<internal::KeyedEntry<const Row*>>().swap(sorted_);
+  }
   clear_rows();
   dirty_ = 0;
   held_bytes_ = 0;

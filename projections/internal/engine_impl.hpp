@@ -378,6 +378,7 @@ struct ProjectionEngine::Impl {
       // the checkpoint commit together), so its key space is empty.
       for (Slot& s : slots) {
         if (s.meta.checkpoint == 0) s.tx->assume_empty_store(events);
+        s.tx->retain_memory(true);
       }
       // A helper per projection but the first (it folds on this thread),
       // and one that reads the log ahead (prefetch()).
@@ -397,7 +398,10 @@ struct ProjectionEngine::Impl {
         subscription = options.log->subscribe(min_checkpoint());
       }
     }
-    for (Slot& s : slots) s.tx->forget_written();
+    for (Slot& s : slots) {
+      s.tx->forget_written();
+      s.tx->retain_memory(false);
+    }
     fold_pool.stop();
     compaction_pause.reset();
     return st;

@@ -237,5 +237,47 @@ TEST_F(ProjectionTxTest, AFoldFromZeroReadsBackEveryRowItWrote) {
   ASSERT_NE(tx.find("elsewhere"), nullptr);
 }
 
+TEST_F(ProjectionTxTest, RetainedMemoryServesTheNextCommits) {
+  // retain_memory(): commits of many rows, larger and smaller in turn, each
+  // reading back the last one's rows; the rows are those written, and the
+  // memory kept between commits is given back when it is turned off.
+  ProjectionTx tx(store_.get(), "p/");
+  tx.retain_memory(true);
+  EXPECT_EQ(tx.retained_bytes(), 0u);
+  const int sizes[] = {30000, 60000, 10000, 45000};
+  int previous = 0;
+  for (int round = 0; round < 4; ++round) {
+    const int rows = sizes[round];
+    for (int i = 0; i < rows; ++i) {
+      const std::string key = "row/" + std::to_string(i);
+      const std::string* before = tx.find(key);
+      if (i < previous) {
+        ASSERT_NE(before, nullptr) << round << " " << i;
+        ASSERT_EQ(*before, std::to_string(round - 1) + "/" + std::to_string(i));
+      }
+      tx.put(key, std::to_string(round) + "/" + std::to_string(i));
+    }
+    events::KvBatch kv;
+    tx.flush(&kv);
+    EXPECT_EQ(kv.count(), static_cast<size_t>(rows));
+    ASSERT_TRUE(store_->write(kv).is_ok());
+    EXPECT_GT(tx.retained_bytes(), 0u) << "the arena's chunks are kept for the next commit";
+    previous = rows;
+  }
+  tx.retain_memory(false);
+  EXPECT_EQ(tx.retained_bytes(), 0u);
+  // Off: a flush keeps nothing, and the rows are still right.
+  for (int i = 0; i < 20000; ++i) tx.put("row/" + std::to_string(i), "off");
+  events::KvBatch kv;
+  tx.flush(&kv);
+  EXPECT_EQ(tx.retained_bytes(), 0u);
+  ASSERT_TRUE(store_->write(kv).is_ok());
+  const auto stored = rows();
+  EXPECT_EQ(stored.size(), 60000u);
+  EXPECT_EQ(stored.at("p/row/19999"), "off");
+  EXPECT_EQ(stored.at("p/row/20000"), "3/20000");
+  EXPECT_EQ(stored.at("p/row/59999"), "1/59999");
+}
+
 }  // namespace
 }  // namespace zhurnal::projections

@@ -137,11 +137,51 @@ class ProjectionTx {
   void assume_empty_store(uint64_t rows);
   void forget_written();
 
+  // Rebuild mode's commits follow one another with about as many rows each:
+  // while on, a flush keeps the large blocks of memory its rows took (the
+  // index, the arena's chunks, the sort order) for the next commit's rows
+  // instead of giving them back to the system, which at the next commit
+  // mapped them again a page at a time, a page fault each (a third of the
+  // 2M faults of a 10M-event rebuild, docs/benchmarks.md "Session 14").
+  // Off frees what is kept.
+  void retain_memory(bool on);
+  // Bytes kept that no row uses yet (what retain_memory() holds between
+  // commits; zero while it is off).
+  size_t retained_bytes() const { return retained_.kept_bytes(); }
+
  private:
   struct Row {
     std::optional<std::string> value;  // nullopt: absent (erased, or not stored)
     bool dirty = false;                // written by this transaction
   };
+  // Blocks of at least kMinBlock bytes that clear_rows() gave back, kept
+  // for the next commit's rows when retain_memory() is on: the arena asks
+  // for its chunks in the same sizes again (it starts over after a
+  // release), and the index is reserved at the size it had. Only what
+  // clear_rows() gives back is kept (not the tables the index outgrows
+  // while rows are added), and what a commit did not ask for again is freed
+  // at the next clear_rows(), so no more is held than the last commit used.
+  // Used by one thread at a time, as the transaction is.
+  class RetainedBlocks final : public std::pmr::memory_resource {
+   public:
+    ~RetainedBlocks() override { free_kept(); }
+    static constexpr size_t kMinBlock = size_t{64} << 10;
+    bool retaining = false;  // retain_memory()
+    bool keeping = false;    // within clear_rows(): blocks given back are kept
+    void free_kept();
+    size_t kept_bytes() const;
+
+   private:
+    struct Block {
+      void* p;
+      size_t bytes, align;
+    };
+    void* do_allocate(size_t bytes, size_t align) override;
+    void do_deallocate(void* p, size_t bytes, size_t align) override;
+    bool do_is_equal(const std::pmr::memory_resource& o) const noexcept override { return this == &o; }
+    std::vector<Block> kept_;
+  };
+
   // A held row and its key, both in arena_.
   struct Entry {
     std::string_view key;
@@ -184,8 +224,11 @@ class ProjectionTx {
   // values through it and then releases the arena whole.
   void clear_rows();
   void free_values();
-  std::pmr::monotonic_buffer_resource arena_{size_t{64} << 10};
-  absl::flat_hash_map<IndexKey, Entry*, IndexHash, IndexEq> index_;
+  RetainedBlocks retained_;  // before arena_ and index_, which give their blocks back to it
+  std::pmr::monotonic_buffer_resource arena_{size_t{64} << 10, &retained_};
+  absl::flat_hash_map<IndexKey, Entry*, IndexHash, IndexEq,
+                      std::pmr::polymorphic_allocator<std::pair<const IndexKey, Entry*>>>
+      index_{&retained_};
   std::vector<Entry*> added_;
   // The writes in key order, from sort_writes() until end_flush().
   std::vector<internal::KeyedEntry<const Row*>> sorted_;
