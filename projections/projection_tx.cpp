@@ -41,16 +41,14 @@ void ProjectionTx::assume_empty_store(uint64_t rows) {
 
 void ProjectionTx::forget_written() { std::vector<uint64_t>().swap(written_); }
 
-void ProjectionTx::remember(std::string_view row) {
-  if (written_.empty()) return;
-  probes(std::hash<std::string_view>{}(row), written_.size() * 64,
-         [&](uint64_t b) { written_[b / 64] |= uint64_t{1} << (b % 64); });
+void ProjectionTx::remember(size_t hash) {
+  probes(hash, written_.size() * 64, [&](uint64_t b) { written_[b / 64] |= uint64_t{1} << (b % 64); });
 }
 
 // What a row held costs besides its key's and value's bytes: the entry (a
 // string_view, the optional and its string header), its index slot at the
 // index's load (slot and control byte), its place in added_.
-constexpr size_t kRowOverhead = 136;
+constexpr size_t kRowOverhead = 144;
 
 ProjectionTx::Row& ProjectionTx::add_row(std::string_view row, size_t hash,
                                          std::optional<std::string> value) {
@@ -58,7 +56,7 @@ ProjectionTx::Row& ProjectionTx::add_row(std::string_view row, size_t hash,
   char* key = static_cast<char*>(arena_.allocate(row.size(), 1));
   row.copy(key, row.size());
   auto* entry = new (arena_.allocate(sizeof(Entry), alignof(Entry)))
-      Entry{std::string_view(key, row.size()), Row{std::move(value), false}};
+      Entry{std::string_view(key, row.size()), hash, Row{std::move(value), false}};
   index_.emplace(IndexKey{hash, entry->key}, entry);
   added_.push_back(entry);
   last_key_ = entry->key;
@@ -209,13 +207,27 @@ size_t ProjectionTx::sort_writes() {
   // hundreds of thousands of keys that share long prefixes.
   sorted_.clear();
   sorted_.reserve(dirty_);
+  // The rows written go into the filter of written rows here, not at each
+  // put(): until the flush the row is held here, and find() looks here
+  // first. Each row sets bits in kProbes random cache lines of a filter of
+  // up to 64 MiB, which are prefetched kAhead rows ahead (one row after the
+  // other, with the key hashed again, this was 3% of a 10M-event rebuild).
+  // The rows are taken in the order they were added, which is their order
+  // in the arena: the sort then reads their keys front to back.
+  constexpr size_t kAhead = 8;
+  size_t ahead[kAhead];
+  size_t n = 0;
+  const uint64_t bits = written_.size() * 64;
   for (const Entry* entry : added_) {
-    if (entry->row.dirty) sorted_.emplace_back(entry->key, &entry->row);
+    if (!entry->row.dirty) continue;
+    sorted_.emplace_back(entry->key, &entry->row);
+    if (bits == 0) continue;
+    probes(entry->hash, bits, [&](uint64_t b) { __builtin_prefetch(&written_[b / 64], 1); });
+    if (n >= kAhead) remember(ahead[n % kAhead]);
+    ahead[n++ % kAhead] = entry->hash;
   }
+  for (size_t i = n > kAhead ? n - kAhead : 0; i < n; ++i) remember(ahead[i % kAhead]);
   internal::sort_by_key(std::span(sorted_));
-  // Into the filter of written rows at the flush, not at each put(): until
-  // then the row is held here, and find() looks here first.
-  for (const auto& d : sorted_) remember(d.key);
   return sorted_.size();
 }
 

@@ -185,6 +185,7 @@ class ProjectionTx {
   // A held row and its key, both in arena_.
   struct Entry {
     std::string_view key;
+    size_t hash;  // std::hash of the key (the index's; the filter of written rows takes it too)
     Row row;
   };
   // The index's key: a row key and its hash, kept in the index's slot so
@@ -207,7 +208,7 @@ class ProjectionTx {
   // The row if held, else nullptr and the key's hash (std::hash) in *hash.
   Row* held(std::string_view row, size_t* hash);
   Row& slot(std::string_view row);
-  void remember(std::string_view row);  // into written_, when on
+  void remember(size_t hash);  // a row key's std::hash, into written_ (when on)
   Row& add_row(std::string_view row, size_t hash, std::optional<std::string> value);  // not dirty
   void set_value(Row& r, std::optional<std::string> value);
   template <typename Sink>
