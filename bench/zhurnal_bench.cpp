@@ -21,8 +21,10 @@
 #include "region_bench.hpp"
 #include "replay_bench.hpp"
 #include "ws_bench.hpp"
+#include "zhurnal/allocator.hpp"
 
 int main(int argc, char** argv) {
+  zhurnal::configure_allocator();
   CLI::App app{"zhurnal-bench: event log throughput against raw RocksDB"};
   app.require_subcommand(1);
 

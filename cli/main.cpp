@@ -9,11 +9,13 @@
 #include "ops_commands.hpp"
 #include "replay_commands.hpp"
 #include "serve.hpp"
+#include "zhurnal/allocator.hpp"
 #include "zhurnal/events/event_log.hpp"
 #include "zhurnal/import/import_cli.hpp"
 #include "zhurnal/replay/log_summary.hpp"
 
 int main(int argc, char** argv) {
+  zhurnal::configure_allocator();
   CLI::App app{"zhurnal: event-sourced electronic class journal"};
   app.require_subcommand(1);
 

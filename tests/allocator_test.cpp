@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "zhurnal/allocator.hpp"
@@ -25,6 +26,18 @@ TEST(AllocatorTest, MallocNewAndContainersComeFromMimalloc) {
   std::vector<std::string> v(10);
   EXPECT_TRUE(mi_is_in_heap_region(v.data()));
   EXPECT_EQ(allocator_name().rfind("mimalloc 2.", 0), 0u) << allocator_name();
+}
+
+TEST(AllocatorTest, FreedMemoryIsKeptAMinuteUnlessTheEnvironmentSaysOtherwise) {
+  configure_allocator();
+  for (auto [option, env] : {std::pair{mi_option_decommit_delay, "MIMALLOC_DECOMMIT_DELAY"},
+                             std::pair{mi_option_segment_decommit_delay, "MIMALLOC_SEGMENT_DECOMMIT_DELAY"}}) {
+    if (const char* set = std::getenv(env)) {
+      EXPECT_EQ(mi_option_get(option), std::atol(set)) << env;
+    } else {
+      EXPECT_EQ(mi_option_get(option), 60000) << env;
+    }
+  }
 }
 
 }  // namespace
