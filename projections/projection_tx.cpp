@@ -46,7 +46,7 @@ void ProjectionTx::remember(size_t hash) {
 }
 
 // What a row held costs besides its key's and value's bytes: the entry (a
-// string_view, the optional and its string header), its index slot at the
+// string_view, the hash, the optional and its string header), its index slot at the
 // index's load (slot and control byte), its place in added_.
 constexpr size_t kRowOverhead = 144;
 

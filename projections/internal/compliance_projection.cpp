@@ -40,10 +40,6 @@ void set_parent(ProjectionTx& tx, const events::RecordedEvent& e, const std::str
   }
 }
 
-}  // namespace
-
-namespace {
-
 // A school-local date and the UTC instants [from_us, to_us) that fall on it
 // under one of the zone's offsets.
 struct LocalDay {
