@@ -50,10 +50,10 @@ TEST(LocalDateTest, KnownDays) {
   EXPECT_EQ(internal::local_date("UTC", at(2000, 2, 29, 12)), "2000-02-29");
 }
 
-// Instants in random order across offset changes (daylight saving in
-// Berlin and New York, Moscow's 2011 and 2014 changes), more zones than the
-// remembered days (so they are forgotten and computed again), runs of
-// instants close together (as sign-ins come) and jumps back in time.
+// Runs of instants close together (as sign-ins come), each run starting
+// anywhere in 2010-2027 (so runs fall across daylight saving and Moscow's
+// 2011 and 2014 changes, and jump back in time), in more zones than the
+// remembered days (so days are forgotten and computed again).
 TEST(LocalDateTest, MatchesTheRulesInAnyOrder) {
   const std::vector<std::string> zones = {
       "Europe/Moscow",    "Europe/Berlin",     "America/New_York", "Asia/Kamchatka",
@@ -66,20 +66,18 @@ TEST(LocalDateTest, MatchesTheRulesInAnyOrder) {
   std::uniform_int_distribution<int64_t> anywhere(from, to);
   std::uniform_int_distribution<size_t> zone_of(0, zones.size() - 1);
   std::uniform_int_distribution<int64_t> step(0, int64_t{3} * 3600 * 1000000);
-  int checked = 0;
   for (int run = 0; run < 3000; ++run) {
     const std::string& zone = zones[zone_of(rng)];
     int64_t t = anywhere(rng);
     for (int i = 0; i < 40; ++i, t += step(rng)) {
       ASSERT_EQ(internal::local_date(zone, t), reference(zone, t)) << zone << " at " << t << " us";
-      ++checked;
     }
   }
-  EXPECT_EQ(checked, 3000 * 40);
 }
 
-// Every instant of the hours around Berlin's and New York's switches, minute
-// by minute, forwards and then backwards.
+// Every minute of the two days around the 2026 switches of Berlin, New York
+// and Chatham (whose offsets change by 45 minutes), forwards and then
+// backwards.
 TEST(LocalDateTest, AroundTheSwitches) {
   for (const std::string zone : {"Europe/Berlin", "America/New_York", "Pacific/Chatham"}) {
     for (const int64_t start : {at(2026, 3, 28, 20), at(2026, 10, 24, 20), at(2026, 3, 7, 20),
