@@ -65,7 +65,6 @@ const std::vector<RowKind>& kinds() {
       {"compliance", "SI/", "signed in during the month", {"school", "month", "role", "user"}, nullptr},
       {"compliance", "SO/", "monthly sign-off", {"school", "month"}, &decode_as<schema::SignOffRow>},
       {"compliance", "LF/", "lesson flags", {"lesson"}, &decode_as<schema::LessonFlags>},
-      {"compliance", "MK/", "mark state", {"mark"}, nullptr},
       {"compliance", "T/", "teacher's monthly counters", {"school", "month", "teacher"}, &decode_as<schema::Counters>},
       {"compliance", "CC/", "class's monthly counters", {"school", "month", "class"}, &decode_as<schema::Counters>},
       {"compliance", "PS/", "lessons planned", {"school", "month", "class", "teacher", "subject", "subgroup"}, nullptr},

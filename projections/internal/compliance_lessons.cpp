@@ -65,17 +65,18 @@ void contribute(ProjectionTx& tx, const Place& p, const Tally& t, int sign) {
 RowKey listed_key(const Place& p) { return RowKey("LX/", p.school, "/", p.month, "/", p.lesson); }
 
 // Changes a lesson's flags and moves its contribution: minus the old, plus
-// the new. Events for lessons this projection never saw scheduled are skipped.
+// the new. Events for lessons this projection never saw scheduled are skipped
+// (false).
 // `change(flags)` may change the lesson's flags, date, number and month, and
 // put other rows; it never changes the lesson's school, teacher, class,
 // subject or subgroup (no event moves a lesson to another teacher or class),
 // so only the month of the place is read again after it. The flags are kept
 // as a builder until the commit (ComplianceCommit::lesson_row).
 template <typename Change>
-void change_lesson(ProjectionTx& tx, std::string_view lesson, Change&& change) {
+bool change_lesson(ProjectionTx& tx, std::string_view lesson, Change&& change) {
   ComplianceCommit& counters = ComplianceCommit::of(tx);
   RowBuilder<schema::LessonFlags>* row = counters.lesson_row(tx, lesson);
-  if (!row) return;
+  if (!row) return false;
   const size_t words = row->words();
   const auto old_flags = (*row)->asReader();
   Place before = place_of(lesson, old_flags);
@@ -106,6 +107,7 @@ void change_lesson(ProjectionTx& tx, std::string_view lesson, Change&& change) {
   }
   if (before.listed) tx.erase(listed_key(before));
   if (after.listed) tx.put(listed_key(after), "");
+  return true;
 }
 
 // An entry counts for the teacher when she made it on her own lesson.
@@ -137,29 +139,8 @@ void add_audit(ProjectionTx& tx, const events::RecordedEvent& e, const std::stri
   f.setAuditRows(f.getAuditRows() + 1);
 }
 
-// MK/<mark>: whether the mark is active, and its timeliness when posted.
-struct MarkState {
-  bool active = false, late = false;
-  uint32_t delay = 0;
-};
-
-std::optional<MarkState> read_mark(ProjectionTx& tx, std::string_view mark) {
-  auto stored = tx.find(RowKey("MK/", mark));
-  if (!stored) return std::nullopt;
-  MarkState m;
-  char state = 0;
-  int late = 0;
-  unsigned long delay = 0;
-  if (std::sscanf(stored->c_str(), "%c %d %lu", &state, &late, &delay) != 3) return std::nullopt;
-  m.active = state == 'a';
-  m.late = late != 0;
-  m.delay = static_cast<uint32_t>(delay);
-  return m;
-}
-
-void write_mark(ProjectionTx& tx, std::string_view mark, const MarkState& m) {
-  tx.put(RowKey("MK/", mark),
-         std::string(m.active ? "a " : "c ") + (m.late ? "1 " : "0 ") + std::to_string(m.delay));
+RowKey late_key(std::string_view lesson, std::string_view mark) {
+  return RowKey("LT/", lesson, "/", mark);
 }
 
 using Flags = schema::LessonFlags::Builder;
@@ -228,30 +209,33 @@ void apply_compliance_lesson_event(const events::RecordedEvent& e, J::Reader ev,
       break;
     }
     case J::MARK_POSTED: {
+      // The command layer posts a mark id once, and cancels only an active
+      // mark, on the lesson it was posted on (commands/internal/decide_marks.cpp),
+      // as the journal projection also relies on; so a mark needs no row of
+      // its own here: an active late mark has its LT/ row, and a mark
+      // without one is on time (docs/compliance.md).
       auto x = ev.getMarkPosted();
-      const std::string_view lesson = text_view(x.getLessonId()), mark = text_view(x.getMarkId());
-      if (read_mark(tx, mark) || !tx.find(RowKey("LF/", lesson))) break;
-      const MarkState m{true, x.getTimeliness().getLate(), x.getTimeliness().getDelaySeconds()};
-      write_mark(tx, mark, m);
-      change_lesson(tx, lesson, [&](Flags f) {
+      const bool late = x.getTimeliness().getLate();
+      const uint32_t delay = x.getTimeliness().getDelaySeconds();
+      const bool known = change_lesson(tx, text_view(x.getLessonId()), [&](Flags f) {
         f.setActiveMarks(f.getActiveMarks() + 1);
-        if (m.late) {
+        if (late) {
           f.setMarksLate(f.getMarksLate() + 1);
-          f.setLateDelaySeconds(f.getLateDelaySeconds() + m.delay);
+          f.setLateDelaySeconds(f.getLateDelaySeconds() + delay);
         } else {
           f.setMarksOnTime(f.getMarksOnTime() + 1);
         }
         count_entry(e, f);
       });
-      if (m.late) {
+      if (known && late) {
         RowBuilder<schema::LateMarkRow> row;
         row->setMarkId(x.getMarkId());
         row->setLessonId(x.getLessonId());
         row->setStudentId(x.getStudentId());
-        row->setDelaySeconds(m.delay);
+        row->setDelaySeconds(delay);
         row->setPostedAtUs(e.recorded_at_us);
         row->setPosition(e.position);
-        tx.put(RowKey("LT/", lesson, "/", mark), row.bytes());
+        tx.put(late_key(text_view(x.getLessonId()), text_view(x.getMarkId())), row.bytes());
       }
       break;
     }
@@ -269,16 +253,17 @@ void apply_compliance_lesson_event(const events::RecordedEvent& e, J::Reader ev,
     }
     case J::MARK_CANCELLED: {
       auto x = ev.getMarkCancelled();
-      const std::string lesson = str(x.getLessonId()), mark = str(x.getMarkId());
-      auto m = read_mark(tx, mark);
-      if (!m || !m->active) break;
-      m->active = false;
-      write_mark(tx, mark, *m);
-      change_lesson(tx, lesson, [&](Flags f) {
+      const std::string lesson = str(x.getLessonId());
+      const RowKey late_row = late_key(lesson, text_view(x.getMarkId()));
+      // Read before the change, whose writes may move the stored row.
+      const std::string* stored = tx.find(late_row);
+      const bool late = stored != nullptr;
+      const uint32_t delay = late ? RowView<schema::LateMarkRow>(*stored).get().getDelaySeconds() : 0;
+      const bool known = change_lesson(tx, lesson, [&](Flags f) {
         f.setActiveMarks(f.getActiveMarks() - 1);
-        if (m->late) {
+        if (late) {
           f.setMarksLate(f.getMarksLate() - 1);
-          f.setLateDelaySeconds(f.getLateDelaySeconds() - m->delay);
+          f.setLateDelaySeconds(f.getLateDelaySeconds() - delay);
         } else {
           f.setMarksOnTime(f.getMarksOnTime() - 1);
         }
@@ -288,7 +273,7 @@ void apply_compliance_lesson_event(const events::RecordedEvent& e, J::Reader ev,
                   {"markCancelled", str(x.getStudentId()), mark_text(x.getPrevious()), "",
                    x.getReason()});
       });
-      if (m->late) tx.erase("LT/" + lesson + "/" + mark);
+      if (known && late) tx.erase(late_row);
       break;
     }
     case J::ATTENDANCE_RECORDED:

@@ -15,13 +15,13 @@
 //                                (role "parent" or "student")
 //   SO/<school>/<month>          SignOffRow
 //   LF/<lesson>                  LessonFlags
-//   MK/<mark>                    "<a|c> <late 0|1> <delaySeconds>" (active | cancelled)
 //   T/<school>/<month>/<teacher> Counters       CC/<school>/<month>/<class> Counters
 //                                (both erased when every counter is zero)
 //   PS/<school>/<month>/<class>/<teacher>/<subject>/<subgroup>
 //                                non-cancelled lessons of a graded class (decimal)
 //   LX/<school>/<month>/<lesson> "" the lesson has late marks or correction rows
-//   LT/<lesson>/<mark>           LateMarkRow of an active late mark
+//   LT/<lesson>/<mark>           LateMarkRow of an active late mark (a mark
+//                                without one is on time or cancelled)
 //   X/<lesson>/<position:hex16>  CorrectionRow
 // Change topic: "compliance/<school>/<month>".
 #pragma once
@@ -33,7 +33,7 @@ namespace zhurnal::projections::internal {
 class ComplianceProjection final : public Projection {
  public:
   std::string_view name() const override { return "compliance"; }
-  uint32_t version() const override { return 1; }
+  uint32_t version() const override { return 2; }  // 2: no MK/ rows
   void apply(const events::RecordedEvent& event, schema::JournalEvent::Reader payload,
              ProjectionTx& tx) override;
 };

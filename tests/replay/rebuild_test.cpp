@@ -58,7 +58,7 @@ TEST_F(RebuildTest, PlantedDifferencesAreEachReportedReadably) {
   auto s1_cell = store_->get(engine_->active_prefix("journal") + "C/l-math/s1");
   ASSERT_TRUE(s1_cell && *s1_cell);
   plant("journal", "C/l-math/s2", **s1_cell);
-  plant("compliance", "MK/m2", std::nullopt);        // a row lost
+  plant("compliance", "U/s2", std::nullopt);         // a row lost
   plant("journal", "SUB/sch1/astronomy", "Астрономия");  // a row nobody wrote
 
   std::vector<RowDifference> seen;
@@ -83,10 +83,10 @@ TEST_F(RebuildTest, PlantedDifferencesAreEachReportedReadably) {
   EXPECT_NE(cell->live.find("studentId = \"s1\""), std::string::npos) << cell->live;
   EXPECT_NE(cell->rebuilt.find("studentId = \"s2\""), std::string::npos) << cell->rebuilt;
 
-  const RowDifference* lost = find("MK/m2");
+  const RowDifference* lost = find("U/s2");
   ASSERT_NE(lost, nullptr);
   EXPECT_EQ(lost->kind, RowDifference::Kind::kExtra);
-  EXPECT_EQ(lost->description, "mark state: mark m2");
+  EXPECT_EQ(lost->description, "person's school: person s2");
   EXPECT_TRUE(lost->live.empty());
 
   const RowDifference* extra = find("SUB/sch1/astronomy");
@@ -144,7 +144,7 @@ TEST(RowNamesTest, DescribesKeysOfBothProjections) {
   EXPECT_EQ(describe_row("journal", "CL/c5a/math/2026-10-05/02/l-math"),
             "lesson by subject index: class c5a, subject math, date 2026-10-05, number 02, lesson l-math");
   EXPECT_EQ(describe_row("journal", "ZZ/x"), "unknown row kind");
-  EXPECT_EQ(describe_value("compliance", "MK/m1", std::string("\x01\x02", 2)), "2 bytes: 0102");
+  EXPECT_EQ(describe_value("compliance", "U/s1", std::string("\x01\x02", 2)), "2 bytes: 0102");
 }
 
 }  // namespace
