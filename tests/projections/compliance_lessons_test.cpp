@@ -10,6 +10,7 @@
 
 #include <map>
 #include <random>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -111,9 +112,18 @@ TEST_F(ComplianceLessonRowsTest, AnyCommitSizeGivesTheRowsOfACommitPerEvent) {
   }
   std::mt19937_64 rng(99);
   std::vector<std::string> marks;
-  for (size_t step = 0; step < 6000; ++step) {
-    // Mostly a few lessons at a time, as a school day goes; now and then any.
-    const size_t i = rng() % 8 ? (step / 40 + rng() % 5) % lessons : rng() % lessons;
+  // Half the steps change a few lessons at a time, as a school day goes;
+  // the others go through every lesson in turn (so that one commit changes
+  // more lessons than are kept, and lessons written out are changed again),
+  // and now and then any.
+  const size_t steps = 2 * lessons + 2000;
+  size_t sweep = 0;
+  std::set<size_t> changed;
+  for (size_t step = 0; step < steps; ++step) {
+    const size_t i = rng() % 2   ? (step / 40 + rng() % 5) % lessons
+                     : rng() % 8 ? sweep++ % lessons
+                                 : rng() % lessons;
+    changed.insert(i);
     const std::string lesson = lesson_id(i);
     const std::string actor = rng() % 4 ? teacher_of(i) : "deputy";
     switch (rng() % 10) {
@@ -198,6 +208,7 @@ TEST_F(ComplianceLessonRowsTest, AnyCommitSizeGivesTheRowsOfACommitPerEvent) {
     }
   }
 
+  ASSERT_GT(changed.size(), internal::ComplianceCommit::kLessonsKept);
   const auto per_event = fold("a/", 1);
   ASSERT_GT(per_event.size(), 1000u);
   size_t lesson_rows = 0;
