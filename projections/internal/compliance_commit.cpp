@@ -40,12 +40,29 @@ void ComplianceCommit::add(ProjectionTx& tx, std::string_view key, const Tally& 
 // back; otherwise it added `now` straight away and wrote once. Clamping and
 // cutting in between change nothing when no field is negative (the 32-bit
 // fields read back fit, `old`'s are not negative, and the 64-bit
-// lateDelaySeconds is never cut), so this is two writes in every case.
+// lateDelaySeconds is never cut), so two writes give its result in every
+// case (replace()).
 void ComplianceCommit::move(ProjectionTx& tx, std::string_view key, const Tally& old, const Tally& now) {
   if (old.zero() && now.zero()) return;
-  Entry<Tally>& e = tally(tx, key);
-  apply(e, Tally().add(old, -1));
-  apply(e, now);
+  replace(tally(tx, key), old, now, Tally(now).add(old, -1));
+}
+
+// The two writes in one step when subtracting `old` leaves no field
+// negative, as it always does for a valid log: nothing is clamped or cut in
+// between (see above), so the second write's sum and "present" are those of
+// one addition of `change` (now - old). A zero `old` or `now` skips its
+// write, which changes nothing here either.
+void ComplianceCommit::replace(Entry<Tally>& e, const Tally& old, const Tally& now,
+                               const Tally& change) {
+  if (!e.value.covers(old)) {
+    apply(e, Tally().add(old, -1));
+    apply(e, now);
+    return;
+  }
+  e.value.add(change, 1);
+  e.present = !e.value.zero();
+  e.value.as_stored();
+  mark(e.dirty);
 }
 
 ComplianceCommit::Entry<int64_t>& ComplianceCommit::count(ProjectionTx& tx, std::string_view key) {
@@ -105,13 +122,20 @@ void ComplianceCommit::add_count(ProjectionTx& tx, const Place& p, int delta, in
 
 void ComplianceCommit::move(ProjectionTx& tx, const Place& p, const Tally& old, const Tally& now, int count,
                               int then) {
-  PlaceRows& r = rows_of(p);
+  move_rows(tx, p, rows_of(p), old, now, count, then);
+}
+
+void ComplianceCommit::move(ProjectionTx& tx, KeptLesson& lesson, const Place& p, const Tally& old,
+                            const Tally& now, int count, int then) {
+  move_rows(tx, p, lesson.place_, old, now, count, then);
+}
+
+void ComplianceCommit::move_rows(ProjectionTx& tx, const Place& p, PlaceRows& r, const Tally& old,
+                                 const Tally& now, int count, int then) {
   if (!old.zero() || !now.zero()) {
-    const Tally minus_old = Tally().add(old, -1);
-    for (Entry<Tally>* e : {&teacher_row(tx, p, r), &class_row(tx, p, r)}) {
-      apply(*e, minus_old);
-      apply(*e, now);
-    }
+    const Tally change = Tally(now).add(old, -1);
+    replace(teacher_row(tx, p, r), old, now, change);
+    replace(class_row(tx, p, r), old, now, change);
   }
   if (count != 0 || then != 0) add_count(count_row(tx, p, r), count, then);
 }
@@ -128,29 +152,50 @@ void ComplianceCommit::add_count(Entry<int64_t>& e, int delta, int then) {
   mark(e.dirty);
 }
 
-RowBuilder<schema::LessonFlags>* ComplianceCommit::lesson_row(ProjectionTx& tx, std::string_view lesson) {
+ComplianceCommit::KeptLesson* ComplianceCommit::lesson_row(ProjectionTx& tx,
+                                                           std::string_view lesson) {
   if (auto it = lessons_.find(lesson); it != lessons_.end()) {
-    LessonRow& r = it->second;
-    if (r.rebuild) {  // as the row-by-row path did: a new builder from the bytes
-      const std::string bytes = r.row->bytes();
-      r.row = std::make_unique<RowBuilder<schema::LessonFlags>>(&bytes);
-      r.rebuild = false;
+    KeptLesson& k = it->second;
+    if (k.rebuild_) {  // as the row-by-row path did: a new builder from the bytes
+      const std::string bytes = k.row_->bytes();
+      k.row_ = std::make_unique<RowBuilder<schema::LessonFlags>>(&bytes);
+      k.rebuild_ = false;
     }
-    return r.row.get();
+    return &k;
   }
   if (lessons_.size() >= kLessonsKept) write_lessons(tx);
   const std::string* stored = tx.find(RowKey("LF/", lesson));
   if (!stored) return nullptr;
-  auto row = std::make_unique<RowBuilder<schema::LessonFlags>>(stored);
-  return lessons_.emplace(std::string(lesson), LessonRow{std::move(row), false}).first->second.row.get();
+  KeptLesson& k = lessons_[std::string(lesson)];
+  k.row_ = std::make_unique<RowBuilder<schema::LessonFlags>>(stored);
+  const auto f = (*k.row_)->asReader();
+  PlaceRows& r = k.place_;
+  r.school.assign(text_view(f.getSchoolId()));
+  r.month.assign(text_view(f.getMonth()));
+  r.teacher.assign(text_view(f.getTeacherId()));
+  r.klass.assign(text_view(f.getClassId()));
+  r.subject.assign(text_view(f.getSubjectId()));
+  r.subgroup.assign(text_view(f.getSubgroupId()));
+  return &k;
 }
 
-void ComplianceCommit::lesson_changed(std::string_view lesson, bool allocated) {
-  if (auto it = lessons_.find(lesson); it != lessons_.end()) it->second.rebuild = allocated;
+Place ComplianceCommit::KeptLesson::place(std::string_view lesson,
+                                          schema::LessonFlags::Reader f) const {
+  const PlaceRows& r = place_;
+  return {lesson,        r.school,         r.month,
+          r.teacher,     r.klass,          r.subject,
+          r.subgroup,    f.getGraded(),    f.getCancelled(),
+          f.getAuditRows() > 0 || f.getMarksLate() > 0};
+}
+
+void ComplianceCommit::KeptLesson::set_month(std::string_view month) {
+  place_.month.assign(month);
+  place_.teacher_row = place_.class_row = nullptr;
+  place_.count_row = nullptr;
 }
 
 void ComplianceCommit::write_lessons(ProjectionTx& tx) {
-  for (auto& [lesson, r] : lessons_) tx.put(RowKey("LF/", lesson), r.row->bytes());
+  for (auto& [lesson, k] : lessons_) tx.put(RowKey("LF/", lesson), k.row_->bytes());
   lessons_.clear();
 }
 

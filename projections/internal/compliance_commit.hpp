@@ -40,6 +40,8 @@ struct Place {
 
 class ComplianceCommit final : public ProjectionTx::Pending {
  public:
+  class KeptLesson;  // a lesson's flags and place, kept: lesson_row()
+
   // The transaction's ComplianceCommit, created on first use. The
   // transaction must be the compliance projection's (it holds no other
   // Pending).
@@ -63,6 +65,9 @@ class ComplianceCommit final : public ProjectionTx::Pending {
   // A lesson that stays in its place: move() on its T/ and CC/ rows, then
   // add_count(count, then) on its PS/ row unless both are zero.
   void move(ProjectionTx& tx, const Place& p, const Tally& old, const Tally& now, int count, int then);
+  // The same for a kept lesson (lesson_row()), whose place `p` is.
+  void move(ProjectionTx& tx, KeptLesson& lesson, const Place& p, const Tally& old,
+            const Tally& now, int count, int then);
 
   // A lesson's flags (LF/<lesson>) being changed event after event: a
   // builder kept until the commit (or until more than kLessonsKept lessons
@@ -74,9 +79,14 @@ class ComplianceCommit final : public ProjectionTx::Pending {
   // scalar fields (tests/projections/compliance_lessons_test.cpp), so the
   // kept builder is rebuilt from its bytes only after a change that
   // allocated (a move sets the date and month): the caller reports that
-  // with lesson_changed(). Stored bytes are those of the row-by-row path.
-  RowBuilder<schema::LessonFlags>* lesson_row(ProjectionTx& tx, std::string_view lesson);
-  void lesson_changed(std::string_view lesson, bool allocated);
+  // with KeptLesson::changed(). Stored bytes are those of the row-by-row path.
+  //
+  // The lesson's place is kept with it: its texts are read from the flags
+  // when the lesson is kept, and only the month may change after that
+  // (set_month(): no event moves a lesson to another school, teacher,
+  // class, subject or subgroup), so a change neither reads the six texts
+  // again nor finds the place's rows again.
+  KeptLesson* lesson_row(ProjectionTx& tx, std::string_view lesson);
   // 8 KiB each (a builder's first segment): 32 MiB at most, only reached by
   // a rebuild's large commits. A region's log interleaves the lessons of
   // many schools: at 256, a 10M-event rebuild's 7.1M lesson changes found
@@ -119,8 +129,12 @@ class ComplianceCommit final : public ProjectionTx::Pending {
   Entry<Tally>& teacher_row(ProjectionTx& tx, const Place& p, PlaceRows& r);
   Entry<Tally>& class_row(ProjectionTx& tx, const Place& p, PlaceRows& r);
   Entry<int64_t>& count_row(ProjectionTx& tx, const Place& p, PlaceRows& r);
+  void move_rows(ProjectionTx& tx, const Place& p, PlaceRows& r, const Tally& old, const Tally& now,
+                 int count, int then);
   // One write of the row-by-row path: the row plus `delta`, written.
   void apply(Entry<Tally>& e, const Tally& delta);
+  // apply(-old), then apply(now); `change` is now - old. Not both zero.
+  void replace(Entry<Tally>& e, const Tally& old, const Tally& now, const Tally& change);
   void add_count(Entry<int64_t>& e, int delta, int then);
   void mark(bool& dirty) {
     if (!dirty) ++dirty_;
@@ -132,14 +146,32 @@ class ComplianceCommit final : public ProjectionTx::Pending {
   // By lesson. Points into tallies_ and counts_ (node-based: entries stay
   // put as the maps grow); cleared with them.
   std::unordered_map<std::string, PlaceRows, Hash, std::equal_to<>> places_;
-  struct LessonRow {
-    std::unique_ptr<RowBuilder<schema::LessonFlags>> row;
-    bool rebuild = false;  // the last change allocated
-  };
-  std::unordered_map<std::string, LessonRow, Hash, std::equal_to<>> lessons_;
-  void write_lessons(ProjectionTx& tx);
   size_t dirty_ = 0;
   std::string last_topic_;
+
+ public:
+  class KeptLesson {
+   public:
+    RowBuilder<schema::LessonFlags>& row() { return *row_; }
+    // The lesson's place: its texts as kept (valid until set_month() or
+    // the lesson is written out), the rest from `flags` (the row's).
+    Place place(std::string_view lesson, schema::LessonFlags::Reader flags) const;
+    std::string_view month() const { return place_.month; }
+    // The month after a change (a move); the place's rows are found again.
+    void set_month(std::string_view month);
+    // The change just made allocated (lesson_row() rebuilds the builder).
+    void changed(bool allocated) { rebuild_ = allocated; }
+
+   private:
+    friend class ComplianceCommit;
+    std::unique_ptr<RowBuilder<schema::LessonFlags>> row_;
+    bool rebuild_ = false;  // the last change allocated
+    PlaceRows place_;
+  };
+
+ private:
+  std::unordered_map<std::string, KeptLesson, Hash, std::equal_to<>> lessons_;
+  void write_lessons(ProjectionTx& tx);
 };
 
 }  // namespace zhurnal::projections::internal

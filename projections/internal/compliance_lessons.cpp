@@ -66,42 +66,43 @@ RowKey listed_key(const Place& p) { return RowKey("LX/", p.school, "/", p.month,
 
 // Changes a lesson's flags and moves its contribution: minus the old, plus
 // the new. Events for lessons this projection never saw scheduled are skipped
-// (false).
-// `change(flags)` may change the lesson's flags, date, number and month, and
-// put other rows; it never changes the lesson's school, teacher, class,
-// subject or subgroup (no event moves a lesson to another teacher or class),
-// so only the month of the place is read again after it. The flags are kept
-// as a builder until the commit (ComplianceCommit::lesson_row).
+// (false). `change(flags)` may change the lesson's flags, date, number and
+// month, and put other rows; it never changes the lesson's school, teacher,
+// class, subject or subgroup (no event moves a lesson to another teacher or
+// class), so only the month of the place is read again after it. The flags
+// and the place are kept until the commit (ComplianceCommit::lesson_row).
 template <typename Change>
 bool change_lesson(ProjectionTx& tx, std::string_view lesson, Change&& change) {
   ComplianceCommit& counters = ComplianceCommit::of(tx);
-  RowBuilder<schema::LessonFlags>* row = counters.lesson_row(tx, lesson);
-  if (!row) return false;
-  const size_t words = row->words();
-  const auto old_flags = (*row)->asReader();
-  Place before = place_of(lesson, old_flags);
-  // The month may be replaced by the change, which zeroes its old text.
-  const std::string before_month(before.month);
-  before.month = before_month;
-  const Tally old_tally = Tally::of_lesson(old_flags);
-  change(row->get());
-  counters.lesson_changed(lesson, row->words() != words);
-  const auto now = (*row)->asReader();
+  ComplianceCommit::KeptLesson* kept = counters.lesson_row(tx, lesson);
+  if (!kept) return false;
+  RowBuilder<schema::LessonFlags>& row = kept->row();
+  const size_t words = row.words();
+  Place before = kept->place(lesson, row->asReader());
+  const Tally old_tally = Tally::of_lesson(row->asReader());
+  change(row.get());
+  kept->changed(row.words() != words);
+  const auto now = row->asReader();
+  const std::string_view month = text_view(now.getMonth());
   Place after = before;
-  after.month = text_view(now.getMonth());
   after.graded = now.getGraded();
   after.cancelled = now.getCancelled();
   after.listed = now.getAuditRows() > 0 || now.getMarksLate() > 0;
   const Tally new_tally = Tally::of_lesson(now);
-  if (before.month == after.month) {
+  if (month == before.month) {
     // The lesson stays in its rows (all but a move to another month).
     // The same PS/ row before and after: -1 if it counted, then +1 if it counts.
     int count = 0, then = 0;
     if (counted(before)) count = -1;
     if (counted(after)) (count == 0 ? count : then) = +1;
-    counters.move(tx, after, old_tally, new_tally, count, then);
+    counters.move(tx, *kept, after, old_tally, new_tally, count, then);
     touch_month(counters, tx, after);
   } else {
+    // before.month views the kept place's month, which set_month() replaces.
+    const std::string before_month(before.month);
+    before.month = before_month;
+    kept->set_month(month);
+    after.month = kept->month();
     contribute(tx, before, old_tally, -1);
     contribute(tx, after, new_tally, +1);
   }

@@ -39,6 +39,12 @@ struct Tally {
     for (int i = 0; i < kTallyFields; ++i) v[i] += sign * o.v[i];
     return *this;
   }
+  // No field below o's: subtracting o leaves none negative.
+  bool covers(const Tally& o) const {
+    bool all = true;
+    for (int i = 0; i < kTallyFields; ++i) all &= v[i] >= o.v[i];
+    return all;
+  }
 
   static Tally read(schema::Counters::Reader c) {
     Tally t;
