@@ -214,7 +214,7 @@ void apply_compliance_lesson_event(const events::RecordedEvent& e, J::Reader ev,
       // mark, on the lesson it was posted on (commands/internal/decide_marks.cpp),
       // as the journal projection also relies on; so a mark needs no row of
       // its own here: an active late mark has its LT/ row, and a mark
-      // without one is on time (docs/compliance.md).
+      // without one is on time (docs/storage-format.md, compliance rows).
       auto x = ev.getMarkPosted();
       const bool late = x.getTimeliness().getLate();
       const uint32_t delay = x.getTimeliness().getDelaySeconds();
