@@ -73,10 +73,9 @@ class ComplianceCommit final : public ProjectionTx::Pending {
   // builder kept until the commit (or until more than kLessonsKept lessons
   // are kept: then all are written out), or nullptr when the lesson has no
   // flags. The row-by-row path rebuilt the row from its bytes at every
-  // change (RowBuilder(stored): a fresh root, zeroed again by the
-  // depth-first copy of the row that follows it), and rebuilding a row in
-  // that form gives its bytes back as long as the change before it only set
-  // scalar fields (tests/projections/compliance_lessons_test.cpp), so the
+  // change (RowBuilder(stored): the row copied depth first), and rebuilding
+  // a row in that form gives its bytes back as long as the change before it
+  // only set scalar fields (tests/projections/compliance_lessons_test.cpp), so the
   // kept builder is rebuilt from its bytes only after a change that
   // allocated (a move sets the date and month): the caller reports that
   // with KeptLesson::changed(). Stored bytes are those of the row-by-row path.

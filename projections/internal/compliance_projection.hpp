@@ -33,7 +33,7 @@ namespace zhurnal::projections::internal {
 class ComplianceProjection final : public Projection {
  public:
   std::string_view name() const override { return "compliance"; }
-  uint32_t version() const override { return 2; }  // 2: no MK/ rows
+  uint32_t version() const override { return 3; }  // 2: no MK/ rows; 3: compact rows
   void apply(const events::RecordedEvent& event, schema::JournalEvent::Reader payload,
              ProjectionTx& tx) override;
 };

@@ -21,13 +21,14 @@ void update_cell(
   const std::string key = "C/" + lesson + "/" + student;
   const std::string* stored = tx.find(key);
   RowBuilder<schema::CellRow> row(stored);
-  row->setLessonId(lesson);
-  row->setStudentId(student);
   if (stored) {
-    // `stored` stays valid until the put below.
+    // A stored cell has its ids (setting them again left the old texts as
+    // zeroed words in the row). `stored` stays valid until the put below.
     RowView<schema::CellRow> old(*stored);
     change(row.get(), old.get().getMarks());
   } else {
+    row->setLessonId(lesson);
+    row->setStudentId(student);
     change(row.get(), {});
   }
   tx.put(key, row.bytes());

@@ -26,7 +26,7 @@ namespace zhurnal::projections::internal {
 class JournalProjection final : public Projection {
  public:
   std::string_view name() const override { return "journal"; }
-  uint32_t version() const override { return 1; }
+  uint32_t version() const override { return 2; }  // 2: compact rows
   void apply(const events::RecordedEvent& event, schema::JournalEvent::Reader payload,
              ProjectionTx& tx) override;
 };

@@ -17,7 +17,7 @@ namespace zhurnal::projections::internal {
 class PeopleProjection final : public Projection {
  public:
   std::string_view name() const override { return "people"; }
-  uint32_t version() const override { return 1; }
+  uint32_t version() const override { return 2; }  // 2: compact rows
   void apply(const events::RecordedEvent& event, schema::JournalEvent::Reader payload,
              ProjectionTx& tx) override;
 };

@@ -85,13 +85,12 @@ class RowBuilder {
   explicit RowBuilder(const std::optional<std::string>& stored)
       : RowBuilder(stored ? &*stored : nullptr) {}
   // A copy of `stored` (ProjectionTx::find()), or fresh when it is null.
-  explicit RowBuilder(const std::string* stored) : RowBuilder() {
-    if (stored) {
-      schema::BoundedMessageReader reader(*stored);
-      pooled_.message().setRoot(reader.root<T>());
-      root_ = pooled_.message().getRoot<T>();
-    }
-  }
+  // The copy is the message's root: the root pointer, then the struct and
+  // its objects depth first, with no empty root before it (an empty root
+  // first left a struct's worth of zeroed words in every copied row, until
+  // the projections' versions of session 15). Copying bytes laid out so
+  // gives them back.
+  explicit RowBuilder(const std::string* stored) : root_(copy_or_init(stored)) {}
   typename T::Builder* operator->() { return &root_; }
   typename T::Builder get() { return root_; }
   std::string bytes() { return to_bytes(pooled_.message()); }
@@ -104,7 +103,14 @@ class RowBuilder {
   }
 
  private:
-  PooledMessageBuilder pooled_;
+  typename T::Builder copy_or_init(const std::string* stored) {
+    if (!stored) return pooled_.message().initRoot<T>();
+    schema::BoundedMessageReader reader(*stored);
+    pooled_.message().setRoot(reader.root<T>());
+    return pooled_.message().getRoot<T>();
+  }
+
+  PooledMessageBuilder pooled_;  // before root_, which it initialises
   typename T::Builder root_;
 };
 

@@ -48,13 +48,12 @@ void fill_cell(schema::CellRow::Builder cell, unsigned n, size_t comment) {
   }
 }
 
-// What journal_projection.cpp's update_cell + add_mark did before pooled
-// builders: a plain copy of the stored row, texts set again, the marks list
-// replaced by one a mark longer.
+// A change like journal_projection.cpp's add_mark through a plain
+// MallocMessageBuilder: a copy of the stored row as the root, texts set
+// again, the marks list replaced by one a mark longer.
 std::string plain_add_mark(const std::string& stored) {
   schema::BoundedMessageReader reader(stored);
   capnp::MallocMessageBuilder message;
-  message.initRoot<schema::CellRow>();  // as RowBuilder always did: an empty root first
   message.setRoot(reader.root<schema::CellRow>());
   auto cell = message.getRoot<schema::CellRow>();
   cell.setLessonId("les-0001");
@@ -104,6 +103,20 @@ TEST(RowMessageTest, PooledBuildersWriteThePlainBytes) {
     }
   }
   EXPECT_TRUE(saw_several_segments) << "no row was larger than the first segment";
+}
+
+// A copy is the message's root, with nothing before it: a copied row is no
+// larger than the row built fresh (an empty root first, as RowBuilder made
+// before, left a struct's worth of zeroed words in every copied row), and
+// copying it again gives its bytes back.
+TEST(RowMessageTest, ACopiedRowGivesItsBytesBack) {
+  RowBuilder<schema::CellRow> fresh;
+  fill_cell(fresh.get(), 3, 40);
+  RowBuilder<schema::CellRow> first(std::make_optional(fresh.bytes()));
+  const std::string copied = first.bytes();
+  RowBuilder<schema::CellRow> second(&copied);
+  EXPECT_EQ(second.bytes(), copied);
+  EXPECT_EQ(copied.size(), fresh.bytes().size());
 }
 
 TEST(RowMessageTest, ReusedSegmentsComeBackZeroed) {
