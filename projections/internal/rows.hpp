@@ -86,10 +86,10 @@ class RowBuilder {
       : RowBuilder(stored ? &*stored : nullptr) {}
   // A copy of `stored` (ProjectionTx::find()), or fresh when it is null.
   // The copy is the message's root: the root pointer, then the struct and
-  // its objects depth first, with no empty root before it (an empty root
-  // first left a struct's worth of zeroed words in every copied row, until
-  // the projections' versions of session 15). Copying bytes laid out so
-  // gives them back.
+  // its objects depth first, with no empty root before it (journal and
+  // people version 1 and compliance 1 and 2 copied after one, which left a
+  // struct's worth of zeroed words in every copied row). Copying bytes laid
+  // out so gives them back.
   explicit RowBuilder(const std::string* stored) : root_(copy_or_init(stored)) {}
   typename T::Builder* operator->() { return &root_; }
   typename T::Builder get() { return root_; }
@@ -110,7 +110,7 @@ class RowBuilder {
     return pooled_.message().getRoot<T>();
   }
 
-  PooledMessageBuilder pooled_;  // before root_, which it initialises
+  PooledMessageBuilder pooled_;  // declared before root_, which is made in it
   typename T::Builder root_;
 };
 
