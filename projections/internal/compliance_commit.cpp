@@ -179,15 +179,6 @@ ComplianceCommit::KeptLesson* ComplianceCommit::lesson_row(ProjectionTx& tx,
   return &k;
 }
 
-Place ComplianceCommit::KeptLesson::place(std::string_view lesson,
-                                          schema::LessonFlags::Reader f) const {
-  const PlaceRows& r = place_;
-  return {lesson,        r.school,         r.month,
-          r.teacher,     r.klass,          r.subject,
-          r.subgroup,    f.getGraded(),    f.getCancelled(),
-          f.getAuditRows() > 0 || f.getMarksLate() > 0};
-}
-
 void ComplianceCommit::KeptLesson::set_month(std::string_view month) {
   place_.month.assign(month);
   place_.teacher_row = place_.class_row = nullptr;

@@ -36,6 +36,15 @@ namespace zhurnal::projections::internal {
 struct Place {
   std::string_view lesson, school, month, teacher, klass, subject, subgroup;
   bool graded = false, cancelled = false, listed = false;
+
+  // graded, cancelled and listed (late marks or correction rows: LX/) as
+  // the lesson's flags say.
+  Place& read_flags(schema::LessonFlags::Reader f) {
+    graded = f.getGraded();
+    cancelled = f.getCancelled();
+    listed = f.getAuditRows() > 0 || f.getMarksLate() > 0;
+    return *this;
+  }
 };
 
 class ComplianceCommit final : public ProjectionTx::Pending {
@@ -63,7 +72,9 @@ class ComplianceCommit final : public ProjectionTx::Pending {
   void add(ProjectionTx& tx, const Place& p, const Tally& delta);
   void add_count(ProjectionTx& tx, const Place& p, int delta, int then = 0);
   // A lesson that stays in its place: move() on its T/ and CC/ rows, then
-  // add_count(count, then) on its PS/ row unless both are zero.
+  // add_count(count, then) on its PS/ row unless both are zero. (The fold
+  // uses the next one; compliance_counters_test checks this one against
+  // the row-by-row path, and both run move_rows().)
   void move(ProjectionTx& tx, const Place& p, const Tally& old, const Tally& now, int count, int then);
   // The same for a kept lesson (lesson_row()), whose place `p` is.
   void move(ProjectionTx& tx, KeptLesson& lesson, const Place& p, const Tally& old,
@@ -154,7 +165,11 @@ class ComplianceCommit final : public ProjectionTx::Pending {
     RowBuilder<schema::LessonFlags>& row() { return *row_; }
     // The lesson's place: its texts as kept (valid until set_month() or
     // the lesson is written out), the rest from `flags` (the row's).
-    Place place(std::string_view lesson, schema::LessonFlags::Reader flags) const;
+    Place place(std::string_view lesson, schema::LessonFlags::Reader flags) const {
+      return Place{lesson,        place_.school,  place_.month, place_.teacher,
+                   place_.klass,  place_.subject, place_.subgroup}
+          .read_flags(flags);
+    }
     std::string_view month() const { return place_.month; }
     // The month after a change (a move); the place's rows are found again.
     void set_month(std::string_view month);

@@ -34,16 +34,14 @@ std::string slot_text(capnp::Text::Reader date, unsigned number) {
 }
 
 Place place_of(std::string_view lesson, schema::LessonFlags::Reader f) {
-  return {lesson,
-          text_view(f.getSchoolId()),
-          text_view(f.getMonth()),
-          text_view(f.getTeacherId()),
-          text_view(f.getClassId()),
-          text_view(f.getSubjectId()),
-          text_view(f.getSubgroupId()),
-          f.getGraded(),
-          f.getCancelled(),
-          f.getAuditRows() > 0 || f.getMarksLate() > 0};
+  return Place{lesson,
+               text_view(f.getSchoolId()),
+               text_view(f.getMonth()),
+               text_view(f.getTeacherId()),
+               text_view(f.getClassId()),
+               text_view(f.getSubjectId()),
+               text_view(f.getSubgroupId())}
+      .read_flags(f);
 }
 
 void touch_month(ComplianceCommit& counters, ProjectionTx& tx, const Place& p) {
@@ -85,9 +83,7 @@ bool change_lesson(ProjectionTx& tx, std::string_view lesson, Change&& change) {
   const auto now = row->asReader();
   const std::string_view month = text_view(now.getMonth());
   Place after = before;
-  after.graded = now.getGraded();
-  after.cancelled = now.getCancelled();
-  after.listed = now.getAuditRows() > 0 || now.getMarksLate() > 0;
+  after.read_flags(now);
   const Tally new_tally = Tally::of_lesson(now);
   if (month == before.month) {
     // The lesson stays in its rows (all but a move to another month).
