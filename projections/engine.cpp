@@ -48,15 +48,21 @@ events::Result<std::unique_ptr<ProjectionEngine>> ProjectionEngine::open(
     // Drop every other generation (a rebuild interrupted by a crash, or the
     // generation a swap replaced).
     const std::string name(p->name());
-    kv.erase_range(name + "/", generation_prefix(name, meta->generation));
-    kv.erase_range(generation_prefix(name, meta->generation + 1), name + "0");
+    std::vector<std::pair<std::string, std::string>> drop = {
+        {name + "/", generation_prefix(name, meta->generation)},
+        {generation_prefix(name, meta->generation + 1), name + "0"}};
     if (meta->checkpoint == 0) {
       // Nothing was committed to this generation (rows commit with their
       // checkpoint), but a rebuild that failed before a version bump may have
       // left rows under its number: a fold from zero starts from an empty
       // key space (catch_up() relies on it: assume_empty_store).
       const std::string gen = generation_prefix(name, meta->generation);
-      kv.erase_range(gen, events::KvStore::prefix_end(gen));
+      drop.emplace_back(gen, events::KvStore::prefix_end(gen));
+    }
+    for (const auto& [begin, end] : drop) {
+      if (Status st = erase_range_if_any(*options.store, kv, begin, end); !st.is_ok()) {
+        return std::unexpected(st);
+      }
     }
     kv.put(meta_key(name), encode_meta(*meta));
     slot.meta = *meta;

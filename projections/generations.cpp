@@ -26,7 +26,10 @@ Status ProjectionEngine::Impl::build_generations(const std::vector<Slot*>& targe
     events::KvBatch kv;
     for (size_t i = 0; i < n; ++i) {
       const std::string prefix = generation_prefix(targets[i]->projection->name(), gens[i]);
-      kv.erase_range(prefix, events::KvStore::prefix_end(prefix));
+      if (Status st = erase_range_if_any(*options.store, kv, prefix, events::KvStore::prefix_end(prefix));
+          !st.is_ok()) {
+        return st;
+      }
       txs.push_back(std::make_unique<ProjectionTx>(options.store, prefix));
     }
     if (Status st = options.store->write(kv); !st.is_ok()) return st;

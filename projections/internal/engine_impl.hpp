@@ -41,6 +41,27 @@ inline std::string generation_prefix(std::string_view name, uint32_t gen) {
   return std::string(name) + "/" + buf + "/";
 }
 
+// Adds to `kv` the deletion of the keys in [begin, end), if the store holds
+// any. A range deletion that covers nothing is not free: it sits in the
+// memtable, a bulk load whose file overlaps it flushes it into level 0 (an
+// ingestion goes below nothing it overlaps), and the load's files then all
+// land in level 0 above it, to be compacted whole afterwards. Without the
+// deletion, a fold from zero into an empty key space puts its files in the
+// lowest level, where nothing rewrites them (docs/design.md, "Projection
+// rebuild mode"). The check is one seek; RocksDB's iterators skip what a
+// range deletion covers without visiting it key by key.
+inline Status erase_range_if_any(events::KvStore& store, events::KvBatch& kv, std::string_view begin,
+                                 std::string_view end) {
+  bool any = false;
+  Status st = store.scan(begin, end, [&](std::string_view, std::string_view) {
+    any = true;
+    return false;
+  });
+  if (!st.is_ok()) return st;
+  if (any) kv.erase_range(begin, end);
+  return Status::ok();
+}
+
 struct Meta {
   uint32_t generation = 1;
   uint64_t checkpoint = 0;

@@ -50,6 +50,18 @@ bool compactions_paused(events::KvStore& store) {
   return events::internal::kv_store_db(store)->GetOptions().disable_auto_compactions;
 }
 
+// The levels of the store's table files that hold any projection's rows
+// (files of `_meta` rows alone left out).
+std::vector<int> row_file_levels(events::KvStore& store) {
+  std::vector<rocksdb::LiveFileMetaData> files;
+  events::internal::kv_store_db(store)->GetLiveFilesMetaData(&files);
+  std::vector<int> levels;
+  for (const auto& f : files) {
+    if (!f.largestkey.starts_with("_meta/")) levels.push_back(f.level);
+  }
+  return levels;
+}
+
 // One demo week in a log, and the rows the live engine folded from it batch
 // by batch: what every bulk fold must reproduce.
 class BulkFoldTest : public ::testing::Test {
@@ -153,6 +165,16 @@ TEST_F(BulkFoldTest, OneBulkLoadEqualsTheLiveFoldByteForByte) {
   auto store = open_store(dir.path());
   ASSERT_TRUE(store);
   catch_up_equals_live(*store, EngineOptions{}.bulk_memory_bytes);
+
+  // Into an empty store, the load's files go to the lowest level as they
+  // are: nothing above overlaps them (no range deletion of the empty key
+  // spaces), so no compaction rewrites them afterwards. (A range deletion
+  // of the empty key spaces, left in the memtable, would put them all in
+  // level 0, for a compaction to merge.)
+  rocksdb::DB* db = events::internal::kv_store_db(*store);
+  const std::vector<int> levels = row_file_levels(*store);
+  EXPECT_FALSE(levels.empty());
+  for (int level : levels) EXPECT_EQ(level, db->NumberLevels() - 1);
 
   // The bulk load is durable: it survives a reopen of the store.
   const auto rows = all_rows(*store);

@@ -200,8 +200,25 @@ TEST_F(ViewsTest, RebuildSwapsWhileServingAndResumesAfterRestart) {
   sync();
   // A restart resumes from the checkpoint and keeps the new generation.
   const std::string after = engine_->active_prefix("journal");
+  // Rows of a later generation, as an interrupted rebuild leaves them.
+  const std::string later = "journal/ffffff00/";
+  {
+    events::KvBatch kv;
+    kv.put(later + "leftover", "x");
+    ASSERT_TRUE(store_->write(kv).is_ok());
+  }
   open_views(true);
   EXPECT_EQ(engine_->active_prefix("journal"), after);
+  // Every other generation was dropped at the open: the one the swap
+  // replaced and the leftover.
+  for (const std::string& gone : {before, later}) {
+    size_t rows = 0;
+    ASSERT_TRUE(store_->scan(gone, events::KvStore::prefix_end(gone), [&](std::string_view, std::string_view) {
+      ++rows;
+      return true;
+    }).is_ok());
+    EXPECT_EQ(rows, 0u) << gone;
+  }
   auto view = views_->class_register("c5a", "math", "q1");
   ASSERT_TRUE(view);
   auto r = (*view)->getRoot<schema::RegisterView>().asReader();
