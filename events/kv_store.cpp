@@ -1,5 +1,6 @@
 #include "zhurnal/events/kv_store.hpp"
 
+#include <rocksdb/convenience.h>
 #include <rocksdb/db.h>
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/sst_file_writer.h>
@@ -231,6 +232,13 @@ Status KvStore::scan(std::string_view begin, std::string_view end,
     if (!fn({it->key().data(), it->key().size()}, {it->value().data(), it->value().size()})) break;
   }
   return internal::from_rocksdb(it->status(), "scan view");
+}
+
+Status KvStore::delete_files_in_range(std::string_view begin, std::string_view end) {
+  const rocksdb::Slice b = slice(begin), e = slice(end);
+  return internal::from_rocksdb(
+      rocksdb::DeleteFilesInRange(impl_->db.get(), impl_->db->DefaultColumnFamily(), &b, &e, false),
+      "delete files in a range");
 }
 
 std::string KvStore::prefix_end(std::string_view prefix) {

@@ -27,6 +27,7 @@ events::Result<std::unique_ptr<ProjectionEngine>> ProjectionEngine::open(
   auto impl = std::make_unique<Impl>();
   impl->options = options;
   events::KvBatch kv;
+  RangeDrop drop;
   for (auto& p : projections) {
     if (p->name().empty() || p->name()[0] < 'a' || p->name()[0] > 'z' ||
         p->name().find('/') != std::string_view::npos) {
@@ -48,7 +49,7 @@ events::Result<std::unique_ptr<ProjectionEngine>> ProjectionEngine::open(
     // Drop every other generation (a rebuild interrupted by a crash, or the
     // generation a swap replaced).
     const std::string name(p->name());
-    std::vector<std::pair<std::string, std::string>> drop = {
+    std::vector<std::pair<std::string, std::string>> others = {
         {name + "/", generation_prefix(name, meta->generation)},
         {generation_prefix(name, meta->generation + 1), name + "0"}};
     if (meta->checkpoint == 0) {
@@ -57,10 +58,10 @@ events::Result<std::unique_ptr<ProjectionEngine>> ProjectionEngine::open(
       // left rows under its number: a fold from zero starts from an empty
       // key space (catch_up() relies on it: assume_empty_store).
       const std::string gen = generation_prefix(name, meta->generation);
-      drop.emplace_back(gen, events::KvStore::prefix_end(gen));
+      others.emplace_back(gen, events::KvStore::prefix_end(gen));
     }
-    for (const auto& [begin, end] : drop) {
-      if (Status st = erase_range_if_any(*options.store, kv, begin, end); !st.is_ok()) {
+    for (auto& [begin, end] : others) {
+      if (Status st = drop.add(*options.store, kv, std::move(begin), std::move(end)); !st.is_ok()) {
         return std::unexpected(st);
       }
     }
@@ -72,6 +73,7 @@ events::Result<std::unique_ptr<ProjectionEngine>> ProjectionEngine::open(
     impl->slots.push_back(std::move(slot));
   }
   if (Status st = options.store->write(kv); !st.is_ok()) return std::unexpected(st);
+  drop.free_files(*options.store);
   impl->position = impl->min_checkpoint();
   impl->subscription = options.log->subscribe(impl->min_checkpoint());
   return std::unique_ptr<ProjectionEngine>(new ProjectionEngine(std::move(impl)));

@@ -24,15 +24,16 @@ Status ProjectionEngine::Impl::build_generations(const std::vector<Slot*>& targe
     // generation that failed (rebuild() keeps the generation number) must
     // not be read as this fold's.
     events::KvBatch kv;
+    RangeDrop drop;
     for (size_t i = 0; i < n; ++i) {
       const std::string prefix = generation_prefix(targets[i]->projection->name(), gens[i]);
-      if (Status st = erase_range_if_any(*options.store, kv, prefix, events::KvStore::prefix_end(prefix));
-          !st.is_ok()) {
+      if (Status st = drop.add(*options.store, kv, prefix, events::KvStore::prefix_end(prefix)); !st.is_ok()) {
         return st;
       }
       txs.push_back(std::make_unique<ProjectionTx>(options.store, prefix));
     }
     if (Status st = options.store->write(kv); !st.is_ok()) return st;
+    drop.free_files(*options.store);
     std::lock_guard lock(mu);
     for (size_t i = 0; i < n; ++i) {
       txs[i]->assume_empty_store(targets[i]->meta.checkpoint);
@@ -186,11 +187,14 @@ Status ProjectionEngine::rebuild_and_compare(const std::vector<std::string>& nam
     return Status::ok();
   });
   events::KvBatch kv;
-  for (size_t i = 0; i < slots.size(); ++i) {
+  RangeDrop scratch_rows;
+  Status drop;
+  for (size_t i = 0; i < slots.size() && drop.is_ok(); ++i) {
     const std::string prefix = generation_prefix(slots[i]->projection->name(), scratch[i]);
-    kv.erase_range(prefix, events::KvStore::prefix_end(prefix));
+    drop = scratch_rows.add(*impl_->options.store, kv, prefix, events::KvStore::prefix_end(prefix));
   }
-  Status drop = impl_->options.store->write(kv);
+  if (drop.is_ok()) drop = impl_->options.store->write(kv);
+  if (drop.is_ok()) scratch_rows.free_files(*impl_->options.store);
   std::lock_guard lock(impl_->mu);
   for (Impl::Slot* slot : slots) slot->rebuilding = false;
   return st.is_ok() ? drop : st;

@@ -15,7 +15,10 @@
 #include <mutex>
 #include <optional>
 #include <span>
+#include <string>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include "internal/fold_pool.hpp"
 #include "schema/message_reader.hpp"
@@ -41,26 +44,49 @@ inline std::string generation_prefix(std::string_view name, uint32_t gen) {
   return std::string(name) + "/" + buf + "/";
 }
 
-// Adds to `kv` the deletion of the keys in [begin, end), if the store holds
-// any. A range deletion that covers nothing is not free: it sits in the
-// memtable, a bulk load whose file overlaps it flushes it into level 0 (an
-// ingestion goes below nothing it overlaps), and the load's files then all
-// land in level 0 above it, to be compacted whole afterwards. Without the
-// deletion, a fold from zero into an empty key space puts its files in the
-// lowest level, where nothing rewrites them (docs/design.md, "Projection
-// rebuild mode"). The check is one seek; RocksDB's iterators skip what a
-// range deletion covers without visiting it key by key.
-inline Status erase_range_if_any(events::KvStore& store, events::KvBatch& kv, std::string_view begin,
-                                 std::string_view end) {
-  bool any = false;
-  Status st = store.scan(begin, end, [&](std::string_view, std::string_view) {
-    any = true;
-    return false;
-  });
-  if (!st.is_ok()) return st;
-  if (any) kv.erase_range(begin, end);
-  return Status::ok();
-}
+// Deletions of key spaces that nothing reads any more (a projection's other
+// generations, a scratch generation), written in a batch with other
+// changes, then their table files freed.
+class RangeDrop {
+ public:
+  // Adds to `kv` the deletion of the keys in [begin, end), if the store
+  // holds any. A range deletion that covers nothing is not free: it sits in
+  // the memtable, a bulk load whose file overlaps it flushes it into level
+  // 0 (an ingestion goes below nothing it overlaps), and the load's files
+  // then all land in level 0 above it, to be compacted whole afterwards.
+  // Without it, a fold from zero into an empty key space puts its files in
+  // the lowest level, where nothing rewrites them (docs/design.md,
+  // "Projection rebuild mode"). The check is one seek; RocksDB's iterators
+  // skip what a range deletion covers without visiting it key by key.
+  Status add(events::KvStore& store, events::KvBatch& kv, std::string begin, std::string end) {
+    bool any = false;
+    Status st = store.scan(begin, end, [&](std::string_view, std::string_view) {
+      any = true;
+      return false;
+    });
+    if (!st.is_ok()) return st;
+    if (any) {
+      kv.erase_range(begin, end);
+      ranges_.emplace_back(std::move(begin), std::move(end));
+    }
+    return Status::ok();
+  }
+
+  // Once `kv` is written: frees the table files that lie wholly in the
+  // ranges deleted (KvStore::delete_files_in_range), rather than wait for
+  // compactions to reach the lower levels a bulk load put them in. A
+  // failure only leaves the space to the compactions.
+  void free_files(events::KvStore& store) const {
+    for (const auto& [begin, end] : ranges_) {
+      if (Status st = store.delete_files_in_range(begin, end); !st.is_ok()) {
+        spdlog::warn("view store: the files of {}..{} stay until compacted: {}", begin, end, st.to_string());
+      }
+    }
+  }
+
+ private:
+  std::vector<std::pair<std::string, std::string>> ranges_;
+};
 
 struct Meta {
   uint32_t generation = 1;

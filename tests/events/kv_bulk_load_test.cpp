@@ -21,6 +21,7 @@ namespace {
 
 namespace fs = std::filesystem;
 using zhurnal::testing::all_rows;
+using zhurnal::testing::files_with;
 
 std::unique_ptr<KvStore> open_store(const fs::path& dir) {
   auto store = KvStore::open({dir.string(), false, true});
@@ -224,6 +225,32 @@ TEST(KvBulkLoadTest, CompactionsWaitForTheLastResume) {
   const auto rows = all_rows(*store);
   EXPECT_EQ(rows.size(), 100u);
   EXPECT_EQ(rows.at("k/1000"), std::to_string(loads - 1));  // the last load's
+}
+
+// A deleted range's files, bulk-loaded below level 0, are freed at once;
+// the range deletion alone would leave them until compactions reach them.
+TEST(KvBulkLoadTest, DeleteFilesInRangeFreesTheDeletedRangesFiles) {
+  zhurnal::testing::TempDir dir;
+  auto store = open_store(dir.path());
+  ASSERT_TRUE(store);
+  for (const char* prefix : {"a/", "b/", "c/"}) {
+    auto load = store->bulk_load();
+    ASSERT_TRUE(load);
+    for (int i = 0; i < 100; ++i) (*load)->put(prefix + std::to_string(1000 + i), "v");
+    ASSERT_TRUE((*load)->commit().is_ok());
+  }
+  ASSERT_EQ(files_with(*store, "b/"), 1u);
+  KvBatch kv;
+  kv.erase_range("b/", "b0");
+  ASSERT_TRUE(store->write(kv).is_ok());
+  EXPECT_EQ(files_with(*store, "b/"), 1u) << "a range deletion leaves the file";
+  ASSERT_TRUE(store->delete_files_in_range("b/", "b0").is_ok());
+  EXPECT_EQ(files_with(*store, "b/"), 0u);
+  const auto rows = all_rows(*store);
+  EXPECT_EQ(rows.size(), 200u);
+  EXPECT_TRUE(rows.contains("a/1000"));
+  EXPECT_TRUE(rows.contains("c/1099"));
+  EXPECT_FALSE(rows.contains("b/1000"));
 }
 
 }  // namespace

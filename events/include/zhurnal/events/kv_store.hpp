@@ -120,6 +120,16 @@ class KvStore {
   Status scan(std::string_view begin, std::string_view end,
               const std::function<bool(std::string_view, std::string_view)>& fn);
 
+  // Frees at once the table files whose keys all lie in [begin, end), for a
+  // range already deleted (KvBatch::erase_range) that nothing reads any
+  // more: a dropped generation of a projection. The range deletion alone
+  // frees the space only when compactions carry it down to every level
+  // that holds the range's rows, and a generation bulk-loaded into the
+  // lower levels may wait for that indefinitely. Files of level 0 and files
+  // that also hold keys outside the range stay (the range deletion hides
+  // their keys). A snapshot taken before the call may miss keys in the range.
+  Status delete_files_in_range(std::string_view begin, std::string_view end);
+
   // Returns the smallest key greater than every key starting with `prefix`
   // (for scans of a prefix): prefix with its last byte incremented.
   static std::string prefix_end(std::string_view prefix);
