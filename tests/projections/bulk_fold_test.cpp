@@ -320,6 +320,7 @@ TEST_F(BulkFoldTest, EveryProjectionRebuiltInOnePassMatchesItsLiveRowsAtItsOwnCh
   expect_live_rows(all_rows(*store));
 
   const auto ignore = [](const std::vector<ProjectionEngine::RebuiltGeneration>&) {};
+  EXPECT_EQ(engine->rebuild_and_compare({"journal", "nosuch"}, ignore).code(), events::StatusCode::kNotFound);
   EXPECT_EQ(engine->rebuild_and_compare({"journal", "journal"}, ignore).code(),
             events::StatusCode::kInvalidArgument);
 }
