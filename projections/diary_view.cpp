@@ -5,9 +5,9 @@
 #include <date/tz.h>
 
 #include <algorithm>
+#include <charconv>
 #include <map>
 #include <set>
-#include <sstream>
 
 #include "internal/averages.hpp"
 #include "internal/compliance_projection.hpp"
@@ -23,12 +23,22 @@ using internal::str;
 
 namespace {
 
-std::optional<date::sys_days> parse(const std::string& s) {
-  std::istringstream in(s);
-  date::sys_days d;
-  in >> date::parse("%Y-%m-%d", d);
-  if (in.fail()) return std::nullopt;
-  return d;
+// Exactly "YYYY-MM-DD" (docs/protocol.md), a real calendar date. (date's
+// stream parser took "2026-10-05 and more" as the 5th and a one-digit day or
+// month too.)
+std::optional<date::sys_days> parse(std::string_view s) {
+  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return std::nullopt;
+  auto number = [](std::string_view t, unsigned* out) {
+    const auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), *out);
+    return ec == std::errc() && end == t.data() + t.size();
+  };
+  unsigned y = 0, m = 0, d = 0;
+  if (!number(s.substr(0, 4), &y) || !number(s.substr(5, 2), &m) || !number(s.substr(8, 2), &d)) {
+    return std::nullopt;
+  }
+  const date::year_month_day ymd{date::year{static_cast<int>(y)}, date::month{m}, date::day{d}};
+  if (!ymd.ok()) return std::nullopt;
+  return date::sys_days{ymd};
 }
 
 std::string format(date::sys_days d) { return date::format("%Y-%m-%d", d); }

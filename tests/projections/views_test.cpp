@@ -128,7 +128,8 @@ TEST_F(ViewsTest, CheckDiaryAnswersAsTheDiaryWould) {
   const std::vector<std::pair<std::string, std::string>> cases = {
       {"s1", "2026-10-07"},  {"s3", "2026-10-05"}, {"nope", "2026-10-07"},
       {"s1", "07.10.2026"},  {"s1", "2026-02-30"}, {"s1", "2031-07-15"},
-      {"s1", "2020-01-01"},  {"", "2026-10-07"},
+      {"s1", "2020-01-01"},  {"", "2026-10-07"},   {"s1", "2026-10-05 junk"},
+      {"s1", "2026-10-5"},   {"s1", "+026-10-05"},
   };
   size_t failures = 0;
   for (const auto& [student, date] : cases) {
@@ -141,6 +142,21 @@ TEST_F(ViewsTest, CheckDiaryAnswersAsTheDiaryWould) {
     EXPECT_EQ(check.message(), view.error().message()) << student << " " << date;
   }
   EXPECT_GE(failures, 3u);  // the table does exercise the errors
+}
+
+// A diary's date is exactly "YYYY-MM-DD": anything else is refused, not
+// read as far as it goes.
+TEST_F(ViewsTest, DiaryDateIsExactlyYearMonthDay) {
+  at("2026-10-05 09:30");
+  ok("t-math", post("m1", "s1", 5));
+  sync();
+  ASSERT_TRUE(views_->diary("s1", "2026-10-07"));
+  for (const char* date : {"2026-10-07 junk", "2026-10-07T00:00", "2026-10-7", "2026-1-07", "07.10.2026",
+                           "2026-02-30", "+026-10-07", "2026-10-0x", ""}) {
+    auto view = views_->diary("s1", date);
+    ASSERT_FALSE(view) << date;
+    EXPECT_EQ(view.error().code(), events::StatusCode::kInvalidArgument) << date;
+  }
 }
 
 TEST_F(ViewsTest, ChangesNotifyTheirTopicsWithPositions) {
