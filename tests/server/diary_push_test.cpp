@@ -276,5 +276,37 @@ TEST_F(DiaryPushTest, PatchesMergedIntoTheWholeDiaryEqualAFreshQuery) {
   }
 }
 
+// A commit with more changes than it lists (its topics are just "*": a
+// catch-up from far behind, or a live batch past 16,384 topics) wakes every
+// subscription whole: the parent's diary comes again, with what changed,
+// equal to a fresh query.
+TEST_F(DiaryPushTest, ACommitOfTooManyChangesPushesEveryDiaryWhole) {
+  auto parent = signed_in("p1");
+  ASSERT_TRUE(engine_->wait_position(log_->head_position(), std::chrono::seconds(10)));
+  ASSERT_TRUE(is_ok(parent->request("s", std::string(R"("subscribe": {"lastPosition": "0", )") + kDiary + "}")));
+  expect_push_equals_query(*parent, 1, "initial push");
+
+  // The live thread stops; the log runs ahead by more than a batch.
+  engine_->stop();
+  at("2026-10-05 11:30");
+  ok("t-math", mark("m1", "l-math", "s1", R"({"numeric": 5})"));
+  for (int i = 0; i < 2100; ++i) {
+    ok("t-rus", R"({"commentStudent": {"commentId": "f)" + std::to_string(i) +
+                    R"(", "studentId": "s2", "lessonId": "", "text": "Замечание"}})");
+  }
+  const uint64_t head = log_->head_position();
+  std::vector<std::set<std::string>> commits;
+  const uint64_t listener = engine_->add_listener([&](const projections::ChangeSet& c) { commits.push_back(c.topics); });
+  ASSERT_TRUE(engine_->catch_up().is_ok());  // rebuild mode: far behind
+  engine_->remove_listener(listener);
+  ASSERT_FALSE(commits.empty());
+  for (const auto& topics : commits) {
+    EXPECT_EQ(topics, std::set<std::string>{std::string(projections::ProjectionTx::kAllTopics)});
+  }
+  const std::string push = expect_push_equals_query(*parent, head, "after a commit of every topic");
+  EXPECT_NE(diary_object(push).find(R"("markId":"m1")"), std::string::npos) << push;
+  engine_->start();
+}
+
 }  // namespace
 }  // namespace zhurnal::server::testing
