@@ -50,7 +50,10 @@ inline std::string generation_prefix(std::string_view name, uint32_t gen) {
 class RangeDrop {
  public:
   // Adds to `kv` the deletion of the keys in [begin, end), if the store
-  // holds any. A range deletion that covers nothing is not free: it sits in
+  // holds any, and the range to those whose files free_files() frees (also
+  // when it holds none: files whose keys a deletion already hides, written
+  // by a process that died before it freed them). A range deletion that
+  // covers nothing is not free: it sits in
   // the memtable, a bulk load whose file overlaps it flushes it into level
   // 0 (an ingestion goes below nothing it overlaps), and the load's files
   // then all land in level 0 above it, to be compacted whole afterwards.
@@ -65,17 +68,16 @@ class RangeDrop {
       return false;
     });
     if (!st.is_ok()) return st;
-    if (any) {
-      kv.erase_range(begin, end);
-      ranges_.emplace_back(std::move(begin), std::move(end));
-    }
+    if (any) kv.erase_range(begin, end);
+    ranges_.emplace_back(std::move(begin), std::move(end));
     return Status::ok();
   }
 
   // Once `kv` is written: frees the table files that lie wholly in the
-  // ranges deleted (KvStore::delete_files_in_range), rather than wait for
-  // compactions to reach the lower levels a bulk load put them in. A
-  // failure only leaves the space to the compactions.
+  // ranges added (KvStore::delete_files_in_range), rather than wait for
+  // compactions to reach the lower levels a bulk load put them in. A range
+  // without such files costs a look at the store's file list. A failure
+  // only leaves the space to the compactions.
   void free_files(events::KvStore& store) const {
     for (const auto& [begin, end] : ranges_) {
       if (Status st = store.delete_files_in_range(begin, end); !st.is_ok()) {

@@ -354,5 +354,35 @@ TEST_F(BulkFoldTest, ACompareFreesItsScratchGenerationsFiles) {
   expect_live_rows(all_rows(*store));
 }
 
+// A generation whose rows a deletion hides but whose files were not freed
+// (the process died between the two) has them freed at the next open.
+TEST_F(BulkFoldTest, AnOpenFreesTheFilesOfAGenerationAlreadyDeleted) {
+  zhurnal::testing::TempDir dir;
+  auto store = open_store(dir.path());
+  ASSERT_TRUE(store);
+  std::string replaced;
+  {
+    auto engine = open_engine(log_, store.get(), 2048, EngineOptions{}.bulk_memory_bytes);
+    ASSERT_TRUE(engine);
+    ASSERT_TRUE(engine->catch_up().is_ok());
+    replaced = engine->active_prefix("journal");
+    ASSERT_TRUE(engine->rebuild("journal").is_ok());
+    ASSERT_NE(engine->active_prefix("journal"), replaced);
+  }
+  ASSERT_GT(files_with(*store, replaced), 0u);
+  events::KvBatch kv;
+  kv.erase_range(replaced, events::KvStore::prefix_end(replaced));
+  ASSERT_TRUE(store->write(kv).is_ok());
+  ASSERT_TRUE(rows_under(*store, replaced).empty());
+  ASSERT_GT(files_with(*store, replaced), 0u);
+
+  auto engine = open_engine(log_, store.get(), 2048, EngineOptions{}.bulk_memory_bytes);
+  ASSERT_TRUE(engine);
+  EXPECT_EQ(files_with(*store, replaced), 0u);
+  // The generation swapped in is whole.
+  ASSERT_FALSE(rows_under(*live_store_, replaced).empty());
+  expect_same_rows(rows_under(*live_store_, replaced), rows_under(*store, engine->active_prefix("journal")));
+}
+
 }  // namespace
 }  // namespace zhurnal::projections
