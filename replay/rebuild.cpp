@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <deque>
+#include <future>
 #include <mutex>
 #include <thread>
 
@@ -12,14 +13,27 @@ using events::StatusCode;
 
 // Reads a key range in chunks (so that a projection of millions of rows is
 // never held in memory at once), in key order, with the prefix stripped.
+// The next chunk is read on a thread of its own while the caller goes
+// through the current one: a comparison's two cursors then scan the live
+// and the rebuilt rows at once, beside the merge, instead of taking turns
+// on one thread (the journal's 8.26M rows a side took 15–23 s at 10.1M
+// events that way, the other projections a quarter of that).
 class ChunkCursor {
  public:
   ChunkCursor(events::KvStore& store, std::string prefix)
-      : store_(store), prefix_(std::move(prefix)), next_(prefix_), end_(events::KvStore::prefix_end(prefix_)) {}
+      : store_(store), prefix_(std::move(prefix)), end_(events::KvStore::prefix_end(prefix_)) {
+    read_ahead(prefix_);
+  }
 
-  // Fills the buffer when it is empty; false at the end (or on error: see status()).
+  // Takes the chunk read ahead when the current one is used up; false at
+  // the end (or on error: see status()).
   bool valid() {
-    if (buffer_.empty() && !done_) refill();
+    if (buffer_.empty() && ahead_.valid()) {
+      Chunk c = ahead_.get();
+      buffer_ = std::move(c.rows);
+      status_ = std::move(c.status);
+      if (c.more) read_ahead(std::move(c.next));
+    }
     return !buffer_.empty();
   }
   const std::pair<std::string, std::string>& current() const { return buffer_.front(); }
@@ -33,22 +47,34 @@ class ChunkCursor {
  private:
   static constexpr size_t kChunk = 4096;
 
-  void refill() {
-    size_t n = 0;
-    std::string last;
-    status_ = store_.scan(next_, end_, [&](std::string_view k, std::string_view v) {
-      buffer_.emplace_back(std::string(k.substr(prefix_.size())), std::string(v));
-      last.assign(k);
-      return ++n < kChunk;
+  struct Chunk {
+    std::deque<std::pair<std::string, std::string>> rows;
+    std::string next;   // the smallest key after the chunk's last
+    bool more = false;  // a full chunk: there may be more
+    events::Status status;
+  };
+
+  // Reads the chunk from `from` on a thread of its own. Only this object's
+  // constant members are read there; the future's destructor waits for it.
+  void read_ahead(std::string from) {
+    ahead_ = std::async(std::launch::async, [this, from = std::move(from)] {
+      Chunk c;
+      std::string last;
+      c.status = store_.scan(from, end_, [&](std::string_view k, std::string_view v) {
+        c.rows.emplace_back(std::string(k.substr(prefix_.size())), std::string(v));
+        last.assign(k);
+        return c.rows.size() < kChunk;
+      });
+      c.more = c.status.is_ok() && c.rows.size() == kChunk;
+      c.next = last + '\0';
+      return c;
     });
-    if (!status_.is_ok() || n < kChunk) done_ = true;
-    if (n > 0) next_ = last + '\0';  // the smallest key after `last`
   }
 
   events::KvStore& store_;
-  std::string prefix_, next_, end_;
+  const std::string prefix_, end_;
   std::deque<std::pair<std::string, std::string>> buffer_;
-  bool done_ = false;
+  std::future<Chunk> ahead_;
   uint64_t count_ = 0;
   events::Status status_;
 };
