@@ -16,8 +16,8 @@ using events::StatusCode;
 // The next chunk is read on a thread of its own while the caller goes
 // through the current one: a comparison's two cursors then scan the live
 // and the rebuilt rows at once, beside the merge, instead of taking turns
-// on one thread (the journal's 8.26M rows a side took 15–23 s at 10.1M
-// events that way, the other projections a quarter of that).
+// on one thread (at 10.1M events the journal's comparison, the longest,
+// took a fifth less time: docs/benchmarks.md, session 16).
 class ChunkCursor {
  public:
   ChunkCursor(events::KvStore& store, std::string prefix)
@@ -49,7 +49,7 @@ class ChunkCursor {
 
   struct Chunk {
     std::deque<std::pair<std::string, std::string>> rows;
-    std::string next;   // the smallest key after the chunk's last
+    std::string next;   // with `more`: the smallest key after the chunk's last
     bool more = false;  // a full chunk: there may be more
     events::Status status;
   };
@@ -59,14 +59,12 @@ class ChunkCursor {
   void read_ahead(std::string from) {
     ahead_ = std::async(std::launch::async, [this, from = std::move(from)] {
       Chunk c;
-      std::string last;
       c.status = store_.scan(from, end_, [&](std::string_view k, std::string_view v) {
         c.rows.emplace_back(std::string(k.substr(prefix_.size())), std::string(v));
-        last.assign(k);
         return c.rows.size() < kChunk;
       });
       c.more = c.status.is_ok() && c.rows.size() == kChunk;
-      c.next = last + '\0';
+      if (c.more) c.next = prefix_ + c.rows.back().first + '\0';
       return c;
     });
   }
