@@ -233,8 +233,22 @@ size_t ProjectionTx::sort_writes() {
 
 template <typename Sink>
 void ProjectionTx::write_range(size_t begin, size_t end, Sink& sink) const {
+  // In key order the rows are at random places: each entry (its key just
+  // before it in the arena) and each value (on the heap) was a cache miss
+  // when a rebuild's commit wrote hundreds of thousands of them (the copies
+  // into the table file's block, under write_range, were a third of its
+  // time). The entry is prefetched kEntryAhead rows ahead; its value, whose
+  // address is in the entry, kValueAhead rows ahead.
+  constexpr size_t kEntryAhead = 16, kValueAhead = 8;
   std::string key = prefix_;
   for (size_t i = begin; i < end; ++i) {
+    if (i + kEntryAhead < end) {
+      __builtin_prefetch(sorted_[i + kEntryAhead].value);
+      __builtin_prefetch(sorted_[i + kEntryAhead].key.data());
+    }
+    if (i + kValueAhead < end) {
+      if (const auto& v = sorted_[i + kValueAhead].value->value) __builtin_prefetch(v->data());
+    }
     const auto& d = sorted_[i];
     key.resize(prefix_.size());
     key += d.key;
