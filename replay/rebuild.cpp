@@ -24,6 +24,9 @@ class ChunkCursor {
       : store_(store), prefix_(std::move(prefix)), end_(events::KvStore::prefix_end(prefix_)) {
     read_ahead(prefix_);
   }
+  // The read ahead holds `this`.
+  ChunkCursor(const ChunkCursor&) = delete;
+  ChunkCursor& operator=(const ChunkCursor&) = delete;
 
   // Takes the chunk read ahead when the current one is used up; false at
   // the end (or on error: see status()).
