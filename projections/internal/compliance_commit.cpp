@@ -3,6 +3,18 @@
 #include "rows.hpp"
 
 namespace zhurnal::projections::internal {
+namespace {
+
+// What a node of the commit's maps takes besides its value: the node's
+// link and cached hash, its bucket, the allocator's header, and the key's
+// heap copy when it is too long to sit in the std::string itself.
+size_t node_bytes(std::string_view key, size_t value_bytes) {
+  return 48 + sizeof(std::string) + value_bytes + (key.size() > 15 ? key.size() + 1 : 0);
+}
+
+size_t text_bytes(std::string_view s) { return s.size() > 15 ? s.size() + 1 : 0; }
+
+}  // namespace
 
 ComplianceCommit& ComplianceCommit::of(ProjectionTx& tx) {
   if (auto* c = dynamic_cast<ComplianceCommit*>(tx.pending())) return *c;
@@ -19,6 +31,7 @@ ComplianceCommit::Entry<Tally>& ComplianceCommit::tally(ProjectionTx& tx, std::s
     e.value = Tally::read(RowView<schema::Counters>(*stored).get());
     e.present = true;
   }
+  bytes_ += node_bytes(key, sizeof(e));
   return tallies_.emplace(std::string(key), e).first->second;
 }
 
@@ -69,15 +82,22 @@ ComplianceCommit::Entry<int64_t>& ComplianceCommit::count(ProjectionTx& tx, std:
   if (auto it = counts_.find(key); it != counts_.end()) return it->second;
   Entry<int64_t> e;
   if (const std::string* stored = tx.find(key)) e.value = std::stol(*stored);
+  bytes_ += node_bytes(key, sizeof(e));
   return counts_.emplace(std::string(key), e).first->second;
 }
 
 ComplianceCommit::PlaceRows& ComplianceCommit::rows_of(const Place& p) {
   auto it = places_.find(p.lesson);
-  if (it == places_.end()) it = places_.emplace(std::string(p.lesson), PlaceRows{}).first;
+  if (it == places_.end()) {
+    it = places_.emplace(std::string(p.lesson), PlaceRows{}).first;
+    bytes_ += node_bytes(p.lesson, sizeof(PlaceRows));
+  }
   PlaceRows& r = it->second;
   if (r.school != p.school || r.month != p.month || r.teacher != p.teacher || r.klass != p.klass ||
       r.subject != p.subject || r.subgroup != p.subgroup) {
+    // Counted again when a place changes (a lesson moved to another month).
+    bytes_ += text_bytes(p.school) + text_bytes(p.month) + text_bytes(p.teacher) +
+              text_bytes(p.klass) + text_bytes(p.subject) + text_bytes(p.subgroup);
     r.school.assign(p.school);
     r.month.assign(p.month);
     r.teacher.assign(p.teacher);
@@ -176,6 +196,9 @@ ComplianceCommit::KeptLesson* ComplianceCommit::lesson_row(ProjectionTx& tx,
   r.klass.assign(text_view(f.getClassId()));
   r.subject.assign(text_view(f.getSubjectId()));
   r.subgroup.assign(text_view(f.getSubgroupId()));
+  lesson_bytes_ += node_bytes(lesson, sizeof(KeptLesson)) + kLessonBuilderBytes +
+                   text_bytes(r.school) + text_bytes(r.month) + text_bytes(r.teacher) +
+                   text_bytes(r.klass) + text_bytes(r.subject) + text_bytes(r.subgroup);
   return &k;
 }
 
@@ -188,6 +211,7 @@ void ComplianceCommit::KeptLesson::set_month(std::string_view month) {
 void ComplianceCommit::write_lessons(ProjectionTx& tx) {
   for (auto& [lesson, k] : lessons_) tx.put(RowKey("LF/", lesson), k.row_->bytes());
   lessons_.clear();
+  lesson_bytes_ = 0;
 }
 
 void ComplianceCommit::touch(ProjectionTx& tx, std::string_view topic) {
@@ -223,6 +247,8 @@ void ComplianceCommit::clear() {
   counts_.clear();
   dirty_ = 0;
   last_topic_.clear();
+  bytes_ = 0;
+  lesson_bytes_ = 0;
 }
 
 }  // namespace zhurnal::projections::internal

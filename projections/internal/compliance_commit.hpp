@@ -103,6 +103,9 @@ class ComplianceCommit final : public ProjectionTx::Pending {
   // their lesson written out 2.08M times (to be found and decoded again);
   // at 4,096, 0.98M: about once per lesson and commit.
   static constexpr size_t kLessonsKept = 4096;
+  // What a kept lesson's builder takes: its first segment.
+  static constexpr size_t kLessonBuilderBytes =
+      PooledMessageBuilder::kFirstSegmentWords * sizeof(capnp::word);
 
   // tx.touch(topic), skipping the set insert when it repeats the last topic.
   void touch(ProjectionTx& tx, std::string_view topic);
@@ -110,6 +113,8 @@ class ComplianceCommit final : public ProjectionTx::Pending {
   void write(ProjectionTx& tx) override;
   void clear() override;
   bool empty() const override { return dirty_ == 0 && lessons_.empty(); }
+  // The maps' nodes, keys and values, the kept lessons' builders included.
+  size_t held_bytes() const override { return bytes_ + lesson_bytes_; }
 
  private:
   struct Hash {
@@ -158,6 +163,10 @@ class ComplianceCommit final : public ProjectionTx::Pending {
   std::unordered_map<std::string, PlaceRows, Hash, std::equal_to<>> places_;
   size_t dirty_ = 0;
   std::string last_topic_;
+  // held_bytes(): of tallies_, counts_ and places_, and of lessons_ (which
+  // write_lessons() empties within a commit).
+  size_t bytes_ = 0;
+  size_t lesson_bytes_ = 0;
 
  public:
   class KeptLesson {

@@ -272,5 +272,33 @@ TEST_F(ComplianceCommitTest, DiscardForgetsPendingCountersAndFlushTouchesTheirTo
   EXPECT_EQ(tx.flush(&b), std::set<std::string>{"compliance/s/2026-10"});
 }
 
+// The values a commit keeps count in its transaction's held bytes (what a
+// rebuild's memory budget checks), once per row kept, and leave them with
+// the commit or a discard.
+TEST_F(ComplianceCommitTest, KeptValuesCountInHeldBytes) {
+  ProjectionTx tx(store_.get(), "c/");
+  EXPECT_EQ(tx.held_bytes(), 0u);
+  Tally one;
+  one.v[internal::kScheduled] = 1;
+  ComplianceCommit::of(tx).add(tx, "T/a", one);
+  const size_t first = tx.held_bytes();
+  const size_t kept = ComplianceCommit::of(tx).held_bytes();
+  EXPECT_GE(kept, sizeof(Tally)) << "the counter kept is not counted";
+  EXPECT_GT(first, kept) << "the row read for it is not counted";
+  ComplianceCommit::of(tx).add(tx, "T/a", one);  // the same row: nothing more kept
+  EXPECT_EQ(tx.held_bytes(), first);
+  for (int i = 0; i < 100; ++i) {
+    ComplianceCommit::of(tx).add_count(tx, "PS/school/2026-10/class-" + std::to_string(i), 1);
+  }
+  // Each count kept: at least its key and a node.
+  EXPECT_GE(ComplianceCommit::of(tx).held_bytes(), kept + 100 * (sizeof(std::string) + 26));
+  tx.discard();
+  EXPECT_EQ(tx.held_bytes(), 0u);
+  ComplianceCommit::of(tx).add(tx, "T/a", one);
+  EXPECT_GT(tx.held_bytes(), 0u);
+  commit(tx);
+  EXPECT_EQ(tx.held_bytes(), 0u);
+}
+
 }  // namespace
 }  // namespace zhurnal::projections

@@ -96,6 +96,9 @@ class ProjectionTx {
     virtual void write(ProjectionTx& tx) = 0;
     virtual void clear() = 0;
     virtual bool empty() const = 0;
+    // About how many bytes of memory the kept values take (part of the
+    // transaction's held_bytes(), which a rebuild's memory budget checks).
+    virtual size_t held_bytes() const = 0;
   };
   // The projection's Pending, or nullptr until set_pending(); owned here and
   // kept across commits (one projection per transaction).
@@ -118,9 +121,10 @@ class ProjectionTx {
   void write_sorted(size_t begin, size_t end, events::KvBulkLoad* load) const;
   std::set<std::string> end_flush();
   // About how many bytes of memory the rows held since the last flush() or
-  // discard() take (keys, values and per-row overhead). Rebuild mode keeps
-  // rows across many batches and flushes when this passes its budget.
-  size_t held_bytes() const { return held_bytes_; }
+  // discard() take (keys, values and per-row overhead), the Pending's values
+  // included. Rebuild mode keeps rows across many batches and flushes when
+  // this passes its budget.
+  size_t held_bytes() const { return held_bytes_ + (pending_ ? pending_->held_bytes() : 0); }
   bool empty() const { return dirty_ == 0 && topics_.empty() && (!pending_ || pending_->empty()); }
   const std::string& prefix() const { return prefix_; }
 
