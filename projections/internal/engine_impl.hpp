@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "internal/fold_pool.hpp"
+#include "internal/read_ahead.hpp"
 #include "schema/message_reader.hpp"
 
 namespace zhurnal::projections {
@@ -272,12 +273,12 @@ struct ProjectionEngine::Impl {
   std::optional<CompactionPause> compaction_pause;  // in rebuild mode; under mu
   std::atomic<bool> bulk_read{false};  // the same, read before mu is taken
   std::unique_ptr<events::Subscription> subscription;
-  // The batch being processed and the one read ahead (prefetch();
-  // `have_ahead` says it holds one). Read into again and again, so that
-  // their events' strings keep their storage from batch to batch.
+  // The batch being processed when step() reads it itself: read into again
+  // and again, so that its events' strings keep their storage.
   events::SubscriptionBatch current;
-  events::SubscriptionBatch ahead;
-  bool have_ahead = false;
+  // Rebuild mode's reader, which uses `subscription` while it runs; after
+  // it, so that it stops before the subscription goes.
+  internal::ReadAhead read_ahead;
   std::thread thread;
   std::atomic<bool> stopping{false};
   std::atomic<uint64_t> position{0};
@@ -323,10 +324,6 @@ struct ProjectionEngine::Impl {
   Status process(const std::vector<events::RecordedEvent>& batch) {
     std::vector<Status> folded(slots.size());
     const std::function<void(size_t)> fold = [&](size_t i) {
-      if (i == slots.size()) {  // the pool's reader: the next batch, while the others fold
-        if (batch.back().position < bulk_until) prefetch();
-        return;
-      }
       if (bulk) slots[i].tx->touch_all();
       folded[i] = guarded(
           [&] { return apply_events(*slots[i].projection, *slots[i].tx, batch, &slots[i].meta.checkpoint); });
@@ -430,11 +427,15 @@ struct ProjectionEngine::Impl {
         s.tx->retain_memory(true);
       }
       // A helper per projection but the first (it folds on this thread),
-      // and one that reads the log ahead (prefetch()).
-      fold_pool.start(slots.size());
+      // and the reader of the log's next batches.
+      fold_pool.start(slots.empty() ? 0 : slots.size() - 1);
+      read_ahead.start(subscription.get(), options.bulk_batch_events, until);
       compaction_pause.emplace(options.store);
       return Status::ok();
     }
+    // Batches read and not folded (the catch-up stopped on an error) are
+    // dropped, and the subscription resumes after what was folded.
+    const bool dropped = read_ahead.stop();
     // Rows folded and not committed (the catch-up stopped on a failed read
     // of the log) are committed before the live path takes over.
     Status st;
@@ -442,11 +443,8 @@ struct ProjectionEngine::Impl {
                     [](const Slot& s) { return s.meta.checkpoint != s.committed; })) {
       std::set<std::string> topics;
       st = after_commit(commit_bulk(&topics), std::move(topics));
-      if (!st.is_ok()) {
-        have_ahead = false;
-        subscription = options.log->subscribe(min_checkpoint());
-      }
     }
+    if (!st.is_ok() || dropped) subscription = options.log->subscribe(min_checkpoint());
     for (Slot& s : slots) {
       s.tx->forget_written();
       s.tx->retain_memory(false);
@@ -456,37 +454,27 @@ struct ProjectionEngine::Impl {
     return st;
   }
 
-  // Rebuild mode reads the log's next batch on a helper of the fold pool
-  // while the projections fold the current one (reading was a serial eighth
-  // of a rebuild). Only the stepping thread uses the subscription; step()
-  // takes the batch read ahead before reading another. A failed read is not
-  // kept: step() reads again and meets the error itself.
-  void prefetch() {
-    try {
-      const Status st = subscription->next_into(options.bulk_batch_events, std::chrono::milliseconds(0), &ahead);
-      have_ahead = st.is_ok() && !ahead.events.empty();
-    } catch (const std::exception&) {
-      have_ahead = false;
-    }
-  }
-
-  // Reads the next batch (waiting up to `wait`) and processes it.
+  // Reads the next batch (waiting up to `wait`) and processes it. In
+  // rebuild mode the batch comes from the reader (read_ahead) while it has
+  // one; once it has stopped, step() reads the subscription itself (and so
+  // meets a failed read or an empty log itself).
   Status step(std::chrono::milliseconds wait, bool* progressed) {
     *progressed = false;
-    if (have_ahead) {
-      std::swap(current, ahead);
-      have_ahead = false;
-    } else {
+    events::SubscriptionBatch* batch = read_ahead.running() ? read_ahead.take() : nullptr;
+    if (!batch) {
       const size_t max = bulk_read ? options.bulk_batch_events : options.batch_events;
       if (Status st = subscription->next_into(max, wait, &current); !st.is_ok()) return st;
+      batch = &current;
     }
-    if (current.events.empty()) return Status::ok();
+    if (batch->events.empty()) return Status::ok();
     std::lock_guard lock(mu);
-    Status st = process(current.events);
+    Status st = process(batch->events);
     if (!st.is_ok()) {
-      // Resume from what is committed on the next step.
-      have_ahead = false;
+      // Resume from what is committed on the next step, reading ahead again
+      // in rebuild mode.
+      read_ahead.stop();
       subscription = options.log->subscribe(min_checkpoint());
+      if (bulk) read_ahead.start(subscription.get(), options.bulk_batch_events, bulk_until);
       return st;
     }
     *progressed = true;

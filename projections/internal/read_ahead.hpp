@@ -1,0 +1,131 @@
+// ReadAhead: rebuild mode's reader of the log (projections/engine.cpp).
+#pragma once
+
+#include <array>
+#include <condition_variable>
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <exception>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <vector>
+
+#include "zhurnal/events/event_log.hpp"
+
+namespace zhurnal::projections::internal {
+
+// A thread that reads a subscription's next batches while the projections
+// fold, up to two batches ahead of the one being folded, so that the folds
+// wait for a read only when the reader falls behind. (A reader that ran as
+// one more task of each batch's folds made every batch last as long as the
+// slower of the two, and the cores idled at each batch's end:
+// docs/benchmarks.md, "Session 18".) The batches' buffers are read into
+// again and again, so their events' strings keep their storage.
+//
+// Between start() and stop() only the reader uses the subscription. It stops
+// on its own after a batch that reaches `until`, and after a read that fails
+// or finds nothing (which it drops: the caller, reading the subscription
+// itself once take() returns nullptr, meets the failure or the wait itself).
+class ReadAhead {
+ public:
+  ReadAhead() = default;
+  ~ReadAhead() { stop(); }
+  ReadAhead(const ReadAhead&) = delete;
+  ReadAhead& operator=(const ReadAhead&) = delete;
+
+  void start(events::Subscription* subscription, size_t max, uint64_t until) {
+    stop();
+    subscription_ = subscription;
+    max_ = max;
+    until_ = until;
+    filled_.clear();
+    free_ = {0, 1, 2};
+    taken_.reset();
+    done_ = stopping_ = false;
+    thread_ = std::thread([this] { loop(); });
+  }
+  bool running() const { return thread_.joinable(); }
+
+  // The next batch read, in order, waiting for it; nullptr once the reader
+  // has stopped and every batch it read was taken. The batch stays valid
+  // until the next take() or stop().
+  events::SubscriptionBatch* take() {
+    std::unique_lock lock(mu_);
+    if (taken_) {
+      free_.push_back(*taken_);
+      taken_.reset();
+      cv_.notify_all();
+    }
+    cv_.wait(lock, [&] { return !filled_.empty() || done_; });
+    if (filled_.empty()) return nullptr;
+    taken_ = filled_.front();
+    filled_.pop_front();
+    return &buffers_[*taken_];
+  }
+
+  // Stops the reader and drops the batches read and not taken; true when
+  // there were any (the subscription is then ahead of what was taken). The
+  // subscription is the caller's again.
+  bool stop() {
+    if (!thread_.joinable()) return false;
+    {
+      std::lock_guard lock(mu_);
+      stopping_ = true;
+    }
+    cv_.notify_all();
+    thread_.join();
+    const bool dropped = !filled_.empty();
+    filled_.clear();
+    taken_.reset();
+    return dropped;
+  }
+
+ private:
+  void loop() {
+    for (;;) {
+      size_t b;
+      {
+        std::unique_lock lock(mu_);
+        cv_.wait(lock, [&] { return stopping_ || !free_.empty(); });
+        if (stopping_) break;
+        b = free_.back();
+        free_.pop_back();
+      }
+      events::SubscriptionBatch& batch = buffers_[b];
+      bool ok;
+      try {
+        ok = subscription_->next_into(max_, std::chrono::milliseconds(0), &batch).is_ok();
+      } catch (const std::exception&) {
+        ok = false;
+      }
+      std::lock_guard lock(mu_);
+      if (!ok || batch.events.empty()) {
+        free_.push_back(b);
+        break;
+      }
+      filled_.push_back(b);
+      cv_.notify_all();
+      if (batch.events.back().position >= until_) break;
+    }
+    std::lock_guard lock(mu_);
+    done_ = true;
+    cv_.notify_all();
+  }
+
+  std::mutex mu_;
+  std::condition_variable cv_;  // a batch filled or freed, done_, stopping_
+  std::array<events::SubscriptionBatch, 3> buffers_;
+  std::deque<size_t> filled_;       // read, not taken, in order
+  std::vector<size_t> free_;        // neither read into nor taken
+  std::optional<size_t> taken_;     // the batch take() returned last
+  bool done_ = false;               // the reader has stopped reading
+  bool stopping_ = false;
+  events::Subscription* subscription_ = nullptr;
+  size_t max_ = 0;
+  uint64_t until_ = 0;
+  std::thread thread_;  // last: started after the rest is set
+};
+
+}  // namespace zhurnal::projections::internal
