@@ -41,9 +41,9 @@ Status ProjectionEngine::Impl::build_generations(const std::vector<Slot*>& targe
     }
   }
   internal::FoldPool pool;
-  pool.start(n);  // a helper per target but the first, and the reader
+  pool.start(n == 0 ? 0 : n - 1);  // a helper per target but the first
   CompactionPause compaction_pause(options.store);  // until finish() has run
-  std::vector<Status> results(n + 1);
+  std::vector<Status> results(n);
   std::vector<ProjectionTx*> tx_ptrs;
   for (auto& tx : txs) tx_ptrs.push_back(tx.get());
   auto commit = [&]() -> Status {
@@ -52,15 +52,6 @@ Status ProjectionEngine::Impl::build_generations(const std::vector<Slot*>& targe
       for (auto& tx : txs) tx->discard();  // the rebuild fails; the next one starts over
     }
     return st;
-  };
-  // Two batches: one folded while the reader fills the other. Reused: their
-  // strings keep their storage.
-  std::vector<events::RecordedEvent> batches[2];
-  int current = 0;
-  auto read = [&](std::vector<events::RecordedEvent>* out, uint64_t from, uint64_t to) -> Status {
-    out->clear();
-    if (from > to) return Status::ok();
-    return options.log->read_all(from, std::min<uint64_t>(kRebuildBatch, to - from + 1), out);
   };
   auto advance = [&]() -> Status {
     // From the first event a target still lacks to the last one any needs
@@ -72,14 +63,24 @@ Status ProjectionEngine::Impl::build_generations(const std::vector<Slot*>& targe
       to = std::max(to, limits[i]);
     }
     if (from > to) return Status::ok();  // nothing to fold (nothing held either)
-    if (Status st = read(&batches[current], from, to); !st.is_ok()) return st;
-    while (!batches[current].empty()) {
-      const auto& batch = batches[current];
+    // The events from `from` to `to`, read on the reader's thread while the
+    // targets fold (internal::ReadAhead: its batches keep their strings'
+    // storage).
+    uint64_t next = from;
+    internal::ReadAhead reader;
+    reader.start([&](events::SubscriptionBatch* out) -> Status {
+      out->events.clear();
+      if (next > to) return Status::ok();
+      const uint64_t count = std::min<uint64_t>(options.bulk_batch_events, to - next + 1);
+      Status st = options.log->read_all(next, count, &out->events);
+      if (st.is_ok() && !out->events.empty()) next = out->events.back().position + 1;
+      return st;
+    }, to);
+    while (events::SubscriptionBatch* taken = reader.take()) {
+      const auto& batch = taken->events;
       const uint64_t read_to = batch.back().position;
-      auto& next = batches[1 - current];
       pool.run([&](size_t i) {
         results[i] = guarded([&] {
-          if (i == n) return read(&next, read_to + 1, to);
           // This target's events: those up to its limit.
           size_t count = batch.size();
           if (limits[i] < read_to) count -= std::min<uint64_t>(count, read_to - limits[i]);
@@ -96,8 +97,8 @@ Status ProjectionEngine::Impl::build_generations(const std::vector<Slot*>& targe
       if (held >= options.bulk_memory_bytes) {
         if (Status st = commit(); !st.is_ok()) return st;
       }
-      current = 1 - current;
     }
+    if (!reader.status().is_ok()) return reader.status();
     for (size_t i = 0; i < n; ++i) {
       if (checkpoints[i] < limits[i]) {
         return {StatusCode::kCorruption, "log ended before the checkpoint " + std::to_string(limits[i])};

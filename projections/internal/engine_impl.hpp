@@ -29,13 +29,12 @@ namespace zhurnal::projections {
 using events::Status;
 using events::StatusCode;
 
-// A rebuild generation's reads of the log, in events. Rebuild mode's
-// commits (here and in a catch-up from far behind) are bulk loads of every
-// row held since the last one, made when the rows' memory passes
-// EngineOptions::bulk_memory_bytes: a row changed by thousands of events is
-// written once, and a fold from zero skips reads of rows it never wrote
-// (ProjectionTx::assume_empty_store).
-constexpr size_t kRebuildBatch = 4096;
+// Rebuild mode (a catch-up from far behind, and a rebuild generation) reads
+// the log in batches of EngineOptions::bulk_batch_events. Its commits are
+// bulk loads of every row held since the last one, made when the rows'
+// memory passes EngineOptions::bulk_memory_bytes: a row changed by
+// thousands of events is written once, and a fold from zero skips reads of
+// rows it never wrote (ProjectionTx::assume_empty_store).
 
 inline std::string meta_key(std::string_view name) { return "_meta/" + std::string(name); }
 

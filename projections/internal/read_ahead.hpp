@@ -1,4 +1,5 @@
-// ReadAhead: rebuild mode's reader of the log (projections/engine.cpp).
+// ReadAhead: rebuild mode's reader of the log (projections/engine.cpp,
+// generations.cpp).
 #pragma once
 
 #include <array>
@@ -7,6 +8,7 @@
 #include <cstdint>
 #include <deque>
 #include <exception>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -16,30 +18,40 @@
 
 namespace zhurnal::projections::internal {
 
-// A thread that reads a subscription's next batches while the projections
-// fold, up to two batches ahead of the one being folded, so that the folds
-// wait for a read only when the reader falls behind. (A reader that ran as
+// A thread that reads the log's next batches while the projections fold, up
+// to two batches ahead of the one being folded, so that the folds wait for a
+// read only when the reader falls behind. (A reader that ran as
 // one more task of each batch's folds made every batch last as long as the
 // slower of the two, and the cores idled at each batch's end:
 // docs/benchmarks.md, "Session 18".) The batches' buffers are read into
 // again and again, so their events' strings keep their storage.
 //
-// Between start() and stop() only the reader uses the subscription. It stops
-// on its own after a batch that reaches `until`, and after a read that fails
-// or finds nothing (which it drops: the caller, reading the subscription
-// itself once take() returns nullptr, meets the failure or the wait itself).
+// Between start() and stop() only the reader calls `read` (and so uses what
+// it reads from: a subscription, a cursor). It stops on its own after a
+// batch that reaches `until`, and after a read that fails (status() then
+// says how) or finds nothing.
 class ReadAhead {
  public:
+  // Replaces `batch`'s events with the next ones; none: there are no more.
+  using Read = std::function<events::Status(events::SubscriptionBatch* batch)>;
+
   ReadAhead() = default;
   ~ReadAhead() { stop(); }
   ReadAhead(const ReadAhead&) = delete;
   ReadAhead& operator=(const ReadAhead&) = delete;
 
+  // `max` events at a time from `subscription` (which must not read ahead
+  // of the events it delivers: a subscription waits for none here).
   void start(events::Subscription* subscription, size_t max, uint64_t until) {
+    start([subscription, max](events::SubscriptionBatch* batch) {
+      return subscription->next_into(max, std::chrono::milliseconds(0), batch);
+    }, until);
+  }
+  void start(Read read, uint64_t until) {
     stop();
-    subscription_ = subscription;
-    max_ = max;
+    read_ = std::move(read);
     until_ = until;
+    status_ = events::Status::ok();
     filled_.clear();
     free_ = {0, 1, 2};
     taken_.reset();
@@ -64,6 +76,10 @@ class ReadAhead {
     filled_.pop_front();
     return &buffers_[*taken_];
   }
+
+  // Why the reader stopped before `until`, once take() has returned nullptr:
+  // the failed read's status, or ok (it found nothing more).
+  const events::Status& status() const { return status_; }
 
   // Stops the reader and drops the batches read and not taken; true when
   // there were any (the subscription is then ahead of what was taken). The
@@ -94,14 +110,15 @@ class ReadAhead {
         free_.pop_back();
       }
       events::SubscriptionBatch& batch = buffers_[b];
-      bool ok;
+      events::Status st;
       try {
-        ok = subscription_->next_into(max_, std::chrono::milliseconds(0), &batch).is_ok();
-      } catch (const std::exception&) {
-        ok = false;
+        st = read_(&batch);
+      } catch (const std::exception& e) {
+        st = {events::StatusCode::kIoError, std::string("read ahead: ") + e.what()};
       }
       std::lock_guard lock(mu_);
-      if (!ok || batch.events.empty()) {
+      if (!st.is_ok() || batch.events.empty()) {
+        status_ = st;
         free_.push_back(b);
         break;
       }
@@ -122,8 +139,8 @@ class ReadAhead {
   std::optional<size_t> taken_;     // the batch take() returned last
   bool done_ = false;               // the reader has stopped reading
   bool stopping_ = false;
-  events::Subscription* subscription_ = nullptr;
-  size_t max_ = 0;
+  events::Status status_;   // of the read that stopped the reader
+  Read read_;
   uint64_t until_ = 0;
   std::thread thread_;  // last: started after the rest is set
 };

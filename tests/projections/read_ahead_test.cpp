@@ -7,6 +7,7 @@
 #include <atomic>
 #include <chrono>
 #include <optional>
+#include <stdexcept>
 #include <thread>
 #include <vector>
 
@@ -110,10 +111,33 @@ TEST(ReadAheadTest, AFailedReadEndsTheReadingAndIsLeftToTheCaller) {
   reader.start(&sub, 100, 1000);
   const std::vector<uint64_t> positions = take_all(reader);
   EXPECT_EQ(positions.size(), 200u) << "the batches read before the failure";
+  EXPECT_EQ(reader.status().code(), StatusCode::kIoError) << reader.status().to_string();
   EXPECT_FALSE(reader.stop());
   events::SubscriptionBatch batch;
   EXPECT_FALSE(sub.next_into(100, std::chrono::milliseconds(0), &batch).is_ok())
       << "the caller, reading itself, meets the failure";
+}
+
+// Any source: here a cursor over positions 1..95 read 10 at a time, and a
+// read that throws, which stops the reader as a failed read does.
+TEST(ReadAheadTest, ReadsAnySourceAndReportsAThrowingRead) {
+  uint64_t next = 1;
+  internal::ReadAhead reader;
+  reader.start([&](events::SubscriptionBatch* out) -> Status {
+    out->events.clear();
+    for (; next <= 95 && out->events.size() < 10; ++next) {
+      out->events.emplace_back().position = next;
+    }
+    return Status::ok();
+  }, 95);
+  EXPECT_EQ(take_all(reader).size(), 95u);
+  EXPECT_TRUE(reader.status().is_ok());
+  EXPECT_EQ(next, 96u) << "nothing read past the end";
+
+  reader.start([](events::SubscriptionBatch*) -> Status { throw std::runtime_error("disk gone"); }, 95);
+  EXPECT_EQ(reader.take(), nullptr);
+  EXPECT_FALSE(reader.status().is_ok());
+  EXPECT_NE(reader.status().message().find("disk gone"), std::string::npos);
 }
 
 TEST(ReadAheadTest, AnEmptyLogGivesNothingAndCanStartAgain) {

@@ -59,8 +59,8 @@ struct EngineOptions {
   // and at the end. Each commit writes a row once however often it changed,
   // skips the memtable, and is what a crash during the fold falls back to.
   size_t bulk_memory_bytes = size_t{1} << 30;
-  // Rebuild mode's catch-up folds this many events at a time (the memory
-  // budget is checked between them).
+  // Rebuild mode (a catch-up from far behind, a rebuild generation) folds
+  // this many events at a time (the memory budget is checked between them).
   size_t bulk_batch_events = 32768;
 };
 
