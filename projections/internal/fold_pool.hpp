@@ -48,6 +48,10 @@ class FoldPool {
     for (std::thread& t : threads_) t.join();
     threads_.clear();
     stopping_ = false;
+    // A later start()'s threads begin at generation zero: had they found
+    // this run's count they would take it for work and call a null one (a
+    // second catch-up in rebuild mode on the same engine crashed so).
+    generation_ = 0;
   }
 
  private:

@@ -10,6 +10,7 @@
 #include <atomic>
 #include <map>
 #include <set>
+#include <stdexcept>
 #include <string>
 
 #include "support/kv_rows.hpp"
@@ -228,6 +229,67 @@ TEST_F(BulkFoldTest, ACatchUpFromACommittedCheckpointEqualsTheLiveFold) {
   }
   // Reopened far behind: rebuild mode on top of the rows committed so far.
   catch_up_equals_live(*store, kTinyBudget);
+}
+
+// A projection that counts the events it folds, and fails once, at
+// position `fail_at` (a fold that throws stops the batch: ProjectionEngine
+// drops what was folded since the last commit and resumes from it).
+class FailsOnce final : public Projection {
+ public:
+  explicit FailsOnce(uint64_t fail_at) : fail_at_(fail_at) {}
+  std::string_view name() const override { return "flaky"; }
+  uint32_t version() const override { return 1; }
+  void apply(const events::RecordedEvent& e, schema::JournalEvent::Reader, ProjectionTx& tx) override {
+    if (e.position == fail_at_ && !failed_) {
+      failed_ = true;
+      throw std::runtime_error("fails once");
+    }
+    const std::string* n = tx.find("n");
+    tx.put("n", std::to_string((n ? std::stoull(*n) : 0) + 1));
+  }
+
+ private:
+  const uint64_t fail_at_;
+  bool failed_ = false;
+};
+
+// A catch-up whose fold fails halfway, after some bulk loads, stops with the
+// error; the next one (the log's reader started again from the last
+// commit) ends with every row the live fold has, and each event counted
+// once.
+TEST_F(BulkFoldTest, ACatchUpThatFailsHalfwayResumesFromItsLastCommit) {
+  zhurnal::testing::TempDir dir;
+  auto store = open_store(dir.path());
+  ASSERT_TRUE(store);
+  EngineOptions o{log_, store.get(), nullptr, 256};
+  o.bulk_memory_bytes = kTinyBudget;
+  o.bulk_batch_events = 512;
+  auto projections = standard_projections();
+  projections.push_back(std::make_unique<FailsOnce>(head_ / 2));
+  auto engine = ProjectionEngine::open(o, std::move(projections));
+  ASSERT_TRUE(engine) << engine.error().to_string();
+  events::Status st = (*engine)->catch_up();
+  ASSERT_FALSE(st.is_ok());
+  EXPECT_NE(st.message().find("fails once"), std::string::npos) << st.to_string();
+  EXPECT_GT((*engine)->position(), 0u) << "no bulk load was committed before the failure";
+  EXPECT_LT((*engine)->position(), head_ / 2);
+  EXPECT_FALSE(compactions_paused(*store));
+
+  st = (*engine)->catch_up();
+  ASSERT_TRUE(st.is_ok()) << st.to_string();
+  EXPECT_EQ((*engine)->position(), head_);
+  std::map<std::string, std::string> rows = all_rows(*store);
+  std::string count;
+  for (auto it = rows.begin(); it != rows.end();) {
+    if (it->first.starts_with("flaky/") || it->first == "_meta/flaky") {
+      if (it->first.starts_with("flaky/")) count = it->second;
+      it = rows.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  EXPECT_EQ(count, std::to_string(head_)) << "an event folded twice or not at all";
+  expect_live_rows(rows);
 }
 
 TEST_F(BulkFoldTest, RebuildGenerationsFromSmallBulkLoadsMatchTheLiveRows) {
