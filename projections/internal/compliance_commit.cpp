@@ -5,16 +5,21 @@
 namespace zhurnal::projections::internal {
 namespace {
 
+// A text's heap copy, when it is too long to sit in the std::string itself.
+size_t heap_bytes(std::string_view s) { return s.size() > 15 ? s.size() + 1 : 0; }
+
 // What a node of the commit's maps takes besides its value: the node's
-// link and cached hash, its bucket, the allocator's header, and the key's
-// heap copy when it is too long to sit in the std::string itself.
+// link and cached hash, its bucket, the allocator's header, and its key.
 size_t node_bytes(std::string_view key, size_t value_bytes) {
-  return 48 + sizeof(std::string) + value_bytes + (key.size() > 15 ? key.size() + 1 : 0);
+  return 48 + sizeof(std::string) + value_bytes + heap_bytes(key);
 }
 
-size_t text_bytes(std::string_view s) { return s.size() > 15 ? s.size() + 1 : 0; }
-
 }  // namespace
+
+size_t ComplianceCommit::text_bytes(const PlaceRows& r) {
+  return heap_bytes(r.school) + heap_bytes(r.month) + heap_bytes(r.teacher) + heap_bytes(r.klass) +
+         heap_bytes(r.subject) + heap_bytes(r.subgroup);
+}
 
 ComplianceCommit& ComplianceCommit::of(ProjectionTx& tx) {
   if (auto* c = dynamic_cast<ComplianceCommit*>(tx.pending())) return *c;
@@ -95,9 +100,6 @@ ComplianceCommit::PlaceRows& ComplianceCommit::rows_of(const Place& p) {
   PlaceRows& r = it->second;
   if (r.school != p.school || r.month != p.month || r.teacher != p.teacher || r.klass != p.klass ||
       r.subject != p.subject || r.subgroup != p.subgroup) {
-    // Counted again when a place changes (a lesson moved to another month).
-    bytes_ += text_bytes(p.school) + text_bytes(p.month) + text_bytes(p.teacher) +
-              text_bytes(p.klass) + text_bytes(p.subject) + text_bytes(p.subgroup);
     r.school.assign(p.school);
     r.month.assign(p.month);
     r.teacher.assign(p.teacher);
@@ -106,6 +108,7 @@ ComplianceCommit::PlaceRows& ComplianceCommit::rows_of(const Place& p) {
     r.subgroup.assign(p.subgroup);
     r.teacher_row = r.class_row = nullptr;
     r.count_row = nullptr;
+    bytes_ += text_bytes(r);  // again when a place changes (a lesson moved to another month)
   }
   return r;
 }
@@ -196,9 +199,7 @@ ComplianceCommit::KeptLesson* ComplianceCommit::lesson_row(ProjectionTx& tx,
   r.klass.assign(text_view(f.getClassId()));
   r.subject.assign(text_view(f.getSubjectId()));
   r.subgroup.assign(text_view(f.getSubgroupId()));
-  lesson_bytes_ += node_bytes(lesson, sizeof(KeptLesson)) + kLessonBuilderBytes +
-                   text_bytes(r.school) + text_bytes(r.month) + text_bytes(r.teacher) +
-                   text_bytes(r.klass) + text_bytes(r.subject) + text_bytes(r.subgroup);
+  lesson_bytes_ += node_bytes(lesson, sizeof(KeptLesson)) + kLessonBuilderBytes + text_bytes(r);
   return &k;
 }
 

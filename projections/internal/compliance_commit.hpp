@@ -141,6 +141,8 @@ class ComplianceCommit final : public ProjectionTx::Pending {
   Entry<Tally>& tally(ProjectionTx& tx, std::string_view key);
   Entry<int64_t>& count(ProjectionTx& tx, std::string_view key);
   PlaceRows& rows_of(const Place& p);
+  // Heap bytes of a place's texts (held_bytes()).
+  static size_t text_bytes(const PlaceRows& r);
   Entry<Tally>& teacher_row(ProjectionTx& tx, const Place& p, PlaceRows& r);
   Entry<Tally>& class_row(ProjectionTx& tx, const Place& p, PlaceRows& r);
   Entry<int64_t>& count_row(ProjectionTx& tx, const Place& p, PlaceRows& r);

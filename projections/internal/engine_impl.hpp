@@ -425,8 +425,8 @@ struct ProjectionEngine::Impl {
         if (s.meta.checkpoint == 0) s.tx->assume_empty_store(events);
         s.tx->retain_memory(true);
       }
-      // A helper per projection but the first (it folds on this thread),
-      // and the reader of the log's next batches.
+      // A helper per projection but the first (it folds on this thread);
+      // the log's next batches are read on the reader's own thread.
       fold_pool.start(slots.empty() ? 0 : slots.size() - 1);
       read_ahead.start(subscription.get(), options.bulk_batch_events, until);
       compaction_pause.emplace(options.store);

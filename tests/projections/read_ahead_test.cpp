@@ -65,26 +65,27 @@ bool wait_reads(const FakeSubscription& sub, int reads) {
   return sub.reads() >= reads;
 }
 
-TEST(ReadAheadTest, DeliversEveryBatchInOrder) {
-  FakeSubscription sub(1000);
-  internal::ReadAhead reader;
-  reader.start(&sub, 64, 1000);
-  const std::vector<uint64_t> positions = take_all(reader);
-  ASSERT_EQ(positions.size(), 1000u);
-  for (size_t i = 0; i < positions.size(); ++i) ASSERT_EQ(positions[i], i + 1);
-  EXPECT_EQ(reader.take(), nullptr) << "nothing more once it has stopped";
-  EXPECT_FALSE(reader.stop()) << "nothing was dropped";
-}
-
-TEST(ReadAheadTest, ReadsNothingPastTheBatchThatReachesUntil) {
-  FakeSubscription sub(1000);
-  internal::ReadAhead reader;
-  reader.start(&sub, 100, 250);
-  const std::vector<uint64_t> positions = take_all(reader);
-  EXPECT_EQ(positions.size(), 300u);
-  EXPECT_EQ(sub.position(), 300u);
-  EXPECT_EQ(sub.reads(), 3);
-  EXPECT_FALSE(reader.stop());
+// A 1,000-event log read `max` at a time up to `until`: every batch in
+// order, and nothing past the batch that reaches `until`.
+TEST(ReadAheadTest, DeliversEveryBatchInOrderUpToUntil) {
+  struct Case {
+    size_t max;
+    uint64_t until, positions;
+    int reads;
+  };
+  for (const Case c : {Case{64, 1000, 1000, 16}, Case{100, 250, 300, 3}}) {
+    SCOPED_TRACE(::testing::Message() << "max " << c.max << ", until " << c.until);
+    FakeSubscription sub(1000);
+    internal::ReadAhead reader;
+    reader.start(&sub, c.max, c.until);
+    const std::vector<uint64_t> positions = take_all(reader);
+    ASSERT_EQ(positions.size(), c.positions);
+    for (size_t i = 0; i < positions.size(); ++i) ASSERT_EQ(positions[i], i + 1);
+    EXPECT_EQ(sub.position(), c.positions);
+    EXPECT_EQ(sub.reads(), c.reads);
+    EXPECT_EQ(reader.take(), nullptr) << "nothing more once it has stopped";
+    EXPECT_FALSE(reader.stop()) << "nothing was dropped";
+  }
 }
 
 TEST(ReadAheadTest, ReadsAtMostTwoBatchesAheadOfTheOneTaken) {
