@@ -14,6 +14,7 @@
 #include <random>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "internal/engine_impl.hpp"
@@ -124,6 +125,27 @@ void expect_pieces_commit_as_batches(bool pool_running) {
 // The pieces cover every write once, in order, each within one transaction,
 // none empty; none is over an eighth of the writes unless that is under the
 // floor, and only a transaction's last piece is under it.
+// A pool stopped and started again (each rebuild-mode catch-up of an
+// engine, e.g. the as-of reader's kept fold moving to a later instant) runs
+// each task once per run, on every start. Its threads once took the last
+// start's run count for a new run and called a null task.
+TEST(FoldPoolTest, RunsEachTaskOncePerRunAcrossRestarts) {
+  internal::FoldPool pool;
+  for (int start = 0; start < 3; ++start) {
+    pool.start(2);
+    // The threads reach their wait before the first run (as in a catch-up,
+    // which does more before its first batch): they must wait there.
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    for (int run = 0; run < 4; ++run) {
+      std::vector<int> ran(3, 0);
+      pool.run([&](size_t i) { ++ran[i]; });
+      EXPECT_EQ(ran, (std::vector<int>{1, 1, 1})) << "start " << start << ", run " << run;
+    }
+    pool.stop();
+    EXPECT_FALSE(pool.running());
+  }
+}
+
 TEST(BulkFlushTest, PiecesCoverEveryWriteInOrder) {
   const std::vector<std::vector<size_t>> cases = {
       {}, {0}, {1}, {kMinFlushPiece}, {kMinFlushPiece + 1}, {0, 5, 0},
