@@ -1,11 +1,16 @@
 // replay as-of: the register, the diary and the compliance view as they stood
 // at instants before, between and after a mark's posting, correction and
-// cancellation.
+// cancellation; and one reader's kept fold moved to later instants.
 #include <gtest/gtest.h>
+
+#include <atomic>
 
 #include "replay_fixture.hpp"
 #include "schema/views.capnp.h"
 #include "support/temp_dir.hpp"
+#include "zhurnal/commands/journal.hpp"
+#include "zhurnal/demo/generator.hpp"
+#include "zhurnal/events/event_log.hpp"
 #include "zhurnal/replay/as_of.hpp"
 #include "zhurnal/replay/local_time.hpp"
 
@@ -138,6 +143,55 @@ TEST_F(AsOfTest, BadInputIsRefusedWithAStableCode) {
   // Before the class existed: the view did not exist then.
   q = register_at("2026-01-01 00:00");
   EXPECT_EQ(reader.query(q).error().code(), events::StatusCode::kNotFound);
+}
+
+// One reader asked for later and later instants keeps its fold and catches
+// it up, in rebuild mode when the next instant is more than 4,096 events
+// on (the pool of that mode crashed when started a second time); each
+// answer equals a fresh reader's.
+TEST(AsOfDemoTest, ALaterInstantFarAheadCatchesTheKeptFoldUp) {
+  zhurnal::testing::TempDir dir;
+  std::atomic<int64_t> now{1};
+  events::LogOptions lo;
+  lo.path = (dir.path() / "log").string();
+  lo.durability = events::Durability::kBuffered;
+  lo.clock_us = [&] { return now.load(); };
+  auto log = events::open_event_log(lo);
+  ASSERT_TRUE(log) << log.error().to_string();
+  {
+    auto journal = commands::Journal::open({log->get(), lo.clock_us, nullptr, 8});
+    ASSERT_TRUE(journal) << journal.error().to_string();
+    demo::DemoOptions o;
+    o.weeks = 2;
+    auto summary = demo::generate_demo(**journal, [&](int64_t us) { now = us; }, o);
+    ASSERT_TRUE(summary) << summary.error().to_string();
+  }
+  auto compliance_at = [](const std::string& at) {
+    AsOfQuery q;
+    q.at = at;
+    q.view = AsOfView::kCompliance;
+    q.school_id = "sch1";
+    q.month = "2026-09";
+    return q;
+  };
+  auto text = [](const AsOfResult& r) {
+    return std::string(kj::str(r.view->getRoot<schema::ComplianceView>().asReader()).cStr());
+  };
+  AsOfReader kept({log->get(), (dir.path()).string()});
+  uint64_t last = 0;
+  for (const char* at : {"2026-09-02 18:00", "2026-09-08 18:00", "2026-09-14 18:00"}) {
+    SCOPED_TRACE(at);
+    auto r = kept.query(compliance_at(at));
+    ASSERT_TRUE(r) << r.error().to_string();
+    ASSERT_GT(r->position, last + 4096) << "not far enough ahead for rebuild mode";
+    last = r->position;
+    AsOfReader fresh({log->get(), (dir.path()).string()});
+    auto f = fresh.query(compliance_at(at));
+    ASSERT_TRUE(f) << f.error().to_string();
+    EXPECT_EQ(f->position, r->position);
+    EXPECT_EQ(text(*r), text(*f));
+  }
+  (*log)->close();
 }
 
 TEST(LocalTimeTest, ParsesSchoolLocalTimesInTheirZone) {
