@@ -3,6 +3,7 @@
 #pragma once
 
 #include <array>
+#include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
@@ -20,11 +21,11 @@ namespace zhurnal::projections::internal {
 
 // A thread that reads the log's next batches while the projections fold, up
 // to two batches ahead of the one being folded, so that the folds wait for a
-// read only when the reader falls behind. (A reader that ran as
-// one more task of each batch's folds made every batch last as long as the
-// slower of the two, and the cores idled at each batch's end:
-// docs/benchmarks.md, "Session 18".) The batches' buffers are read into
-// again and again, so their events' strings keep their storage.
+// read only when the reader falls behind. (A reader that ran as one more
+// task of each batch's folds made every batch last as long as the slower of
+// the two, and the cores idled at each batch's end: docs/benchmarks.md,
+// "Session 18".) The batches' buffers are read into again and again, so
+// their events' strings keep their storage.
 //
 // Between start() and stop() only the reader calls `read` (and so uses what
 // it reads from: a subscription, a cursor). It stops on its own after a
@@ -40,8 +41,8 @@ class ReadAhead {
   ReadAhead(const ReadAhead&) = delete;
   ReadAhead& operator=(const ReadAhead&) = delete;
 
-  // `max` events at a time from `subscription` (which must not read ahead
-  // of the events it delivers: a subscription waits for none here).
+  // From `subscription`, `max` events at a time, without waiting for new
+  // ones (a read that finds none ends the reading).
   void start(events::Subscription* subscription, size_t max, uint64_t until) {
     start([subscription, max](events::SubscriptionBatch* batch) {
       return subscription->next_into(max, std::chrono::milliseconds(0), batch);
