@@ -42,9 +42,7 @@ ComplianceCommit::Entry<Tally>& ComplianceCommit::tally(ProjectionTx& tx, std::s
 
 void ComplianceCommit::apply(Entry<Tally>& e, const Tally& delta) {
   if (delta.zero()) return;  // the row-by-row path wrote nothing
-  e.value.add(delta, 1);
-  e.present = !e.value.zero();
-  e.value.as_stored();
+  e.present = e.value.add_stored(delta);
   mark(e.dirty);
 }
 
@@ -77,9 +75,7 @@ void ComplianceCommit::replace(Entry<Tally>& e, const Tally& old, const Tally& n
     apply(e, now);
     return;
   }
-  e.value.add(change, 1);
-  e.present = !e.value.zero();
-  e.value.as_stored();
+  e.present = e.value.add_stored(change);
   mark(e.dirty);
 }
 

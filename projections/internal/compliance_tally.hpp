@@ -34,7 +34,11 @@ struct Tally {
 
   int64_t operator[](TallyField f) const { return v[f]; }
   bool operator==(const Tally&) const = default;
-  bool zero() const { return *this == Tally{}; }
+  bool zero() const {
+    int64_t any = 0;
+    for (int64_t x : v) any |= x;
+    return any == 0;
+  }
   Tally& add(const Tally& o, int sign) {
     for (int i = 0; i < kTallyFields; ++i) v[i] += sign * o.v[i];
     return *this;
@@ -73,6 +77,21 @@ struct Tally {
       else if (i != kLateDelaySeconds) v[i] = static_cast<uint32_t>(v[i]);
     }
     return *this;
+  }
+
+  // add(o, 1), then as_stored(), in one pass (a counter row takes both at
+  // every change of a lesson); whether the sum had a field not zero before
+  // as_stored() (the row's "present").
+  bool add_stored(const Tally& o) {
+    int64_t any = 0;
+    for (int i = 0; i < kTallyFields; ++i) {
+      int64_t x = v[i] + o.v[i];
+      any |= x;
+      if (x < 0) x = 0;
+      else if (i != kLateDelaySeconds) x = static_cast<uint32_t>(x);
+      v[i] = x;
+    }
+    return any != 0;
   }
 
   // Negative values (impossible for a valid log) are written as zero.

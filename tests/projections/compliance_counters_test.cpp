@@ -116,6 +116,29 @@ TEST(TallyTest, AsStoredIsWhatAWriteReadsBack) {
   }
 }
 
+// add_stored() is add(), zero() and as_stored() in one pass; zero() is the
+// comparison with an empty tally.
+TEST(TallyTest, AddStoredIsAddThenAsStored) {
+  std::mt19937_64 rng(11);
+  const int64_t edges[] = {0, 1, -1, 2, 4294967295, 4294967296, -4294967296, INT64_C(1) << 40};
+  for (int round = 0; round < 2000; ++round) {
+    Tally a, b;
+    for (int i = 0; i < internal::kTallyFields; ++i) {
+      // Mostly zero fields, so that all-zero sums come up.
+      a.v[i] = rng() % 3 ? 0 : edges[rng() % std::size(edges)];
+      b.v[i] = rng() % 3 ? -a.v[i] : edges[rng() % std::size(edges)];
+    }
+    Tally want = a;
+    want.add(b, 1);
+    const bool present = !(want == Tally{});
+    EXPECT_EQ(want.zero(), !present);
+    want.as_stored();
+    Tally got = a;
+    EXPECT_EQ(got.add_stored(b), present) << "round " << round;
+    EXPECT_EQ(got, want) << "round " << round;
+  }
+}
+
 TEST_F(ComplianceCommitTest, OneWriteAtTheCommitGivesTheRowByRowRows) {
   // Stored before: ordinary rows, an all-zero row that exists, 32-bit maxima.
   Tally ordinary;
