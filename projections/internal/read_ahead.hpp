@@ -54,11 +54,14 @@ class ReadAhead {
     until_ = until;
     status_ = events::Status::ok();
     filled_.clear();
-    free_ = {0, 1, 2};
+    free_.clear();
+    for (size_t b = 0; b < buffers_.size(); ++b) free_.push_back(b);
     taken_.reset();
     done_ = stopping_ = false;
     thread_ = std::thread([this] { loop(); });
   }
+  // Started and not stopped (take() may still hand out what it read after
+  // the reader has finished reading).
   bool running() const { return thread_.joinable(); }
 
   // The next batch read, in order, waiting for it; nullptr once the reader
@@ -134,6 +137,7 @@ class ReadAhead {
 
   std::mutex mu_;
   std::condition_variable cv_;  // a batch filled or freed, done_, stopping_
+  // The batch taken and up to two read ahead.
   std::array<events::SubscriptionBatch, 3> buffers_;
   std::deque<size_t> filled_;       // read, not taken, in order
   std::vector<size_t> free_;        // neither read into nor taken

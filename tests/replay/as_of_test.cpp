@@ -177,7 +177,7 @@ TEST(AsOfDemoTest, ALaterInstantFarAheadCatchesTheKeptFoldUp) {
   auto text = [](const AsOfResult& r) {
     return std::string(kj::str(r.view->getRoot<schema::ComplianceView>().asReader()).cStr());
   };
-  AsOfReader kept({log->get(), (dir.path()).string()});
+  AsOfReader kept({log->get(), dir.path().string()});
   uint64_t last = 0;
   for (const char* at : {"2026-09-02 18:00", "2026-09-08 18:00", "2026-09-14 18:00"}) {
     SCOPED_TRACE(at);
@@ -185,7 +185,7 @@ TEST(AsOfDemoTest, ALaterInstantFarAheadCatchesTheKeptFoldUp) {
     ASSERT_TRUE(r) << r.error().to_string();
     ASSERT_GT(r->position, last + 4096) << "not far enough ahead for rebuild mode";
     last = r->position;
-    AsOfReader fresh({log->get(), (dir.path()).string()});
+    AsOfReader fresh({log->get(), dir.path().string()});
     auto f = fresh.query(compliance_at(at));
     ASSERT_TRUE(f) << f.error().to_string();
     EXPECT_EQ(f->position, r->position);
