@@ -21,7 +21,8 @@ Result<AppendResult> EventLog::append(std::string_view stream, ExpectedVersion e
   return append(std::move(streams), std::move(context));
 }
 
-Status EventLog::read_all(uint64_t from_position, size_t max, std::vector<RecordedEvent>* out) {
+Status EventLog::read_into(uint64_t from_position, size_t max, std::vector<RecordedEvent>* out,
+                           EventFields) {
   Result<std::vector<RecordedEvent>> events = read_all(from_position, max);
   if (!events) {
     out->clear();

@@ -75,7 +75,7 @@ events::Result<std::unique_ptr<ProjectionEngine>> ProjectionEngine::open(
   if (Status st = options.store->write(kv); !st.is_ok()) return std::unexpected(st);
   drop.free_files(*options.store);
   impl->position = impl->min_checkpoint();
-  impl->subscription = options.log->subscribe(impl->min_checkpoint());
+  impl->subscription = options.log->subscribe(impl->min_checkpoint(), kFoldFields);
   return std::unique_ptr<ProjectionEngine>(new ProjectionEngine(std::move(impl)));
 }
 

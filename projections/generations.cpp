@@ -72,7 +72,7 @@ Status ProjectionEngine::Impl::build_generations(const std::vector<Slot*>& targe
       out->events.clear();
       if (next > to) return Status::ok();
       const uint64_t count = std::min<uint64_t>(options.bulk_batch_events, to - next + 1);
-      Status st = options.log->read_all(next, count, &out->events);
+      Status st = options.log->read_into(next, count, &out->events, kFoldFields);
       if (st.is_ok() && !out->events.empty()) next = out->events.back().position + 1;
       return st;
     }, to);

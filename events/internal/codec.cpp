@@ -134,7 +134,7 @@ std::string encode_stored_event(const EnvelopeFields& f, Hash* hash) {
   return value;
 }
 
-Status decode_stored_event(std::string_view value, RecordedEvent* out) {
+Status decode_stored_event(std::string_view value, RecordedEvent* out, EventFields fields) {
   if (value.size() < kHashSize + 2 * sizeof(capnp::word) ||
       (value.size() - kHashSize) % sizeof(capnp::word) != 0) {
     return {StatusCode::kCorruption, "stored event has an impossible size"};
@@ -145,18 +145,27 @@ Status decode_stored_event(std::string_view value, RecordedEvent* out) {
     capnp::FlatArrayMessageReader reader(words, reader_options(words.size()));
     auto env = reader.getRoot<schema::EventEnvelope>();
     out->position = env.getPosition();
-    out->stream.assign(view(env.getStreamId()));
     out->stream_version = env.getStreamVersion();
-    out->type.assign(view(env.getEventType()));
     out->recorded_at_us = env.getRecordedAtUs();
     out->actor.assign(view(env.getActor()));
+    out->payload.assign(view(env.getPayload()));
+    if (fields == EventFields::kFold) {
+      out->stream.clear();
+      out->type.clear();
+      out->command_id.clear();
+      out->correlation_id.clear();
+      out->causation_id.clear();
+      out->prev_hash = Hash{};
+      return Status::ok();
+    }
+    out->stream.assign(view(env.getStreamId()));
+    out->type.assign(view(env.getEventType()));
     out->command_id.assign(view(env.getCommandId()));
     out->correlation_id.assign(view(env.getCorrelationId()));
     out->causation_id.assign(view(env.getCausationId()));
     auto prev = env.getPrevHash();
     if (prev.size() != kHashSize) return {StatusCode::kCorruption, "previous hash has a bad size"};
     copy_hash(prev, &out->prev_hash);
-    out->payload.assign(view(env.getPayload()));
   } catch (const kj::Exception& e) {
     return {StatusCode::kCorruption, std::string("stored event does not decode: ") +
                                          e.getDescription().cStr()};

@@ -26,8 +26,10 @@ struct EnvelopeFields {
 // event's hash, SHA-256(prev_hash || body).
 std::string encode_stored_event(const EnvelopeFields& fields, Hash* hash);
 
-// Decodes a stored value into *out. Does not check the hash: verify does.
-Status decode_stored_event(std::string_view value, RecordedEvent* out);
+// Decodes a stored value into *out, `fields` of it (the others are left
+// empty). Does not check the hash: verify does.
+Status decode_stored_event(std::string_view value, RecordedEvent* out,
+                           EventFields fields = EventFields::kAll);
 
 // SHA-256(prev || body).
 Hash chain_hash(const Hash& prev, std::string_view body);

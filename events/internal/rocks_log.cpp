@@ -180,13 +180,14 @@ Result<std::vector<RecordedEvent>> RocksLog::read_all(uint64_t from_position, si
   return store_->read_all(from_position, max);
 }
 
-Status RocksLog::read_all(uint64_t from_position, size_t max, std::vector<RecordedEvent>* out) {
+Status RocksLog::read_into(uint64_t from_position, size_t max, std::vector<RecordedEvent>* out,
+                           EventFields fields) {
   std::shared_lock lock(store_mu_);
   if (!store_) {
     out->clear();
     return {StatusCode::kIoError, "the event log store is not open"};
   }
-  return store_->read_all(from_position, max, out);
+  return store_->read_all(from_position, max, out, fields);
 }
 
 Result<std::optional<AppendResult>> RocksLog::find_command(std::string_view command_id) {

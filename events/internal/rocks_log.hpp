@@ -57,11 +57,14 @@ class RocksLog final : public EventLog {
   Result<std::vector<RecordedEvent>> read_stream(std::string_view stream, uint64_t from_version,
                                                  Direction direction, size_t max) override;
   Result<std::vector<RecordedEvent>> read_all(uint64_t from_position, size_t max) override;
-  Status read_all(uint64_t from_position, size_t max, std::vector<RecordedEvent>* out) override;
+  using EventLog::read_all;
+  Status read_into(uint64_t from_position, size_t max, std::vector<RecordedEvent>* out,
+                   EventFields fields) override;
   Result<std::optional<AppendResult>> find_command(std::string_view command_id) override;
   Result<uint64_t> stream_version(std::string_view stream) override;
   uint64_t head_position() const override { return head_.load(std::memory_order_acquire); }
-  std::unique_ptr<Subscription> subscribe(uint64_t after_position) override;
+  using EventLog::subscribe;
+  std::unique_ptr<Subscription> subscribe(uint64_t after_position, EventFields fields) override;
   uint64_t add_commit_listener(CommitListener listener) override;
   void remove_commit_listener(uint64_t id) override;
   Result<VerifyReport> verify(std::function<void(uint64_t)> progress) override;

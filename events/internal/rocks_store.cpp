@@ -194,7 +194,8 @@ Result<std::vector<RecordedEvent>> RocksStore::read_all(uint64_t from_position, 
 
 // The hot loop of replay and catch-up: one iterator, no per-entry callback,
 // decoding into the caller's elements so their strings keep their storage.
-Status RocksStore::read_all(uint64_t from_position, size_t max, std::vector<RecordedEvent>* out) {
+Status RocksStore::read_all(uint64_t from_position, size_t max, std::vector<RecordedEvent>* out,
+                            EventFields fields) {
   size_t n = 0;
   auto finish = [&](Status s) {
     out->resize(n);
@@ -217,7 +218,7 @@ Status RocksStore::read_all(uint64_t from_position, size_t max, std::vector<Reco
     }
     if (n == out->size()) out->emplace_back();
     RecordedEvent& e = (*out)[n];
-    if (Status s = decode_stored_event(view(it->value()), &e); !s.is_ok()) return finish(s);
+    if (Status s = decode_stored_event(view(it->value()), &e, fields); !s.is_ok()) return finish(s);
     if (e.position != pos) {
       return finish({StatusCode::kCorruption, "event stored at position " + std::to_string(pos) +
                                                   " says it is " + std::to_string(e.position)});

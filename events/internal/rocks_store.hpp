@@ -65,8 +65,9 @@ class RocksStore {
   Result<uint64_t> stream_version(std::string_view stream);
 
   Result<std::vector<RecordedEvent>> read_all(uint64_t from_position, size_t max);
-  // EventLog::read_all's reusing form: decodes into `out`'s elements in place.
-  Status read_all(uint64_t from_position, size_t max, std::vector<RecordedEvent>* out);
+  // EventLog::read_into: decodes `fields` into `out`'s elements in place.
+  Status read_all(uint64_t from_position, size_t max, std::vector<RecordedEvent>* out,
+                  EventFields fields = EventFields::kAll);
   Result<std::vector<RecordedEvent>> read_stream(std::string_view stream, uint64_t from_version,
                                                  Direction direction, size_t max);
   // Calls fn(key_position, stored_value) for each log entry from

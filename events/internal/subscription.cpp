@@ -8,7 +8,8 @@ namespace {
 
 class LogSubscription final : public Subscription {
  public:
-  LogSubscription(RocksLog* log, uint64_t after) : log_(log), position_(after) {}
+  LogSubscription(RocksLog* log, uint64_t after, EventFields fields)
+      : log_(log), position_(after), fields_(fields) {}
 
   Status next_into(size_t max, std::chrono::milliseconds wait, SubscriptionBatch* batch) override {
     batch->live = false;
@@ -40,10 +41,10 @@ class LogSubscription final : public Subscription {
       batch->live = true;
       events.resize(raw_.size());
       for (size_t i = 0; i < raw_.size(); ++i) {
-        if (Status s = decode_stored_event(raw_[i], &events[i]); !s.is_ok()) return s;
+        if (Status s = decode_stored_event(raw_[i], &events[i], fields_); !s.is_ok()) return s;
       }
     } else {
-      if (Status s = log_->read_all(position_ + 1, want, &events); !s.is_ok()) return s;
+      if (Status s = log_->read_into(position_ + 1, want, &events, fields_); !s.is_ok()) return s;
       if (live_) {
         batch->fell_behind = true;
         log_->count_fell_behind();
@@ -64,14 +65,15 @@ class LogSubscription final : public Subscription {
 
   RocksLog* log_;
   uint64_t position_;
+  EventFields fields_;
   bool live_ = false;
   std::vector<std::string> raw_;
 };
 
 }  // namespace
 
-std::unique_ptr<Subscription> RocksLog::subscribe(uint64_t after_position) {
-  return std::make_unique<LogSubscription>(this, after_position);
+std::unique_ptr<Subscription> RocksLog::subscribe(uint64_t after_position, EventFields fields) {
+  return std::make_unique<LogSubscription>(this, after_position, fields);
 }
 
 }  // namespace zhurnal::events::internal

@@ -229,6 +229,9 @@ class CompactionPause {
   events::KvStore* store_;
 };
 
+// What the engine reads of each event for the folds (Projection::apply).
+inline constexpr events::EventFields kFoldFields = events::EventFields::kFold;
+
 // Applies a batch of events to one projection's transaction; the checkpoint
 // moves only over contiguous positions.
 inline Status apply_events(Projection& p, ProjectionTx& tx, std::span<const events::RecordedEvent> batch,
@@ -443,7 +446,7 @@ struct ProjectionEngine::Impl {
       std::set<std::string> topics;
       st = after_commit(commit_bulk(&topics), std::move(topics));
     }
-    if (!st.is_ok() || dropped) subscription = options.log->subscribe(min_checkpoint());
+    if (!st.is_ok() || dropped) subscription = options.log->subscribe(min_checkpoint(), kFoldFields);
     for (Slot& s : slots) {
       s.tx->forget_written();
       s.tx->retain_memory(false);
@@ -472,7 +475,7 @@ struct ProjectionEngine::Impl {
       // Resume from what is committed on the next step, reading ahead again
       // in rebuild mode.
       read_ahead.stop();
-      subscription = options.log->subscribe(min_checkpoint());
+      subscription = options.log->subscribe(min_checkpoint(), kFoldFields);
       if (bulk) read_ahead.start(subscription.get(), options.bulk_batch_events, bulk_until);
       return st;
     }

@@ -11,7 +11,8 @@ using events::StatusCode;
 // never waits: a fold over a prefix has all of its events stored already.
 class PrefixSubscription final : public events::Subscription {
  public:
-  PrefixSubscription(PrefixLog* log, uint64_t after) : log_(log), position_(after) {}
+  PrefixSubscription(PrefixLog* log, uint64_t after, events::EventFields fields)
+      : log_(log), position_(after), fields_(fields) {}
 
   events::Status next_into(size_t max, std::chrono::milliseconds,
                            events::SubscriptionBatch* batch) override {
@@ -22,8 +23,8 @@ class PrefixSubscription final : public events::Subscription {
       batch->events.clear();
       return events::Status::ok();
     }
-    events::Status st =
-        log_->read_all(position_ + 1, std::min<uint64_t>(max, limit - position_), &batch->events);
+    events::Status st = log_->read_into(position_ + 1, std::min<uint64_t>(max, limit - position_),
+                                        &batch->events, fields_);
     if (!st.is_ok()) {
       batch->events.clear();
       return st;
@@ -36,6 +37,7 @@ class PrefixSubscription final : public events::Subscription {
  private:
   PrefixLog* log_;
   uint64_t position_;
+  events::EventFields fields_;
 };
 
 events::Status read_only() {
@@ -65,15 +67,15 @@ events::Result<std::vector<events::RecordedEvent>> PrefixLog::read_all(uint64_t 
   return out;
 }
 
-events::Status PrefixLog::read_all(uint64_t from_position, size_t max,
-                                   std::vector<events::RecordedEvent>* out) {
+events::Status PrefixLog::read_into(uint64_t from_position, size_t max,
+                                    std::vector<events::RecordedEvent>* out, events::EventFields fields) {
   const uint64_t limit = limit_.load();
   const uint64_t from = std::max<uint64_t>(from_position, 1);
   if (from > limit || max == 0) {
     out->clear();
     return events::Status::ok();
   }
-  return log_->read_all(from, std::min<uint64_t>(max, limit - from + 1), out);
+  return log_->read_into(from, std::min<uint64_t>(max, limit - from + 1), out, fields);
 }
 
 events::Result<std::optional<events::AppendResult>> PrefixLog::find_command(std::string_view id) {
@@ -99,8 +101,9 @@ uint64_t PrefixLog::head_position() const {
   return std::min(limit_.load(), log_->head_position());
 }
 
-std::unique_ptr<events::Subscription> PrefixLog::subscribe(uint64_t after_position) {
-  return std::make_unique<PrefixSubscription>(this, after_position);
+std::unique_ptr<events::Subscription> PrefixLog::subscribe(uint64_t after_position,
+                                                           events::EventFields fields) {
+  return std::make_unique<PrefixSubscription>(this, after_position, fields);
 }
 
 events::Result<events::VerifyReport> PrefixLog::verify(std::function<void(uint64_t)>) {

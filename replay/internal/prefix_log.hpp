@@ -30,12 +30,15 @@ class PrefixLog final : public events::EventLog {
                                                                  size_t max) override;
   events::Result<std::vector<events::RecordedEvent>> read_all(uint64_t from_position,
                                                               size_t max) override;
-  events::Status read_all(uint64_t from_position, size_t max,
-                          std::vector<events::RecordedEvent>* out) override;
+  using events::EventLog::read_all;
+  events::Status read_into(uint64_t from_position, size_t max, std::vector<events::RecordedEvent>* out,
+                           events::EventFields fields) override;
   events::Result<std::optional<events::AppendResult>> find_command(std::string_view command_id) override;
   events::Result<uint64_t> stream_version(std::string_view stream) override;
   uint64_t head_position() const override;
-  std::unique_ptr<events::Subscription> subscribe(uint64_t after_position) override;
+  using events::EventLog::subscribe;
+  std::unique_ptr<events::Subscription> subscribe(uint64_t after_position,
+                                                  events::EventFields fields) override;
   uint64_t add_commit_listener(CommitListener) override { return 0; }
   void remove_commit_listener(uint64_t) override {}
   events::Result<events::VerifyReport> verify(std::function<void(uint64_t)> progress) override;

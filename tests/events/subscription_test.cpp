@@ -177,6 +177,59 @@ TEST(SubscriptionTest, ABatchReadIntoAgainHoldsOnlyTheNewEvents) {
   EXPECT_EQ(sub->position(), 23u);
 }
 
+// A subscription for the folds (EventFields::kFold) fills in what they read,
+// equal to a full read's, and leaves the other fields empty, from storage and
+// from the live buffer, in a batch whose events had them all before.
+TEST(SubscriptionTest, AFoldSubscriptionFillsTheFoldsFieldsAndEmptiesTheOthers) {
+  TempDir dir;
+  {
+    auto log = open_log(dir, 1024);
+    append_n(log.get(), "history", 10);
+  }
+  auto log = open_log(dir, 1024);  // the history only in storage
+  append_n(log.get(), "live", 4);
+  auto full = log->read_all(1, 100);
+  ASSERT_TRUE(full);
+  ASSERT_EQ(full->size(), 14u);
+
+  auto sub = log->subscribe(0, EventFields::kFold);
+  SubscriptionBatch batch;
+  batch.events = *full;  // every field set: a reused batch must not keep them
+  std::vector<RecordedEvent> got;
+  bool from_storage = false, from_live = false;
+  while (got.size() < full->size()) {
+    ASSERT_TRUE(sub->next_into(6, 100ms, &batch).is_ok());
+    ASSERT_FALSE(batch.events.empty());
+    (batch.live ? from_live : from_storage) = true;
+    got.insert(got.end(), batch.events.begin(), batch.events.end());
+  }
+  EXPECT_TRUE(from_storage);
+  EXPECT_TRUE(from_live);
+  ASSERT_EQ(got.size(), full->size());
+  for (size_t i = 0; i < got.size(); ++i) {
+    SCOPED_TRACE(i);
+    const RecordedEvent& a = got[i];
+    const RecordedEvent& b = (*full)[i];
+    EXPECT_EQ(a.position, b.position);
+    EXPECT_EQ(a.stream_version, b.stream_version);
+    EXPECT_EQ(a.recorded_at_us, b.recorded_at_us);
+    EXPECT_EQ(a.actor, b.actor);
+    EXPECT_EQ(a.payload, b.payload);
+    EXPECT_EQ(a.hash, b.hash);
+    EXPECT_FALSE(b.stream.empty());
+    EXPECT_TRUE(a.stream.empty());
+    EXPECT_TRUE(a.type.empty());
+    EXPECT_TRUE(a.command_id.empty());
+    EXPECT_EQ(a.prev_hash, Hash{});
+  }
+  // The reusing read_into() of the log itself gives the same.
+  std::vector<RecordedEvent> read = *full;
+  ASSERT_TRUE(log->read_into(3, 5, &read, EventFields::kFold).is_ok());
+  ASSERT_EQ(read.size(), 5u);
+  EXPECT_EQ(read[0].payload, (*full)[2].payload);
+  EXPECT_TRUE(read[0].command_id.empty());
+}
+
 TEST(SubscriptionTest, CommitListenerSeesEveryHead) {
   TempDir dir;
   auto log = open_log(dir, 1024);

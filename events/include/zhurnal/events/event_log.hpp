@@ -152,7 +152,12 @@ class EventLog {
   // `out` already holds are decoded into in place, so a reader that passes the
   // same vector batch after batch reuses their strings' storage (replay,
   // catch-up). On error `out` holds what was read before the bad position.
-  virtual Status read_all(uint64_t from_position, size_t max, std::vector<RecordedEvent>* out);
+  Status read_all(uint64_t from_position, size_t max, std::vector<RecordedEvent>* out) {
+    return read_into(from_position, max, out, EventFields::kAll);
+  }
+  // The same with at least `fields` filled in (the others may be left empty).
+  virtual Status read_into(uint64_t from_position, size_t max, std::vector<RecordedEvent>* out,
+                           EventFields fields);
 
   // The original result of the append made under `command_id` (duplicate =
   // true), or nullopt when the id was never used.
@@ -164,7 +169,11 @@ class EventLog {
   virtual uint64_t head_position() const = 0;
 
   // A subscription that delivers every event after `after_position`.
-  virtual std::unique_ptr<Subscription> subscribe(uint64_t after_position) = 0;
+  std::unique_ptr<Subscription> subscribe(uint64_t after_position) {
+    return subscribe(after_position, EventFields::kAll);
+  }
+  // The same with at least `fields` of each event filled in.
+  virtual std::unique_ptr<Subscription> subscribe(uint64_t after_position, EventFields fields) = 0;
 
   // Registers a function called on the writer thread after every commit with
   // the new head. It must return quickly (post work elsewhere); it runs while

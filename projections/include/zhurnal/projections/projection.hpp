@@ -257,6 +257,9 @@ class Projection {
   virtual std::string_view name() const = 0;
   // Bump when apply() changes meaning: the engine then rebuilds from zero.
   virtual uint32_t version() const = 0;
+  // `event` has the fields events::EventFields::kFold names (position,
+  // stream version, recorded time, actor, payload, hash); the engine leaves
+  // the others empty.
   virtual void apply(const events::RecordedEvent& event, schema::JournalEvent::Reader payload,
                      ProjectionTx& tx) = 0;
 };
