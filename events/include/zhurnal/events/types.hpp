@@ -107,8 +107,9 @@ struct RecordedEvent {
 // Which of a RecordedEvent's fields a read fills in. kFold: the position,
 // stream version, recorded time, actor, payload and hash, which is what the
 // projections' folds read; the stream, type, command, correlation and
-// causation ids and the previous hash are left empty. The ids were a third
-// of the decode of a rebuild's reader (docs/benchmarks.md, "Session 19").
+// causation ids and the previous hash are left empty. They were half of the
+// decode in a rebuild's reader, a sixth of its instructions
+// (docs/benchmarks.md, "Session 19").
 enum class EventFields : uint8_t { kAll, kFold };
 
 enum class Direction : uint8_t { kForward, kBackward };
