@@ -8,8 +8,10 @@
 #include <capnp/message.h>
 #include <capnp/serialize.h>
 
+#include <algorithm>
 #include <cstring>
 #include <map>
+#include <set>
 #include <string>
 
 #include "projections/internal/rows.hpp"
@@ -84,7 +86,8 @@ std::string pooled_add_mark(const std::string& stored) {
 TEST(RowMessageTest, PooledBuildersWriteThePlainBytes) {
   // 0 to 2,000 marks: one segment up to 8 KiB, several beyond.
   bool saw_several_segments = false;
-  for (unsigned n : {0u, 1u, 7u, 60u, 200u, 700u, 2000u}) {
+  std::set<uint32_t> segment_counts;  // the table is padded for an even count
+  for (unsigned n : {0u, 1u, 7u, 60u, 200u, 700u, 1200u, 2000u, 4000u}) {
     for (size_t comment : {size_t{0}, size_t{5}, size_t{90}}) {
       capnp::MallocMessageBuilder plain;
       fill_cell(plain.initRoot<schema::CellRow>(), n, comment);
@@ -95,6 +98,7 @@ TEST(RowMessageTest, PooledBuildersWriteThePlainBytes) {
       const std::string got = pooled.bytes();
       ASSERT_EQ(got, expected) << n << " marks, comments of " << comment;
       saw_several_segments |= segment_count(got) > 1;
+      segment_counts.insert(segment_count(got));
 
       // A copy of the stored row, changed (the fold's path), nested inside
       // another pooled builder that is still alive.
@@ -103,6 +107,10 @@ TEST(RowMessageTest, PooledBuildersWriteThePlainBytes) {
     }
   }
   EXPECT_TRUE(saw_several_segments) << "no row was larger than the first segment";
+  EXPECT_TRUE(std::any_of(segment_counts.begin(), segment_counts.end(), [](uint32_t c) { return c % 2 == 0; }))
+      << "no row had an even number of segments";
+  EXPECT_TRUE(std::any_of(segment_counts.begin(), segment_counts.end(), [](uint32_t c) { return c > 1 && c % 2 == 1; }))
+      << "no row had an odd number of segments past one";
 }
 
 // A copy is the message's root, with nothing before it: a copied row is no
