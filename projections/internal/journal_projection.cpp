@@ -21,12 +21,15 @@ void append_two(std::string* out, int n) {
   out->append(buf);
 }
 
-// Adds or changes a mark in a cell. `change` also gets the marks the cell had
-// (the stored row's, read in place; empty for a new cell).
-void update_cell(
-    ProjectionTx& tx, const std::string& lesson, const std::string& student,
-    const std::function<void(schema::CellRow::Builder, capnp::List<schema::CellMark>::Reader)>& change) {
-  const std::string key = "C/" + lesson + "/" + student;
+// Adds or changes a mark in a cell. `change(cell, old_marks)` also gets the
+// marks the cell had (the stored row's, read in place; empty for a new
+// cell). The ids are the event's texts, read in place: most of the log's
+// events change a cell, and copying the ids and the key into strings was a
+// tenth of the change.
+template <typename Change>
+void update_cell(ProjectionTx& tx, capnp::Text::Reader lesson, capnp::Text::Reader student,
+                 const Change& change) {
+  const RowKey key("C/", text_view(lesson), "/", text_view(student));
   const std::string* stored = tx.find(key);
   RowBuilder<schema::CellRow> row(stored);
   if (stored) {
@@ -37,7 +40,7 @@ void update_cell(
   } else {
     row->setLessonId(lesson);
     row->setStudentId(student);
-    change(row.get(), {});
+    change(row.get(), capnp::List<schema::CellMark>::Reader());
   }
   tx.put(key, row.bytes());
 }
@@ -83,10 +86,10 @@ void update_lesson(ProjectionTx& tx, const std::string& lesson,
 }
 
 // A cell changed: the student's diary (that cell only) and the register.
-void touch_cell(ProjectionTx& tx, const std::string& lesson, const std::string& student) {
+void touch_cell(ProjectionTx& tx, capnp::Text::Reader lesson, capnp::Text::Reader student) {
   if (!tx.lists_topics()) return;  // every topic is touched already
-  tx.touch("diary-cell/" + student + "/" + lesson);
-  if (const std::string* stored = tx.find("L/" + lesson)) {
+  tx.touch("diary-cell/" + str(student) + "/" + str(lesson));
+  if (const std::string* stored = tx.find("L/" + str(lesson))) {
     RowView<schema::LessonRow> row(*stored);
     tx.touch("register/" + str(row.get().getClassId()) + "/" + str(row.get().getSubjectId()));
   }
@@ -364,7 +367,7 @@ void JournalProjection::apply(const events::RecordedEvent& e, J::Reader ev, Proj
     }
     case J::MARK_POSTED: {
       auto x = ev.getMarkPosted();
-      const std::string lesson = str(x.getLessonId()), student = str(x.getStudentId());
+      const auto lesson = x.getLessonId(), student = x.getStudentId();
       update_cell(tx, lesson, student, [&](schema::CellRow::Builder c, auto old) {
         add_mark(c, old, e, x);
       });
@@ -373,7 +376,7 @@ void JournalProjection::apply(const events::RecordedEvent& e, J::Reader ev, Proj
     }
     case J::MARK_CORRECTED: {
       auto x = ev.getMarkCorrected();
-      const std::string lesson = str(x.getLessonId()), student = str(x.getStudentId());
+      const auto lesson = x.getLessonId(), student = x.getStudentId();
       update_cell(tx, lesson, student, [&](schema::CellRow::Builder c, auto) {
         change_mark(c, x.getMarkId(), e.position, [&](schema::CellMark::Builder m) {
           m.setValue(x.getValue());
@@ -385,7 +388,7 @@ void JournalProjection::apply(const events::RecordedEvent& e, J::Reader ev, Proj
     }
     case J::MARK_CANCELLED: {
       auto x = ev.getMarkCancelled();
-      const std::string lesson = str(x.getLessonId()), student = str(x.getStudentId());
+      const auto lesson = x.getLessonId(), student = x.getStudentId();
       update_cell(tx, lesson, student, [&](schema::CellRow::Builder c, auto) {
         change_mark(c, x.getMarkId(), e.position,
                     [](schema::CellMark::Builder m) { m.setCancelled(true); });
@@ -395,7 +398,7 @@ void JournalProjection::apply(const events::RecordedEvent& e, J::Reader ev, Proj
     }
     case J::ATTENDANCE_RECORDED: {
       auto x = ev.getAttendanceRecorded();
-      const std::string lesson = str(x.getLessonId()), student = str(x.getStudentId());
+      const auto lesson = x.getLessonId(), student = x.getStudentId();
       update_cell(tx, lesson, student, [&](schema::CellRow::Builder c, auto) {
         c.setAttendance(x.getCode());
         c.setAttendanceLate(x.getTimeliness().getLate());
@@ -405,7 +408,7 @@ void JournalProjection::apply(const events::RecordedEvent& e, J::Reader ev, Proj
     }
     case J::ATTENDANCE_CORRECTED: {
       auto x = ev.getAttendanceCorrected();
-      const std::string lesson = str(x.getLessonId()), student = str(x.getStudentId());
+      const auto lesson = x.getLessonId(), student = x.getStudentId();
       update_cell(tx, lesson, student, [&](schema::CellRow::Builder c, auto) {
         c.setAttendance(x.getCode());
         c.setAttendanceCorrected(true);
