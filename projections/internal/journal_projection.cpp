@@ -72,9 +72,11 @@ void change_mark(schema::CellRow::Builder cell, capnp::Text::Reader mark_id, uin
   }
 }
 
-void update_lesson(ProjectionTx& tx, const std::string& lesson,
-                   const std::function<void(schema::LessonRow::Builder)>& change) {
-  const std::string key = "L/" + lesson;
+// Changes a scheduled lesson's row: `change(lesson_row)`. The id is the
+// event's text, read in place (as update_cell's).
+template <typename Change>
+void update_lesson(ProjectionTx& tx, capnp::Text::Reader lesson, const Change& change) {
+  const RowKey key("L/", text_view(lesson));
   const std::string* stored = tx.find(key);
   if (!stored) return;  // not scheduled: nothing to show
   RowBuilder<schema::LessonRow> row(stored);
@@ -330,7 +332,7 @@ void JournalProjection::apply(const events::RecordedEvent& e, J::Reader ev, Proj
     }
     case J::LESSON_HELD: {
       auto x = ev.getLessonHeld();
-      update_lesson(tx, str(x.getLessonId()), [&](schema::LessonRow::Builder l) {
+      update_lesson(tx, x.getLessonId(), [&](schema::LessonRow::Builder l) {
         l.setHeld(true);
         if (x.getTopic().size()) l.setTopic(x.getTopic());
       });
@@ -338,13 +340,13 @@ void JournalProjection::apply(const events::RecordedEvent& e, J::Reader ev, Proj
     }
     case J::LESSON_TOPIC_CHANGED: {
       auto x = ev.getLessonTopicChanged();
-      update_lesson(tx, str(x.getLessonId()),
+      update_lesson(tx, x.getLessonId(),
                     [&](schema::LessonRow::Builder l) { l.setTopic(x.getTopic()); });
       break;
     }
     case J::LESSON_MOVED: {
       auto x = ev.getLessonMoved();
-      update_lesson(tx, str(x.getLessonId()), [&](schema::LessonRow::Builder l) {
+      update_lesson(tx, x.getLessonId(), [&](schema::LessonRow::Builder l) {
         index_lesson(tx, l.asReader(), false);
         l.setDate(x.getDate());
         l.setNumber(x.getNumber());
@@ -353,12 +355,12 @@ void JournalProjection::apply(const events::RecordedEvent& e, J::Reader ev, Proj
       break;
     }
     case J::LESSON_CANCELLED:
-      update_lesson(tx, str(ev.getLessonCancelled().getLessonId()),
+      update_lesson(tx, ev.getLessonCancelled().getLessonId(),
                     [](schema::LessonRow::Builder l) { l.setCancelled(true); });
       break;
     case J::HOMEWORK_ASSIGNED: {
       auto x = ev.getHomeworkAssigned();
-      update_lesson(tx, str(x.getLessonId()), [&](schema::LessonRow::Builder l) {
+      update_lesson(tx, x.getLessonId(), [&](schema::LessonRow::Builder l) {
         l.setHomework(x.getText());
         l.setHomeworkDue(x.getDueDate());
         l.setHomeworkLate(x.getTimeliness().getLate());
