@@ -16,9 +16,7 @@
 
 #include "projections/internal/compliance_commit.hpp"
 #include "projections/internal/compliance_projection.hpp"
-#include "support/kv_rows.hpp"
-#include "support/temp_dir.hpp"
-#include "zhurnal/events/kv_store.hpp"
+#include "support/fold_rows.hpp"
 
 namespace zhurnal::projections {
 namespace {
@@ -32,53 +30,11 @@ std::string numbered(const char* prefix, size_t n) {
   return s;
 }
 
-struct Event {
-  events::RecordedEvent recorded;
-  std::unique_ptr<capnp::MallocMessageBuilder> message;
-};
-
-class ComplianceLessonRowsTest : public ::testing::Test {
+class ComplianceLessonRowsTest : public zhurnal::testing::FoldRowsTest {
  protected:
-  void SetUp() override {
-    auto s = events::KvStore::open({dir_.path().string(), false, true});
-    ASSERT_TRUE(s) << s.error().to_string();
-    store_ = std::move(*s);
-  }
-
-  template <typename Fill>
-  void add(const std::string& actor, Fill fill) {
-    Event e;
-    e.recorded.position = events_.size() + 1;
-    e.recorded.recorded_at_us = int64_t{1790000000} * 1000000 + static_cast<int64_t>(events_.size()) * 60000000;
-    e.recorded.actor = actor;
-    e.message = std::make_unique<capnp::MallocMessageBuilder>();
-    fill(e.message->initRoot<J>());
-    events_.push_back(std::move(e));
-  }
-
-  // Applies every event, committing after every `per_commit` events, into
-  // the key space `prefix`; returns its rows.
   std::map<std::string, std::string> fold(const std::string& prefix, size_t per_commit) {
-    internal::ComplianceProjection projection;
-    ProjectionTx tx(store_.get(), prefix);
-    size_t pending = 0;
-    auto commit = [&] {
-      events::KvBatch b;
-      tx.flush(&b);
-      EXPECT_TRUE(store_->write(b).is_ok());
-      pending = 0;
-    };
-    for (Event& e : events_) {
-      projection.apply(e.recorded, e.message->getRoot<J>().asReader(), tx);
-      if (++pending == per_commit) commit();
-    }
-    commit();
-    return zhurnal::testing::rows_under(*store_, prefix);
+    return fold_every<internal::ComplianceProjection>(prefix, per_commit);
   }
-
-  zhurnal::testing::TempDir dir_;
-  std::unique_ptr<events::KvStore> store_;
-  std::vector<Event> events_;
 };
 
 TEST_F(ComplianceLessonRowsTest, AnyCommitSizeGivesTheRowsOfACommitPerEvent) {

@@ -16,69 +16,27 @@
 
 #include "projections/internal/people_projection.hpp"
 #include "projections/internal/rows.hpp"
-#include "support/kv_rows.hpp"
-#include "support/temp_dir.hpp"
-#include "zhurnal/events/kv_store.hpp"
+#include "support/fold_rows.hpp"
 
 namespace zhurnal::projections {
 namespace {
 
 using J = schema::JournalEvent;
 
-struct Event {
-  events::RecordedEvent recorded;
-  std::unique_ptr<capnp::MallocMessageBuilder> message;
-};
-
-class PeopleSignInsTest : public ::testing::Test {
+class PeopleSignInsTest : public zhurnal::testing::FoldRowsTest {
  protected:
-  void SetUp() override {
-    auto s = events::KvStore::open({dir_.path().string(), false, true});
-    ASSERT_TRUE(s) << s.error().to_string();
-    store_ = std::move(*s);
-  }
-
-  template <typename Fill>
-  void add(Fill fill) {
-    Event e;
-    e.recorded.position = events_.size() + 1;
-    e.recorded.recorded_at_us = int64_t{1790000000} * 1000000 + static_cast<int64_t>(events_.size()) * 7000000;
-    e.recorded.actor = "class-teacher";
-    e.message = std::make_unique<capnp::MallocMessageBuilder>();
-    fill(e.message->initRoot<J>());
-    events_.push_back(std::move(e));
-  }
   void sign_in(const std::string& user) {
-    add([&](J::Builder j) {
+    add("class-teacher", [&](J::Builder j) {
       auto x = j.initUserSignedIn();
       x.setUserId(user);
       x.setSchoolId("s");
       x.setRole(schema::Role::PARENT);
     });
   }
-
-  // Applies every event into the key space `prefix`, committing after the
-  // events whose indexes `commit_after` says; returns its rows.
   template <typename CommitAfter>
   std::map<std::string, std::string> fold(const std::string& prefix, CommitAfter commit_after) {
-    internal::PeopleProjection projection;
-    ProjectionTx tx(store_.get(), prefix);
-    auto commit = [&] {
-      events::KvBatch b;
-      tx.flush(&b);
-      EXPECT_TRUE(store_->write(b).is_ok());
-    };
-    for (size_t i = 0; i < events_.size(); ++i) {
-      projection.apply(events_[i].recorded, events_[i].message->getRoot<J>().asReader(), tx);
-      if (commit_after(i)) commit();
-    }
-    commit();
-    return zhurnal::testing::rows_under(*store_, prefix);
+    return FoldRowsTest::fold<internal::PeopleProjection>(prefix, commit_after);
   }
-
-  zhurnal::testing::TempDir dir_;
-  std::unique_ptr<events::KvStore> store_;
-  std::vector<Event> events_;
 };
 
 TEST_F(PeopleSignInsTest, AnyCommitSizeGivesTheRowsOfACommitPerEvent) {
@@ -94,21 +52,21 @@ TEST_F(PeopleSignInsTest, AnyCommitSizeGivesTheRowsOfACommitPerEvent) {
     const unsigned kind = user == "never-issued" ? 0 : rng() % 20;
     switch (kind) {
       case 1:
-        add([&](J::Builder j) {
+        add("class-teacher", [&](J::Builder j) {
           auto x = j.initCredentialsIssued();
           x.setUserId(user);
           x.setLogin("login-" + user + "-" + std::to_string(step));
         });
         break;
       case 2:
-        add([&](J::Builder j) {
+        add("class-teacher", [&](J::Builder j) {
           auto x = j.initCredentialsRevoked();
           x.setUserId(user);
           x.setReason("утерян пароль " + std::to_string(step));
         });
         break;
       case 3:
-        add([&](J::Builder j) {
+        add("class-teacher", [&](J::Builder j) {
           auto x = j.initConsentRecorded();
           x.setUserId(user);
           x.setGiven(rng() % 3 != 0);
