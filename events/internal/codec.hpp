@@ -27,7 +27,8 @@ struct EnvelopeFields {
 std::string encode_stored_event(const EnvelopeFields& fields, Hash* hash);
 
 // Decodes a stored value into *out, `fields` of it (the others are left
-// empty). Does not check the hash: verify does.
+// empty). Does not check the hash: verify does; nor, for kFold, the size of
+// the previous hash, which it does not read.
 Status decode_stored_event(std::string_view value, RecordedEvent* out,
                            EventFields fields = EventFields::kAll);
 

@@ -446,7 +446,9 @@ struct ProjectionEngine::Impl {
       std::set<std::string> topics;
       st = after_commit(commit_bulk(&topics), std::move(topics));
     }
-    if (!st.is_ok() || dropped) subscription = options.log->subscribe(min_checkpoint(), kFoldFields);
+    if (!st.is_ok() || dropped) {
+      subscription = options.log->subscribe(min_checkpoint(), kFoldFields);
+    }
     for (Slot& s : slots) {
       s.tx->forget_written();
       s.tx->retain_memory(false);

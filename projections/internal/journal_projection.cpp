@@ -167,7 +167,8 @@ std::string class_subject_key(std::string_view class_id, std::string_view subjec
                               std::string_view date, int number, std::string_view lesson_id) {
   std::string k;
   k.reserve(11 + class_id.size() + subject_id.size() + date.size() + lesson_id.size());
-  k.append("CL/").append(class_id).append("/").append(subject_id).append("/").append(date).append("/");
+  k.append("CL/").append(class_id).append("/").append(subject_id).append("/");
+  k.append(date).append("/");
   append_two(&k, number);
   k.append("/").append(lesson_id);
   return k;

@@ -68,7 +68,8 @@ events::Result<std::vector<events::RecordedEvent>> PrefixLog::read_all(uint64_t 
 }
 
 events::Status PrefixLog::read_into(uint64_t from_position, size_t max,
-                                    std::vector<events::RecordedEvent>* out, events::EventFields fields) {
+                                    std::vector<events::RecordedEvent>* out,
+                                    events::EventFields fields) {
   const uint64_t limit = limit_.load();
   const uint64_t from = std::max<uint64_t>(from_position, 1);
   if (from > limit || max == 0) {

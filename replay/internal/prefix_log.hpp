@@ -31,7 +31,8 @@ class PrefixLog final : public events::EventLog {
   events::Result<std::vector<events::RecordedEvent>> read_all(uint64_t from_position,
                                                               size_t max) override;
   using events::EventLog::read_all;
-  events::Status read_into(uint64_t from_position, size_t max, std::vector<events::RecordedEvent>* out,
+  events::Status read_into(uint64_t from_position, size_t max,
+                           std::vector<events::RecordedEvent>* out,
                            events::EventFields fields) override;
   events::Result<std::optional<events::AppendResult>> find_command(std::string_view command_id) override;
   events::Result<uint64_t> stream_version(std::string_view stream) override;

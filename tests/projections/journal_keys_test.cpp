@@ -23,7 +23,8 @@ TEST(JournalKeysTest, LessonIndexKeysAreThoseOfPrintf) {
   EXPECT_EQ(class_date_key("c5a", "2026-10-05", 2, "l-math"), "CD/c5a/2026-10-05/02/l-math");
   EXPECT_EQ(class_subject_key("c5a", "math", "2026-10-05", 2, "l-math"),
             "CL/c5a/math/2026-10-05/02/l-math");
-  for (int n : {INT_MIN, -100, -12, -1, 0, 1, 7, 9, 10, 42, 99, 100, 123, 999, 1000, 12345, INT_MAX}) {
+  for (int n :
+       {INT_MIN, -100, -12, -1, 0, 1, 7, 9, 10, 42, 99, 100, 123, 999, 1000, 12345, INT_MAX}) {
     SCOPED_TRACE(n);
     const std::string two = printf_two(n);
     EXPECT_EQ(class_date_key("c", "2026-09-01", n, "l"), "CD/c/2026-09-01/" + two + "/l");

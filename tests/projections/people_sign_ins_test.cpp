@@ -107,7 +107,8 @@ TEST_F(PeopleSignInsTest, KeptSignInsCountInHeldBytesAndADiscardForgetsThem) {
   for (int i = 0; i < 200; ++i) sign_in("parent-with-a-long-identifier-" + std::to_string(i));
   internal::PeopleProjection projection;
   ProjectionTx tx(store_.get(), "p/");
-  for (const Event& e : events_) projection.apply(e.recorded, e.message->getRoot<J>().asReader(), tx);
+  for (const Event& e : events_)
+    projection.apply(e.recorded, e.message->getRoot<J>().asReader(), tx);
   EXPECT_FALSE(tx.empty());
   // 200 users' keys on the heap and the map's slots.
   EXPECT_GT(tx.held_bytes(), size_t{200} * 30);
@@ -117,9 +118,11 @@ TEST_F(PeopleSignInsTest, KeptSignInsCountInHeldBytesAndADiscardForgetsThem) {
   events::KvBatch b;
   tx.flush(&b);
   ASSERT_TRUE(store_->write(b).is_ok());
-  EXPECT_TRUE(zhurnal::testing::rows_under(*store_, "p/").empty()) << "discarded sign-ins were written";
+  EXPECT_TRUE(zhurnal::testing::rows_under(*store_, "p/").empty())
+      << "discarded sign-ins were written";
 
-  for (const Event& e : events_) projection.apply(e.recorded, e.message->getRoot<J>().asReader(), tx);
+  for (const Event& e : events_)
+    projection.apply(e.recorded, e.message->getRoot<J>().asReader(), tx);
   events::KvBatch again;
   tx.flush(&again);
   ASSERT_TRUE(store_->write(again).is_ok());

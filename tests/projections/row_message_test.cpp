@@ -107,9 +107,12 @@ TEST(RowMessageTest, PooledBuildersWriteThePlainBytes) {
     }
   }
   EXPECT_TRUE(saw_several_segments) << "no row was larger than the first segment";
-  EXPECT_TRUE(std::any_of(segment_counts.begin(), segment_counts.end(), [](uint32_t c) { return c % 2 == 0; }))
+  auto any = [&](auto pred) {
+    return std::any_of(segment_counts.begin(), segment_counts.end(), pred);
+  };
+  EXPECT_TRUE(any([](uint32_t c) { return c % 2 == 0; }))
       << "no row had an even number of segments";
-  EXPECT_TRUE(std::any_of(segment_counts.begin(), segment_counts.end(), [](uint32_t c) { return c > 1 && c % 2 == 1; }))
+  EXPECT_TRUE(any([](uint32_t c) { return c > 1 && c % 2 == 1; }))
       << "no row had an odd number of segments past one";
 }
 

@@ -41,7 +41,8 @@ class FoldRowsTest : public ::testing::Test {
   void add(const std::string& actor, Fill fill) {
     Event e;
     e.recorded.position = events_.size() + 1;
-    e.recorded.recorded_at_us = int64_t{1790000000} * 1000000 + static_cast<int64_t>(events_.size()) * 60000000;
+    e.recorded.recorded_at_us =
+        int64_t{1790000000} * 1000000 + static_cast<int64_t>(events_.size()) * 60000000;
     e.recorded.actor = actor;
     e.message = std::make_unique<capnp::MallocMessageBuilder>();
     fill(e.message->initRoot<J>());
