@@ -1,11 +1,13 @@
 // Fuzz target: a stored value of the event log as a damaged disk or a
 // tampered file could hold it. decode_stored_event() (what every read of the
-// log runs), the payload through BoundedMessageReader and the auditor's log
-// view (fill_log_events(), as the server's `log` request and subscription
-// build it), and decode_receipt() on the same bytes.
+// log runs, in full and as the folds read it), the payload through
+// BoundedMessageReader and the auditor's log view (fill_log_events(), as the
+// server's `log` request and subscription build it), and decode_receipt() on
+// the same bytes.
 //
-// Oracles besides the sanitizers: none of it throws or crashes; a decoded
-// event's payload is either JSON or "null" in the log view.
+// Oracles besides the sanitizers: none of it throws or crashes; the folds'
+// decode accepts what the full decode accepts, with the same values; a
+// decoded event's payload is either JSON or "null" in the log view.
 #include <capnp/message.h>
 
 #include <cstddef>
@@ -40,11 +42,31 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   events::Hash digest;
   (void)events::internal::decode_receipt(value, &receipt, &digest);
 
+  // The folds' decode (EventFields::kFold) reads a subset of the fields, in
+  // the same order: it accepts whatever the full decode accepts, with the
+  // same values.
+  events::RecordedEvent fold;
+  const events::Status fold_st =
+      events::internal::decode_stored_event(value, &fold, events::EventFields::kFold);
+  if (!fold_st.is_ok() && fold_st.code() != events::StatusCode::kCorruption) {
+    fail("unexpected status of the fold decode", fold_st.to_string());
+  }
+
   std::vector<events::RecordedEvent> decoded(1);
   const events::Status st = events::internal::decode_stored_event(value, &decoded[0]);
   if (!st.is_ok()) {
     if (st.code() != events::StatusCode::kCorruption) fail("unexpected status", st.to_string());
     return 0;
+  }
+  if (!fold_st.is_ok()) {
+    fail("the fold decode refused what the full decode read", fold_st.to_string());
+  }
+  const events::RecordedEvent& full = decoded[0];
+  if (fold.position != full.position || fold.stream_version != full.stream_version ||
+      fold.recorded_at_us != full.recorded_at_us || fold.actor != full.actor ||
+      fold.payload != full.payload || fold.hash != full.hash || !fold.stream.empty() ||
+      !fold.command_id.empty()) {
+    fail("the fold decode differs from the full decode", std::to_string(full.position));
   }
   // The payload on its own, as projections and the journal read it.
   try {
