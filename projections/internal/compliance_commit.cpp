@@ -1,12 +1,10 @@
 #include "compliance_commit.hpp"
 
+#include "pending_of.hpp"
 #include "rows.hpp"
 
 namespace zhurnal::projections::internal {
 namespace {
-
-// A text's heap copy, when it is too long to sit in the std::string itself.
-size_t heap_bytes(std::string_view s) { return s.size() > 15 ? s.size() + 1 : 0; }
 
 // What a node of the commit's maps takes besides its value: the node's
 // link and cached hash, its bucket, the allocator's header, and its key.
@@ -21,13 +19,7 @@ size_t ComplianceCommit::text_bytes(const PlaceRows& r) {
          heap_bytes(r.subject) + heap_bytes(r.subgroup);
 }
 
-ComplianceCommit& ComplianceCommit::of(ProjectionTx& tx) {
-  if (auto* c = dynamic_cast<ComplianceCommit*>(tx.pending())) return *c;
-  auto c = std::make_unique<ComplianceCommit>();
-  ComplianceCommit& ref = *c;
-  tx.set_pending(std::move(c));
-  return ref;
-}
+ComplianceCommit& ComplianceCommit::of(ProjectionTx& tx) { return pending_of<ComplianceCommit>(tx); }
 
 ComplianceCommit::Entry<Tally>& ComplianceCommit::tally(ProjectionTx& tx, std::string_view key) {
   if (auto it = tallies_.find(key); it != tallies_.end()) return it->second;

@@ -4,6 +4,7 @@
 
 #include <absl/container/flat_hash_map.h>
 
+#include "pending_of.hpp"
 #include "rows.hpp"
 
 namespace zhurnal::projections::internal {
@@ -46,17 +47,11 @@ class SignIns final : public ProjectionTx::Pending {
  public:
   // The transaction's SignIns, created on first use. The transaction must be
   // the people projection's (it holds no other Pending).
-  static SignIns& of(ProjectionTx& tx) {
-    if (auto* s = dynamic_cast<SignIns*>(tx.pending())) return *s;
-    auto s = std::make_unique<SignIns>();
-    SignIns& ref = *s;
-    tx.set_pending(std::move(s));
-    return ref;
-  }
+  static SignIns& of(ProjectionTx& tx) { return pending_of<SignIns>(tx); }
 
   void add(const std::string& user, int64_t at_us) {
     auto [it, added] = users_.try_emplace(user);
-    if (added && user.size() > 15) key_bytes_ += user.size() + 1;  // past the inline buffer
+    if (added) key_bytes_ += heap_bytes(user);
     it->second.last_us = at_us;
     ++it->second.count;  // wraps as the row's UInt32 does
   }
@@ -65,6 +60,7 @@ class SignIns final : public ProjectionTx::Pending {
     auto it = users_.find(user);
     if (it == users_.end()) return;
     write_row(tx, it->first, it->second);
+    key_bytes_ -= heap_bytes(it->first);
     users_.erase(it);
   }
 
