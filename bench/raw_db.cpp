@@ -2,6 +2,8 @@
 
 #include <rocksdb/statistics.h>
 
+#include "internal/rocks_store.hpp"
+
 #include <stdexcept>
 
 namespace zhurnal::bench {
@@ -25,7 +27,16 @@ RawMultiCfDb::RawMultiCfDb(const std::string& path) {
   rocksdb::DBOptions options;
   check(rocksdb::DB::ListColumnFamilies(options, path, &names_), "list column families");
   std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
-  for (const std::string& name : names_) cfs.emplace_back(name, rocksdb::ColumnFamilyOptions());
+  // The store's own options: a compaction here writes the tables the
+  // store would (its compression, block size and filters).
+  const std::vector<rocksdb::ColumnFamilyDescriptor> store_cfs = events::internal::column_families();
+  for (const std::string& name : names_) {
+    rocksdb::ColumnFamilyOptions o;
+    for (const auto& d : store_cfs) {
+      if (d.name == name) o = d.options;
+    }
+    cfs.emplace_back(name, o);
+  }
   rocksdb::DB* raw = nullptr;
   check(rocksdb::DB::Open(options, path, cfs, &handles_, &raw), "open raw RocksDB at " + path);
   db_.reset(raw);

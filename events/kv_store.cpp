@@ -23,14 +23,6 @@ constexpr size_t kMemtableBytes = 16 << 20;
 // delete) and on its filesystem, so that ingestion links them instead of
 // copying. Whatever a crash left here is removed at open.
 constexpr const char* kBulkDir = "bulk-load";
-
-// LZ4 when this RocksDB build has it (Debian's does), else its default.
-rocksdb::CompressionType view_compression() {
-  for (rocksdb::CompressionType t : rocksdb::GetSupportedCompressions()) {
-    if (t == rocksdb::kLZ4Compression) return t;
-  }
-  return rocksdb::Options().compression;
-}
 }  // namespace
 
 struct KvBatch::Impl {
@@ -201,17 +193,15 @@ Result<std::unique_ptr<KvStore>> KvStore::open(const Options& options) {
   // until the compactions catch up.
   o.level0_slowdown_writes_trigger = 256;
   o.level0_stop_writes_trigger = 512;
-  // LZ4 in 16 KiB blocks rather than RocksDB's Snappy in 4 KiB ones. The
-  // views' rows are Cap'n Proto with many zero words: a 10.1M-event
-  // region's views took 355 MB against 485 MB. Writing them cost 4% fewer
-  // of a rebuild's instructions (RocksDB sets up an LZ4 stream per block,
-  // which 4 KiB blocks paid for more often than Snappy's own set-up), and
-  // LZ4 decompresses a block faster than Snappy, which a view read pays on a
-  // block-cache miss (docs/benchmarks.md, session 20). Files written before
-  // keep their compression: each block records its own.
-  o.compression = view_compression();
+  // LZ4 in 16 KiB blocks (internal::scan_table_compression()): the views'
+  // rows are Cap'n Proto with many zero words. Writing them cost 4% fewer
+  // of a rebuild's instructions than Snappy in 4 KiB blocks (RocksDB sets
+  // up an LZ4 stream per block, which 4 KiB blocks paid for more often),
+  // and LZ4 decompresses a block faster, which a view read pays on a
+  // block-cache miss.
+  o.compression = internal::scan_table_compression();
   rocksdb::BlockBasedTableOptions table;
-  table.block_size = 16 << 10;
+  table.block_size = internal::kScanTableBlockBytes;
   table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
   o.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
   rocksdb::DB* raw = nullptr;

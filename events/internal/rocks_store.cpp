@@ -1,5 +1,6 @@
 #include "rocks_store.hpp"
 
+#include <rocksdb/convenience.h>
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/memtablerep.h>
 #include <rocksdb/slice_transform.h>
@@ -61,7 +62,34 @@ rocksdb::ColumnFamilyOptions streams_cf_options() {
   return cf;
 }
 
+// The log: read in order (catch-ups, subscriptions, verify, export) and
+// by position.
+rocksdb::ColumnFamilyOptions log_cf_options() {
+  rocksdb::ColumnFamilyOptions cf;
+  cf.compression = scan_table_compression();
+  rocksdb::BlockBasedTableOptions table;
+  table.block_size = kScanTableBlockBytes;
+  cf.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  return cf;
+}
+
 }  // namespace
+
+rocksdb::CompressionType scan_table_compression() {
+  for (rocksdb::CompressionType t : rocksdb::GetSupportedCompressions()) {
+    if (t == rocksdb::kLZ4Compression) return t;
+  }
+  return rocksdb::ColumnFamilyOptions().compression;
+}
+
+std::vector<rocksdb::ColumnFamilyDescriptor> column_families() {
+  return {
+      {rocksdb::kDefaultColumnFamilyName, rocksdb::ColumnFamilyOptions()},
+      {kLogCf, log_cf_options()},
+      {kStreamsCf, streams_cf_options()},
+      {kCommandsCf, commands_cf_options()},
+  };
+}
 
 Status from_rocksdb(const rocksdb::Status& s, std::string_view what) {
   if (s.ok()) return Status::ok();
@@ -86,13 +114,7 @@ Result<std::unique_ptr<RocksStore>> RocksStore::open(const std::string& path,
   // RocksDB's own info logger aborts the process on a full disk (info_log.hpp).
   db_options.info_log = open_info_log(path, create_if_missing && !read_only);
 
-  rocksdb::ColumnFamilyOptions log_options;
-  std::vector<rocksdb::ColumnFamilyDescriptor> cfs = {
-      {rocksdb::kDefaultColumnFamilyName, rocksdb::ColumnFamilyOptions()},
-      {kLogCf, log_options},
-      {kStreamsCf, streams_cf_options()},
-      {kCommandsCf, commands_cf_options()},
-  };
+  std::vector<rocksdb::ColumnFamilyDescriptor> cfs = column_families();
 
   std::unique_ptr<RocksStore> store(new RocksStore());
   store->read_only_ = read_only;

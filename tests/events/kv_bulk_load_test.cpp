@@ -253,38 +253,5 @@ TEST(KvBulkLoadTest, DeleteFilesInRangeFreesTheDeletedRangesFiles) {
   EXPECT_FALSE(rows.contains("b/1000"));
 }
 
-// The views' table files, a bulk load's and a flush's alike, are LZ4 in
-// blocks of about 16 KiB (KvStore::open: smaller files and cheaper writes
-// than RocksDB's Snappy in 4 KiB blocks).
-TEST(KvBulkLoadTest, TablesAreLz4InSixteenKibBlocks) {
-  zhurnal::testing::TempDir dir;
-  auto store = open_store(dir.path());
-  ASSERT_TRUE(store);
-  // Rows like the views': a key, and a value with runs of zero bytes.
-  auto value = [](int i) { return std::string(40, '\0') + std::to_string(i * 7919) + std::string(60, '\0'); };
-  auto load = store->bulk_load();
-  ASSERT_TRUE(load);
-  for (int i = 0; i < 4000; ++i) (*load)->put("b/" + std::to_string(100000 + i), value(i));
-  ASSERT_TRUE((*load)->commit().is_ok());
-  load->reset();
-  KvBatch kv;
-  for (int i = 0; i < 4000; ++i) kv.put("c/" + std::to_string(100000 + i), value(i));
-  ASSERT_TRUE(store->write(kv).is_ok());
-  rocksdb::DB* db = internal::kv_store_db(*store);
-  ASSERT_TRUE(db->Flush(rocksdb::FlushOptions()).ok());
-
-  rocksdb::TablePropertiesCollection tables;
-  ASSERT_TRUE(db->GetPropertiesOfAllTables(&tables).ok());
-  ASSERT_EQ(tables.size(), 2u);
-  for (const auto& [file, p] : tables) {
-    SCOPED_TRACE(file);
-    EXPECT_EQ(p->compression_name, "LZ4");
-    const uint64_t raw = p->raw_key_size + p->raw_value_size;
-    ASSERT_GT(p->num_data_blocks, 0u);
-    EXPECT_GE(raw / p->num_data_blocks, 12u << 10) << p->num_data_blocks << " blocks for " << raw << " bytes";
-    EXPECT_LT(p->data_size, raw / 2) << "compressed";
-  }
-}
-
 }  // namespace
 }  // namespace zhurnal::events
