@@ -25,6 +25,7 @@ std::unique_ptr<rocksdb::DB> open_raw_db(const std::string& path) {
 
 RawMultiCfDb::RawMultiCfDb(const std::string& path) {
   rocksdb::DBOptions options;
+  options.allow_concurrent_memtable_write = false;  // the commands' hash memtable needs this (rocks_store.cpp)
   check(rocksdb::DB::ListColumnFamilies(options, path, &names_), "list column families");
   std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
   // The store's own options: a compaction here writes the tables the
