@@ -1,7 +1,6 @@
 #include "zhurnal/replay/log_summary.hpp"
 
 #include <ctime>
-#include <unordered_set>
 
 #include "zhurnal/replay/progress.hpp"
 
@@ -32,7 +31,6 @@ events::Result<LogSummary> verify_log(events::EventLog& log) {
     s.verify = *report;
   }
   Progress progress("summary", head);
-  std::unordered_set<std::string> streams;
   for (uint64_t from = 1;;) {
     auto batch = log.read_all(from, kBatch);
     if (!batch) return std::unexpected(batch.error());
@@ -42,13 +40,12 @@ events::Result<LogSummary> verify_log(events::EventLog& log) {
       s.last_recorded_at_us = e.recorded_at_us;
       ++s.events;
       ++s.per_type[e.type];
-      if (e.stream_version == 1) streams.insert(e.stream);
+      if (e.stream_version == 1) ++s.streams;
     }
     from = batch->back().position + 1;
     progress.update(s.events);
   }
   progress.finish(s.events);
-  s.streams = streams.size();
   return s;
 }
 
@@ -57,19 +54,17 @@ events::Result<LogSummary> verify_log(events::LogReader& reader) {
   auto head = reader.head_position();
   if (!head) return std::unexpected(head.error());
   Progress progress("verify", *head);
-  std::unordered_set<std::string> streams;
   auto report = reader.verify([&](uint64_t done) { progress.update(done); },
                               [&](const events::RecordedEvent& e, std::string_view) {
                                 if (s.events == 0) s.first_recorded_at_us = e.recorded_at_us;
                                 s.last_recorded_at_us = e.recorded_at_us;
                                 ++s.events;
                                 ++s.per_type[e.type];
-                                if (e.stream_version == 1) streams.insert(e.stream);
+                                if (e.stream_version == 1) ++s.streams;
                               });
   if (!report) return std::unexpected(report.error());
   progress.finish(report->events);
   s.verify = *report;
-  s.streams = streams.size();
   return s;
 }
 

@@ -1,6 +1,7 @@
 #include "audit.hpp"
 
 #include <algorithm>
+#include <optional>
 #include <random>
 #include <thread>
 #include <unordered_map>
@@ -69,7 +70,12 @@ class EventChecks {
  public:
   // Checks the value stored at `key`, decoded into `e`; on failure returns
   // false with the position to name in *bad and the problem in *problem.
-  bool check(uint64_t key, std::string_view value, RecordedEvent& e, uint64_t* bad, std::string* problem) {
+  // `linked`, when given, is LogReadAhead's answer for the value (its hash
+  // against SHA-256 of the hash of the value before it and its body), which
+  // is this check's hash link once the value before it passed here: the
+  // previous hash is then that value's.
+  bool check(uint64_t key, std::string_view value, RecordedEvent& e, uint64_t* bad, std::string* problem,
+             std::optional<bool> linked = std::nullopt) {
     auto fail = [&](uint64_t position, std::string what) {
       *bad = position;
       *problem = std::move(what);
@@ -85,7 +91,7 @@ class EventChecks {
     }
     if (e.position != key) return fail(key, "the envelope says position " + pos_str(e.position));
     if (e.prev_hash != prev_) return fail(key, "previous-hash link is broken");
-    if (chain_hash(prev_, stored_body(value)) != e.hash) {
+    if (!(linked ? *linked : chain_hash(prev_, stored_body(value)) == e.hash)) {
       return fail(key, "hash does not match the stored bytes");
     }
     if (e.recorded_at_us < last_time_) return fail(key, "recorded time goes back");
@@ -434,8 +440,8 @@ class FastAudit {
       ++runs_;
       run_sum_ += print_.of_append(run.command_id, run.first, run.last, run.streams);
     };
-    auto check = [&](uint64_t key, std::string_view value) {
-      if (!checks.check(key, value, e, &report->first_bad_position, &report->problem)) return false;
+    auto check = [&](uint64_t key, std::string_view value, std::optional<bool> linked) {
+      if (!checks.check(key, value, e, &report->first_bad_position, &report->problem, linked)) return false;
       stream_sum_ += print_.of(e.stream, e.stream_version, e.position);
       if (e.command_id != run.command_id || run.first == 0) {
         close_run();
@@ -452,7 +458,7 @@ class FastAudit {
       LogReadAhead ahead(store_, snapshot_);
       bool going = true;
       for (const LogReadAhead::Batch* b; going && (b = ahead.next()) != nullptr;) {
-        for (size_t i = 0; going && i < b->size(); ++i) going = check(b->key(i), b->value(i));
+        for (size_t i = 0; going && i < b->size(); ++i) going = check(b->key(i), b->value(i), b->linked(i));
       }
       if (going) s = ahead.status();
     }

@@ -1,5 +1,9 @@
 #include "log_read_ahead.hpp"
 
+#include <cstring>
+
+#include "codec.hpp"
+
 namespace zhurnal::events::internal {
 
 LogReadAhead::LogReadAhead(RocksStore& store, const rocksdb::Snapshot* snapshot)
@@ -38,8 +42,21 @@ Status LogReadAhead::status() {
 
 void LogReadAhead::read() {
   std::unique_ptr<Batch> batch = take_free();
+  Hash before{};  // the hash the value read before starts with
+  bool here = false;  // this thread checks the link of every other value
   Status s = store_.scan_log(1, [&](uint64_t key, std::string_view value) {
-    batch->add(key, value);
+    std::optional<bool> linked;
+    if (value.size() < before.size()) {
+      before = Hash{};  // the caller stops at this value (too short to hold a hash)
+    } else {
+      here = !here;
+      if (here) {
+        const Hash hash = chain_hash(before, stored_body(value));
+        linked = std::memcmp(hash.data(), value.data(), hash.size()) == 0;
+      }
+      std::memcpy(before.data(), value.data(), before.size());
+    }
+    batch->add(key, value, linked);
     if (batch->size() < kBatchEvents) return true;
     hand_over(std::move(batch));
     batch = take_free();

@@ -13,6 +13,10 @@ namespace zhurnal::replay {
 
 struct LogSummary {
   uint64_t events = 0;
+  // Events that start a stream (its version 1): on a log that verifies,
+  // one for each stream (verify checks that each stream's versions follow
+  // 1, 2, 3 ...). A set of the streams' ids took about 0.6 s of a
+  // 10.1M-event verify's 15 s of CPU (and a string per stream).
   uint64_t streams = 0;
   int64_t first_recorded_at_us = 0;  // UTC; 0 for an empty log
   int64_t last_recorded_at_us = 0;
