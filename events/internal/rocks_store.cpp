@@ -19,10 +19,9 @@ std::string_view view(const rocksdb::Slice& s) { return {s.data(), s.size()}; }
 rocksdb::ColumnFamilyOptions point_lookup_cf_options() {
   // Streams and commands are looked up by key on the append path, mostly for
   // keys that do not exist: bloom filters in the tables and the memtable.
-  // RocksDB's 4 KiB blocks (a look-up reads one), in LZ4, which `replay
-  // verify` scans faster than Snappy.
+  // RocksDB's 4 KiB blocks (a look-up reads one).
   rocksdb::ColumnFamilyOptions cf;
-  cf.compression = scan_table_compression();
+  cf.compression = table_compression();
   rocksdb::BlockBasedTableOptions table;
   table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
   table.whole_key_filtering = true;
@@ -69,16 +68,16 @@ rocksdb::ColumnFamilyOptions streams_cf_options() {
 // by position.
 rocksdb::ColumnFamilyOptions log_cf_options() {
   rocksdb::ColumnFamilyOptions cf;
-  cf.compression = scan_table_compression();
+  cf.compression = table_compression();
   rocksdb::BlockBasedTableOptions table;
-  table.block_size = kScanTableBlockBytes;
+  table.block_size = kLogBlockBytes;
   cf.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
   return cf;
 }
 
 }  // namespace
 
-rocksdb::CompressionType scan_table_compression() {
+rocksdb::CompressionType table_compression() {
   for (rocksdb::CompressionType t : rocksdb::GetSupportedCompressions()) {
     if (t == rocksdb::kLZ4Compression) return t;
   }

@@ -22,15 +22,22 @@ namespace zhurnal::events::internal {
 
 Status from_rocksdb(const rocksdb::Status& s, std::string_view what);
 
-// The table format of what is mostly read in key order, the log and the
-// views: LZ4 when this RocksDB build has it (Debian's does; else RocksDB's
-// default, Snappy) in blocks of about 16 KiB, where RocksDB's default is
-// Snappy in 4 KiB blocks. At 10.1M events the log took 1.5 GB against
-// 1.9 GB, read in order in 4.0-5.4 s against 7.6-7.8 s, and the views took
-// 355 MB against 485 MB (docs/benchmarks.md, session 20). Files written
-// before keep their compression: each block records its own.
-rocksdb::CompressionType scan_table_compression();
-inline constexpr size_t kScanTableBlockBytes = 16 << 10;
+// The compression of every table the log and the views write: LZ4 when
+// this RocksDB build has it (Debian's does), else RocksDB's default,
+// Snappy. LZ4 decompresses faster: at 10.1M events a view row read at
+// random past the block cache took 5.3 us against 6.2 us, and the log read
+// in order with decode 4.0-5.4 s against 6.3-7.8 s (docs/benchmarks.md,
+// session 20). Files written before keep theirs: each block records its
+// own compression.
+rocksdb::CompressionType table_compression();
+
+// The log's table blocks: 16 KiB, where RocksDB's default is 4 KiB. The
+// log is read mostly in order (catch-ups, subscriptions, verify, export, a
+// rebuild), and its values compress better in larger blocks: 1.04 GB of
+// blocks against 1.37 GB at 10.1M events. (A row of the views, read at
+// random, took 9.0 us in 16 KiB blocks against 5.3 us in 4 KiB ones: the
+// views keep RocksDB's size.)
+inline constexpr size_t kLogBlockBytes = 16 << 10;
 
 // The store's column families and their options, as RocksStore::open()
 // opens them (anything else that opens the store's RocksDB and writes, such
