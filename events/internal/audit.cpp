@@ -416,9 +416,9 @@ class FastAudit {
       return true;
     }, snapshot_);
     if (!d.status.is_ok() || !d.malformed.empty()) return d;
+    AppendResult r;  // reused: decode_receipt() keeps the stream ids' storage
+    Hash digest;
     d.status = store_.scan_cf(store_.commands_cf(), [&](std::string_view k, std::string_view v) {
-      AppendResult r;
-      Hash digest;
       if (!decode_receipt(v, &r, &digest).is_ok()) {
         d.malformed = "malformed receipt";
         return false;

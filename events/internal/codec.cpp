@@ -217,9 +217,13 @@ Status decode_receipt(std::string_view value, AppendResult* result, Hash* digest
     result->last_position = r.getLastPosition();
     result->recorded_at_us = r.getRecordedAtUs();
     result->duplicate = true;
-    result->streams.clear();
-    for (auto s : r.getStreams()) {
-      result->streams.push_back({std::string(view(s.getStreamId())), s.getVersion()});
+    // Into the entries already there: an audit decodes every receipt into
+    // one result, and the stream ids' strings keep their storage.
+    const auto streams = r.getStreams();
+    result->streams.resize(streams.size());
+    for (unsigned i = 0; i < streams.size(); ++i) {
+      result->streams[i].stream.assign(view(streams[i].getStreamId()));
+      result->streams[i].version = streams[i].getVersion();
     }
     auto d = r.getRequestDigest();
     if (d.size() != kHashSize) return {StatusCode::kCorruption, "receipt digest has a bad size"};
