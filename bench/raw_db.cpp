@@ -2,9 +2,9 @@
 
 #include <rocksdb/statistics.h>
 
-#include "internal/rocks_store.hpp"
-
 #include <stdexcept>
+
+#include "internal/rocks_store.hpp"
 
 namespace zhurnal::bench {
 
@@ -25,12 +25,15 @@ std::unique_ptr<rocksdb::DB> open_raw_db(const std::string& path) {
 
 RawMultiCfDb::RawMultiCfDb(const std::string& path) {
   rocksdb::DBOptions options;
-  options.allow_concurrent_memtable_write = false;  // the commands' hash memtable needs this (rocks_store.cpp)
+  // As the store opens it (rocks_store.cpp): the commands' hash memtable
+  // needs this off.
+  options.allow_concurrent_memtable_write = false;
   check(rocksdb::DB::ListColumnFamilies(options, path, &names_), "list column families");
   std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
   // The store's own options: a compaction here writes the tables the
   // store would (its compression, block size and filters).
-  const std::vector<rocksdb::ColumnFamilyDescriptor> store_cfs = events::internal::column_families();
+  const std::vector<rocksdb::ColumnFamilyDescriptor> store_cfs =
+      events::internal::column_families();
   for (const std::string& name : names_) {
     rocksdb::ColumnFamilyOptions o;
     for (const auto& d : store_cfs) {

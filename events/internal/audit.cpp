@@ -74,8 +74,8 @@ class EventChecks {
   // against SHA-256 of the hash of the value before it and its body), which
   // is this check's hash link once the value before it passed here: the
   // previous hash is then that value's.
-  bool check(uint64_t key, std::string_view value, RecordedEvent& e, uint64_t* bad, std::string* problem,
-             std::optional<bool> linked = std::nullopt) {
+  bool check(uint64_t key, std::string_view value, RecordedEvent& e, uint64_t* bad,
+             std::string* problem, std::optional<bool> linked = std::nullopt) {
     auto fail = [&](uint64_t position, std::string what) {
       *bad = position;
       *problem = std::move(what);
@@ -441,7 +441,9 @@ class FastAudit {
       run_sum_ += print_.of_append(run.command_id, run.first, run.last, run.streams);
     };
     auto check = [&](uint64_t key, std::string_view value, std::optional<bool> linked) {
-      if (!checks.check(key, value, e, &report->first_bad_position, &report->problem, linked)) return false;
+      if (!checks.check(key, value, e, &report->first_bad_position, &report->problem, linked)) {
+        return false;
+      }
       stream_sum_ += print_.of(e.stream, e.stream_version, e.position);
       if (e.command_id != run.command_id || run.first == 0) {
         close_run();
@@ -458,7 +460,9 @@ class FastAudit {
       LogReadAhead ahead(store_, snapshot_);
       bool going = true;
       for (const LogReadAhead::Batch* b; going && (b = ahead.next()) != nullptr;) {
-        for (size_t i = 0; going && i < b->size(); ++i) going = check(b->key(i), b->value(i), b->linked(i));
+        for (size_t i = 0; going && i < b->size(); ++i) {
+          going = check(b->key(i), b->value(i), b->linked(i));
+        }
       }
       if (going) s = ahead.status();
     }

@@ -42,7 +42,7 @@ Status LogReadAhead::status() {
 
 void LogReadAhead::read() {
   std::unique_ptr<Batch> batch = take_free();
-  Hash before{};  // the hash the value read before starts with
+  Hash before{};      // the hash the value read before starts with
   bool here = false;  // this thread checks the link of every other value
   Status s = store_.scan_log(1, [&](uint64_t key, std::string_view value) {
     std::optional<bool> linked;

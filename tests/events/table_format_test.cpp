@@ -17,13 +17,16 @@ namespace {
 
 // Values like the stored events' and rows': runs of zero bytes around a
 // number.
-std::string value(int i) { return std::string(40, '\0') + std::to_string(i * 7919) + std::string(60, '\0'); }
+std::string value(int i) {
+  return std::string(40, '\0') + std::to_string(i * 7919) + std::string(60, '\0');
+}
 
 std::string key(const char* prefix, int i) { return prefix + std::to_string(100000 + i); }
 
 // Every table of `cf` is LZ4, compressed, in blocks of `block` bytes of rows
 // (within a row's size of it).
-void expect_lz4_blocks(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf, size_t tables, uint64_t block) {
+void expect_lz4_blocks(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf, size_t tables,
+                       uint64_t block) {
   rocksdb::TablePropertiesCollection props;
   ASSERT_TRUE(db->GetPropertiesOfAllTables(cf, &props).ok());
   ASSERT_EQ(props.size(), tables);
@@ -46,8 +49,11 @@ TEST(TableFormatTest, TheLogsTablesAreLz4) {
   auto store = internal::RocksStore::open(dir.path().string(), true, false);
   ASSERT_TRUE(store) << store.error().to_string();
   rocksdb::DB* db = (*store)->db();
-  for (rocksdb::ColumnFamilyHandle* cf : {(*store)->log_cf(), (*store)->streams_cf(), (*store)->commands_cf()}) {
-    for (int i = 0; i < 4000; ++i) ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), cf, key("", i), value(i)).ok());
+  for (rocksdb::ColumnFamilyHandle* cf :
+       {(*store)->log_cf(), (*store)->streams_cf(), (*store)->commands_cf()}) {
+    for (int i = 0; i < 4000; ++i) {
+      ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), cf, key("", i), value(i)).ok());
+    }
     ASSERT_TRUE(db->Flush(rocksdb::FlushOptions(), cf).ok());
   }
   expect_lz4_blocks(db, (*store)->log_cf(), 1, 16 << 10);
