@@ -18,6 +18,31 @@ std::string utc_time(int64_t us) {
   return buf;
 }
 
+// Adds events to a summary. The log's events come in runs of one type (a
+// lesson's marks are one append), so a type's count is looked up in the map
+// only when the type changes: looking it up for every event cost 190
+// instructions an event (callgrind, `replay verify` of a 245k-event log).
+class Tally {
+ public:
+  explicit Tally(LogSummary* s) : s_(s) {}
+  void add(const events::RecordedEvent& e) {
+    if (s_->events == 0) s_->first_recorded_at_us = e.recorded_at_us;
+    s_->last_recorded_at_us = e.recorded_at_us;
+    ++s_->events;
+    if (count_ == nullptr || e.type != type_) {
+      count_ = &s_->per_type[e.type];  // std::map: stays where it is
+      type_ = e.type;
+    }
+    ++*count_;
+    if (e.stream_version == 1) ++s_->streams;
+  }
+
+ private:
+  LogSummary* s_;
+  uint64_t* count_ = nullptr;  // per_type's count of type_
+  std::string type_;
+};
+
 }  // namespace
 
 events::Result<LogSummary> verify_log(events::EventLog& log) {
@@ -31,17 +56,12 @@ events::Result<LogSummary> verify_log(events::EventLog& log) {
     s.verify = *report;
   }
   Progress progress("summary", head);
+  Tally tally(&s);
   for (uint64_t from = 1;;) {
     auto batch = log.read_all(from, kBatch);
     if (!batch) return std::unexpected(batch.error());
     if (batch->empty()) break;
-    for (const events::RecordedEvent& e : *batch) {
-      if (s.events == 0) s.first_recorded_at_us = e.recorded_at_us;
-      s.last_recorded_at_us = e.recorded_at_us;
-      ++s.events;
-      ++s.per_type[e.type];
-      if (e.stream_version == 1) ++s.streams;
-    }
+    for (const events::RecordedEvent& e : *batch) tally.add(e);
     from = batch->back().position + 1;
     progress.update(s.events);
   }
@@ -54,13 +74,10 @@ events::Result<LogSummary> verify_log(events::LogReader& reader) {
   auto head = reader.head_position();
   if (!head) return std::unexpected(head.error());
   Progress progress("verify", *head);
+  Tally tally(&s);
   auto report = reader.verify([&](uint64_t done) { progress.update(done); },
                               [&](const events::RecordedEvent& e, std::string_view) {
-                                if (s.events == 0) s.first_recorded_at_us = e.recorded_at_us;
-                                s.last_recorded_at_us = e.recorded_at_us;
-                                ++s.events;
-                                ++s.per_type[e.type];
-                                if (e.stream_version == 1) ++s.streams;
+                                tally.add(e);
                               });
   if (!report) return std::unexpected(report.error());
   progress.finish(report->events);
