@@ -1,6 +1,7 @@
 #include "audit.hpp"
 
 #include <algorithm>
+#include <cstring>
 #include <optional>
 #include <random>
 #include <thread>
@@ -315,8 +316,14 @@ class Fingerprint {
     key_ = (uint64_t{random()} << 32) ^ random();
   }
   uint64_t of(std::string_view a, uint64_t b, uint64_t c) const {
-    uint64_t h = 1469598103934665603ull ^ key_;  // FNV-1a over the bytes
-    for (unsigned char ch : a) h = (h ^ ch) * 1099511628211ull;
+    // The bytes eight at a time, the last word zero-padded. FNV-1a's
+    // multiply per byte of a 20-30-byte stream id cost 470 instructions an
+    // event of an audit (two fingerprints an event, and the receipts';
+    // callgrind, a 245k-event log).
+    uint64_t h = key_;
+    size_t i = 0;
+    for (; i + 8 <= a.size(); i += 8) h = mix(h, load(a.data() + i, 8));
+    if (i < a.size()) h = mix(h, load(a.data() + i, a.size() - i));
     h = finalize(h + a.size());
     h = finalize(h ^ (b + key_));
     return finalize(h ^ (c * 0x9e3779b97f4a7c15ull));
@@ -331,6 +338,15 @@ class Fingerprint {
   }
 
  private:
+  static uint64_t load(const char* p, size_t n) {  // n <= 8 bytes
+    uint64_t w = 0;
+    std::memcpy(&w, p, n);
+    return w;
+  }
+  static uint64_t mix(uint64_t h, uint64_t w) {
+    h = (h ^ w) * 0xff51afd7ed558ccdull;
+    return h ^ (h >> 32);
+  }
   static uint64_t finalize(uint64_t x) {  // splitmix64's
     x ^= x >> 30;
     x *= 0xbf58476d1ce4e5b9ull;
