@@ -5,6 +5,9 @@
 // the log open and keeps appending (a running server).
 #include <gtest/gtest.h>
 
+#include <map>
+#include <string>
+
 #include "ops_support.hpp"
 #include "support/temp_dir.hpp"
 #include "zhurnal/events/log_reader.hpp"
@@ -57,6 +60,14 @@ TEST_F(VerifyCliTest, CleanLogVerifiesWithSummary) {
   EXPECT_NE(r.out.find("events:  " + std::to_string(head_) + "\n"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("streams: 9\n"), std::string::npos) << r.out;  // 4 lessons, 5 students
   EXPECT_NE(r.out.find("from:    2025-09-01 06:00:00 UTC"), std::string::npos) << r.out;
+  // Each type's count, from the log's runs of one type and changes of type.
+  std::map<std::string, int> per_type;
+  for (const events::RecordedEvent& e : events_) ++per_type[e.type];
+  ASSERT_EQ(per_type.size(), 4u);
+  for (const auto& [type, n] : per_type) {
+    EXPECT_NE(r.out.find("  " + type + ": " + std::to_string(n) + "\n"), std::string::npos)
+        << type << " " << n << "\n" << r.out;
+  }
   EXPECT_NE(r.out.find("chain:   ok (" + std::to_string(head_) + " events verified)"),
             std::string::npos)
       << r.out;
