@@ -259,6 +259,7 @@ Status RocksStore::scan_log(uint64_t from_position,
   ro.snapshot = snapshot;
   ro.readahead_size = 2 << 20;
   ro.async_io = false;
+  ro.fill_cache = false;  // a walk of the whole log (see scan_cf())
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, log_cf_));
   for (it->Seek(position_key(from_position)); it->Valid(); it->Next()) {
     if (it->key().size() != 8) {
@@ -276,6 +277,11 @@ Status RocksStore::scan_cf(rocksdb::ColumnFamilyHandle* cf,
   ro.snapshot = snapshot;
   ro.readahead_size = 2 << 20;
   ro.total_order_seek = true;  // every key, whatever the column family's prefix extractor
+  // A walk of the whole family (an audit, an export): its blocks are read
+  // once, and put in the block cache they would push out what the append
+  // path's look-ups of the index and the receipts keep there (the server's
+  // verifyLog walks the live store).
+  ro.fill_cache = false;
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, cf));
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
     if (!fn(view(it->key()), view(it->value()))) break;

@@ -1,13 +1,15 @@
 // The tables the log and the views write: LZ4 (internal::table_compression()),
 // which reads faster than RocksDB's default, Snappy; the log's in blocks of
 // about 16 KiB (internal::kLogBlockBytes: it is read mostly in order), the
-// views' in RocksDB's 4 KiB (they are read by key as much as by range).
+// views' in RocksDB's 4 KiB (they are read by key as much as by range). And
+// the block cache, which a walk of a whole column family leaves alone.
 #include <gtest/gtest.h>
 
 #include <rocksdb/db.h>
 
 #include <string>
 
+#include "internal/keys.hpp"
 #include "internal/rocks_store.hpp"
 #include "support/temp_dir.hpp"
 #include "zhurnal/events/kv_store.hpp"
@@ -77,6 +79,46 @@ TEST(TableFormatTest, TheViewsTablesAreLz4InFourKibBlocks) {
   rocksdb::DB* db = internal::kv_store_db(**store);
   ASSERT_TRUE(db->Flush(rocksdb::FlushOptions()).ok());
   expect_lz4_blocks(db, db->DefaultColumnFamily(), 2, 4 << 10);
+}
+
+uint64_t block_cache_bytes(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf) {
+  uint64_t n = 0;
+  EXPECT_TRUE(db->GetIntProperty(cf, rocksdb::DB::Properties::kBlockCacheUsage, &n));
+  return n;
+}
+
+// A walk of a whole column family (an audit, an export) reads its blocks
+// without putting them in the block cache, which keeps what the append
+// path's look-ups use; a look-up still caches its block.
+TEST(TableFormatTest, WalksOfTheWholeLogLeaveTheBlockCacheAlone) {
+  zhurnal::testing::TempDir dir;
+  auto store = internal::RocksStore::open(dir.path().string(), true, false);
+  ASSERT_TRUE(store) << store.error().to_string();
+  rocksdb::DB* db = (*store)->db();
+  for (rocksdb::ColumnFamilyHandle* cf : {(*store)->log_cf(), (*store)->streams_cf()}) {
+    for (int i = 0; i < 4000; ++i) {
+      const std::string k = internal::position_key(1 + i);
+      ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), cf, k, value(i)).ok());
+    }
+    ASSERT_TRUE(db->Flush(rocksdb::FlushOptions(), cf).ok());
+  }
+  const uint64_t log_before = block_cache_bytes(db, (*store)->log_cf());
+  const uint64_t streams_before = block_cache_bytes(db, (*store)->streams_cf());
+  int seen = 0;
+  auto count = [&](auto&&...) { return ++seen > 0; };
+  ASSERT_TRUE((*store)->scan_log(1, count, nullptr).is_ok());
+  EXPECT_EQ(seen, 4000);
+  seen = 0;
+  ASSERT_TRUE((*store)->scan_cf((*store)->streams_cf(), count, nullptr).is_ok());
+  EXPECT_EQ(seen, 4000);
+  EXPECT_LT(block_cache_bytes(db, (*store)->log_cf()), log_before + (4 << 10));
+  EXPECT_LT(block_cache_bytes(db, (*store)->streams_cf()), streams_before + (4 << 10));
+
+  std::string v;
+  const std::string k = internal::position_key(2000);
+  ASSERT_TRUE(db->Get(rocksdb::ReadOptions(), (*store)->log_cf(), k, &v).ok());
+  EXPECT_GT(block_cache_bytes(db, (*store)->log_cf()), log_before + (8 << 10))
+      << "a look-up caches its block";
 }
 
 }  // namespace
