@@ -9,6 +9,7 @@
 #include "schema/protocol.capnp.h"
 #include "zhurnal/events/event_log.hpp"
 #include "zhurnal/events/kv_store.hpp"
+#include "zhurnal/events/log_reader.hpp"
 #include "zhurnal/projections/engine.hpp"
 #include "zhurnal/projections/views.hpp"
 #include "zhurnal/replay/as_of.hpp"
@@ -44,9 +45,35 @@ events::Result<std::unique_ptr<events::EventLog>> open_log(const std::string& da
   return events::open_event_log(o);
 }
 
+// The log for the commands that only read it (history, as-of): a secondary
+// instance, so that they also run beside `zhurnal serve`, over the log as
+// it stood when they started.
+events::Result<std::unique_ptr<events::EventLog>> open_log_to_read(const std::string& data) {
+  if (data.empty() || !fs::exists(data)) {
+    return events::error(events::StatusCode::kNotFound, "no data directory " + data);
+  }
+  return events::open_log_snapshot({log_dir(data).string(), {}});
+}
+
+// RocksDB's answer when another process (a running server) holds a store.
+bool held_by_another_process(const events::Status& st) {
+  return st.message().find("lock") != std::string::npos;
+}
+
 int run_rebuild(const ReplayCliOptions& o) {
   auto log = open_log(o.data);
-  if (!log) return fail("cannot open the log", log.error());
+  if (!log) {
+    if (held_by_another_process(log.error())) {
+      // It writes the rebuilt rows into the view store, which the server
+      // holds; a copy (a backup restored elsewhere) can be rebuilt instead.
+      std::fprintf(stderr,
+                   "zhurnal: %s is in use by a running server; replay rebuild needs the server "
+                   "stopped, or run it on a copy (zhurnal backup, then zhurnal restore)\n",
+                   o.data.c_str());
+      return 2;
+    }
+    return fail("cannot open the log", log.error());
+  }
   const fs::path views_dir = fs::path(o.data) / "views";
   if (!fs::exists(views_dir)) {
     std::fprintf(stderr, "zhurnal: no view store at %s (run the server once to build it)\n",
@@ -121,7 +148,7 @@ int run_as_of(const ReplayCliOptions& o) {
     q.school_id = o.compliance_school;
     q.month = o.month;
   }
-  auto log = open_log(o.data);
+  auto log = open_log_to_read(o.data);
   if (!log) return fail("cannot open the log", log.error());
   replay::AsOfReader reader({log->get(), o.scratch});
   auto r = reader.query(q);
@@ -159,7 +186,7 @@ int run_history(const ReplayCliOptions& o) {
     q.id = o.teacher;
   }
   q.limit = o.limit;
-  auto log = open_log(o.data);
+  auto log = open_log_to_read(o.data);
   if (!log) return fail("cannot open the log", log.error());
   if (!o.from.empty() || !o.to.empty()) {
     // --from/--to are in the subject's school's time zone.

@@ -193,16 +193,7 @@ Status RocksLog::read_into(uint64_t from_position, size_t max, std::vector<Recor
 Result<std::optional<AppendResult>> RocksLog::find_command(std::string_view command_id) {
   std::shared_lock lock(store_mu_);
   if (!store_) return error(StatusCode::kIoError, "the event log store is not open");
-  auto receipt = store_->get_receipt(command_id);
-  if (!receipt) return std::unexpected(receipt.error());
-  if (!receipt->has_value()) return std::optional<AppendResult>();
-  AppendResult result;
-  Hash digest;
-  if (Status s = decode_receipt(**receipt, &result, &digest); !s.is_ok()) {
-    return std::unexpected(s);
-  }
-  result.request_digest = digest;
-  return std::optional<AppendResult>(std::move(result));
+  return store_->find_command(command_id);
 }
 
 Result<uint64_t> RocksLog::stream_version(std::string_view stream) {

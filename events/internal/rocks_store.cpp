@@ -192,6 +192,19 @@ Result<std::optional<std::string>> RocksStore::get_receipt(std::string_view comm
   return std::optional<std::string>(std::move(value));
 }
 
+Result<std::optional<AppendResult>> RocksStore::find_command(std::string_view command_id) {
+  auto receipt = get_receipt(command_id);
+  if (!receipt) return std::unexpected(receipt.error());
+  if (!receipt->has_value()) return std::optional<AppendResult>();
+  AppendResult result;
+  Hash digest;
+  if (Status s = decode_receipt(**receipt, &result, &digest); !s.is_ok()) {
+    return std::unexpected(s);
+  }
+  result.request_digest = digest;
+  return std::optional<AppendResult>(std::move(result));
+}
+
 Result<uint64_t> RocksStore::stream_version(std::string_view stream) {
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), streams_cf_));
   const std::string last = stream_key(stream, UINT64_MAX);

@@ -84,6 +84,8 @@ class RocksStore {
   Result<Tail> tail();
   // The stored receipt of a command id, if any.
   Result<std::optional<std::string>> get_receipt(std::string_view command_id);
+  // EventLog::find_command: the receipt decoded (duplicate = true).
+  Result<std::optional<AppendResult>> find_command(std::string_view command_id);
   Result<uint64_t> stream_version(std::string_view stream);
 
   Result<std::vector<RecordedEvent>> read_all(uint64_t from_position, size_t max);

@@ -1,6 +1,7 @@
 // `zhurnal replay history | as-of | rebuild` as a user runs them: the real
-// binary over the seeded school's data directory (the log closed first:
-// RocksDB admits one process per database).
+// binary over the seeded school's data directory, with the log closed first
+// (RocksDB admits one writing process per database) and beside a process
+// that holds it, as a running server does.
 #include <gtest/gtest.h>
 
 #include <cstdio>
@@ -91,6 +92,37 @@ TEST_F(ReplayCliTest, RebuildOfAnIntactStoreReportsNothing) {
   EXPECT_EQ(small.status, 0) << small.out;
   EXPECT_NE(small.out.find("every projection equals its rebuild"), std::string::npos) << small.out;
   EXPECT_NE(zhurnal_replay("rebuild --rebuild-memory-mib 0" + data_).status, 0);
+}
+
+// The log stays open in this process, as `zhurnal serve` holds it: history
+// and as-of read it through a secondary instance, and rebuild, which writes
+// the view store, asks for a stopped server.
+class ReplayCliBesideServerTest : public testing::ReplayFixture {
+ protected:
+  std::string data() const { return " --data " + dir_.str(); }
+};
+
+TEST_F(ReplayCliBesideServerTest, HistoryAndAsOfReadTheHeldLog) {
+  CliRun history = zhurnal_replay("history --student s1" + data());
+  ASSERT_EQ(history.status, 0) << history.out;
+  EXPECT_NE(history.out.find("было: 3  стало: 4"), std::string::npos) << history.out;
+  CliRun as_of = zhurnal_replay(
+      "as-of --at \"2026-10-05 11:30\" --register c5a --subject math --period q1" + data());
+  ASSERT_EQ(as_of.status, 0) << as_of.out;
+  EXPECT_NE(as_of.out.find("| 4*"), std::string::npos) << as_of.out;
+  // The server goes on writing; the next command sees the new mark.
+  at("2026-10-05 13:00");
+  ok("t-math", post("m3", "s1", 2, "oral"));
+  CliRun after = zhurnal_replay("history --student s1 --format jsonl" + data());
+  ASSERT_EQ(after.status, 0) << after.out;
+  EXPECT_NE(after.out.find("\"m3\""), std::string::npos) << after.out;
+  EXPECT_EQ(history.out.find("m3"), std::string::npos) << history.out;
+}
+
+TEST_F(ReplayCliBesideServerTest, RebuildAsksForAStoppedServer) {
+  CliRun r = zhurnal_replay("rebuild" + data());
+  EXPECT_EQ(r.status, 2) << r.out;
+  EXPECT_NE(r.out.find("in use by a running server"), std::string::npos) << r.out;
 }
 
 }  // namespace

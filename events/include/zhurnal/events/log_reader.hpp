@@ -1,5 +1,7 @@
 // LogReader: the log opened read-only beside whoever holds it, for auditors'
-// and operators' tools (`zhurnal replay verify`, `replay export`).
+// and operators' tools (`zhurnal replay verify`, `replay export`); and
+// open_log_snapshot(), the same as a read-only EventLog (`replay history`,
+// `replay as-of`).
 //
 // It is a RocksDB secondary instance: it needs no lock, so it works while
 // `zhurnal serve` runs, and it sees the primary's writes up to the last
@@ -62,5 +64,15 @@ class LogReader {
   // naming the position otherwise); does not check hashes (verify does).
   virtual Status scan(uint64_t from_position, const Visitor& fn) = 0;
 };
+
+// The log at options.path as a read-only EventLog holding what the log held
+// when this opened, through a secondary instance as LogReader::open()'s: a
+// running server may hold the log meanwhile, and what it appends later is
+// not seen. For the tools that read the log through EventLog (`replay
+// history`, `replay as-of`). Appends are refused (kInvalidArgument), no
+// commit listener is ever called, and subscriptions end at that head
+// without waiting; verify() audits the state it holds. Errors as open()'s.
+// Thread safety: as EventLog's (every method from any thread).
+Result<std::unique_ptr<EventLog>> open_log_snapshot(LogReader::Options options);
 
 }  // namespace zhurnal::events
