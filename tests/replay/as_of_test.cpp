@@ -145,6 +145,51 @@ TEST_F(AsOfTest, BadInputIsRefusedWithAStableCode) {
   EXPECT_EQ(reader.query(q).error().code(), events::StatusCode::kNotFound);
 }
 
+// One reader folds only the projections a view reads, and folds again from
+// zero, keeping those, for a view of another: register, compliance, diary
+// and register again, at instants going forward, each equal to a fresh
+// reader's answer.
+TEST_F(AsOfTest, ViewsOfOtherProjectionsOnOneReaderEqualFreshReaders) {
+  AsOfQuery diary;
+  diary.view = AsOfView::kDiary;
+  diary.student_id = "s1";
+  diary.date = "2026-10-05";
+  AsOfQuery comp;
+  comp.view = AsOfView::kCompliance;
+  comp.school_id = "sch1";
+  comp.month = "2026-10";
+  auto text = [](const AsOfQuery& q, const AsOfResult& r) {
+    switch (q.view) {
+      case AsOfView::kRegister:
+        return std::string(kj::str(r.view->getRoot<schema::RegisterView>().asReader()).cStr());
+      case AsOfView::kDiary:
+        return std::string(kj::str(r.view->getRoot<schema::DiaryView>().asReader()).cStr());
+      case AsOfView::kCompliance:
+        return std::string(kj::str(r.view->getRoot<schema::ComplianceView>().asReader()).cStr());
+    }
+    return std::string();
+  };
+  AsOfReader kept({log_.get(), scratch_.str()});
+  const std::vector<std::pair<std::string, AsOfQuery>> steps = {
+      {"2026-10-05 09:45", register_at("")},
+      {"2026-10-05 11:30", comp},
+      {"2026-10-05 12:00", diary},
+      {"2026-10-05 13:00", register_at("")},
+      {"2026-10-05 13:00", comp}};
+  for (auto [at, q] : steps) {
+    q.at = at;
+    SCOPED_TRACE(at + " view " + std::to_string(static_cast<int>(q.view)));
+    auto r = kept.query(q);
+    ASSERT_TRUE(r) << r.error().to_string();
+    EXPECT_EQ(kept.cached_position(), r->position);
+    AsOfReader fresh({log_.get(), scratch_.str()});
+    auto f = fresh.query(q);
+    ASSERT_TRUE(f) << f.error().to_string();
+    EXPECT_EQ(r->position, f->position);
+    EXPECT_EQ(text(q, *r), text(q, *f));
+  }
+}
+
 // One reader asked for later and later instants keeps its fold and catches
 // it up, in rebuild mode when the next instant is more than 4,096 events
 // on (the pool of that mode crashed when started a second time); each

@@ -1,8 +1,10 @@
 // replay as-of: a read model exactly as it stood at an instant. The log is
 // folded up to the last event recorded at or before the instant into a
-// scratch view store by the same projections the server runs, and the same
-// Views code answers the query, so a mark later corrected or cancelled shows
-// with the value it had then.
+// scratch view store by the same projections the server runs (those whose
+// rows the view reads: "journal" for a register or a diary, with
+// "compliance" for the monthly check), and the same Views code answers the
+// query, so a mark later corrected or cancelled shows with the value it had
+// then.
 //
 // The instant is school-local: the school of the class (register), the
 // student (diary) or the school itself (compliance) gives the IANA zone.
@@ -10,7 +12,8 @@
 // Cost and bounds: the first query folds from position zero (about as long as
 // a projection rebuild up to that position); the fold is kept, so a later
 // query at the same or a later position only folds the difference, and an
-// earlier one starts again from zero. One fold runs at a time per AsOfReader.
+// earlier one, or one of a view whose projections the fold lacks, starts
+// again from zero. One fold runs at a time per AsOfReader.
 //
 // Thread safety: query() and try_query() may be called from any thread; they
 // are serialised by an internal mutex.
@@ -20,6 +23,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 
 #include "zhurnal/events/event_log.hpp"
@@ -76,7 +80,8 @@ class AsOfReader {
  private:
   struct Fold;
   events::Result<AsOfResult> query_locked(const AsOfQuery& q);
-  events::Status fold_to(uint64_t position);
+  // Folds at least `projections` up to `position`.
+  events::Status fold_to(uint64_t position, std::set<std::string> projections);
 
   AsOfOptions options_;
   mutable std::timed_mutex mu_;
