@@ -37,8 +37,9 @@ int main(int argc, char** argv) {
                     "refuse commands while the data directory's disk has less free space (MiB)")
       ->capture_default_str();
   serve->add_option("--rebuild-memory-mib", serve_options.rebuild_memory_mib,
-                    "rows a catch-up from far behind keeps in memory between bulk loads (MiB; "
-                    "the process uses about twice to three times this)")
+                    "rows a catch-up from far behind, and an auditor's as-of fold, keeps in "
+                    "memory between bulk loads (MiB; the process uses about twice to three times "
+                    "this)")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
   // Abuse limits (docs/protocol.md, "Limits and closing").

@@ -150,7 +150,7 @@ int run_as_of(const ReplayCliOptions& o) {
   }
   auto log = open_log_to_read(o.data);
   if (!log) return fail("cannot open the log", log.error());
-  replay::AsOfReader reader({log->get(), o.scratch});
+  replay::AsOfReader reader({log->get(), o.scratch, o.rebuild_memory_mib << 20});
   auto r = reader.query(q);
   if (!r) return fail("as-of", r.error());
   if (o.format == "json") {
@@ -245,6 +245,11 @@ ReplayCommands add_replay_commands(CLI::App& replay, ReplayCliOptions& o) {
   c.as_of->add_option("--compliance", o.compliance_school, "the monthly check of school ID (with --month)");
   c.as_of->add_option("--month", o.month, "YYYY-MM (compliance)");
   c.as_of->add_option("--scratch", o.scratch, "parent of the scratch view store (default: temp dir)");
+  c.as_of->add_option("--rebuild-memory-mib", o.rebuild_memory_mib,
+                      "rows the fold keeps in memory between bulk loads (MiB; the process uses "
+                      "about one and a half times this)")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
   c.as_of->add_option("--format", o.format, "text or json")
       ->check(CLI::IsMember({"text", "json"}))
       ->capture_default_str();

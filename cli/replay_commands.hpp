@@ -15,7 +15,8 @@ struct ReplayCliOptions {
   std::string format = "text";
   // rebuild
   size_t show = 1000;
-  size_t rebuild_memory_mib = 1024;  // EngineOptions::bulk_memory_bytes, in MiB
+  // rebuild and as-of: EngineOptions::bulk_memory_bytes, in MiB
+  size_t rebuild_memory_mib = 1024;
   // as-of
   std::string at, register_class, subject, period, diary_student, date, compliance_school, month;
   std::string scratch;

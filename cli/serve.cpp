@@ -203,8 +203,8 @@ int run_serve(const ServeOptions& o, std::shared_ptr<spdlog::logger> logger) {
   so.worker_threads = std::max<int>(so.worker_threads,
                                     static_cast<int>(credential_options.max_concurrent_hashes +
                                                      credential_options.max_waiting_checks) + 2);
-  server::Server srv(so, {log->get(), journal->get(), engine->get(), &views, &session_auth, &metrics,
-                          logger});
+  server::Server srv(so, {log->get(), journal->get(), engine->get(), &views, &session_auth,
+                          &metrics, logger, engine_options.bulk_memory_bytes});
   sessions.on_ended([&srv](const std::string& token, auth::EndReason) { srv.end_session(token); });
   if (!srv.listen()) return 2;
   // `zhurnal backup` asks the running server through DATA/control.sock.

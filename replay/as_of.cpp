@@ -91,8 +91,9 @@ events::Status AsOfReader::fold_to(uint64_t position, std::set<std::string> proj
     for (auto& p : projections::standard_projections()) {
       if (projections.contains(std::string(p->name()))) chosen.push_back(std::move(p));
     }
-    auto engine = projections::ProjectionEngine::open(
-        {fold->prefix.get(), fold->store.get(), nullptr, 4096}, std::move(chosen));
+    projections::EngineOptions engine_options{fold->prefix.get(), fold->store.get(), nullptr, 4096};
+    engine_options.bulk_memory_bytes = options_.bulk_memory_bytes;
+    auto engine = projections::ProjectionEngine::open(engine_options, std::move(chosen));
     if (!engine) return engine.error();
     fold->engine = std::move(*engine);
     fold->views = std::make_unique<projections::Views>(fold->store.get(), fold->engine.get());

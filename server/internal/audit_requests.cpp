@@ -42,7 +42,9 @@ std::string str(capnp::Text::Reader t) { return {t.cStr(), t.size()}; }
 }  // namespace
 
 AuditRequests::AuditRequests(ServerContext& context)
-    : ctx_(context), as_of_(std::make_unique<replay::AsOfReader>(replay::AsOfOptions{context.log, ""})) {}
+    : ctx_(context),
+      as_of_(std::make_unique<replay::AsOfReader>(
+          replay::AsOfOptions{context.log, "", context.fold_memory_bytes})) {}
 
 AuditRequests::~AuditRequests() = default;
 

@@ -81,6 +81,13 @@ TEST_F(ReplayCliTest, AsOfTextAndJson) {
   EXPECT_NE(diary.out.find("отметки: 3"), std::string::npos) << diary.out;
   CliRun bad = zhurnal_replay("as-of --at \"завтра\" --diary s1 --date 2026-10-05" + data_);
   EXPECT_EQ(bad.status, 2) << bad.out;
+  // The smallest row budget: the fold commits after every batch, same answer.
+  const std::string register_q1 =
+      "as-of --at \"2026-10-05 11:30\" --register c5a --subject math --period q1";
+  CliRun small = zhurnal_replay(register_q1 + " --rebuild-memory-mib 1" + data_);
+  EXPECT_EQ(small.status, 0) << small.out;
+  EXPECT_EQ(small.out, text.out);
+  EXPECT_NE(zhurnal_replay(register_q1 + " --rebuild-memory-mib 0" + data_).status, 0);
 }
 
 TEST_F(ReplayCliTest, RebuildOfAnIntactStoreReportsNothing) {

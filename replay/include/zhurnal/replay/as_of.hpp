@@ -56,6 +56,10 @@ struct AsOfOptions {
   // Parent of the scratch view store (a fresh directory under it, removed
   // by the destructor); empty: the system temp directory.
   std::string scratch_parent;
+  // The fold's rows kept in memory between bulk loads: the engine's
+  // EngineOptions::bulk_memory_bytes (the process peaks at about 1.4 times
+  // this: docs/benchmarks.md, session 21).
+  size_t bulk_memory_bytes = size_t{1} << 30;
 };
 
 class AsOfReader {

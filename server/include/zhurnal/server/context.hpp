@@ -61,6 +61,10 @@ struct ServerContext {
   AuthPort* auth = nullptr;
   Metrics* metrics = nullptr;
   std::shared_ptr<spdlog::logger> logger;  // may be null
+  // The rows an `asOf` request's fold keeps in memory between bulk loads
+  // (replay::AsOfOptions), as the engine's catch-up (`serve
+  // --rebuild-memory-mib`).
+  size_t fold_memory_bytes = size_t{1} << 30;
 };
 
 }  // namespace zhurnal::server
