@@ -2,8 +2,10 @@
 
 #include <capnp/compat/json.h>
 
+#include <atomic>
 #include <cstdio>
 #include <filesystem>
+#include <optional>
 
 #include "replay_view_text.hpp"
 #include "schema/protocol.capnp.h"
@@ -16,6 +18,8 @@
 #include "zhurnal/replay/history.hpp"
 #include "zhurnal/replay/local_time.hpp"
 #include "zhurnal/replay/log_lookup.hpp"
+#include "zhurnal/replay/progress.hpp"
+#include "zhurnal/replay/read_counting_log.hpp"
 #include "zhurnal/replay/rebuild.hpp"
 
 namespace zhurnal::cli {
@@ -82,7 +86,9 @@ int run_rebuild(const ReplayCliOptions& o) {
   }
   auto store = events::KvStore::open({views_dir.string(), false, false});
   if (!store) return fail("cannot open the view store", store.error());
-  projections::EngineOptions engine_options{log->get(), store->get(), nullptr, 4096};
+  // The engine reads the log through a counter, for the fold's progress.
+  replay::ReadCountingLog counting(log->get());
+  projections::EngineOptions engine_options{&counting, store->get(), nullptr, 4096};
   engine_options.bulk_memory_bytes = o.rebuild_memory_mib << 20;
   auto engine = projections::ProjectionEngine::open(engine_options, projections::standard_projections());
   if (!engine) return fail("cannot open the projections", engine.error());
@@ -95,7 +101,19 @@ int run_rebuild(const ReplayCliOptions& o) {
   }
   replay::RebuildOptions ro;
   ro.keep = o.show;
+  // Progress on stderr: the fold (positions read of the head), then the
+  // comparison (rows compared; their number is not known beforehand).
+  const uint64_t head = counting.head_position();
+  std::atomic<uint64_t> compared{0};
+  std::optional<replay::ProgressTicker> ticker;
+  ticker.emplace("rebuild", [head] { return head; }, [&] { return counting.position_read(); });
+  ro.on_compare = [&] {
+    ticker.reset();
+    ticker.emplace("compare", nullptr, [&] { return compared.load(); });
+  };
+  ro.rows_compared = &compared;
   auto report = replay::rebuild_and_compare_all(**engine, **store, ro);
+  ticker.reset();
   if (!report) return fail("rebuild failed", report.error());
   std::fputs(replay::format_rebuild_report(*report).c_str(), stdout);
   return report->ok() ? 0 : 1;
@@ -151,7 +169,12 @@ int run_as_of(const ReplayCliOptions& o) {
   auto log = open_log_to_read(o.data);
   if (!log) return fail("cannot open the log", log.error());
   replay::AsOfReader reader({log->get(), o.scratch, o.rebuild_memory_mib << 20});
-  auto r = reader.query(q);
+  auto r = [&] {
+    replay::ProgressTicker ticker(
+        "fold", [&] { return reader.fold_progress().target; },
+        [&] { return reader.fold_progress().done; });
+    return reader.query(q);
+  }();
   if (!r) return fail("as-of", r.error());
   if (o.format == "json") {
     std::fputs(view_json(*r, q.view).c_str(), stdout);
@@ -211,7 +234,13 @@ int run_history(const ReplayCliOptions& o) {
       q.to_us = *t;
     }
   }
-  auto h = replay::history(**log, q);
+  replay::ReadCountingLog counting(log->get());
+  auto h = [&] {
+    const uint64_t head = counting.head_position();
+    replay::ProgressTicker ticker("history", [head] { return head; },
+                                  [&] { return counting.position_read(); });
+    return replay::history(counting, q);
+  }();
   if (!h) return fail("history", h.error());
   const std::string out = o.format == "jsonl" ? replay::format_history_jsonl(*h)
                           : o.format == "csv" ? replay::format_history_csv(*h)

@@ -51,9 +51,14 @@ struct AsOfReader::Fold {
   }
 };
 
-AsOfReader::AsOfReader(AsOfOptions options) : options_(std::move(options)) {}
+AsOfReader::AsOfReader(AsOfOptions options)
+    : options_(std::move(options)), counting_(std::make_unique<ReadCountingLog>(options_.log)) {}
 
 AsOfReader::~AsOfReader() = default;
+
+AsOfReader::FoldProgress AsOfReader::fold_progress() const {
+  return {counting_->position_read(), fold_target_.load()};
+}
 
 uint64_t AsOfReader::cached_position() const {
   std::lock_guard lock(mu_);
@@ -83,7 +88,8 @@ events::Status AsOfReader::fold_to(uint64_t position, std::set<std::string> proj
       return {StatusCode::kIoError, "cannot create a scratch directory under " + parent.string()};
     }
     fold->dir = templ;
-    fold->prefix = std::make_unique<internal::PrefixLog>(options_.log, position);
+    counting_->reset();  // a fold from zero
+    fold->prefix = std::make_unique<internal::PrefixLog>(counting_.get(), position);
     auto store = events::KvStore::open({fold->dir.string(), false, true});
     if (!store) return store.error();
     fold->store = std::move(*store);
@@ -100,6 +106,7 @@ events::Status AsOfReader::fold_to(uint64_t position, std::set<std::string> proj
     fold_ = std::move(fold);
   }
   fold_->prefix->set_limit(position);
+  fold_target_.store(position);
   events::Status st = fold_->engine->catch_up();
   if (!st.is_ok()) fold_.reset();  // never keep a half-folded store
   return st;

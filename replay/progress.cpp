@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <cinttypes>
+#include <memory>
 
 namespace zhurnal::replay {
 
@@ -73,6 +74,40 @@ void Progress::print_bytes(uint64_t done, double rate, bool final, const std::st
                  rate / kMiB, final ? "" : eta.c_str(), final ? ", finished" : "");
   }
   std::fflush(out_);
+}
+
+ProgressTicker::ProgressTicker(std::string label, std::function<uint64_t()> total,
+                               std::function<uint64_t()> done, std::FILE* out)
+    : label_(std::move(label)),
+      total_(std::move(total)),
+      done_(std::move(done)),
+      out_(out),
+      thread_([this] { run(); }) {}
+
+ProgressTicker::~ProgressTicker() { stop(); }
+
+void ProgressTicker::stop() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void ProgressTicker::run() {
+  std::unique_ptr<Progress> progress;
+  std::unique_lock lock(mu_);
+  for (;;) {
+    const bool last = cv_.wait_for(lock, std::chrono::milliseconds(100), [&] { return stopping_; });
+    if (!progress) {
+      const uint64_t total = total_ ? total_() : 0;
+      if (total != 0 || !total_ || last) progress = std::make_unique<Progress>(label_, total, out_);
+    }
+    if (last) break;
+    if (progress) progress->update(done_());
+  }
+  progress->finish(done_());
 }
 
 }  // namespace zhurnal::replay

@@ -111,7 +111,14 @@ events::Result<RebuildReport> rebuild_and_compare_all(projections::ProjectionEng
       if (out->kept.size() < options.keep) out->kept.push_back(std::move(d));
     };
     ChunkCursor live(store, g.live), rebuilt(store, g.rebuilt);
-    while (true) {
+    uint64_t counted = 0;  // rows added to options.rows_compared
+    auto count_rows = [&] {
+      const uint64_t rows = live.count() + rebuilt.count();
+      if (options.rows_compared) options.rows_compared->fetch_add(rows - counted);
+      counted = rows;
+    };
+    for (uint64_t step = 0;; ++step) {
+      if (step % 4096 == 0) count_rows();
       const bool lv = live.valid(), rv = rebuilt.valid();
       if (!lv && !rv) break;
       const int order = !lv ? 1 : !rv ? -1 : live.current().first.compare(rebuilt.current().first);
@@ -133,6 +140,7 @@ events::Result<RebuildReport> rebuild_and_compare_all(projections::ProjectionEng
         rebuilt.next();
       }
     }
+    count_rows();
     cmp.live_rows = live.count();
     cmp.rebuilt_rows = rebuilt.count();
     out->status = !live.status().is_ok() ? live.status() : rebuilt.status();
@@ -145,6 +153,7 @@ events::Result<RebuildReport> rebuild_and_compare_all(projections::ProjectionEng
   double compare_seconds = 0;
   std::vector<Compared> compared;
   auto compare_all = [&](const std::vector<projections::ProjectionEngine::RebuiltGeneration>& gens) {
+    if (options.on_compare) options.on_compare();
     const auto compare_start = std::chrono::steady_clock::now();
     compared.resize(gens.size());
     auto one = [&](size_t i) {

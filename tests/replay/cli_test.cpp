@@ -8,6 +8,7 @@
 #include <filesystem>
 
 #include "replay_fixture.hpp"
+#include "support/temp_dir.hpp"
 #include "zhurnal/projections/engine.hpp"
 #include "zhurnal/projections/views.hpp"
 
@@ -16,19 +17,28 @@ namespace {
 
 struct CliRun {
   int status = -1;
-  std::string out;
+  std::string out;  // stdout, then stderr
+  std::string err;  // stderr (messages, progress)
+  std::string stdout_only;
 };
 
 CliRun zhurnal_replay(const std::string& args) {
   CliRun r;
-  const std::string cmd = std::string(ZHURNAL_BIN) + " replay " + args + " 2>&1";
+  zhurnal::testing::TempDir dir;
+  const std::string err_path = (dir.path() / "stderr").string();
+  const std::string cmd = std::string(ZHURNAL_BIN) + " replay " + args + " 2>" + err_path;
   FILE* p = ::popen(cmd.c_str(), "r");
   if (!p) return r;
   char buf[4096];
   size_t n = 0;
-  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
+  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) r.stdout_only.append(buf, n);
   const int st = ::pclose(p);
   r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+  if (FILE* e = std::fopen(err_path.c_str(), "r")) {
+    while ((n = std::fread(buf, 1, sizeof buf, e)) > 0) r.err.append(buf, n);
+    std::fclose(e);
+  }
+  r.out = r.stdout_only + r.err;
   return r;
 }
 
@@ -57,6 +67,10 @@ TEST_F(ReplayCliTest, HistoryInThreeFormats) {
   CliRun text = zhurnal_replay("history --student s1" + data_);
   ASSERT_EQ(text.status, 0) << text.out;
   EXPECT_NE(text.out.find("было: 3  стало: 4"), std::string::npos) << text.out;
+  // Progress on stderr (not a terminal here: the final line).
+  EXPECT_NE(text.err.find("history: "), std::string::npos) << text.err;
+  EXPECT_NE(text.err.find(" done, "), std::string::npos) << text.err;
+  EXPECT_EQ(text.stdout_only.find("done, "), std::string::npos) << text.stdout_only;
   CliRun csv = zhurnal_replay("history --class c5a --format csv --from \"2026-10-05 10:00\" --to \"2026-10-05 12:15\"" + data_);
   ASSERT_EQ(csv.status, 0) << csv.out;
   EXPECT_EQ(csv.out.find("MarkPosted"), std::string::npos) << csv.out;
@@ -73,6 +87,8 @@ TEST_F(ReplayCliTest, AsOfTextAndJson) {
   ASSERT_EQ(text.status, 0) << text.out;
   EXPECT_NE(text.out.find("Журнал 5А, Математика"), std::string::npos) << text.out;
   EXPECT_NE(text.out.find("| 4*"), std::string::npos) << text.out;
+  EXPECT_NE(text.err.find("fold: "), std::string::npos) << text.err;
+  EXPECT_NE(text.err.find(", finished"), std::string::npos) << text.err;
   CliRun json = zhurnal_replay("as-of --at \"2026-10-05 12:00\" --register c5a --subject math --period q1 --format json" + data_);
   ASSERT_EQ(json.status, 0) << json.out;
   EXPECT_NE(json.out.find("\"cancelled\": true"), std::string::npos) << json.out;
@@ -86,7 +102,7 @@ TEST_F(ReplayCliTest, AsOfTextAndJson) {
       "as-of --at \"2026-10-05 11:30\" --register c5a --subject math --period q1";
   CliRun small = zhurnal_replay(register_q1 + " --rebuild-memory-mib 1" + data_);
   EXPECT_EQ(small.status, 0) << small.out;
-  EXPECT_EQ(small.out, text.out);
+  EXPECT_EQ(small.stdout_only, text.stdout_only);
   EXPECT_NE(zhurnal_replay(register_q1 + " --rebuild-memory-mib 0" + data_).status, 0);
 }
 
@@ -94,6 +110,11 @@ TEST_F(ReplayCliTest, RebuildOfAnIntactStoreReportsNothing) {
   CliRun r = zhurnal_replay("rebuild" + data_);
   EXPECT_EQ(r.status, 0) << r.out;
   EXPECT_NE(r.out.find("every projection equals its rebuild"), std::string::npos) << r.out;
+  // The fold's progress (positions read), then the comparison's (rows).
+  const size_t fold = r.err.find("rebuild: "), compare = r.err.find("compare: ");
+  EXPECT_NE(fold, std::string::npos) << r.err;
+  EXPECT_NE(compare, std::string::npos) << r.err;
+  EXPECT_LT(fold, compare) << r.err;
   // The same with the smallest memory budget for the rows held between bulk loads.
   CliRun small = zhurnal_replay("rebuild --rebuild-memory-mib 1" + data_);
   EXPECT_EQ(small.status, 0) << small.out;

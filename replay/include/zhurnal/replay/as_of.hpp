@@ -19,6 +19,7 @@
 // are serialised by an internal mutex.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <mutex>
@@ -28,6 +29,7 @@
 
 #include "zhurnal/events/event_log.hpp"
 #include "zhurnal/projections/views.hpp"
+#include "zhurnal/replay/read_counting_log.hpp"
 
 namespace zhurnal::replay {
 
@@ -80,6 +82,12 @@ class AsOfReader {
 
   // The position the kept fold reflects (0 when none).
   uint64_t cached_position() const;
+  // How far the fold of a query running now has come: the last position
+  // it read and the one it folds to (for a progress display; any thread).
+  struct FoldProgress {
+    uint64_t done = 0, target = 0;
+  };
+  FoldProgress fold_progress() const;
 
  private:
   struct Fold;
@@ -88,6 +96,8 @@ class AsOfReader {
   events::Status fold_to(uint64_t position, std::set<std::string> projections);
 
   AsOfOptions options_;
+  std::unique_ptr<ReadCountingLog> counting_;  // options_.log, as the folds read it
+  std::atomic<uint64_t> fold_target_{0};
   mutable std::timed_mutex mu_;
   std::unique_ptr<Fold> fold_;
 };

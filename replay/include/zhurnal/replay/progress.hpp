@@ -1,13 +1,20 @@
-// Progress reporting for long runs (verify, rebuild, export): a bar with rate
-// and time left when the output is a terminal, plain periodic lines otherwise.
+// Progress reporting for long runs (verify, rebuild, as-of, history,
+// export): a bar with rate and time left when the output is a terminal,
+// plain periodic lines otherwise.
 //
-// Not thread-safe: one Progress per run, updated from one thread.
+// Progress is not thread-safe: one per run, updated from one thread.
+// ProgressTicker shows work done on other threads (a fold inside the
+// projection engine) by sampling counters on a thread of its own.
 #pragma once
 
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <cstdio>
+#include <functional>
+#include <mutex>
 #include <string>
+#include <thread>
 
 namespace zhurnal::replay {
 
@@ -37,6 +44,34 @@ class Progress {
   std::chrono::steady_clock::time_point start_;
   std::chrono::steady_clock::time_point last_print_;
   bool bytes_ = false;
+};
+
+class ProgressTicker {
+ public:
+  // Samples done() every 100 ms into a Progress of `label`, created once
+  // total() is not 0 (a fold's target may be known only after it starts);
+  // with `total` empty, at once and without a total. Both are called on
+  // the ticker's thread and must be safe there.
+  ProgressTicker(std::string label, std::function<uint64_t()> total, std::function<uint64_t()> done,
+                 std::FILE* out = stderr);
+  // stop().
+  ~ProgressTicker();
+  ProgressTicker(const ProgressTicker&) = delete;
+  ProgressTicker& operator=(const ProgressTicker&) = delete;
+
+  // Stops sampling and prints the final line. Idempotent.
+  void stop();
+
+ private:
+  void run();
+
+  const std::string label_;
+  const std::function<uint64_t()> total_, done_;
+  std::FILE* out_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stopping_ = false;
+  std::thread thread_;  // last: started once the rest is set up
 };
 
 }  // namespace zhurnal::replay

@@ -10,6 +10,7 @@
 // server's data (the CLI) or accept that projections pause meanwhile.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -55,6 +56,11 @@ struct RebuildOptions {
   // Called for every difference as it is found (may be empty).
   std::function<void(const RowDifference&)> on_difference;
   size_t keep = 1000;  // differences kept in the report
+  // For a progress display (may be empty / null): called once every
+  // projection is folded, as the comparison starts; and the rows compared
+  // so far (both sides, every projection), added to as it goes.
+  std::function<void()> on_compare;
+  std::atomic<uint64_t>* rows_compared = nullptr;
 };
 
 // Rebuilds and compares every projection of `engine`, whose rows live in
