@@ -10,7 +10,6 @@
 #include <thread>
 
 #include "support/temp_dir.hpp"
-#include "zhurnal/events/log_reader.hpp"
 
 namespace zhurnal::events {
 namespace {
@@ -534,69 +533,6 @@ TEST_F(EventLogTest, OpeningAForeignDatabaseFails) {
   o.create_if_missing = false;
   auto r = open_event_log(o);
   ASSERT_FALSE(r);
-}
-
-// open_log_snapshot() beside the open log (a running server): the log as it
-// stood when the snapshot opened, through every read; later appends unseen;
-// its own appends refused; a subscription that ends at its head.
-TEST_F(EventLogTest, SnapshotBesideTheOpenLogReadsWhatItHeld) {
-  ASSERT_TRUE(append("a", ExpectedVersion::any(), 3, "c1"));
-  ASSERT_TRUE(append("b", ExpectedVersion::any(), 2, "c2"));
-  auto opened = open_log_snapshot({dir_.str(), {}});
-  ASSERT_TRUE(opened) << opened.error().to_string();
-  EventLog& snap = **opened;
-  ASSERT_TRUE(append("a", ExpectedVersion::any(), 2, "c3"));  // after the snapshot
-  EXPECT_EQ(log_->head_position(), 7u);
-
-  EXPECT_EQ(snap.head_position(), 5u);
-  auto all = snap.read_all(1, 100);
-  ASSERT_TRUE(all);
-  ASSERT_EQ(all->size(), 5u);
-  auto live = log_->read_all(1, 5);
-  ASSERT_TRUE(live);
-  for (size_t i = 0; i < all->size(); ++i) EXPECT_EQ((*all)[i].hash, (*live)[i].hash) << i;
-  auto a = snap.read_stream("a", UINT64_MAX, Direction::kBackward, 10);
-  ASSERT_TRUE(a);
-  ASSERT_EQ(a->size(), 3u);
-  EXPECT_EQ(a->front().stream_version, 3u);
-  EXPECT_EQ(*snap.stream_version("a"), 3u);
-  auto c2 = snap.find_command("c2");
-  ASSERT_TRUE(c2 && *c2);
-  EXPECT_EQ((*c2)->first_position, 4u);
-  EXPECT_TRUE((*c2)->duplicate);
-  auto c3 = snap.find_command("c3");
-  ASSERT_TRUE(c3);
-  EXPECT_FALSE(c3->has_value());
-
-  auto refused = snap.append("a", ExpectedVersion::any(), {event("T")}, ctx("c4"));
-  ASSERT_FALSE(refused);
-  EXPECT_EQ(refused.error().code(), StatusCode::kInvalidArgument);
-
-  auto sub = snap.subscribe(2);
-  auto first = sub->next(2, std::chrono::milliseconds(0));
-  ASSERT_TRUE(first);
-  ASSERT_EQ(first->events.size(), 2u);
-  EXPECT_EQ(first->events[0].position, 3u);
-  auto rest = sub->next(100, std::chrono::milliseconds(0));
-  ASSERT_TRUE(rest);
-  ASSERT_EQ(rest->events.size(), 1u);
-  EXPECT_EQ(rest->events[0].position, 5u);
-  auto none = sub->next(100, std::chrono::milliseconds(0));
-  ASSERT_TRUE(none);
-  EXPECT_TRUE(none->events.empty());
-  EXPECT_EQ(sub->position(), 5u);
-
-  auto report = snap.verify();
-  ASSERT_TRUE(report) << report.error().to_string();
-  EXPECT_TRUE(report->ok()) << report->problem;
-  EXPECT_EQ(report->events, 5u);
-}
-
-TEST_F(EventLogTest, SnapshotOfNoLogIsNotFound) {
-  TempDir other;
-  auto r = open_log_snapshot({(other.path() / "missing").string(), {}});
-  ASSERT_FALSE(r);
-  EXPECT_EQ(r.error().code(), StatusCode::kNotFound);
 }
 
 }  // namespace
