@@ -276,7 +276,7 @@ ReplayCommands add_replay_commands(CLI::App& replay, ReplayCliOptions& o) {
   c.as_of->add_option("--scratch", o.scratch, "parent of the scratch view store (default: temp dir)");
   c.as_of->add_option("--rebuild-memory-mib", o.rebuild_memory_mib,
                       "rows the fold keeps in memory between bulk loads (MiB; the process uses "
-                      "about one and a half times this)")
+                      "about 1.5 to 3 times this)")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
   c.as_of->add_option("--format", o.format, "text or json")

@@ -102,12 +102,14 @@ void ProgressTicker::run() {
     const bool last = cv_.wait_for(lock, std::chrono::milliseconds(100), [&] { return stopping_; });
     if (!progress) {
       const uint64_t total = total_ ? total_() : 0;
-      if (total != 0 || !total_ || last) progress = std::make_unique<Progress>(label_, total, out_);
+      if (total != 0 || !total_) progress = std::make_unique<Progress>(label_, total, out_);
     }
     if (last) break;
     if (progress) progress->update(done_());
   }
-  progress->finish(done_());
+  // A total never known: the work did not start (an as-of refused before
+  // its fold), so there is nothing to report.
+  if (progress) progress->finish(done_());
 }
 
 }  // namespace zhurnal::replay

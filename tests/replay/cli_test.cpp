@@ -97,6 +97,7 @@ TEST_F(ReplayCliTest, AsOfTextAndJson) {
   EXPECT_NE(diary.out.find("отметки: 3"), std::string::npos) << diary.out;
   CliRun bad = zhurnal_replay("as-of --at \"завтра\" --diary s1 --date 2026-10-05" + data_);
   EXPECT_EQ(bad.status, 2) << bad.out;
+  EXPECT_EQ(bad.err.find("fold:"), std::string::npos) << "no fold, no progress: " << bad.err;
   // The smallest row budget: the fold commits after every batch, same answer.
   const std::string register_q1 =
       "as-of --at \"2026-10-05 11:30\" --register c5a --subject math --period q1";

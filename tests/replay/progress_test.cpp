@@ -50,6 +50,18 @@ TEST(ProgressTickerTest, FinalLineCountsWorkDoneOnAnotherThread) {
   std::fclose(out);
 }
 
+// A total that never became known: the work did not start; no line.
+TEST(ProgressTickerTest, NothingWhenTheTotalNeverBecomesKnown) {
+  std::FILE* out = std::tmpfile();
+  ASSERT_NE(out, nullptr);
+  {
+    ProgressTicker ticker("fold", [] { return uint64_t{0}; }, [] { return uint64_t{0}; }, out);
+    std::this_thread::sleep_for(std::chrono::milliseconds(150));
+  }
+  EXPECT_EQ(contents(out), "");
+  std::fclose(out);
+}
+
 TEST(ProgressTickerTest, WithoutATotalAndStoppedTwice) {
   std::FILE* out = std::tmpfile();
   ASSERT_NE(out, nullptr);

@@ -59,8 +59,9 @@ struct AsOfOptions {
   // by the destructor); empty: the system temp directory.
   std::string scratch_parent;
   // The fold's rows kept in memory between bulk loads: the engine's
-  // EngineOptions::bulk_memory_bytes (the process peaks at about 1.4 times
-  // this: docs/benchmarks.md, session 21).
+  // EngineOptions::bulk_memory_bytes (at 10.1M events a register's as-of
+  // peaked at 1.42 GB with 1 GiB, 0.56 GB with 256 MiB: docs/benchmarks.md,
+  // session 21).
   size_t bulk_memory_bytes = size_t{1} << 30;
 };
 

@@ -49,9 +49,10 @@ class Progress {
 class ProgressTicker {
  public:
   // Samples done() every 100 ms into a Progress of `label`, created once
-  // total() is not 0 (a fold's target may be known only after it starts);
-  // with `total` empty, at once and without a total. Both are called on
-  // the ticker's thread and must be safe there.
+  // total() is not 0 (a fold's target may be known only after it starts;
+  // nothing is printed if it never is); with `total` empty, at once and
+  // without a total. Both are called on the ticker's thread and must be
+  // safe there.
   ProgressTicker(std::string label, std::function<uint64_t()> total, std::function<uint64_t()> done,
                  std::FILE* out = stderr);
   // stop().
@@ -59,7 +60,7 @@ class ProgressTicker {
   ProgressTicker(const ProgressTicker&) = delete;
   ProgressTicker& operator=(const ProgressTicker&) = delete;
 
-  // Stops sampling and prints the final line. Idempotent.
+  // Stops sampling and prints the final line (see above). Idempotent.
   void stop();
 
  private:
