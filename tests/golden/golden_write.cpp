@@ -74,7 +74,7 @@ std::string roster_payload() {
 
 std::vector<GoldenEvent> golden_events() {
   const CommandContext first{kCommand1, kTeacher, "req-0199012a-9000-7000-8000-0000000000aa",
-                             "cmd-0199012a-8000-7000-8000-000000000000"};
+                             "cmd-0199012a-8000-7000-8000-000000000000", std::nullopt};
   using namespace std::string_literals;
   return {
       {"event_v1_1.bin", "a three-event, two-stream append (receipt_v1_1.bin): lesson v1", "", 1,
@@ -89,11 +89,11 @@ std::vector<GoldenEvent> golden_events() {
        "Отлично, без ошибок"},
       {"event_v1_4.bin", "empty actor, correlation and causation ids; empty payload",
        "event_v1_3.bin", 4, kClassGroup, 1, "TermOpened", kTermOpenedUs,
-       CommandContext{"system-term-2025-2026-2", "", "", ""}, ""},
+       CommandContext{"system-term-2025-2026-2", "", "", "", std::nullopt}, ""},
       {"event_v1_5.bin", "a large payload (an attendance roster, listed by size and SHA-256)",
        "event_v1_4.bin", 5, kLesson, 3, "AttendanceTaken", kTermOpenedUs + 250'001,
        CommandContext{"cmd-0199012a-8000-7000-8000-000000000005", kTeacher,
-                      "req-0199012a-9000-7000-8000-0000000000ab", ""},
+                      "req-0199012a-9000-7000-8000-0000000000ab", "", std::nullopt},
        roster_payload()},
   };
 }
@@ -198,7 +198,7 @@ int write(const fs::path& dir) {
       request.push_back(std::move(a));
     }
     const Hash digest =
-        events::internal::request_digest(request, CommandContext{"", r.actor, "", ""});
+        events::internal::request_digest(request, CommandContext{"", r.actor, "", "", std::nullopt});
     if (!write_file(dir / r.file, events::internal::encode_receipt(r.result, digest))) {
       std::fprintf(stderr, "golden_events: cannot write %s\n", (dir / r.file).string().c_str());
       return 1;
