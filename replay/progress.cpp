@@ -3,7 +3,6 @@
 #include <unistd.h>
 
 #include <cinttypes>
-#include <memory>
 
 namespace zhurnal::replay {
 
@@ -96,20 +95,23 @@ void ProgressTicker::stop() {
 }
 
 void ProgressTicker::run() {
-  std::unique_ptr<Progress> progress;
+  // Made now, so that the rate counts from the start of the work.
+  Progress progress(label_, 0, out_);
+  bool known = !total_;  // without a total there is nothing to wait for
   std::unique_lock lock(mu_);
   for (;;) {
     const bool last = cv_.wait_for(lock, std::chrono::milliseconds(100), [&] { return stopping_; });
-    if (!progress) {
-      const uint64_t total = total_ ? total_() : 0;
-      if (total != 0 || !total_) progress = std::make_unique<Progress>(label_, total, out_);
+    if (!known) {
+      const uint64_t total = total_();
+      if (total != 0) progress.set_total(total);
+      known = total != 0;
     }
     if (last) break;
-    if (progress) progress->update(done_());
+    if (known) progress.update(done_());
   }
   // A total never known: the work did not start (an as-of refused before
   // its fold), so there is nothing to report.
-  if (progress) progress->finish(done_());
+  if (known) progress.finish(done_());
 }
 
 }  // namespace zhurnal::replay

@@ -26,6 +26,8 @@ class Progress {
 
   // Counts bytes rather than items: prints them in MiB.
   void count_bytes() { bytes_ = true; }
+  // The total, once known after the start (0: unknown).
+  void set_total(uint64_t total) { total_ = total; }
 
   // Reports that `done` items are finished; prints at most a few times a
   // second on a terminal and every 10 s otherwise.
@@ -48,11 +50,11 @@ class Progress {
 
 class ProgressTicker {
  public:
-  // Samples done() every 100 ms into a Progress of `label`, created once
-  // total() is not 0 (a fold's target may be known only after it starts;
-  // nothing is printed if it never is); with `total` empty, at once and
-  // without a total. Both are called on the ticker's thread and must be
-  // safe there.
+  // Samples done() every 100 ms into a Progress of `label` (its rate
+  // counted from now) once total() is not 0: a fold's target may be known
+  // only after it starts, and nothing is printed if it never is. With
+  // `total` empty, at once and without a total. Both are called on the
+  // ticker's thread and must be safe there.
   ProgressTicker(std::string label, std::function<uint64_t()> total, std::function<uint64_t()> done,
                  std::FILE* out = stderr);
   // stop().
