@@ -47,6 +47,12 @@ TEST_F(HistoryTest, StudentHistoryHasTheMarkWithPreviousValuesActorsAndReasons) 
   ASSERT_TRUE(posted && corrected && cancelled);
   EXPECT_EQ(posted->previous, "");
   EXPECT_EQ(posted->value, "3");
+  // Told with the names the fold knows: the student, the subject, the class.
+  EXPECT_NE(posted->summary.find("Алексеев Иван (s1), Математика, 5А (c5a), 2026-10-05 урок №"),
+            std::string::npos)
+      << posted->summary;
+  EXPECT_NE(corrected->summary.find("Алексеев Иван (s1), Математика"), std::string::npos)
+      << corrected->summary;
   EXPECT_EQ(posted->actor, "t-math");
   EXPECT_FALSE(posted->actor_name.empty());
   EXPECT_EQ(posted->recorded_at, "2026-10-05 09:30:00");
