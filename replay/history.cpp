@@ -2,6 +2,7 @@
 
 #include <capnp/compat/json.h>
 
+#include <optional>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -72,6 +73,43 @@ struct Fold {
            std::to_string(l->number);
   }
 };
+
+// The lesson a lesson event is about; nullopt for other events.
+std::optional<std::string> lesson_of(J::Reader e) {
+  switch (e.which()) {
+    case J::LESSON_HELD: return str(e.getLessonHeld().getLessonId());
+    case J::LESSON_TOPIC_CHANGED: return str(e.getLessonTopicChanged().getLessonId());
+    case J::LESSON_MOVED: return str(e.getLessonMoved().getLessonId());
+    case J::LESSON_CANCELLED: return str(e.getLessonCancelled().getLessonId());
+    case J::MARK_POSTED: return str(e.getMarkPosted().getLessonId());
+    case J::MARK_CORRECTED: return str(e.getMarkCorrected().getLessonId());
+    case J::MARK_CANCELLED: return str(e.getMarkCancelled().getLessonId());
+    case J::ATTENDANCE_RECORDED: return str(e.getAttendanceRecorded().getLessonId());
+    case J::ATTENDANCE_CORRECTED: return str(e.getAttendanceCorrected().getLessonId());
+    case J::HOMEWORK_ASSIGNED: return str(e.getHomeworkAssigned().getLessonId());
+    case J::STUDENT_COMMENTED: return str(e.getStudentCommented().getLessonId());
+    default: return std::nullopt;
+  }
+}
+
+// Whether an event may be about the history's subject, decided before it
+// is folded: false only when it certainly is not, so that its text need
+// not be made (Fold::quiet). Every student and class an event is about is
+// named by a text field of its payload, or for a class also through the
+// lesson the event is about. A teacher is found through the fold's class
+// teachers and assignments too, so every event of a teacher's history is
+// described.
+bool may_be_about(const Fold& f, J::Reader payload, const events::RecordedEvent& e,
+                  const HistoryQuery& q, const std::string& own_stream) {
+  if (q.kind == HistorySubject::kTeacher || e.stream == own_stream ||
+      e.payload.find(q.id) != std::string::npos) {
+    return true;
+  }
+  if (q.kind == HistorySubject::kStudent) return false;
+  const std::optional<std::string> lesson_id = lesson_of(payload);
+  const Lesson* lesson = lesson_id ? f.lesson(*lesson_id) : nullptr;
+  return lesson != nullptr && lesson->class_id == q.id;
+}
 
 // What one event is about, and how it reads.
 struct Described {
@@ -329,21 +367,9 @@ Described describe_and_apply(Fold& f, J::Reader e) {
       break;
   }
   // Lesson events: the class and teacher come from the lesson.
-  std::string lesson_id;
-  switch (e.which()) {
-    case J::LESSON_HELD: lesson_id = str(e.getLessonHeld().getLessonId()); break;
-    case J::LESSON_TOPIC_CHANGED: lesson_id = str(e.getLessonTopicChanged().getLessonId()); break;
-    case J::LESSON_MOVED: lesson_id = str(e.getLessonMoved().getLessonId()); break;
-    case J::LESSON_CANCELLED: lesson_id = str(e.getLessonCancelled().getLessonId()); break;
-    case J::MARK_POSTED: lesson_id = str(e.getMarkPosted().getLessonId()); break;
-    case J::MARK_CORRECTED: lesson_id = str(e.getMarkCorrected().getLessonId()); break;
-    case J::MARK_CANCELLED: lesson_id = str(e.getMarkCancelled().getLessonId()); break;
-    case J::ATTENDANCE_RECORDED: lesson_id = str(e.getAttendanceRecorded().getLessonId()); break;
-    case J::ATTENDANCE_CORRECTED: lesson_id = str(e.getAttendanceCorrected().getLessonId()); break;
-    case J::HOMEWORK_ASSIGNED: lesson_id = str(e.getHomeworkAssigned().getLessonId()); break;
-    case J::STUDENT_COMMENTED: lesson_id = str(e.getStudentCommented().getLessonId()); break;
-    default: return d;
-  }
+  const std::optional<std::string> lesson_of_event = lesson_of(e);
+  if (!lesson_of_event) return d;
+  const std::string& lesson_id = *lesson_of_event;
   Lesson* lesson = f.lessons.count(lesson_id) ? &f.lessons[lesson_id] : nullptr;
   if (lesson && !e.isStudentCommented()) d.classes.push_back(lesson->class_id);
   const std::string where = f.lesson_text(lesson_id);
@@ -498,14 +524,10 @@ events::Result<HistoryResult> history(events::EventLog& log, const HistoryQuery&
       try {
         schema::BoundedMessageReader reader(e.payload);
         auto payload = reader.root<J>();
-        // Every student an event is about is named by a text field of its
-        // payload, so an event about a student whose id is nowhere in the
-        // payload's bytes (nor in the stream) is not about her: its text is
-        // not needed. (Classes and teachers are also found through lessons
-        // and the fold, so their histories describe every event.) At 10.1M
-        // events a student's history took 20-25 s instead of 28-34 s.
-        fold.quiet = q.kind == HistorySubject::kStudent && e.stream != own_stream &&
-                     e.payload.find(q.id) == std::string::npos;
+        // At 10.1M events a student's history took 20-25 s instead of
+        // 28-34 s, a class's 23 s instead of 28-32 s (docs/benchmarks.md,
+        // session 21).
+        fold.quiet = !may_be_about(fold, payload, e, q, own_stream);
         d = describe_and_apply(fold, payload);
         const bool about =
             q.kind == HistorySubject::kStudent ? contains(d.students, q.id) || e.stream == own_stream

@@ -76,6 +76,12 @@ TEST_F(HistoryTest, ClassHistoryHasItsLessonsMarksAndEnrolments) {
                            "MarkCorrected", "MarkCancelled", "AttendanceRecorded", "TeachingAssigned"}) {
     EXPECT_NE(find(h, type), nullptr) << type;
   }
+  // A mark is found through its lesson's class, and told with the names.
+  const HistoryEntry* posted = find(h, "MarkPosted");
+  ASSERT_NE(posted, nullptr);
+  EXPECT_NE(posted->summary.find("Алексеев Иван (s1), Математика, 5А (c5a), 2026-10-05 урок №"),
+            std::string::npos)
+      << posted->summary;
   // l-rus1 is a lesson of 1А: not in 5А's history.
   for (const HistoryEntry& e : h.entries) EXPECT_NE(e.stream, "lesson-l-rus1");
   const HistoryEntry* absence = find(h, "AttendanceRecorded");
