@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <optional>
 
+#include "ops_commands.hpp"
 #include "replay_view_text.hpp"
 #include "schema/protocol.capnp.h"
 #include "zhurnal/events/event_log.hpp"
@@ -57,11 +58,6 @@ events::Result<std::unique_ptr<events::EventLog>> open_log_to_read(const std::st
     return events::error(events::StatusCode::kNotFound, "no data directory " + data);
   }
   return events::open_log_snapshot({log_dir(data).string(), {}});
-}
-
-// RocksDB's answer when another process (a running server) holds a store.
-bool held_by_another_process(const events::Status& st) {
-  return st.message().find("lock") != std::string::npos;
 }
 
 int run_rebuild(const ReplayCliOptions& o) {
