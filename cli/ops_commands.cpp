@@ -160,7 +160,7 @@ int backup_offline(const replay::DataPaths& paths, const std::string& out, unsig
   lo.create_if_missing = false;
   auto log = events::open_event_log(lo);
   if (!log) {
-    if (held_by_another_process(log.error())) {
+    if (log.error().code() == events::StatusCode::kInUse) {
       std::fprintf(stderr,
                    "zhurnal: %s is in use by a running server whose control socket %s does not "
                    "answer; restart the server with this version or stop it for the backup\n",
@@ -270,10 +270,6 @@ int run_export(const OpsCliOptions& o) {
 }
 
 }  // namespace
-
-bool held_by_another_process(const events::Status& st) {
-  return st.message().find("lock") != std::string::npos;
-}
 
 OpsCommands add_ops_commands(CLI::App& app, CLI::App& replay, OpsCliOptions& o) {
   OpsCommands c;

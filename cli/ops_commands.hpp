@@ -39,10 +39,4 @@ int run_ops_command(const OpsCommands& commands, const OpsCliOptions& options);
 // secondary instance (works while the server runs). Exit codes as above.
 int run_verify_command(const std::string& data);
 
-// Whether opening a store failed because another process holds it (a
-// running server): RocksDB's error on its LOCK file. Commands that need the
-// store to themselves (offline backup, rebuild) say so instead of printing
-// RocksDB's message.
-bool held_by_another_process(const events::Status& st);
-
 }  // namespace zhurnal::cli

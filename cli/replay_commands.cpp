@@ -63,7 +63,7 @@ events::Result<std::unique_ptr<events::EventLog>> open_log_to_read(const std::st
 int run_rebuild(const ReplayCliOptions& o) {
   auto log = open_log(o.data);
   if (!log) {
-    if (held_by_another_process(log.error())) {
+    if (log.error().code() == events::StatusCode::kInUse) {
       // It writes the rebuilt rows into the view store, which the server
       // holds; a copy (a backup restored elsewhere) can be rebuilt instead.
       std::fprintf(stderr,

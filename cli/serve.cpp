@@ -115,7 +115,12 @@ int run_serve(const ServeOptions& o, std::shared_ptr<spdlog::logger> logger) {
   lo.logger = logger;
   auto log = events::open_event_log(lo);
   if (!log) {
-    logger->error("cannot open the log: {}", log.error().to_string());
+    if (log.error().code() == events::StatusCode::kInUse) {
+      logger->error("{} is in use by another process (a zhurnal serve already running on it?): {}",
+                    o.data, log.error().to_string());
+    } else {
+      logger->error("cannot open the log: {}", log.error().to_string());
+    }
     return 2;
   }
   const bool empty = (*log)->head_position() == 0;

@@ -16,6 +16,7 @@ std::string_view status_code_name(StatusCode code) {
     case StatusCode::kNoSpace: return "no_space";
     case StatusCode::kClosed: return "closed";
     case StatusCode::kFellBehind: return "fell_behind";
+    case StatusCode::kInUse: return "in_use";
   }
   return "unknown";
 }

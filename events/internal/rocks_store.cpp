@@ -100,6 +100,11 @@ Status from_rocksdb(const rocksdb::Status& s, std::string_view what) {
   if (s.IsCorruption()) return {StatusCode::kCorruption, msg};
   if (s.IsNotFound()) return {StatusCode::kNotFound, msg};
   if (s.IsInvalidArgument()) return {StatusCode::kInvalidArgument, msg};
+  // RocksDB admits one process per database: an open fails on its LOCK file
+  // ("While lock file: DIR/LOCK: Resource temporarily unavailable"; within
+  // one process, "lock hold by current process ... DIR/LOCK"). It has no
+  // subcode for this, so the file's name tells.
+  if (s.IsIOError() && msg.find("/LOCK:") != std::string::npos) return {StatusCode::kInUse, msg};
   return {StatusCode::kIoError, msg};
 }
 

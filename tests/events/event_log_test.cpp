@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "support/temp_dir.hpp"
+#include "zhurnal/events/kv_store.hpp"
 
 namespace zhurnal::events {
 namespace {
@@ -523,6 +524,35 @@ TEST_F(EventLogTest, AppendAfterCloseFailsClosed) {
   auto r = append("a", ExpectedVersion::any(), 1, "c1");
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code(), StatusCode::kClosed);
+}
+
+// RocksDB admits one process per database; a second open (here from the
+// same process, which RocksDB words differently) says the store is in use,
+// the code the CLI's offline commands answer with their own message. The
+// view store's open is the same.
+TEST_F(EventLogTest, OpeningAStoreThatIsHeldFailsInUse) {
+  LogOptions o;
+  o.path = dir_.str();
+  auto second = open_event_log(o);
+  ASSERT_FALSE(second);
+  EXPECT_EQ(second.error().code(), StatusCode::kInUse) << second.error().to_string();
+  EXPECT_EQ(status_code_name(StatusCode::kInUse), "in_use");
+
+  TempDir views;
+  KvStore::Options kv;
+  kv.path = views.str();
+  auto first = KvStore::open(kv);
+  ASSERT_TRUE(first) << first.error().to_string();
+  auto again = KvStore::open(kv);
+  ASSERT_FALSE(again);
+  EXPECT_EQ(again.error().code(), StatusCode::kInUse) << again.error().to_string();
+  // Other failures to open keep their codes.
+  log_.reset();
+  o.path = (views.path() / "missing").string();
+  o.create_if_missing = false;
+  auto missing = open_event_log(o);
+  ASSERT_FALSE(missing);
+  EXPECT_NE(missing.error().code(), StatusCode::kInUse);
 }
 
 TEST_F(EventLogTest, OpeningAForeignDatabaseFails) {

@@ -24,6 +24,7 @@ enum class StatusCode : uint8_t {
   kNoSpace = 7,               // the disk is full: nothing was written
   kClosed = 8,                // the log is shut down
   kFellBehind = 9,            // a subscriber's live position left the buffer
+  kInUse = 10,                // the store is held by another process (its LOCK file)
 };
 
 // Stable lower-case name of a code, e.g. "wrong_expected_version".
