@@ -45,6 +45,16 @@ struct Fold {
   // people, classes, subjects and lessons), return "" without a look-up:
   // for events the history will not show. No state is made from them.
   bool quiet = false;
+  // Whether a quiet event's mark, attendance, topic and homework values are
+  // kept. A student's or a class's history need not keep them: a later
+  // event about the same mark, attendance record or lesson names the same
+  // student and lesson (the journal copies them from the mark's and the
+  // record's state), so it is about the subject exactly when the quiet one
+  // was, and is quiet too. A teacher's must: she may correct a mark another
+  // teacher posted.
+  bool keep_quiet_values = true;
+
+  bool keeps_values() const { return !quiet || keep_quiet_values; }
 
   std::string name(const std::string& id) const {
     if (quiet) return {};
@@ -96,14 +106,14 @@ std::optional<std::string> lesson_of(J::Reader e) {
 // is folded: false only when it certainly is not, so that its text need
 // not be made (Fold::quiet). Every student and class an event is about is
 // named by a text field of its payload, or for a class also through the
-// lesson the event is about. A teacher is found through the fold's class
-// teachers and assignments too, so every event of a teacher's history is
-// described.
+// lesson the event is about. A teacher is the actor, or named by the
+// payload, or found through the fold's class teachers (the one a new
+// appointment replaces) and assignments (the teacher of one that ends).
 bool may_be_about(const Fold& f, J::Reader payload, const events::RecordedEvent& e,
                   const HistoryQuery& q, const std::string& own_stream) {
-  if (q.kind == HistorySubject::kTeacher || e.stream == own_stream ||
-      e.payload.find(q.id) != std::string::npos) {
-    return true;
+  if (e.stream == own_stream || e.payload.find(q.id) != std::string::npos) return true;
+  if (q.kind == HistorySubject::kTeacher) {
+    return e.actor == q.id || payload.isClassTeacherAssigned() || payload.isTeachingEnded();
   }
   if (q.kind == HistorySubject::kStudent) return false;
   const std::optional<std::string> lesson_id = lesson_of(payload);
@@ -380,7 +390,7 @@ Described describe_and_apply(Fold& f, J::Reader e) {
                                                  : str(e.getLessonTopicChanged().getTopic());
       if (lesson) {
         d.previous = lesson->topic;
-        lesson->topic = topic;
+        if (f.keeps_values()) lesson->topic = topic;
       }
       d.value = topic;
       d.summary = (e.isLessonHeld() ? "Урок проведён: " : "Тема урока изменена: ") + where;
@@ -408,7 +418,7 @@ Described describe_and_apply(Fold& f, J::Reader e) {
       auto m = e.getMarkPosted();
       d.students.push_back(str(m.getStudentId()));
       d.value = internal::mark_text(m.getValue());
-      f.marks[str(m.getMarkId())] = d.value;
+      if (f.keeps_values()) f.marks[str(m.getMarkId())] = d.value;
       d.summary = "Оценка " + d.value + " (" + prev_or(f.work_types, str(m.getWorkTypeId()), str(m.getWorkTypeId())) +
                   ", вес " + std::to_string(m.getWeight()) + ") — " + f.name(str(m.getStudentId())) + ", " +
                   where + (m.getTimeliness().getLate() ? ", с опозданием" : "");
@@ -419,7 +429,7 @@ Described describe_and_apply(Fold& f, J::Reader e) {
       d.students.push_back(str(m.getStudentId()));
       d.previous = prev_or(f.marks, str(m.getMarkId()), internal::mark_text(m.getPrevious()));
       d.value = internal::mark_text(m.getValue());
-      f.marks[str(m.getMarkId())] = d.value;
+      if (f.keeps_values()) f.marks[str(m.getMarkId())] = d.value;
       d.reason = str(m.getReason());
       d.summary = "Оценка исправлена — " + f.name(str(m.getStudentId())) + ", " + where;
       break;
@@ -445,7 +455,7 @@ Described describe_and_apply(Fold& f, J::Reader e) {
                            corrected ? internal::attendance_text(e.getAttendanceCorrected().getPrevious()) : "");
       d.value = internal::attendance_text(corrected ? e.getAttendanceCorrected().getCode()
                                                     : e.getAttendanceRecorded().getCode());
-      f.attendance[key] = d.value;
+      if (f.keeps_values()) f.attendance[key] = d.value;
       if (corrected) d.reason = str(e.getAttendanceCorrected().getReason());
       d.summary = std::string(corrected ? "Посещаемость исправлена — " : "Посещаемость — ") +
                   f.name(student) + ", " + where;
@@ -455,7 +465,7 @@ Described describe_and_apply(Fold& f, J::Reader e) {
       auto h = e.getHomeworkAssigned();
       if (lesson) {
         d.previous = lesson->homework;
-        lesson->homework = str(h.getText());
+        if (f.keeps_values()) lesson->homework = str(h.getText());
       }
       d.value = str(h.getText());
       d.summary = "Домашнее задание: " + where;
@@ -502,6 +512,7 @@ events::Result<HistoryResult> history(events::EventLog& log, const HistoryQuery&
   out.kind = q.kind;
   out.id = q.id;
   Fold fold;
+  fold.keep_quiet_values = q.kind == HistorySubject::kTeacher;
   // The subject's own stream ("student-<id>", ...).
   const std::string own_stream = (q.kind == HistorySubject::kStudent ? "student-"
                                   : q.kind == HistorySubject::kClass ? "class-"

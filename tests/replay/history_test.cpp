@@ -2,9 +2,13 @@
 // previous values found from the earlier events, in text, JSON lines and CSV.
 #include <gtest/gtest.h>
 
+#include <capnp/message.h>
+#include <capnp/serialize.h>
+
 #include <sstream>
 
 #include "replay_fixture.hpp"
+#include "schema/journal.capnp.h"
 #include "zhurnal/replay/history.hpp"
 #include "zhurnal/replay/local_time.hpp"
 
@@ -100,6 +104,67 @@ TEST_F(HistoryTest, TeacherHistoryHasWhatSheDidAndWhatWasDoneAboutHer) {
   }
   // t-rus's lessons are not hers.
   for (const HistoryEntry& e : h.entries) EXPECT_NE(e.stream, "lesson-l-rus1");
+}
+
+// The events that name her only through the fold: the class teacher a new
+// appointment replaces, the teacher of an assignment that ends. Both are
+// told with her name, as the events she caused are.
+TEST_F(HistoryTest, TeacherHistoryTellsEventsFoundThroughTheFoldWithNames) {
+  at("2026-10-06 10:00");
+  ok("secretary", R"({"assignClassTeacher": {"classId": "c5a", "teacherId": "t-math"}})");
+  ok("deputy", R"({"endTeaching": {"assignmentId": "a-rus-1a", "classId": "c1a",
+      "end": "2026-10-31"}})");
+  const HistoryResult h = history_of(*log_, HistorySubject::kTeacher, "t-rus");
+  const HistoryEntry* replaced = find(h, "ClassTeacherAssigned");
+  const HistoryEntry* ended = find(h, "TeachingEnded");
+  ASSERT_TRUE(replaced && ended);
+  // Her own appointment comes first; the one that replaced her names her.
+  for (const HistoryEntry& e : h.entries) {
+    if (e.event_type == "ClassTeacherAssigned") replaced = &e;
+  }
+  EXPECT_EQ(replaced->previous, "Петрова Светлана Юрьевна (t-rus)");
+  EXPECT_EQ(replaced->value, "Иванова Мария Петровна (t-math)");
+  EXPECT_NE(replaced->summary.find("5А (c5a)"), std::string::npos) << replaced->summary;
+  EXPECT_NE(ended->summary.find("Петрова Светлана Юрьевна (t-rus), 1А (c1a)"), std::string::npos)
+      << ended->summary;
+  const HistoryResult by_her = history_of(*log_, HistorySubject::kTeacher, "t-math");
+  const HistoryEntry* posted = find(by_her, "MarkPosted");
+  ASSERT_NE(posted, nullptr);
+  EXPECT_NE(posted->summary.find("Алексеев Иван (s1), Математика, 5А (c5a)"), std::string::npos)
+      << posted->summary;
+}
+
+// A correction is told with the value the earlier events left, for every
+// kind of subject, even when its own `previous` field says otherwise (here
+// an event appended by hand: the journal never writes one).
+TEST_F(HistoryTest, PreviousValueComesFromTheEarlierEventsForEverySubject) {
+  capnp::MallocMessageBuilder message;
+  auto c = message.initRoot<schema::JournalEvent>().initAttendanceCorrected();
+  c.setLessonId("l-math");
+  c.setStudentId("s2");
+  c.setPrevious(schema::AttendanceCode::LATE);  // the log says ill (Б)
+  c.setCode(schema::AttendanceCode::PRESENT);
+  c.setReason("Справка");
+  const kj::Array<capnp::word> words = capnp::messageToFlatArray(message);
+  const kj::ArrayPtr<const kj::byte> bytes = words.asBytes();
+  events::CommandContext context;
+  context.command_id = "cmd-by-hand";
+  context.actor = "admin";
+  ASSERT_TRUE(log_->append("lesson-l-math", events::ExpectedVersion::any(),
+                           {{"AttendanceCorrected", std::string(bytes.begin(), bytes.end())}},
+                           context));
+  const std::pair<HistorySubject, const char*> subjects[] = {{HistorySubject::kStudent, "s2"},
+                                                             {HistorySubject::kClass, "c5a"},
+                                                             {HistorySubject::kTeacher, "admin"}};
+  for (const auto& [kind, id] : subjects) {
+    const HistoryResult h = history_of(*log_, kind, id);
+    const HistoryEntry* corrected = find(h, "AttendanceCorrected");
+    ASSERT_NE(corrected, nullptr) << id;
+    EXPECT_EQ(corrected->previous, "Б") << id;
+    EXPECT_EQ(corrected->value, "присутствовал") << id;
+    EXPECT_NE(corrected->summary.find("Белова Мария (s2)"), std::string::npos)
+        << corrected->summary;
+  }
 }
 
 TEST_F(HistoryTest, TimeRangeAndPaging) {
