@@ -505,29 +505,82 @@ std::string_view subject_kind_name(HistorySubject kind) {
   return "?";
 }
 
+struct HistoryCursor::Pass {
+  HistorySubject kind = HistorySubject::kStudent;
+  std::string id;
+  int64_t from_us = 0, to_us = 0;
+  uint64_t returned_next = 0;  // the next_position of the page returned
+  Fold fold;
+  uint64_t next = 1;  // the next position to read
+  // The first entry of the next page: read (and folded) when the page was
+  // found full, not returned.
+  std::optional<HistoryEntry> pending;
+};
+
+HistoryCursor::HistoryCursor() = default;
+HistoryCursor::~HistoryCursor() = default;
+HistoryCursor::HistoryCursor(HistoryCursor&&) noexcept = default;
+HistoryCursor& HistoryCursor::operator=(HistoryCursor&&) noexcept = default;
+
+bool HistoryCursor::continues(const HistoryQuery& q) const {
+  return pass_ != nullptr && pass_->kind == q.kind && pass_->id == q.id &&
+         pass_->from_us == q.from_us && pass_->to_us == q.to_us &&
+         pass_->returned_next == q.after_position && q.after_position != 0;
+}
+
 events::Result<HistoryResult> history(events::EventLog& log, const HistoryQuery& q) {
+  return history(log, q, nullptr);
+}
+
+events::Result<HistoryResult> history(events::EventLog& log, const HistoryQuery& q,
+                                      HistoryCursor* cursor) {
   if (q.id.empty()) return events::error(StatusCode::kInvalidArgument, "не указан id");
   const size_t limit = q.limit == 0 ? std::numeric_limits<size_t>::max() : q.limit;
+  std::unique_ptr<HistoryCursor::Pass> pass;
+  if (cursor != nullptr && cursor->continues(q)) pass = std::move(cursor->pass_);
+  if (cursor != nullptr) cursor->pass_.reset();
+  if (!pass) {
+    pass = std::make_unique<HistoryCursor::Pass>();
+    pass->kind = q.kind;
+    pass->id = q.id;
+    pass->from_us = q.from_us;
+    pass->to_us = q.to_us;
+    pass->fold.keep_quiet_values = q.kind == HistorySubject::kTeacher;
+  }
+  Fold& fold = pass->fold;
+  uint64_t& next = pass->next;
   HistoryResult out;
   out.kind = q.kind;
   out.id = q.id;
-  Fold fold;
-  fold.keep_quiet_values = q.kind == HistorySubject::kTeacher;
+  if (pass->pending) out.entries.push_back(std::move(*pass->pending));
+  pass->pending.reset();
+  auto known = [&] {
+    return q.kind == HistorySubject::kStudent ? fold.students_seen.count(q.id) > 0
+           : q.kind == HistorySubject::kClass ? fold.class_names.count(q.id) > 0
+                                              : fold.teachers_seen.count(q.id) > 0;
+  };
   // The subject's own stream ("student-<id>", ...).
   const std::string own_stream = (q.kind == HistorySubject::kStudent ? "student-"
                                   : q.kind == HistorySubject::kClass ? "class-"
                                                                      : "user-") +
                                  q.id;
-  uint64_t next = 1;
-  bool more = false;
-  while (!more) {
-    auto batch = log.read_all(next, kScanBatch);
-    if (!batch) return std::unexpected(batch.error());
-    if (batch->empty()) break;
-    for (const events::RecordedEvent& e : *batch) {
+  bool stop = false;
+  std::vector<events::RecordedEvent> batch;
+  while (!stop) {
+    if (events::Status s = log.read_all(next, kScanBatch, &batch); !s.is_ok()) {
+      return std::unexpected(s);
+    }
+    if (batch.empty()) break;
+    for (const events::RecordedEvent& e : batch) {
       if (e.position != next) {
         return events::error(StatusCode::kCorruption,
                              "gap in the log at position " + std::to_string(next));
+      }
+      // Nothing at or after the range's end is shown, and recorded times
+      // never go back: the pass ends there once it has met the subject.
+      if (e.recorded_at_us >= q.to_us && known()) {
+        stop = true;
+        break;
       }
       ++next;
       Described d;
@@ -553,11 +606,6 @@ events::Result<HistoryResult> history(events::EventLog& log, const HistoryQuery&
       } catch (const kj::Exception&) {
         continue;  // an undecodable payload names no subject (verify reports it)
       }
-      if (out.entries.size() == limit) {
-        out.next_position = out.entries.back().position;
-        more = true;
-        break;
-      }
       HistoryEntry h;
       h.position = e.position;
       h.recorded_at_us = e.recorded_at_us;
@@ -571,13 +619,17 @@ events::Result<HistoryResult> history(events::EventLog& log, const HistoryQuery&
       h.value = std::move(d.value);
       h.summary = std::move(d.summary);
       h.payload_json = std::move(json);
+      if (out.entries.size() == limit) {
+        // The page is full: this entry opens the next one.
+        out.next_position = out.entries.back().position;
+        pass->pending = std::move(h);
+        stop = true;
+        break;
+      }
       out.entries.push_back(std::move(h));
     }
   }
-  const bool known = q.kind == HistorySubject::kStudent ? fold.students_seen.count(q.id) > 0
-                     : q.kind == HistorySubject::kClass ? fold.class_names.count(q.id) > 0
-                                                        : fold.teachers_seen.count(q.id) > 0;
-  if (!known) {
+  if (!known()) {
     return events::error(StatusCode::kNotFound,
                          (q.kind == HistorySubject::kStudent ? "ученик не найден: "
                           : q.kind == HistorySubject::kClass ? "класс не найден: "
@@ -592,7 +644,13 @@ events::Result<HistoryResult> history(events::EventLog& log, const HistoryQuery&
     out.school_id = fold.person_school[q.id];
   }
   out.time_zone = prev_or(fold.school_zone, out.school_id, "");
-  for (HistoryEntry& h : out.entries) h.recorded_at = format_local_time(h.recorded_at_us, out.time_zone);
+  for (HistoryEntry& h : out.entries) {
+    if (h.recorded_at.empty()) h.recorded_at = format_local_time(h.recorded_at_us, out.time_zone);
+  }
+  if (cursor != nullptr && out.next_position != 0) {
+    pass->returned_next = out.next_position;
+    cursor->pass_ = std::move(pass);
+  }
   return out;
 }
 

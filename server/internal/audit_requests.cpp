@@ -19,6 +19,8 @@ constexpr auto kWait = std::chrono::seconds(2);
 constexpr uint32_t kRetrySeconds = 2;
 constexpr uint32_t kDefaultLimit = 200;
 constexpr uint32_t kMaxLimit = 1000;
+constexpr size_t kCursorsKept = 2;
+constexpr auto kCursorIdle = std::chrono::minutes(5);
 
 void fail(schema::Response::Builder r, const std::string& code, const std::string& message,
           uint32_t retry = 0) {
@@ -57,6 +59,41 @@ bool AuditRequests::may_audit(const std::string& user, const std::string& school
   if (has("auditor")) return true;
   return (has("director") || has("deputyDirector")) && !info->school_id.empty() &&
          info->school_id == school_id;
+}
+
+void AuditRequests::expire_cursors(std::vector<replay::HistoryCursor>* dropped) {
+  const auto now = std::chrono::steady_clock::now();
+  std::erase_if(cursors_, [&](KeptCursor& k) {
+    if (now - k.used < kCursorIdle) return false;
+    dropped->push_back(std::move(k.cursor));
+    return true;
+  });
+}
+
+replay::HistoryCursor AuditRequests::take_cursor(const std::string& user,
+                                                 const replay::HistoryQuery& query) {
+  std::vector<replay::HistoryCursor> dropped;
+  std::lock_guard lock(cursors_mu_);
+  expire_cursors(&dropped);
+  for (auto it = cursors_.begin(); it != cursors_.end(); ++it) {
+    if (it->user == user && it->cursor.continues(query)) {
+      replay::HistoryCursor c = std::move(it->cursor);
+      cursors_.erase(it);
+      return c;
+    }
+  }
+  return {};
+}
+
+void AuditRequests::keep_cursor(const std::string& user, replay::HistoryCursor cursor) {
+  std::vector<replay::HistoryCursor> dropped;
+  std::lock_guard lock(cursors_mu_);
+  expire_cursors(&dropped);
+  if (cursors_.size() >= kCursorsKept) {
+    dropped.push_back(std::move(cursors_.front().cursor));
+    cursors_.erase(cursors_.begin());
+  }
+  cursors_.push_back({user, std::move(cursor), std::chrono::steady_clock::now()});
 }
 
 void AuditRequests::history(const std::string& user, schema::HistoryQuery::Reader q,
@@ -116,9 +153,16 @@ void AuditRequests::history(const std::string& user, schema::HistoryQuery::Reade
   if (!history_slots_.try_acquire_for(kWait)) {
     return fail(r, "busy", "Сервер занят другими запросами истории, повторите позже", kRetrySeconds);
   }
-  auto h = replay::history(*ctx_.log, hq);
+  replay::HistoryCursor cursor = take_cursor(user, hq);
+  const bool continued = !cursor.empty();
+  auto h = replay::history(*ctx_.log, hq, &cursor);
   history_slots_.release();
+  if (!cursor.empty()) keep_cursor(user, std::move(cursor));
   if (!h) return fail_with(r, h.error());
+  if (ctx_.metrics != nullptr) {
+    ctx_.metrics->history_pages.fetch_add(1, std::memory_order_relaxed);
+    if (continued) ctx_.metrics->history_pages_continued.fetch_add(1, std::memory_order_relaxed);
+  }
 
   auto out = r.getResult().initHistory();
   out.setSubjectKind(std::string(replay::subject_kind_name(h->kind)));

@@ -7,17 +7,24 @@
 // scans and one as-of fold run at a time; a request that cannot start within
 // two seconds is answered `busy` with retryAfterSeconds. The as-of fold is
 // kept between requests (AsOfReader), so asking again at the same or a later
-// instant only folds the difference.
+// instant only folds the difference. A history page that came back full
+// keeps its pass (replay::HistoryCursor), so the user's next page continues
+// it instead of reading the log again from the start: at most two are kept,
+// and one unused for five minutes is dropped at the next history request.
 //
 // Thread safety: the methods may run on any worker thread concurrently.
 #pragma once
 
+#include <chrono>
 #include <memory>
+#include <mutex>
 #include <semaphore>
 #include <string>
+#include <vector>
 
 #include "schema/protocol.capnp.h"
 #include "zhurnal/replay/as_of.hpp"
+#include "zhurnal/replay/history.hpp"
 #include "zhurnal/server/context.hpp"
 
 namespace zhurnal::server::internal {
@@ -37,9 +44,24 @@ class AuditRequests {
   // Auditors everywhere; the director and deputy within their school.
   bool may_audit(const std::string& user, const std::string& school_id) const;
 
+  // The user's kept pass that `query` continues (empty if none), taken out.
+  replay::HistoryCursor take_cursor(const std::string& user, const replay::HistoryQuery& query);
+  void keep_cursor(const std::string& user, replay::HistoryCursor cursor);
+  // Moves the cursors unused for too long into `dropped` (freed by the
+  // caller, outside the lock: a region's fold takes a while to free).
+  void expire_cursors(std::vector<replay::HistoryCursor>* dropped);
+
+  struct KeptCursor {
+    std::string user;
+    replay::HistoryCursor cursor;
+    std::chrono::steady_clock::time_point used;
+  };
+
   ServerContext& ctx_;
   std::unique_ptr<replay::AsOfReader> as_of_;
   std::counting_semaphore<2> history_slots_{2};
+  std::mutex cursors_mu_;
+  std::vector<KeptCursor> cursors_;  // guarded by cursors_mu_; oldest first
 };
 
 }  // namespace zhurnal::server::internal

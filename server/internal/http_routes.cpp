@@ -82,6 +82,11 @@ std::string metrics_text(SharedState& s) {
           m.sign_in_failures.load());
   counter("zhurnal_commands_accepted_total", "Commands written.", "counter",
           m.commands_accepted.load());
+  counter("zhurnal_history_pages_total", "History pages answered.", "counter",
+          m.history_pages.load());
+  counter("zhurnal_history_pages_continued_total",
+          "History pages that continued a kept pass instead of reading the log from the start.",
+          "counter", m.history_pages_continued.load());
   counter("zhurnal_subscriptions", "Live subscriptions.", "gauge", s.hub.subscriptions());
   out += "# HELP zhurnal_projection_lag Events a projection is behind the log head.\n"
          "# TYPE zhurnal_projection_lag gauge\n";

@@ -196,6 +196,152 @@ TEST_F(HistoryTest, TimeRangeAndPaging) {
   for (size_t i = 0; i < paged.size(); ++i) EXPECT_EQ(paged[i], all.entries[i].position);
 }
 
+// An EventLog that passes reads to another and keeps the first position of
+// each read_into, to see where a history pass starts reading.
+class ReadStartsLog final : public events::EventLog {
+ public:
+  explicit ReadStartsLog(events::EventLog* log) : log_(log) {}
+  std::vector<uint64_t> starts;
+
+  events::Status read_into(uint64_t from, size_t max, std::vector<events::RecordedEvent>* out,
+                           events::EventFields fields) override {
+    starts.push_back(from);
+    return log_->read_into(from, max, out, fields);
+  }
+  events::Result<std::vector<events::RecordedEvent>> read_all(uint64_t from, size_t max) override {
+    starts.push_back(from);
+    return log_->read_all(from, max);
+  }
+  using events::EventLog::read_all;
+  void append_async(std::vector<events::StreamAppend> s, events::CommandContext c,
+                    AppendCallback done) override {
+    log_->append_async(std::move(s), std::move(c), std::move(done));
+  }
+  events::Result<std::vector<events::RecordedEvent>> read_stream(std::string_view s, uint64_t v,
+                                                                 events::Direction d,
+                                                                 size_t max) override {
+    return log_->read_stream(s, v, d, max);
+  }
+  events::Result<std::optional<events::AppendResult>> find_command(std::string_view id) override {
+    return log_->find_command(id);
+  }
+  events::Result<uint64_t> stream_version(std::string_view s) override {
+    return log_->stream_version(s);
+  }
+  uint64_t head_position() const override { return log_->head_position(); }
+  using events::EventLog::subscribe;
+  std::unique_ptr<events::Subscription> subscribe(uint64_t after, events::EventFields f) override {
+    return log_->subscribe(after, f);
+  }
+  uint64_t add_commit_listener(CommitListener l) override {
+    return log_->add_commit_listener(std::move(l));
+  }
+  void remove_commit_listener(uint64_t id) override { log_->remove_commit_listener(id); }
+  events::Result<events::VerifyReport> verify(std::function<void(uint64_t)> p) override {
+    return log_->verify(std::move(p));
+  }
+  events::LogStats stats() const override { return log_->stats(); }
+  void close() override { log_->close(); }
+
+ private:
+  events::EventLog* log_;
+};
+
+// The next page continues the pass where the full one stopped: its entries
+// are a fresh pass's, and it reads on from there instead of from position 1.
+TEST_F(HistoryTest, ACursorContinuesThePassForTheNextPage) {
+  at("2026-10-05 13:00");
+  for (int i = 0; i < 5; ++i) {
+    ok("t-math", post("m-c" + std::to_string(i), "s3", 2 + i % 4, "oral"));
+  }
+  ok("t-math",
+     R"({"correctMark": {"markId": "m-c2", "value": {"numeric": 5}, "reason": "Пересчёт"}})");
+  HistoryQuery q;
+  q.kind = HistorySubject::kClass;
+  q.id = "c5a";
+  const HistoryResult all = history_of(*log_, q.kind, q.id);
+  ASSERT_GT(all.entries.size(), 10u);
+
+  ReadStartsLog counted(log_.get());
+  HistoryCursor cursor;
+  q.limit = 4;
+  std::vector<HistoryEntry> paged;
+  for (int page = 0; page < 100; ++page) {
+    counted.starts.clear();
+    auto p = history(counted, q, &cursor);
+    ASSERT_TRUE(p) << p.error().to_string();
+    ASSERT_FALSE(counted.starts.empty());
+    // The first page reads from the start; every later one from where the
+    // one before stopped reading, past the positions it returned.
+    if (page == 0) {
+      EXPECT_EQ(counted.starts.front(), 1u);
+    } else {
+      EXPECT_GT(counted.starts.front(), q.after_position) << "page " << page;
+    }
+    paged.insert(paged.end(), p->entries.begin(), p->entries.end());
+    EXPECT_EQ(cursor.empty(), p->next_position == 0);
+    if (p->next_position == 0) break;
+    EXPECT_EQ(p->entries.size(), 4u);
+    q.after_position = p->next_position;
+    EXPECT_TRUE(cursor.continues(q));
+  }
+  ASSERT_EQ(paged.size(), all.entries.size());
+  for (size_t i = 0; i < paged.size(); ++i) {
+    EXPECT_EQ(paged[i].position, all.entries[i].position);
+    EXPECT_EQ(paged[i].recorded_at, all.entries[i].recorded_at);
+    EXPECT_EQ(paged[i].previous, all.entries[i].previous);
+    EXPECT_EQ(paged[i].summary, all.entries[i].summary);
+    EXPECT_EQ(paged[i].payload_json, all.entries[i].payload_json);
+  }
+
+  // A cursor continues only the query it stopped: another subject, other
+  // time bounds or another page start from position 1.
+  q.after_position = 0;
+  q.limit = 2;
+  ASSERT_TRUE(history(*log_, q, &cursor));
+  ASSERT_FALSE(cursor.empty());
+  HistoryQuery other = q;
+  other.after_position = 1;
+  EXPECT_FALSE(cursor.continues(other));
+  other = q;
+  other.id = "c1a";
+  EXPECT_FALSE(cursor.continues(other));
+  other = q;
+  other.to_us = 0;
+  EXPECT_FALSE(cursor.continues(other));
+  other = q;
+  other.after_position = history(*log_, q)->next_position;
+  EXPECT_TRUE(cursor.continues(other));
+  counted.starts.clear();
+  auto fresh = history(counted, HistoryQuery{HistorySubject::kStudent, "s3"}, &cursor);
+  ASSERT_TRUE(fresh);
+  EXPECT_EQ(counted.starts.front(), 1u);
+  EXPECT_TRUE(cursor.empty());  // a page that was not full keeps nothing
+}
+
+// A pass ends at the range's end: it reads no further than the batch that
+// holds the first event after it (a pass to the log's end reads once more
+// and finds nothing).
+TEST_F(HistoryTest, APassEndsAtTheRangesEnd) {
+  ReadStartsLog counted(log_.get());
+  HistoryQuery q;
+  q.kind = HistorySubject::kStudent;
+  q.id = "s1";
+  q.to_us = *parse_local_time("2026-10-05 11:30", "Asia/Yekaterinburg");
+  auto h = history(counted, q);
+  ASSERT_TRUE(h) << h.error().to_string();
+  EXPECT_EQ(counted.starts.size(), 1u);
+  ASSERT_FALSE(h->entries.empty());
+  EXPECT_EQ(h->entries.back().event_type, "MarkCorrected");
+  EXPECT_EQ(h->name, "Алексеев Иван");
+  // A range that ends before the subject was named still finds her name.
+  q.to_us = *parse_local_time("2026-08-01 00:00", "Asia/Yekaterinburg");
+  h = history(*log_, q);
+  ASSERT_TRUE(h) << h.error().to_string();
+  EXPECT_TRUE(h->entries.empty());
+  EXPECT_EQ(h->name, "Алексеев Иван");
+}
+
 TEST_F(HistoryTest, UnknownSubjectIsNotFound) {
   HistoryQuery q;
   q.kind = HistorySubject::kStudent;

@@ -87,6 +87,78 @@ TEST_F(AuditRequestsTest, HistoryCarriesPreviousValuesReasonsAndPages) {
   EXPECT_NE(page2, page);
 }
 
+// The positions and summaries of a history response's entries, in order.
+std::vector<std::string> entries_of(const std::string& r) {
+  std::vector<std::string> out;
+  for (size_t at = r.find(R"("position":")"); at != std::string::npos;
+       at = r.find(R"("position":")", at + 1)) {
+    const size_t summary = r.find(R"("summary":")", at);
+    out.push_back(r.substr(at, r.find('"', summary + 11) - at));
+  }
+  return out;
+}
+
+// Paged histories of several users at once. Two at a time, every page
+// after the first continues its kept pass; four at a time, more than the
+// server keeps, pages start afresh as well. Either way the pages together
+// are the whole history, each entry told as in one page.
+TEST_F(AuditRequestsTest, PagesOfSeveralUsersAtOnceAddUpToTheWholeHistory) {
+  struct Reader {
+    std::string user, subject;
+    std::unique_ptr<WsClient> client;
+    std::vector<std::string> whole, paged;
+    std::string next = "0";
+    uint64_t pages = 0;
+  };
+  std::vector<Reader> readers;
+  for (const auto& [user, subject] :
+       std::vector<std::pair<std::string, std::string>>{{"auditor", R"({"teacherId": "t-math"})"},
+                                                        {"director", R"({"classId": "c5a"})"},
+                                                        {"deputy", R"({"teacherId": "t-math"})"},
+                                                        {"auditor", R"({"studentId": "s1"})"}}) {
+    const std::string all = ask(user, R"("history": {"subject": )" + subject + "}");
+    ASSERT_TRUE(ok_response(all)) << all;
+    Reader r{user, subject, signed_in(user), entries_of(all), {}};
+    ASSERT_GT(r.whole.size(), 4u) << all;
+    readers.push_back(std::move(r));
+  }
+  // Pages of two entries, the readers taking turns, until each has all.
+  auto page_through = [&](size_t count) {
+    for (Reader& r : readers) {
+      r.paged.clear();
+      r.next = "0";
+      r.pages = 0;
+    }
+    for (bool more = true; more;) {
+      more = false;
+      for (size_t i = 0; i < count; ++i) {
+        Reader& r = readers[i];
+        if (r.pages > 0 && r.next == "0") continue;
+        auto page = r.client->request("q",
+                                      R"("history": {"subject": )" + r.subject +
+                                          R"(, "limit": 2, "afterPosition": ")" + r.next + R"("})",
+                                      std::chrono::seconds(30));
+        ASSERT_TRUE(page && ok_response(*page)) << r.user << " " << (page ? *page : "");
+        ++r.pages;
+        for (std::string& e : entries_of(*page)) r.paged.push_back(std::move(e));
+        r.next = json_field(*page, "nextPosition");
+        more = more || r.next != "0";
+      }
+    }
+  };
+  const uint64_t pages = metrics_.history_pages.load();
+  const uint64_t continued = metrics_.history_pages_continued.load();
+  page_through(2);
+  EXPECT_EQ(metrics_.history_pages.load() - pages, readers[0].pages + readers[1].pages);
+  EXPECT_EQ(metrics_.history_pages_continued.load() - continued,
+            readers[0].pages - 1 + readers[1].pages - 1);
+  for (size_t i = 0; i < 2; ++i) {
+    EXPECT_EQ(readers[i].paged, readers[i].whole) << readers[i].subject;
+  }
+  page_through(readers.size());
+  for (const Reader& r : readers) EXPECT_EQ(r.paged, r.whole) << r.user << " " << r.subject;
+}
+
 TEST_F(AuditRequestsTest, AsOfShowsTheRegisterAsItStood) {
   const std::string r = ask("auditor", kRegisterAsOf);
   ASSERT_TRUE(ok_response(r)) << r;

@@ -16,11 +16,15 @@
 //
 // Cost: one forward pass over the log from position 1 (the previous values
 // need the whole past), stopping early once `limit` entries past
-// `after_position` are found. Thread safety: any thread; no shared state.
+// `after_position` are found, or at the first event at or after `to_us`
+// (recorded times never go back along the log). A HistoryCursor lets the
+// next page continue the pass instead. Thread safety: any thread; no shared
+// state.
 #pragma once
 
 #include <cstdint>
 #include <limits>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -68,6 +72,38 @@ struct HistoryResult {
 // Errors: kInvalidArgument for an empty id, kNotFound for an id the log has
 // never named as that kind of subject, storage errors.
 events::Result<HistoryResult> history(events::EventLog& log, const HistoryQuery& q);
+
+// Where a paged pass stopped, so that the next page continues it instead of
+// folding the log again from position 1 (the auditor's page reads a history
+// 200 or 1,000 entries a request; at 10.1M events each pass took 20 s). It
+// holds the pass's fold: the names, lessons and marks the log has named up
+// to there, hundreds of MB at a region's scale. Move-only.
+class HistoryCursor {
+ public:
+  HistoryCursor();
+  ~HistoryCursor();
+  HistoryCursor(HistoryCursor&&) noexcept;
+  HistoryCursor& operator=(HistoryCursor&&) noexcept;
+
+  // Whether a pass for `q` can continue from here: the same subject and
+  // time bounds, and q.after_position the next_position of the page this
+  // cursor's pass returned.
+  bool continues(const HistoryQuery& q) const;
+  bool empty() const { return pass_ == nullptr; }
+
+ private:
+  struct Pass;
+  friend events::Result<HistoryResult> history(events::EventLog&, const HistoryQuery&,
+                                               HistoryCursor*);
+  std::unique_ptr<Pass> pass_;
+};
+
+// The same, continuing `*cursor` when it continues `q` (otherwise from
+// position 1). On return `*cursor` holds the pass if the page was full
+// (next_position set) and is empty otherwise, also on error. The entries are
+// those a pass from position 1 would find: the log only grows.
+events::Result<HistoryResult> history(events::EventLog& log, const HistoryQuery& q,
+                                      HistoryCursor* cursor);
 
 std::string_view subject_kind_name(HistorySubject kind);  // "student", "class", "teacher"
 

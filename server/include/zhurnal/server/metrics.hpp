@@ -37,6 +37,8 @@ struct Metrics {
   std::atomic<uint64_t> sign_ins{0};
   std::atomic<uint64_t> sign_in_failures{0};
   std::atomic<uint64_t> commands_accepted{0};
+  std::atomic<uint64_t> history_pages{0};            // `history` requests answered
+  std::atomic<uint64_t> history_pages_continued{0};  // of them, continuing a kept pass
   LatencyHistogram command_latency;            // request received -> durable and applied
 
   void count_rejection(const std::string& code);
