@@ -7,6 +7,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <limits>
 #include <map>
 #include <stdexcept>
 #include <thread>
@@ -22,6 +23,8 @@
 #include "zhurnal/events/log_reader.hpp"
 #include "zhurnal/projections/engine.hpp"
 #include "zhurnal/projections/views.hpp"
+#include "schema/message_reader.hpp"
+#include "zhurnal/replay/history.hpp"
 #include "zhurnal/replay/log_summary.hpp"
 #include "zhurnal/replay/rebuild.hpp"
 
@@ -184,6 +187,72 @@ Pass compare_pass(const fs::path& log_dir, const fs::path& views_dir) {
   return p;
 }
 
+// The first class the log opens.
+std::string first_class(ev::EventLog& log) {
+  std::vector<ev::RecordedEvent> batch;
+  for (uint64_t next = 1;; next += batch.size()) {
+    if (ev::Status s = log.read_all(next, 4096, &batch); !s.is_ok()) {
+      throw std::runtime_error("read the log: " + s.to_string());
+    }
+    if (batch.empty()) throw std::runtime_error("the log opens no class");
+    for (const ev::RecordedEvent& e : batch) {
+      if (e.type != "ClassOpened") continue;
+      schema::BoundedMessageReader reader(e.payload);
+      return reader.root<schema::JournalEvent>().getClassOpened().getClassId().cStr();
+    }
+  }
+}
+
+// A class's history: one pass for all of it, its pages of 1,000 each
+// continuing the last one's cursor, and its first pages each folded afresh.
+void history_pass(const ReplayBenchOptions& o, const fs::path& log_dir, std::ostream& out) {
+  auto log = open_log(log_dir);
+  replay::HistoryQuery q;
+  q.kind = replay::HistorySubject::kClass;
+  q.id = o.history_class.empty() ? first_class(*log) : o.history_class;
+  Stopwatch whole_clock;
+  auto whole = replay::history(*log, q);
+  const double whole_seconds = whole_clock.seconds();
+  if (!whole) throw std::runtime_error("history: " + whole.error().to_string());
+  q.limit = 1000;
+  auto pages = [&](replay::HistoryCursor* cursor, int max_pages, size_t* entries) {
+    q.after_position = 0;
+    int n = 0;
+    for (; n < max_pages; ++n) {
+      auto page = replay::history(*log, q, cursor);
+      if (!page) throw std::runtime_error("history page: " + page.error().to_string());
+      *entries += page->entries.size();
+      q.after_position = page->next_position;
+      if (page->next_position == 0) return n + 1;
+    }
+    return n;
+  };
+  replay::HistoryCursor cursor;
+  size_t paged_entries = 0;
+  Stopwatch paged_clock;
+  const int paged = pages(&cursor, std::numeric_limits<int>::max(), &paged_entries);
+  const double paged_seconds = paged_clock.seconds();
+  if (paged_entries != whole->entries.size()) {
+    throw std::runtime_error("the pages held " + std::to_string(paged_entries) + " entries, one pass " +
+                             std::to_string(whole->entries.size()));
+  }
+  size_t fresh_entries = 0;
+  Stopwatch fresh_clock;
+  const int fresh = pages(nullptr, o.history_fresh_pages, &fresh_entries);
+  const double fresh_seconds = fresh_clock.seconds();
+  char line[512];
+  std::snprintf(line, sizeof line,
+                "history of class %s, %s entries:\n"
+                "  one pass                         %8.2f s\n"
+                "  %3d pages of 1,000, continued    %8.2f s  ratio to one pass %.2f\n"
+                "  %3d pages, each from position 1 %8.2f s  ratio to one pass %.2f, %.2f s a page\n",
+                q.id.c_str(), thousands(whole->entries.size()).c_str(), whole_seconds, paged,
+                paged_seconds, paged_seconds / whole_seconds, fresh, fresh_seconds,
+                fresh_seconds / whole_seconds, fresh > 0 ? fresh_seconds / fresh : 0.0);
+  out << line << std::flush;
+  log->close();
+}
+
 }  // namespace
 
 ReplayPass raw_log_pass(const fs::path& log_dir) { return raw_pass_impl(log_dir); }
@@ -200,7 +269,8 @@ void run_replay_bench(const ReplayBenchOptions& o, std::ostream& out) {
     return std::find(o.passes.begin(), o.passes.end(), pass) != o.passes.end();
   };
   for (const std::string& pass : o.passes) {
-    if (pass != "raw" && pass != "verify" && pass != "rebuild" && pass != "compare") {
+    if (pass != "raw" && pass != "verify" && pass != "rebuild" && pass != "compare" &&
+        pass != "history") {
       throw std::runtime_error("--passes: unknown pass " + pass);
     }
   }
@@ -277,6 +347,7 @@ void run_replay_bench(const ReplayBenchOptions& o, std::ostream& out) {
     out << cpu_line;
   }
   out << "goal: verify and rebuild ratio >= 0.60" << std::endl;
+  if (wanted("history")) history_pass(o, log_dir, out);
 }
 
 }  // namespace zhurnal::bench

@@ -17,7 +17,13 @@
 //   rebuild  every standard projection folded from position zero into a
 //            fresh view store (what `replay rebuild` and a version bump do);
 //   compare  `replay rebuild` itself: rebuild_and_compare_all over the
-//            caught-up store (a second fold plus a row-by-row comparison).
+//            caught-up store (a second fold plus a row-by-row comparison);
+//   history  a class's history (`history_class`, default the first class
+//            opened) read as the auditor's page reads it, 1,000 entries a
+//            request to the end, continuing each page's HistoryCursor, then
+//            the same pages each folded from position 1 (as before the
+//            cursor; at most `history_fresh_pages` of them), against one
+//            pass for the whole history (not in the rounds: once).
 // Ratios are raw seconds / seconds of each pass (1.0: as fast as raw).
 // `log` keeps the generated log for later runs (generation is the slow
 // part); `passes` times a subset (profiling one pass).
@@ -42,6 +48,8 @@ struct ReplayBenchOptions {
   // Passes to time, of raw, verify, rebuild, compare (raw is always timed:
   // it is the baseline of the ratios).
   std::vector<std::string> passes{"raw", "verify", "rebuild", "compare"};
+  std::string history_class;     // the history pass's class; empty: the first opened
+  int history_fresh_pages = 1000;  // pages timed folding from position 1, at most
 };
 
 void run_replay_bench(const ReplayBenchOptions& options, std::ostream& out);

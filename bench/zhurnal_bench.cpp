@@ -5,6 +5,7 @@
 //                        [--pg-bin DIR] [--pg-user USER]
 //   zhurnal-bench read   [--events N] [--batch B] [--rounds R] [--dir DIR]
 //   zhurnal-bench replay [--schools S] [--weeks W] [--rounds R] [--dir DIR] [--log DIR] [--passes P,...]
+//                        [--history-class ID] [--history-fresh-pages N]
 //   zhurnal-bench region [--schools N | --quick] [--weeks W] [--writers W] [--buffered] ...
 //   zhurnal-bench ws     [--quick | --full] [--sockets N] [--rate R] [--seconds S] ...
 //   zhurnal-bench abuse  [--probe-requests N] [--probe-rate R] [--slowloris N] [--weeks W] [--dir DIR] [--keep]
@@ -97,9 +98,16 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   replay_cmd->add_option("--dir", replay.dir, "parent of the scratch directory");
   replay_cmd->add_option("--log", replay.log, "reuse this log (generated there first if missing; kept)");
-  replay_cmd->add_option("--passes", replay.passes, "verify, rebuild, compare (raw always runs)")
+  replay_cmd->add_option("--passes", replay.passes,
+                         "verify, rebuild, compare, history (raw always runs)")
       ->delimiter(',')
       ->capture_default_str();
+  replay_cmd->add_option("--history-class", replay.history_class,
+                         "the history pass's class (default: the first the log opens)");
+  replay_cmd->add_option("--history-fresh-pages", replay.history_fresh_pages,
+                         "history pages timed folding from position 1")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 1000));
 
   zhurnal::bench::RegionBenchOptions region;
   CLI::App* region_cmd = app.add_subcommand(

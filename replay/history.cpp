@@ -51,7 +51,8 @@ struct Fold {
   // student and lesson (the journal copies them from the mark's and the
   // record's state), so it is about the subject exactly when the quiet one
   // was, and is quiet too. A teacher's must: she may correct a mark another
-  // teacher posted.
+  // teacher posted. At 10.1M events a student's or a class's history then
+  // peaked at 0.35 GB instead of 1.13 GB (docs/benchmarks.md, session 22).
   bool keep_quiet_values = true;
 
   bool keeps_values() const { return !quiet || keep_quiet_values; }
