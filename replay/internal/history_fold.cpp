@@ -1,0 +1,396 @@
+#include "history_fold.hpp"
+
+#include "event_text.hpp"
+
+namespace zhurnal::replay::internal {
+
+using J = schema::JournalEvent;
+
+// The lesson a lesson event is about; nullopt for other events.
+std::optional<std::string> lesson_of(J::Reader e) {
+  switch (e.which()) {
+    case J::LESSON_HELD: return str(e.getLessonHeld().getLessonId());
+    case J::LESSON_TOPIC_CHANGED: return str(e.getLessonTopicChanged().getLessonId());
+    case J::LESSON_MOVED: return str(e.getLessonMoved().getLessonId());
+    case J::LESSON_CANCELLED: return str(e.getLessonCancelled().getLessonId());
+    case J::MARK_POSTED: return str(e.getMarkPosted().getLessonId());
+    case J::MARK_CORRECTED: return str(e.getMarkCorrected().getLessonId());
+    case J::MARK_CANCELLED: return str(e.getMarkCancelled().getLessonId());
+    case J::ATTENDANCE_RECORDED: return str(e.getAttendanceRecorded().getLessonId());
+    case J::ATTENDANCE_CORRECTED: return str(e.getAttendanceCorrected().getLessonId());
+    case J::HOMEWORK_ASSIGNED: return str(e.getHomeworkAssigned().getLessonId());
+    case J::STUDENT_COMMENTED: return str(e.getStudentCommented().getLessonId());
+    default: return std::nullopt;
+  }
+}
+
+// Whether an event may be about the history's subject, decided before it
+// is folded: false only when it certainly is not, so that its text need
+// not be made (Fold::quiet). Every student and class an event is about is
+// named by a text field of its payload, or for a class also through the
+// lesson the event is about. A teacher is the actor, or named by the
+// payload, or found through the fold's class teachers (the one a new
+// appointment replaces) and assignments (the teacher of one that ends).
+bool may_be_about(const Fold& f, J::Reader payload, const events::RecordedEvent& e,
+                  const HistoryQuery& q, const std::string& own_stream) {
+  if (e.stream == own_stream || e.payload.find(q.id) != std::string::npos) return true;
+  if (q.kind == HistorySubject::kTeacher) {
+    return e.actor == q.id || payload.isClassTeacherAssigned() || payload.isTeachingEnded();
+  }
+  if (q.kind == HistorySubject::kStudent) return false;
+  const std::optional<std::string> lesson_id = lesson_of(payload);
+  const Lesson* lesson = lesson_id ? f.lesson(*lesson_id) : nullptr;
+  return lesson != nullptr && lesson->class_id == q.id;
+}
+
+std::string prev_or(const std::unordered_map<std::string, std::string>& m, const std::string& key,
+                    const std::string& fallback) {
+  auto it = m.find(key);
+  return it == m.end() ? fallback : it->second;
+}
+
+// Describes `e` against the fold as it stood before it, then applies it.
+Described describe_and_apply(Fold& f, J::Reader e) {
+  Described d;
+  switch (e.which()) {
+    case J::SCHOOL_REGISTERED: {
+      auto s = e.getSchoolRegistered();
+      f.school_zone[str(s.getSchoolId())] = str(s.getTimeZone());
+      d.summary = "Школа зарегистрирована: " + str(s.getName()) + ", " + str(s.getTimeZone());
+      break;
+    }
+    case J::ACADEMIC_YEAR_OPENED:
+      d.summary = "Открыт учебный год " + str(e.getAcademicYearOpened().getName());
+      break;
+    case J::HOLIDAY_DECLARED: {
+      auto h = e.getHolidayDeclared();
+      d.summary = "Каникулы: " + str(h.getName()) + " " + str(h.getStart()) + "–" + str(h.getEnd());
+      break;
+    }
+    case J::SUBJECT_DEFINED: {
+      auto s = e.getSubjectDefined();
+      d.previous = prev_or(f.subjects, str(s.getSubjectId()), "");
+      d.value = str(s.getName());
+      f.subjects[str(s.getSubjectId())] = d.value;
+      d.summary = "Предмет " + d.value;
+      break;
+    }
+    case J::WORK_TYPE_DEFINED: {
+      auto w = e.getWorkTypeDefined();
+      d.previous = prev_or(f.work_types, str(w.getWorkTypeId()), "");
+      d.value = str(w.getName()) + ", вес " + std::to_string(w.getWeight());
+      f.work_types[str(w.getWorkTypeId())] = str(w.getName());
+      d.summary = "Вид работы " + d.value;
+      break;
+    }
+    case J::PERIOD_CLOSED:
+      d.summary = "Период закрыт: " + str(e.getPeriodClosed().getPeriodId());
+      d.value = "закрыт";
+      break;
+    case J::PERIOD_REOPENED:
+      d.summary = "Период открыт снова: " + str(e.getPeriodReopened().getPeriodId());
+      d.previous = "закрыт";
+      d.value = "открыт";
+      d.reason = str(e.getPeriodReopened().getReason());
+      break;
+    case J::MONTH_SIGNED_OFF:
+      d.summary = "Проверка журнала за " + str(e.getMonthSignedOff().getMonth()) + " подписана";
+      d.reason = str(e.getMonthSignedOff().getComment());
+      break;
+    case J::USER_REGISTERED: {
+      auto u = e.getUserRegistered();
+      const std::string id = str(u.getUserId());
+      f.names[id] = str(u.getFullName());
+      f.person_school[id] = str(u.getSchoolId());
+      f.roles[id] = internal::roles_text(u.getRoles());
+      f.teachers_seen.insert(id);
+      d.teachers.push_back(id);
+      d.value = f.roles[id];
+      d.summary = "Зарегистрирован(а) " + f.name(id) + ": " + d.value;
+      break;
+    }
+    case J::ROLES_CHANGED: {
+      auto r = e.getRolesChanged();
+      const std::string id = str(r.getUserId());
+      d.teachers.push_back(id);
+      d.previous = prev_or(f.roles, id, "");
+      d.value = internal::roles_text(r.getRoles());
+      f.roles[id] = d.value;
+      d.summary = "Роли " + f.name(id) + " изменены";
+      break;
+    }
+    case J::CREDENTIALS_ISSUED: {
+      const std::string id = str(e.getCredentialsIssued().getUserId());
+      d.teachers.push_back(id);
+      d.students.push_back(id);
+      d.value = "логин " + str(e.getCredentialsIssued().getLogin());
+      d.summary = "Выдан вход " + f.name(id);
+      break;
+    }
+    case J::CREDENTIALS_REVOKED: {
+      const std::string id = str(e.getCredentialsRevoked().getUserId());
+      d.teachers.push_back(id);
+      d.students.push_back(id);
+      d.reason = str(e.getCredentialsRevoked().getReason());
+      d.value = "вход закрыт";
+      d.summary = "Закрыт вход " + f.name(id);
+      break;
+    }
+    case J::CONSENT_RECORDED: {
+      auto c = e.getConsentRecorded();
+      const std::string id = str(c.getUserId());
+      d.students.push_back(id);
+      d.teachers.push_back(id);
+      d.value = c.getGiven() ? "согласие дано" : "согласие отозвано";
+      d.reason = str(c.getNote());
+      d.summary = "Согласие на обработку данных: " + f.name(id);
+      break;
+    }
+    case J::CLASS_OPENED: {
+      auto c = e.getClassOpened();
+      const std::string id = str(c.getClassId());
+      f.class_names[id] = std::to_string(c.getGrade()) + str(c.getLetter());
+      f.class_school[id] = str(c.getSchoolId());
+      d.classes.push_back(id);
+      d.summary = "Открыт класс " + f.class_name(id);
+      break;
+    }
+    case J::SUBGROUP_DEFINED: {
+      auto g = e.getSubgroupDefined();
+      d.classes.push_back(str(g.getClassId()));
+      for (auto s : g.getStudentIds()) d.students.push_back(str(s));
+      d.value = str(g.getName());
+      d.summary = "Подгруппа " + d.value + " в " + f.class_name(str(g.getClassId()));
+      break;
+    }
+    case J::CLASS_TEACHER_ASSIGNED: {
+      auto c = e.getClassTeacherAssigned();
+      const std::string cls = str(c.getClassId()), t = str(c.getTeacherId());
+      d.classes.push_back(cls);
+      d.teachers.push_back(t);
+      auto prev = f.class_teacher.find(cls);
+      if (prev != f.class_teacher.end()) {
+        d.teachers.push_back(prev->second);
+        d.previous = f.name(prev->second);
+      }
+      d.value = f.name(t);
+      f.class_teacher[cls] = t;
+      d.summary = "Классный руководитель " + f.class_name(cls) + ": " + d.value;
+      break;
+    }
+    case J::TEACHING_ASSIGNED: {
+      auto a = e.getTeachingAssigned();
+      const std::string t = str(a.getTeacherId());
+      f.assignment_teacher[str(a.getAssignmentId())] = t;
+      d.classes.push_back(str(a.getClassId()));
+      d.teachers.push_back(t);
+      d.value = f.subject(str(a.getSubjectId())) + " с " + str(a.getStart()) +
+                (a.getEnd().size() ? " по " + str(a.getEnd()) : "");
+      d.summary = "Нагрузка: " + f.name(t) + ", " + f.class_name(str(a.getClassId())) + ", " + d.value;
+      break;
+    }
+    case J::TEACHING_ENDED: {
+      auto a = e.getTeachingEnded();
+      d.classes.push_back(str(a.getClassId()));
+      const std::string t = prev_or(f.assignment_teacher, str(a.getAssignmentId()), "");
+      if (!t.empty()) d.teachers.push_back(t);
+      d.value = "по " + str(a.getEnd());
+      d.summary = "Нагрузка окончена: " + (t.empty() ? str(a.getAssignmentId()) : f.name(t)) + ", " +
+                  f.class_name(str(a.getClassId()));
+      break;
+    }
+    case J::CLASS_MESSAGE_SENT: {
+      auto m = e.getClassMessageSent();
+      d.classes.push_back(str(m.getClassId()));
+      d.value = str(m.getText());
+      d.summary = "Сообщение родителям класса " + f.class_name(str(m.getClassId()));
+      break;
+    }
+    case J::STUDENT_ENROLLED: {
+      auto s = e.getStudentEnrolled();
+      const std::string id = str(s.getStudentId());
+      f.names[id] = str(s.getFullName());
+      f.person_school[id] = str(s.getSchoolId());
+      f.students_seen.insert(id);
+      d.students.push_back(id);
+      d.classes.push_back(str(s.getClassId()));
+      d.value = f.class_name(str(s.getClassId())) + " с " + str(s.getFrom());
+      d.reason = str(s.getOrder());
+      d.summary = "Зачислен(а) " + f.name(id) + " в " + d.value;
+      break;
+    }
+    case J::STUDENT_TRANSFERRED: {
+      auto s = e.getStudentTransferred();
+      const std::string id = str(s.getStudentId());
+      d.students.push_back(id);
+      d.classes.push_back(str(s.getFromClassId()));
+      d.classes.push_back(str(s.getToClassId()));
+      d.previous = f.class_name(str(s.getFromClassId()));
+      d.value = f.class_name(str(s.getToClassId())) + " с " + str(s.getDate());
+      d.reason = str(s.getOrder());
+      d.summary = "Переведён(а) " + f.name(id);
+      break;
+    }
+    case J::STUDENT_DEPARTED: {
+      auto s = e.getStudentDeparted();
+      const std::string id = str(s.getStudentId());
+      d.students.push_back(id);
+      d.classes.push_back(str(s.getClassId()));
+      d.previous = f.class_name(str(s.getClassId()));
+      d.value = "выбыл(а) " + str(s.getDate()) + ", " + str(s.getDestination());
+      d.reason = str(s.getOrder());
+      d.summary = "Выбыл(а) " + f.name(id);
+      break;
+    }
+    case J::GUARDIAN_LINKED: {
+      auto g = e.getGuardianLinked();
+      d.students.push_back(str(g.getStudentId()));
+      d.value = str(g.getRelation()) + ": " + f.name(str(g.getParentId()));
+      d.summary = "Родитель " + f.name(str(g.getStudentId())) + ": " + d.value;
+      break;
+    }
+    case J::STUDENT_COMMENTED: {
+      auto c = e.getStudentCommented();
+      d.students.push_back(str(c.getStudentId()));
+      d.value = str(c.getText());
+      d.summary = "Комментарий об ученике " + f.name(str(c.getStudentId()));
+      break;
+    }
+    case J::STUDENT_MESSAGE_SENT: {
+      auto m = e.getStudentMessageSent();
+      d.students.push_back(str(m.getStudentId()));
+      d.value = str(m.getText());
+      d.summary = "Сообщение родителям " + f.name(str(m.getStudentId()));
+      break;
+    }
+    case J::FINAL_MARK_SET: {
+      auto m = e.getFinalMarkSet();
+      const std::string key = str(m.getStudentId()) + "/" + str(m.getSubjectId()) + "/" +
+                              std::to_string(static_cast<int>(m.getKind())) + "/" + str(m.getPeriodId());
+      d.students.push_back(str(m.getStudentId()));
+      d.classes.push_back(str(m.getClassId()));
+      d.previous = prev_or(f.finals, key, "");
+      d.value = internal::mark_text(m.getValue());
+      f.finals[key] = d.value;
+      d.reason = str(m.getReason());
+      d.summary = "Отметка " + internal::final_kind_text(m.getKind()) + " (" + str(m.getPeriodId()) +
+                  "), " + f.subject(str(m.getSubjectId())) + ": " + f.name(str(m.getStudentId()));
+      break;
+    }
+    case J::LESSON_SCHEDULED: {
+      auto l = e.getLessonScheduled();
+      Lesson lesson{str(l.getClassId()), str(l.getSubjectId()), str(l.getTeacherId()),
+                    str(l.getDate()), "", "", l.getNumber()};
+      f.lessons[str(l.getLessonId())] = lesson;
+      d.classes.push_back(lesson.class_id);
+      d.teachers.push_back(lesson.teacher_id);
+      d.value = lesson.date + " урок №" + std::to_string(lesson.number);
+      d.summary = "Урок в расписании: " + f.lesson_text(str(l.getLessonId())) + ", " +
+                  f.name(lesson.teacher_id);
+      break;
+    }
+    default:
+      break;
+  }
+  // Lesson events: the class and teacher come from the lesson.
+  const std::optional<std::string> lesson_of_event = lesson_of(e);
+  if (!lesson_of_event) return d;
+  const std::string& lesson_id = *lesson_of_event;
+  Lesson* lesson = f.lessons.count(lesson_id) ? &f.lessons[lesson_id] : nullptr;
+  if (lesson && !e.isStudentCommented()) d.classes.push_back(lesson->class_id);
+  const std::string where = f.lesson_text(lesson_id);
+  switch (e.which()) {
+    case J::LESSON_HELD:
+    case J::LESSON_TOPIC_CHANGED: {
+      const std::string topic = e.isLessonHeld() ? str(e.getLessonHeld().getTopic())
+                                                 : str(e.getLessonTopicChanged().getTopic());
+      if (lesson) {
+        d.previous = lesson->topic;
+        if (f.keeps_values()) lesson->topic = topic;
+      }
+      d.value = topic;
+      d.summary = (e.isLessonHeld() ? "Урок проведён: " : "Тема урока изменена: ") + where;
+      break;
+    }
+    case J::LESSON_MOVED: {
+      auto m = e.getLessonMoved();
+      if (lesson) {
+        d.previous = lesson->date + " урок №" + std::to_string(lesson->number);
+        lesson->date = str(m.getDate());
+        lesson->number = m.getNumber();
+      }
+      d.value = str(m.getDate()) + " урок №" + std::to_string(m.getNumber());
+      d.reason = str(m.getReason());
+      d.summary = "Урок перенесён: " + where;
+      break;
+    }
+    case J::LESSON_CANCELLED:
+      d.previous = "в расписании";
+      d.value = "отменён";
+      d.reason = str(e.getLessonCancelled().getReason());
+      d.summary = "Урок отменён: " + where;
+      break;
+    case J::MARK_POSTED: {
+      auto m = e.getMarkPosted();
+      d.students.push_back(str(m.getStudentId()));
+      d.value = internal::mark_text(m.getValue());
+      if (f.keeps_values()) f.marks[str(m.getMarkId())] = d.value;
+      d.summary = "Оценка " + d.value + " (" + prev_or(f.work_types, str(m.getWorkTypeId()), str(m.getWorkTypeId())) +
+                  ", вес " + std::to_string(m.getWeight()) + ") — " + f.name(str(m.getStudentId())) + ", " +
+                  where + (m.getTimeliness().getLate() ? ", с опозданием" : "");
+      break;
+    }
+    case J::MARK_CORRECTED: {
+      auto m = e.getMarkCorrected();
+      d.students.push_back(str(m.getStudentId()));
+      d.previous = prev_or(f.marks, str(m.getMarkId()), internal::mark_text(m.getPrevious()));
+      d.value = internal::mark_text(m.getValue());
+      if (f.keeps_values()) f.marks[str(m.getMarkId())] = d.value;
+      d.reason = str(m.getReason());
+      d.summary = "Оценка исправлена — " + f.name(str(m.getStudentId())) + ", " + where;
+      break;
+    }
+    case J::MARK_CANCELLED: {
+      auto m = e.getMarkCancelled();
+      d.students.push_back(str(m.getStudentId()));
+      d.previous = prev_or(f.marks, str(m.getMarkId()), internal::mark_text(m.getPrevious()));
+      d.value = "отменена";
+      f.marks.erase(str(m.getMarkId()));
+      d.reason = str(m.getReason());
+      d.summary = "Оценка отменена — " + f.name(str(m.getStudentId())) + ", " + where;
+      break;
+    }
+    case J::ATTENDANCE_RECORDED:
+    case J::ATTENDANCE_CORRECTED: {
+      const bool corrected = e.isAttendanceCorrected();
+      const std::string student = corrected ? str(e.getAttendanceCorrected().getStudentId())
+                                            : str(e.getAttendanceRecorded().getStudentId());
+      const std::string key = lesson_id + "/" + student;
+      d.students.push_back(student);
+      d.previous = prev_or(f.attendance, key,
+                           corrected ? internal::attendance_text(e.getAttendanceCorrected().getPrevious()) : "");
+      d.value = internal::attendance_text(corrected ? e.getAttendanceCorrected().getCode()
+                                                    : e.getAttendanceRecorded().getCode());
+      if (f.keeps_values()) f.attendance[key] = d.value;
+      if (corrected) d.reason = str(e.getAttendanceCorrected().getReason());
+      d.summary = std::string(corrected ? "Посещаемость исправлена — " : "Посещаемость — ") +
+                  f.name(student) + ", " + where;
+      break;
+    }
+    case J::HOMEWORK_ASSIGNED: {
+      auto h = e.getHomeworkAssigned();
+      if (lesson) {
+        d.previous = lesson->homework;
+        if (f.keeps_values()) lesson->homework = str(h.getText());
+      }
+      d.value = str(h.getText());
+      d.summary = "Домашнее задание: " + where;
+      break;
+    }
+    default:
+      break;
+  }
+  return d;
+}
+
+}  // namespace zhurnal::replay::internal
