@@ -61,7 +61,7 @@ class DirLock {
     if (fd < 0) return events::error(StatusCode::kIoError, "cannot open " + path);
     if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
       ::close(fd);
-      return events::error(StatusCode::kIoError,
+      return events::error(StatusCode::kInUse,
                            "another backup or restore is using " + dir.string());
     }
     return std::unique_ptr<DirLock>(new DirLock(fd));

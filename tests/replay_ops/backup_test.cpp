@@ -3,9 +3,12 @@
 // (their RocksDB locks), serves the control socket and keeps appending, as
 // `zhurnal serve` does. The restored copy must verify, hold a prefix of the
 // original log event for event, and let a user sign in with her password.
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <spdlog/sinks/null_sink.h>
 #include <spdlog/spdlog.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -148,6 +151,28 @@ TEST_F(BackupTest, RunningServerBacksUpWhileAppendingAndTheCopyRestores) {
   EXPECT_EQ(list.out.rfind("2  ", 0), 0u) << list.out;
   EXPECT_NE(list.out.find("\n3  "), std::string::npos) << list.out;
   EXPECT_EQ(std::count(list.out.begin(), list.out.end(), '\n'), 2) << list.out;
+}
+
+// Two runs never write one backup directory at once (a cron job and one
+// started by hand): the second stops with in_use and writes nothing.
+TEST_F(BackupTest, ASecondRunOnTheSameDirectoryStopsInUse) {
+  ASSERT_NO_FATAL_FAILURE(make_data());
+  close_data();
+  CliResult first = backup();
+  ASSERT_EQ(first.exit_code, 0) << first.out << first.err;
+  const int fd = ::open((backups() / "LOCK").c_str(), O_RDWR | O_CLOEXEC);
+  ASSERT_GE(fd, 0);
+  ASSERT_EQ(::flock(fd, LOCK_EX | LOCK_NB), 0);
+  CliResult b = backup();
+  EXPECT_NE(b.exit_code, 0);
+  EXPECT_NE(b.err.find("in_use: another backup or restore is using"), std::string::npos) << b.err;
+  CliResult r = restore(dir_.path() / "restored");
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.err.find("in_use: another backup or restore is using"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(dir_.path() / "restored" / "log"));
+  ::close(fd);
+  r = restore(dir_.path() / "restored");
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
 }
 
 TEST_F(BackupTest, StoppedServerIsBackedUpByTheCommandItself) {
