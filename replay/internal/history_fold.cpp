@@ -1,6 +1,7 @@
 #include "history_fold.hpp"
 
 #include "event_text.hpp"
+#include "schema/message_reader.hpp"
 
 namespace zhurnal::replay::internal {
 
@@ -23,6 +24,65 @@ std::optional<std::string> lesson_of(J::Reader e) {
     default: return std::nullopt;
   }
 }
+
+namespace {
+
+constexpr size_t kStreamBatch = 256;
+
+// The lesson whose values (marks, attendance, topic, homework) an event
+// reads or changes; nullopt for other events. A lesson scheduled again (an
+// event the journal never writes) loses its topic and homework.
+std::optional<std::string> values_lesson_of(J::Reader e) {
+  if (e.isLessonScheduled()) return str(e.getLessonScheduled().getLessonId());
+  if (e.isLessonMoved() || e.isLessonCancelled() || e.isStudentCommented()) return std::nullopt;
+  return lesson_of(e);
+}
+
+// Applies what `e` changes of lesson `lesson_id`'s values.
+void apply_values(Fold& f, J::Reader e, const std::string& lesson_id) {
+  auto it = f.lessons.find(lesson_id);
+  Lesson* lesson = it == f.lessons.end() ? nullptr : &it->second;
+  switch (e.which()) {
+    case J::LESSON_SCHEDULED:
+      if (lesson) {
+        lesson->topic.clear();
+        lesson->homework.clear();
+      }
+      break;
+    case J::LESSON_HELD:
+      if (lesson) lesson->topic = str(e.getLessonHeld().getTopic());
+      break;
+    case J::LESSON_TOPIC_CHANGED:
+      if (lesson) lesson->topic = str(e.getLessonTopicChanged().getTopic());
+      break;
+    case J::HOMEWORK_ASSIGNED:
+      if (lesson) lesson->homework = str(e.getHomeworkAssigned().getText());
+      break;
+    case J::MARK_POSTED:
+      f.marks[str(e.getMarkPosted().getMarkId())] = mark_text(e.getMarkPosted().getValue());
+      break;
+    case J::MARK_CORRECTED:
+      f.marks[str(e.getMarkCorrected().getMarkId())] = mark_text(e.getMarkCorrected().getValue());
+      break;
+    case J::MARK_CANCELLED:
+      f.marks.erase(str(e.getMarkCancelled().getMarkId()));
+      break;
+    case J::ATTENDANCE_RECORDED: {
+      auto a = e.getAttendanceRecorded();
+      f.attendance[lesson_id + "/" + str(a.getStudentId())] = attendance_text(a.getCode());
+      break;
+    }
+    case J::ATTENDANCE_CORRECTED: {
+      auto a = e.getAttendanceCorrected();
+      f.attendance[lesson_id + "/" + str(a.getStudentId())] = attendance_text(a.getCode());
+      break;
+    }
+    default:
+      break;
+  }
+}
+
+}  // namespace
 
 // Whether an event may be about the history's subject, decided before it
 // is folded: false only when it certainly is not, so that its text need
@@ -304,10 +364,7 @@ Described describe_and_apply(Fold& f, J::Reader e) {
     case J::LESSON_TOPIC_CHANGED: {
       const std::string topic = e.isLessonHeld() ? str(e.getLessonHeld().getTopic())
                                                  : str(e.getLessonTopicChanged().getTopic());
-      if (lesson) {
-        d.previous = lesson->topic;
-        if (f.keeps_values()) lesson->topic = topic;
-      }
+      if (lesson) d.previous = lesson->topic;
       d.value = topic;
       d.summary = (e.isLessonHeld() ? "Урок проведён: " : "Тема урока изменена: ") + where;
       break;
@@ -334,7 +391,6 @@ Described describe_and_apply(Fold& f, J::Reader e) {
       auto m = e.getMarkPosted();
       d.students.push_back(str(m.getStudentId()));
       d.value = internal::mark_text(m.getValue());
-      if (f.keeps_values()) f.marks[str(m.getMarkId())] = d.value;
       d.summary = "Оценка " + d.value + " (" + prev_or(f.work_types, str(m.getWorkTypeId()), str(m.getWorkTypeId())) +
                   ", вес " + std::to_string(m.getWeight()) + ") — " + f.name(str(m.getStudentId())) + ", " +
                   where + (m.getTimeliness().getLate() ? ", с опозданием" : "");
@@ -345,7 +401,6 @@ Described describe_and_apply(Fold& f, J::Reader e) {
       d.students.push_back(str(m.getStudentId()));
       d.previous = prev_or(f.marks, str(m.getMarkId()), internal::mark_text(m.getPrevious()));
       d.value = internal::mark_text(m.getValue());
-      if (f.keeps_values()) f.marks[str(m.getMarkId())] = d.value;
       d.reason = str(m.getReason());
       d.summary = "Оценка исправлена — " + f.name(str(m.getStudentId())) + ", " + where;
       break;
@@ -355,7 +410,6 @@ Described describe_and_apply(Fold& f, J::Reader e) {
       d.students.push_back(str(m.getStudentId()));
       d.previous = prev_or(f.marks, str(m.getMarkId()), internal::mark_text(m.getPrevious()));
       d.value = "отменена";
-      f.marks.erase(str(m.getMarkId()));
       d.reason = str(m.getReason());
       d.summary = "Оценка отменена — " + f.name(str(m.getStudentId())) + ", " + where;
       break;
@@ -371,7 +425,6 @@ Described describe_and_apply(Fold& f, J::Reader e) {
                            corrected ? internal::attendance_text(e.getAttendanceCorrected().getPrevious()) : "");
       d.value = internal::attendance_text(corrected ? e.getAttendanceCorrected().getCode()
                                                     : e.getAttendanceRecorded().getCode());
-      if (f.keeps_values()) f.attendance[key] = d.value;
       if (corrected) d.reason = str(e.getAttendanceCorrected().getReason());
       d.summary = std::string(corrected ? "Посещаемость исправлена — " : "Посещаемость — ") +
                   f.name(student) + ", " + where;
@@ -379,10 +432,7 @@ Described describe_and_apply(Fold& f, J::Reader e) {
     }
     case J::HOMEWORK_ASSIGNED: {
       auto h = e.getHomeworkAssigned();
-      if (lesson) {
-        d.previous = lesson->homework;
-        if (f.keeps_values()) lesson->homework = str(h.getText());
-      }
+      if (lesson) d.previous = lesson->homework;
       d.value = str(h.getText());
       d.summary = "Домашнее задание: " + where;
       break;
@@ -390,7 +440,46 @@ Described describe_and_apply(Fold& f, J::Reader e) {
     default:
       break;
   }
+  if (f.keeps_values()) apply_values(f, e, lesson_id);
   return d;
+}
+
+events::Status keep_lesson_values(events::EventLog& log, Fold& f, J::Reader e,
+                                  const events::RecordedEvent& recorded) {
+  f.keep_quiet_values = false;
+  const std::optional<std::string> lesson_id = values_lesson_of(e);
+  if (!lesson_id) return events::Status::ok();
+  if (f.lessons_with_values.count(*lesson_id)) {
+    f.keep_quiet_values = true;
+    return events::Status::ok();
+  }
+  const std::string stream = "lesson-" + *lesson_id;
+  const bool in_stream = recorded.stream == stream;
+  if (f.quiet && in_stream) return events::Status::ok();  // the stream keeps its values
+  // Read the earlier events, unless this is the stream's first.
+  for (uint64_t version = 1; !(in_stream && recorded.stream_version == 1);) {
+    auto read = log.read_stream(stream, version, events::Direction::kForward, kStreamBatch);
+    if (!read) return read.error();
+    bool done = read->size() < kStreamBatch;
+    for (const events::RecordedEvent& earlier : *read) {
+      if (earlier.position >= recorded.position) {
+        done = true;
+        break;
+      }
+      try {
+        schema::BoundedMessageReader reader(earlier.payload);
+        auto payload = reader.root<J>();
+        if (values_lesson_of(payload) == lesson_id) apply_values(f, payload, *lesson_id);
+      } catch (const kj::Exception&) {
+        // Changes nothing, as in the pass, which skips it.
+      }
+    }
+    if (done) break;
+    version = read->back().stream_version + 1;
+  }
+  f.lessons_with_values.insert(*lesson_id);
+  f.keep_quiet_values = true;
+  return events::Status::ok();
 }
 
 }  // namespace zhurnal::replay::internal

@@ -167,6 +167,45 @@ TEST_F(HistoryTest, PreviousValueComesFromTheEarlierEventsForEverySubject) {
   }
 }
 
+// A teacher's history keeps a lesson's values only from the first event it
+// shows about the lesson, reading the earlier ones from the lesson's stream;
+// an event outside that stream (appended by hand: the journal never writes
+// one) is kept when it comes. The administrator's correction of m2 is told
+// with the value such an event left, for every kind of subject.
+TEST_F(HistoryTest, PreviousValueComesFromAnEventOutsideItsLessonsStream) {
+  capnp::MallocMessageBuilder message;
+  auto c = message.initRoot<schema::JournalEvent>().initMarkCorrected();
+  c.setMarkId("m2");
+  c.setLessonId("l-math");
+  c.setStudentId("s2");
+  c.initPrevious().setNumeric(5);
+  c.initValue().setNumeric(2);
+  c.setReason("Пересдача");
+  const kj::Array<capnp::word> words = capnp::messageToFlatArray(message);
+  const kj::ArrayPtr<const kj::byte> bytes = words.asBytes();
+  events::CommandContext context;
+  context.command_id = "cmd-by-hand";
+  context.actor = "t-math";
+  ASSERT_TRUE(log_->append("student-s2", events::ExpectedVersion::any(),
+                           {{"MarkCorrected", std::string(bytes.begin(), bytes.end())}}, context));
+  at("2026-10-06 10:00");
+  ok("admin",
+     R"({"correctMark": {"markId": "m2", "value": {"numeric": 4}, "reason": "Апелляция"}})");
+  const std::pair<HistorySubject, const char*> subjects[] = {{HistorySubject::kStudent, "s2"},
+                                                             {HistorySubject::kClass, "c5a"},
+                                                             {HistorySubject::kTeacher, "admin"}};
+  for (const auto& [kind, id] : subjects) {
+    const HistoryResult h = history_of(*log_, kind, id);
+    const HistoryEntry* corrected = nullptr;
+    for (const HistoryEntry& e : h.entries) {
+      if (e.event_type == "MarkCorrected" && e.actor == "admin") corrected = &e;
+    }
+    ASSERT_NE(corrected, nullptr) << id;
+    EXPECT_EQ(corrected->previous, "2") << id;
+    EXPECT_EQ(corrected->value, "4") << id;
+  }
+}
+
 TEST_F(HistoryTest, TimeRangeAndPaging) {
   HistoryQuery q;
   q.kind = HistorySubject::kClass;
