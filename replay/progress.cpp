@@ -77,10 +77,9 @@ void Progress::print_bytes(uint64_t done, double rate, bool final, const std::st
 
 ProgressTicker::ProgressTicker(std::string label, std::function<uint64_t()> total,
                                std::function<uint64_t()> done, std::FILE* out)
-    : label_(std::move(label)),
-      total_(std::move(total)),
+    : total_(std::move(total)),
       done_(std::move(done)),
-      out_(out),
+      progress_(std::move(label), 0, out),
       thread_([this] { run(); }) {}
 
 ProgressTicker::~ProgressTicker() { stop(); }
@@ -95,23 +94,21 @@ void ProgressTicker::stop() {
 }
 
 void ProgressTicker::run() {
-  // Made now, so that the rate counts from the start of the work.
-  Progress progress(label_, 0, out_);
   bool known = !total_;  // without a total there is nothing to wait for
   std::unique_lock lock(mu_);
   for (;;) {
     const bool last = cv_.wait_for(lock, std::chrono::milliseconds(100), [&] { return stopping_; });
     if (!known) {
       const uint64_t total = total_();
-      if (total != 0) progress.set_total(total);
+      if (total != 0) progress_.set_total(total);
       known = total != 0;
     }
     if (last) break;
-    if (known) progress.update(done_());
+    if (known) progress_.update(done_());
   }
   // A total never known: the work did not start (an as-of refused before
   // its fold), so there is nothing to report.
-  if (known) progress.finish(done_());
+  if (known) progress_.finish(done_());
 }
 
 }  // namespace zhurnal::replay

@@ -68,9 +68,10 @@ class ProgressTicker {
  private:
   void run();
 
-  const std::string label_;
   const std::function<uint64_t()> total_, done_;
-  std::FILE* out_;
+  // Made with the ticker, so that the rate counts from the start of the
+  // work, not from when the thread first ran; then the thread's alone.
+  Progress progress_;
   std::mutex mu_;
   std::condition_variable cv_;
   bool stopping_ = false;
