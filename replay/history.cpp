@@ -132,9 +132,8 @@ events::Result<HistoryResult> history(events::EventLog& log, const HistoryQuery&
         // 28-34 s, a class's 23 s instead of 28-32 s (docs/benchmarks.md,
         // session 21).
         fold.quiet = !internal::may_be_about(fold, payload, e, q, own_stream);
-        if (q.kind == HistorySubject::kTeacher) {
-          events::Status s = internal::keep_lesson_values(log, fold, payload, e);
-          if (!s.is_ok()) return std::unexpected(s);
+        if (events::Status s = internal::keep_lesson(log, fold, payload, e); !s.is_ok()) {
+          return std::unexpected(s);
         }
         d = internal::describe_and_apply(fold, payload);
         const bool about =

@@ -29,24 +29,37 @@ namespace {
 
 constexpr size_t kStreamBatch = 256;
 
-// The lesson whose values (marks, attendance, topic, homework) an event
-// reads or changes; nullopt for other events. A lesson scheduled again (an
-// event the journal never writes) loses its topic and homework.
-std::optional<std::string> values_lesson_of(J::Reader e) {
+// The lesson an event is about, its scheduling included; nullopt for
+// other events.
+std::optional<std::string> any_lesson_of(J::Reader e) {
   if (e.isLessonScheduled()) return str(e.getLessonScheduled().getLessonId());
-  if (e.isLessonMoved() || e.isLessonCancelled() || e.isStudentCommented()) return std::nullopt;
   return lesson_of(e);
 }
 
-// Applies what `e` changes of lesson `lesson_id`'s values.
-void apply_values(Fold& f, J::Reader e, const std::string& lesson_id) {
+// Whether `e`, an event about a lesson, changes what the fold keeps of it.
+bool changes_lesson(J::Reader e) { return !e.isLessonCancelled() && !e.isStudentCommented(); }
+
+// Applies what `e` changes of lesson `lesson_id`: its place in the
+// timetable, its topic and homework, its marks and attendance.
+void apply_lesson(Fold& f, J::Reader e, const std::string& lesson_id) {
   auto it = f.lessons.find(lesson_id);
   Lesson* lesson = it == f.lessons.end() ? nullptr : &it->second;
   switch (e.which()) {
-    case J::LESSON_SCHEDULED:
+    case J::LESSON_SCHEDULED: {
+      auto l = e.getLessonScheduled();
+      Lesson lesson;
+      lesson.class_id = str(l.getClassId());
+      lesson.subject_id = str(l.getSubjectId());
+      lesson.teacher_id = str(l.getTeacherId());
+      lesson.date = str(l.getDate());
+      lesson.number = l.getNumber();
+      f.lessons[lesson_id] = std::move(lesson);
+      break;
+    }
+    case J::LESSON_MOVED:
       if (lesson) {
-        lesson->topic.clear();
-        lesson->homework.clear();
+        lesson->date = str(e.getLessonMoved().getDate());
+        lesson->number = e.getLessonMoved().getNumber();
       }
       break;
     case J::LESSON_HELD:
@@ -339,14 +352,12 @@ Described describe_and_apply(Fold& f, J::Reader e) {
     }
     case J::LESSON_SCHEDULED: {
       auto l = e.getLessonScheduled();
-      Lesson lesson{str(l.getClassId()), str(l.getSubjectId()), str(l.getTeacherId()),
-                    str(l.getDate()), "", "", l.getNumber()};
-      f.lessons[str(l.getLessonId())] = lesson;
-      d.classes.push_back(lesson.class_id);
-      d.teachers.push_back(lesson.teacher_id);
-      d.value = lesson.date + " урок №" + std::to_string(lesson.number);
-      d.summary = "Урок в расписании: " + f.lesson_text(str(l.getLessonId())) + ", " +
-                  f.name(lesson.teacher_id);
+      const std::string id = str(l.getLessonId()), teacher = str(l.getTeacherId());
+      if (f.keep_lesson) apply_lesson(f, e, id);
+      d.classes.push_back(str(l.getClassId()));
+      d.teachers.push_back(teacher);
+      d.value = str(l.getDate()) + " урок №" + std::to_string(l.getNumber());
+      d.summary = "Урок в расписании: " + f.lesson_text(id) + ", " + f.name(teacher);
       break;
     }
     default:
@@ -371,11 +382,7 @@ Described describe_and_apply(Fold& f, J::Reader e) {
     }
     case J::LESSON_MOVED: {
       auto m = e.getLessonMoved();
-      if (lesson) {
-        d.previous = lesson->date + " урок №" + std::to_string(lesson->number);
-        lesson->date = str(m.getDate());
-        lesson->number = m.getNumber();
-      }
+      if (lesson) d.previous = lesson->date + " урок №" + std::to_string(lesson->number);
       d.value = str(m.getDate()) + " урок №" + std::to_string(m.getNumber());
       d.reason = str(m.getReason());
       d.summary = "Урок перенесён: " + where;
@@ -440,22 +447,22 @@ Described describe_and_apply(Fold& f, J::Reader e) {
     default:
       break;
   }
-  if (f.keeps_values()) apply_values(f, e, lesson_id);
+  if (f.keep_lesson) apply_lesson(f, e, lesson_id);
   return d;
 }
 
-events::Status keep_lesson_values(events::EventLog& log, Fold& f, J::Reader e,
-                                  const events::RecordedEvent& recorded) {
-  f.keep_quiet_values = false;
-  const std::optional<std::string> lesson_id = values_lesson_of(e);
+events::Status keep_lesson(events::EventLog& log, Fold& f, J::Reader e,
+                           const events::RecordedEvent& recorded) {
+  f.keep_lesson = false;
+  const std::optional<std::string> lesson_id = any_lesson_of(e);
   if (!lesson_id) return events::Status::ok();
-  if (f.lessons_with_values.count(*lesson_id)) {
-    f.keep_quiet_values = true;
+  if (f.lessons_kept.count(*lesson_id)) {
+    f.keep_lesson = true;
     return events::Status::ok();
   }
   const std::string stream = "lesson-" + *lesson_id;
   const bool in_stream = recorded.stream == stream;
-  if (f.quiet && in_stream) return events::Status::ok();  // the stream keeps its values
+  if (f.quiet && (in_stream || !changes_lesson(e))) return events::Status::ok();
   // Read the earlier events, unless this is the stream's first.
   for (uint64_t version = 1; !(in_stream && recorded.stream_version == 1);) {
     auto read = log.read_stream(stream, version, events::Direction::kForward, kStreamBatch);
@@ -469,7 +476,7 @@ events::Status keep_lesson_values(events::EventLog& log, Fold& f, J::Reader e,
       try {
         schema::BoundedMessageReader reader(earlier.payload);
         auto payload = reader.root<J>();
-        if (values_lesson_of(payload) == lesson_id) apply_values(f, payload, *lesson_id);
+        if (any_lesson_of(payload) == lesson_id) apply_lesson(f, payload, *lesson_id);
       } catch (const kj::Exception&) {
         // Changes nothing, as in the pass, which skips it.
       }
@@ -477,8 +484,8 @@ events::Status keep_lesson_values(events::EventLog& log, Fold& f, J::Reader e,
     if (done) break;
     version = read->back().stream_version + 1;
   }
-  f.lessons_with_values.insert(*lesson_id);
-  f.keep_quiet_values = true;
+  f.lessons_kept.insert(*lesson_id);
+  f.keep_lesson = true;
   return events::Status::ok();
 }
 

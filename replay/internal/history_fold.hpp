@@ -43,23 +43,19 @@ struct Fold {
   // people, classes, subjects and lessons), return "" without a look-up:
   // for events the history will not show. No state is made from them.
   bool quiet = false;
-  // Whether a quiet event's mark, attendance, topic and homework values are
-  // kept. A student's or a class's history need not keep them: a later
-  // event about the same mark, attendance record or lesson names the same
-  // student and lesson (the journal copies them from the mark's and the
-  // record's state), so it is about the subject exactly when the quiet one
-  // was, and is quiet too. A teacher's may correct a mark another teacher
-  // posted: her history keeps a lesson's values from the first event it
-  // shows about the lesson on, having read the earlier ones from the
-  // lesson's stream (keep_lesson_values). At 10.1M events a student's or a
-  // class's history then peaked at 0.35 GB instead of 1.13 GB
-  // (docs/benchmarks.md, session 22), a teacher's at 0.36 GB instead of
-  // 1.13 GB, in 10.1-10.2 s instead of 16.7 s (session 23).
-  bool keep_quiet_values = false;
-  // The lessons whose values a teacher's history keeps.
-  std::unordered_set<std::string> lessons_with_values;
-
-  bool keeps_values() const { return !quiet || keep_quiet_values; }
+  // Whether the lesson the event being folded is about is kept: its
+  // place in the timetable and its values (marks, attendance, topic,
+  // homework). A lesson is kept from the first event the history shows
+  // about it on, having first read its earlier events from the lesson's
+  // stream (keep_lesson), so the fold holds only the lessons of its
+  // subject: every event that is about a student, a class or a teacher
+  // shows its lesson. A teacher may correct a mark another teacher posted;
+  // the correction shows the lesson, and its value before it comes from
+  // the stream. At 10.1M events a history then peaked at 0.10-0.12 GB
+  // instead of 0.35 GB, most of which was the region's lessons, and a
+  // teacher's instead of 1.13 GB (docs/benchmarks.md, session 23).
+  bool keep_lesson = false;
+  std::unordered_set<std::string> lessons_kept;
 
   std::string name(const std::string& id) const {
     if (quiet) return {};
@@ -116,14 +112,14 @@ std::string prev_or(const std::unordered_map<std::string, std::string>& m, const
 // Describes `e` against the fold as it stood before it, then applies it.
 Described describe_and_apply(Fold& f, schema::JournalEvent::Reader e);
 
-// For a teacher's history, before `e` is described: sets
-// f.keep_quiet_values to whether the values of the lesson `e` reads or
-// changes are kept. The first time `e` is shown (not quiet) or is not in
-// its lesson's stream (an event the journal never writes; the stream would
-// not bring it back), the lesson's values are first read from its stream
-// up to `e`, and kept from then on. Until then every event that changed
-// them was quiet and in the stream, so the stream holds all of them.
-events::Status keep_lesson_values(events::EventLog& log, Fold& f, schema::JournalEvent::Reader e,
-                                  const events::RecordedEvent& recorded);
+// Before `e` is described: sets f.keep_lesson to whether the lesson `e` is
+// about is kept. The first time an event about a lesson is shown (not
+// quiet), or one that changes it is not in its lesson's stream (an event
+// the journal never writes; the stream would not bring it back), the
+// lesson is first read from its stream up to `e`, and kept from then on.
+// Until then every event that changed it was quiet and in the stream, so
+// the stream holds all of them.
+events::Status keep_lesson(events::EventLog& log, Fold& f, schema::JournalEvent::Reader e,
+                           const events::RecordedEvent& recorded);
 
 }  // namespace zhurnal::replay::internal

@@ -76,8 +76,9 @@ events::Result<HistoryResult> history(events::EventLog& log, const HistoryQuery&
 // Where a paged pass stopped, so that the next page continues it instead of
 // folding the log again from position 1 (the auditor's page reads a history
 // 200 or 1,000 entries a request; at 10.1M events each pass took 20 s). It
-// holds the pass's fold: the names, lessons and marks the log has named up
-// to there, hundreds of MB at a region's scale. Move-only.
+// holds the pass's fold: the names the log has named up to there and the
+// subject's lessons with their marks, about 0.1 GB at a region's scale
+// (10.1M events). Move-only.
 class HistoryCursor {
  public:
   HistoryCursor();
