@@ -51,9 +51,9 @@ struct Fold {
   // subject: every event that is about a student, a class or a teacher
   // shows its lesson. A teacher may correct a mark another teacher posted;
   // the correction shows the lesson, and its value before it comes from
-  // the stream. At 10.1M events a history then peaked at 0.10-0.12 GB
-  // instead of 0.35 GB, most of which was the region's lessons, and a
-  // teacher's instead of 1.13 GB (docs/benchmarks.md, session 23).
+  // the stream. At 10.1M events a history then peaked at 0.10-0.21 GB
+  // instead of 0.35-0.44 GB, most of which was the region's lessons
+  // (docs/benchmarks.md, session 23).
   bool keep_lesson = false;
   std::unordered_set<std::string> lessons_kept;
 

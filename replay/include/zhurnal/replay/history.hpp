@@ -77,7 +77,7 @@ events::Result<HistoryResult> history(events::EventLog& log, const HistoryQuery&
 // folding the log again from position 1 (the auditor's page reads a history
 // 200 or 1,000 entries a request; at 10.1M events each pass took 20 s). It
 // holds the pass's fold: the names the log has named up to there and the
-// subject's lessons with their marks, about 0.1 GB at a region's scale
+// subject's lessons with their marks, 0.1-0.2 GB at a region's scale
 // (10.1M events). Move-only.
 class HistoryCursor {
  public:
