@@ -7,20 +7,33 @@ namespace zhurnal::replay::internal {
 
 using J = schema::JournalEvent;
 
-// The lesson a lesson event is about; nullopt for other events.
-std::optional<std::string> lesson_of(J::Reader e) {
+// The lesson a lesson event is about, read in place from `e`'s message;
+// nullopt for other events.
+std::optional<std::string_view> lesson_of(J::Reader e) {
+  auto view = [](capnp::Text::Reader t) { return std::string_view(t.cStr(), t.size()); };
   switch (e.which()) {
-    case J::LESSON_HELD: return str(e.getLessonHeld().getLessonId());
-    case J::LESSON_TOPIC_CHANGED: return str(e.getLessonTopicChanged().getLessonId());
-    case J::LESSON_MOVED: return str(e.getLessonMoved().getLessonId());
-    case J::LESSON_CANCELLED: return str(e.getLessonCancelled().getLessonId());
-    case J::MARK_POSTED: return str(e.getMarkPosted().getLessonId());
-    case J::MARK_CORRECTED: return str(e.getMarkCorrected().getLessonId());
-    case J::MARK_CANCELLED: return str(e.getMarkCancelled().getLessonId());
-    case J::ATTENDANCE_RECORDED: return str(e.getAttendanceRecorded().getLessonId());
-    case J::ATTENDANCE_CORRECTED: return str(e.getAttendanceCorrected().getLessonId());
-    case J::HOMEWORK_ASSIGNED: return str(e.getHomeworkAssigned().getLessonId());
-    case J::STUDENT_COMMENTED: return str(e.getStudentCommented().getLessonId());
+    case J::LESSON_HELD:
+      return view(e.getLessonHeld().getLessonId());
+    case J::LESSON_TOPIC_CHANGED:
+      return view(e.getLessonTopicChanged().getLessonId());
+    case J::LESSON_MOVED:
+      return view(e.getLessonMoved().getLessonId());
+    case J::LESSON_CANCELLED:
+      return view(e.getLessonCancelled().getLessonId());
+    case J::MARK_POSTED:
+      return view(e.getMarkPosted().getLessonId());
+    case J::MARK_CORRECTED:
+      return view(e.getMarkCorrected().getLessonId());
+    case J::MARK_CANCELLED:
+      return view(e.getMarkCancelled().getLessonId());
+    case J::ATTENDANCE_RECORDED:
+      return view(e.getAttendanceRecorded().getLessonId());
+    case J::ATTENDANCE_CORRECTED:
+      return view(e.getAttendanceCorrected().getLessonId());
+    case J::HOMEWORK_ASSIGNED:
+      return view(e.getHomeworkAssigned().getLessonId());
+    case J::STUDENT_COMMENTED:
+      return view(e.getStudentCommented().getLessonId());
     default: return std::nullopt;
   }
 }
@@ -31,8 +44,11 @@ constexpr size_t kStreamBatch = 256;
 
 // The lesson an event is about, its scheduling included; nullopt for
 // other events.
-std::optional<std::string> any_lesson_of(J::Reader e) {
-  if (e.isLessonScheduled()) return str(e.getLessonScheduled().getLessonId());
+std::optional<std::string_view> any_lesson_of(J::Reader e) {
+  if (e.isLessonScheduled()) {
+    capnp::Text::Reader id = e.getLessonScheduled().getLessonId();
+    return std::string_view(id.cStr(), id.size());
+  }
   return lesson_of(e);
 }
 
@@ -111,7 +127,7 @@ bool may_be_about(const Fold& f, J::Reader payload, const events::RecordedEvent&
     return e.actor == q.id || payload.isClassTeacherAssigned() || payload.isTeachingEnded();
   }
   if (q.kind == HistorySubject::kStudent) return false;
-  const std::optional<std::string> lesson_id = lesson_of(payload);
+  const std::optional<std::string_view> lesson_id = lesson_of(payload);
   const Lesson* lesson = lesson_id ? f.lesson(*lesson_id) : nullptr;
   return lesson != nullptr && lesson->class_id == q.id;
 }
@@ -364,9 +380,17 @@ Described describe_and_apply(Fold& f, J::Reader e) {
       break;
   }
   // Lesson events: the class and teacher come from the lesson.
-  const std::optional<std::string> lesson_of_event = lesson_of(e);
+  const std::optional<std::string_view> lesson_of_event = lesson_of(e);
   if (!lesson_of_event) return d;
-  const std::string& lesson_id = *lesson_of_event;
+  // A quiet event's text is not shown and its classes, students and
+  // teachers name no subject (it is quiet because it is not about one):
+  // only what it changes of a kept lesson is applied. At 245k events this
+  // took a student's history from 9,600 to 7,800 instructions an event.
+  if (f.quiet) {
+    if (f.keep_lesson) apply_lesson(f, e, std::string(*lesson_of_event));
+    return d;
+  }
+  const std::string lesson_id(*lesson_of_event);
   Lesson* lesson = f.lessons.count(lesson_id) ? &f.lessons[lesson_id] : nullptr;
   if (lesson && !e.isStudentCommented()) d.classes.push_back(lesson->class_id);
   const std::string where = f.lesson_text(lesson_id);
@@ -454,15 +478,18 @@ Described describe_and_apply(Fold& f, J::Reader e) {
 events::Status keep_lesson(events::EventLog& log, Fold& f, J::Reader e,
                            const events::RecordedEvent& recorded) {
   f.keep_lesson = false;
-  const std::optional<std::string> lesson_id = any_lesson_of(e);
-  if (!lesson_id) return events::Status::ok();
-  if (f.lessons_kept.count(*lesson_id)) {
+  const std::optional<std::string_view> id = any_lesson_of(e);
+  if (!id) return events::Status::ok();
+  if (f.lessons_kept.find(*id) != f.lessons_kept.end()) {
     f.keep_lesson = true;
     return events::Status::ok();
   }
-  const std::string stream = "lesson-" + *lesson_id;
-  const bool in_stream = recorded.stream == stream;
+  constexpr std::string_view kPrefix = "lesson-";
+  const std::string_view recorded_stream = recorded.stream;
+  const bool in_stream = recorded_stream.size() == kPrefix.size() + id->size() &&
+                         recorded_stream.starts_with(kPrefix) && recorded_stream.ends_with(*id);
   if (f.quiet && (in_stream || !changes_lesson(e))) return events::Status::ok();
+  const std::string lesson_id(*id), stream = std::string(kPrefix) + lesson_id;
   // Read the earlier events, unless this is the stream's first.
   for (uint64_t version = 1; !(in_stream && recorded.stream_version == 1);) {
     auto read = log.read_stream(stream, version, events::Direction::kForward, kStreamBatch);
@@ -476,7 +503,7 @@ events::Status keep_lesson(events::EventLog& log, Fold& f, J::Reader e,
       try {
         schema::BoundedMessageReader reader(earlier.payload);
         auto payload = reader.root<J>();
-        if (any_lesson_of(payload) == lesson_id) apply_lesson(f, payload, *lesson_id);
+        if (any_lesson_of(payload) == lesson_id) apply_lesson(f, payload, lesson_id);
       } catch (const kj::Exception&) {
         // Changes nothing, as in the pass, which skips it.
       }
@@ -484,7 +511,7 @@ events::Status keep_lesson(events::EventLog& log, Fold& f, J::Reader e,
     if (done) break;
     version = read->back().stream_version + 1;
   }
-  f.lessons_kept.insert(*lesson_id);
+  f.lessons_kept.insert(lesson_id);
   f.keep_lesson = true;
   return events::Status::ok();
 }

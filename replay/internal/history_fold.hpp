@@ -6,6 +6,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
@@ -16,6 +17,13 @@
 #include "zhurnal/replay/history.hpp"
 
 namespace zhurnal::replay::internal {
+
+// Lets the fold's lesson tables be searched with a lesson id read in place
+// from an event (a string_view), without making a string of it.
+struct IdHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view id) const { return std::hash<std::string_view>{}(id); }
+};
 
 struct Lesson {
   std::string class_id, subject_id, teacher_id, date, topic, homework;
@@ -31,7 +39,7 @@ struct Fold {
   std::unordered_map<std::string, std::string> school_zone;
   std::unordered_map<std::string, std::string> subjects;      // subject -> name
   std::unordered_map<std::string, std::string> work_types;    // work type -> name
-  std::unordered_map<std::string, Lesson> lessons;
+  std::unordered_map<std::string, Lesson, IdHash, std::equal_to<>> lessons;
   std::unordered_map<std::string, std::string> marks;         // mark -> value
   std::unordered_map<std::string, std::string> attendance;    // lesson/student -> code
   std::unordered_map<std::string, std::string> finals;        // student/subject/kind/period -> value
@@ -55,7 +63,7 @@ struct Fold {
   // instead of 0.35-0.44 GB, most of which was the region's lessons
   // (docs/benchmarks.md, session 23).
   bool keep_lesson = false;
-  std::unordered_set<std::string> lessons_kept;
+  std::unordered_set<std::string, IdHash, std::equal_to<>> lessons_kept;
 
   std::string name(const std::string& id) const {
     if (quiet) return {};
@@ -72,7 +80,7 @@ struct Fold {
     auto it = subjects.find(id);
     return it == subjects.end() ? id : it->second;
   }
-  const Lesson* lesson(const std::string& id) const {
+  const Lesson* lesson(std::string_view id) const {
     auto it = lessons.find(id);
     return it == lessons.end() ? nullptr : &it->second;
   }
@@ -85,8 +93,9 @@ struct Fold {
   }
 };
 
-// The lesson a lesson event is about; nullopt for other events.
-std::optional<std::string> lesson_of(schema::JournalEvent::Reader e);
+// The lesson a lesson event is about, read in place from `e`'s message;
+// nullopt for other events.
+std::optional<std::string_view> lesson_of(schema::JournalEvent::Reader e);
 
 // Whether an event may be about the history's subject, decided before it
 // is folded: false only when it certainly is not, so that its text need
