@@ -131,11 +131,12 @@ events::Result<HistoryResult> history(events::EventLog& log, const HistoryQuery&
         // At 10.1M events a student's history took 20-25 s instead of
         // 28-34 s, a class's 23 s instead of 28-32 s (docs/benchmarks.md,
         // session 21).
-        fold.quiet = !internal::may_be_about(fold, payload, e, q, own_stream);
-        if (events::Status s = internal::keep_lesson(log, fold, payload, e); !s.is_ok()) {
+        const std::optional<std::string_view> lesson = internal::lesson_of(payload);
+        fold.quiet = !internal::may_be_about(fold, payload, lesson, e, q, own_stream);
+        if (events::Status s = internal::keep_lesson(log, fold, payload, lesson, e); !s.is_ok()) {
           return std::unexpected(s);
         }
-        d = internal::describe_and_apply(fold, payload);
+        d = internal::describe_and_apply(fold, payload, lesson);
         const bool about =
             q.kind == HistorySubject::kStudent ? contains(d.students, q.id) || e.stream == own_stream
             : q.kind == HistorySubject::kClass ? contains(d.classes, q.id) || e.stream == own_stream

@@ -43,13 +43,13 @@ namespace {
 constexpr size_t kStreamBatch = 256;
 
 // The lesson an event is about, its scheduling included; nullopt for
-// other events.
-std::optional<std::string_view> any_lesson_of(J::Reader e) {
+// other events. `lesson` is lesson_of(e).
+std::optional<std::string_view> any_lesson_of(J::Reader e, std::optional<std::string_view> lesson) {
   if (e.isLessonScheduled()) {
     capnp::Text::Reader id = e.getLessonScheduled().getLessonId();
     return std::string_view(id.cStr(), id.size());
   }
-  return lesson_of(e);
+  return lesson;
 }
 
 // Whether `e`, an event about a lesson, changes what the fold keeps of it.
@@ -120,14 +120,14 @@ void apply_lesson(Fold& f, J::Reader e, const std::string& lesson_id) {
 // lesson the event is about. A teacher is the actor, or named by the
 // payload, or found through the fold's class teachers (the one a new
 // appointment replaces) and assignments (the teacher of one that ends).
-bool may_be_about(const Fold& f, J::Reader payload, const events::RecordedEvent& e,
-                  const HistoryQuery& q, const std::string& own_stream) {
+bool may_be_about(const Fold& f, J::Reader payload, std::optional<std::string_view> lesson_id,
+                  const events::RecordedEvent& e, const HistoryQuery& q,
+                  const std::string& own_stream) {
   if (e.stream == own_stream || e.payload.find(q.id) != std::string::npos) return true;
   if (q.kind == HistorySubject::kTeacher) {
     return e.actor == q.id || payload.isClassTeacherAssigned() || payload.isTeachingEnded();
   }
   if (q.kind == HistorySubject::kStudent) return false;
-  const std::optional<std::string_view> lesson_id = lesson_of(payload);
   const Lesson* lesson = lesson_id ? f.lesson(*lesson_id) : nullptr;
   return lesson != nullptr && lesson->class_id == q.id;
 }
@@ -139,7 +139,8 @@ std::string prev_or(const std::unordered_map<std::string, std::string>& m, const
 }
 
 // Describes `e` against the fold as it stood before it, then applies it.
-Described describe_and_apply(Fold& f, J::Reader e) {
+Described describe_and_apply(Fold& f, J::Reader e,
+                             std::optional<std::string_view> lesson_of_event) {
   Described d;
   switch (e.which()) {
     case J::SCHOOL_REGISTERED: {
@@ -368,8 +369,10 @@ Described describe_and_apply(Fold& f, J::Reader e) {
     }
     case J::LESSON_SCHEDULED: {
       auto l = e.getLessonScheduled();
-      const std::string id = str(l.getLessonId()), teacher = str(l.getTeacherId());
+      const std::string id = str(l.getLessonId());
       if (f.keep_lesson) apply_lesson(f, e, id);
+      if (f.quiet) break;  // as a quiet lesson event's, below
+      const std::string teacher = str(l.getTeacherId());
       d.classes.push_back(str(l.getClassId()));
       d.teachers.push_back(teacher);
       d.value = str(l.getDate()) + " урок №" + std::to_string(l.getNumber());
@@ -380,7 +383,6 @@ Described describe_and_apply(Fold& f, J::Reader e) {
       break;
   }
   // Lesson events: the class and teacher come from the lesson.
-  const std::optional<std::string_view> lesson_of_event = lesson_of(e);
   if (!lesson_of_event) return d;
   // A quiet event's text is not shown and its classes, students and
   // teachers name no subject (it is quiet because it is not about one):
@@ -476,9 +478,10 @@ Described describe_and_apply(Fold& f, J::Reader e) {
 }
 
 events::Status keep_lesson(events::EventLog& log, Fold& f, J::Reader e,
+                           std::optional<std::string_view> lesson,
                            const events::RecordedEvent& recorded) {
   f.keep_lesson = false;
-  const std::optional<std::string_view> id = any_lesson_of(e);
+  const std::optional<std::string_view> id = any_lesson_of(e, lesson);
   if (!id) return events::Status::ok();
   if (f.lessons_kept.find(*id) != f.lessons_kept.end()) {
     f.keep_lesson = true;
@@ -503,7 +506,9 @@ events::Status keep_lesson(events::EventLog& log, Fold& f, J::Reader e,
       try {
         schema::BoundedMessageReader reader(earlier.payload);
         auto payload = reader.root<J>();
-        if (any_lesson_of(payload) == lesson_id) apply_lesson(f, payload, lesson_id);
+        if (any_lesson_of(payload, lesson_of(payload)) == lesson_id) {
+          apply_lesson(f, payload, lesson_id);
+        }
       } catch (const kj::Exception&) {
         // Changes nothing, as in the pass, which skips it.
       }

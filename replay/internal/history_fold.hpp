@@ -104,9 +104,10 @@ std::optional<std::string_view> lesson_of(schema::JournalEvent::Reader e);
 // lesson the event is about. A teacher is the actor, or named by the
 // payload, or found through the fold's class teachers (the one a new
 // appointment replaces) and assignments (the teacher of one that ends).
+// `lesson` is lesson_of(payload), read once an event for the three calls.
 bool may_be_about(const Fold& f, schema::JournalEvent::Reader payload,
-                  const events::RecordedEvent& e, const HistoryQuery& q,
-                  const std::string& own_stream);
+                  std::optional<std::string_view> lesson, const events::RecordedEvent& e,
+                  const HistoryQuery& q, const std::string& own_stream);
 
 // What one event is about, and how it reads.
 struct Described {
@@ -119,7 +120,9 @@ std::string prev_or(const std::unordered_map<std::string, std::string>& m, const
                     const std::string& fallback);
 
 // Describes `e` against the fold as it stood before it, then applies it.
-Described describe_and_apply(Fold& f, schema::JournalEvent::Reader e);
+// `lesson` is lesson_of(e).
+Described describe_and_apply(Fold& f, schema::JournalEvent::Reader e,
+                             std::optional<std::string_view> lesson);
 
 // Before `e` is described: sets f.keep_lesson to whether the lesson `e` is
 // about is kept. The first time an event about a lesson is shown (not
@@ -127,8 +130,9 @@ Described describe_and_apply(Fold& f, schema::JournalEvent::Reader e);
 // the journal never writes; the stream would not bring it back), the
 // lesson is first read from its stream up to `e`, and kept from then on.
 // Until then every event that changed it was quiet and in the stream, so
-// the stream holds all of them.
+// the stream holds all of them. `lesson` is lesson_of(e).
 events::Status keep_lesson(events::EventLog& log, Fold& f, schema::JournalEvent::Reader e,
+                           std::optional<std::string_view> lesson,
                            const events::RecordedEvent& recorded);
 
 }  // namespace zhurnal::replay::internal
