@@ -50,6 +50,8 @@ struct Fold {
   // While set, the helpers below, which only make text (the names of
   // people, classes, subjects and lessons), return "" without a look-up:
   // for events the history will not show. No state is made from them.
+  // describe_and_apply makes no text at all for a quiet lesson event, the
+  // bulk of a log (marks, attendance, homework).
   bool quiet = false;
   // Whether the lesson the event being folded is about is kept: its
   // place in the timetable and its values (marks, attendance, topic,
