@@ -19,7 +19,6 @@ constexpr auto kWait = std::chrono::seconds(2);
 constexpr uint32_t kRetrySeconds = 2;
 constexpr uint32_t kDefaultLimit = 200;
 constexpr uint32_t kMaxLimit = 1000;
-constexpr size_t kCursorsKept = 2;
 constexpr auto kCursorIdle = std::chrono::minutes(5);
 
 void fail(schema::Response::Builder r, const std::string& code, const std::string& message,

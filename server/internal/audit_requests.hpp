@@ -9,8 +9,9 @@
 // kept between requests (AsOfReader), so asking again at the same or a later
 // instant only folds the difference. A history page that came back full
 // keeps its pass (replay::HistoryCursor), so the user's next page continues
-// it instead of reading the log again from the start: at most two are kept,
-// and one unused for five minutes is dropped at the next history request.
+// it instead of reading the log again from the start: at most
+// kCursorsKept are kept, and one unused for five minutes is dropped at the
+// next history request.
 //
 // Thread safety: the methods may run on any worker thread concurrently.
 #pragma once
@@ -33,6 +34,12 @@ class AuditRequests {
  public:
   explicit AuditRequests(ServerContext& context);
   ~AuditRequests();
+
+  // History passes kept for their next page, the oldest dropped first. A
+  // pass at a region's scale (10.1M events) holds 0.1-0.2 GB
+  // (docs/benchmarks.md, session 23); four of them hold less than the two
+  // did when a pass held 1.13 GB.
+  static constexpr size_t kCursorsKept = 4;
 
   // Fill `response` with the result or an error (`user` empty: not signed in).
   void history(const std::string& user, schema::HistoryQuery::Reader query,
