@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "schema/journal.capnp.h"
 #include "schema/mark_text.hpp"
@@ -17,5 +18,7 @@ std::string final_kind_text(schema::FinalMarkKind k);
 std::string roles_text(capnp::List<schema::Role>::Reader roles);
 
 inline std::string str(capnp::Text::Reader t) { return {t.cStr(), t.size()}; }
+// The text in place, valid while its message is.
+inline std::string_view view(capnp::Text::Reader t) { return {t.cStr(), t.size()}; }
 
 }  // namespace zhurnal::replay::internal

@@ -10,7 +10,6 @@ using J = schema::JournalEvent;
 // The lesson a lesson event is about, read in place from `e`'s message;
 // nullopt for other events.
 std::optional<std::string_view> lesson_of(J::Reader e) {
-  auto view = [](capnp::Text::Reader t) { return std::string_view(t.cStr(), t.size()); };
   switch (e.which()) {
     case J::LESSON_HELD:
       return view(e.getLessonHeld().getLessonId());
@@ -45,10 +44,7 @@ constexpr size_t kStreamBatch = 256;
 // The lesson an event is about, its scheduling included; nullopt for
 // other events. `lesson` is lesson_of(e).
 std::optional<std::string_view> any_lesson_of(J::Reader e, std::optional<std::string_view> lesson) {
-  if (e.isLessonScheduled()) {
-    capnp::Text::Reader id = e.getLessonScheduled().getLessonId();
-    return std::string_view(id.cStr(), id.size());
-  }
+  if (e.isLessonScheduled()) return view(e.getLessonScheduled().getLessonId());
   return lesson;
 }
 
