@@ -162,8 +162,18 @@ TEST_F(AuditRequestsTest, PagesOfSeveralUsersAtOnceAddUpToTheWholeHistory) {
   }
   EXPECT_EQ(metrics_.history_pages.load() - pages, kept_pages);
   EXPECT_EQ(metrics_.history_pages_continued.load() - continued, kept_pages - kKept);
+  const uint64_t pages_before_all = metrics_.history_pages.load();
+  const uint64_t continued_before_all = metrics_.history_pages_continued.load();
   page_through(readers.size());
-  for (const Reader& r : readers) EXPECT_EQ(r.paged, r.whole) << r.user << " " << r.subject;
+  uint64_t all_pages = 0;
+  for (const Reader& r : readers) {
+    EXPECT_EQ(r.paged, r.whole) << r.user << " " << r.subject;
+    all_pages += r.pages;
+  }
+  EXPECT_EQ(metrics_.history_pages.load() - pages_before_all, all_pages);
+  // More readers than kept passes: some later pages started afresh.
+  EXPECT_LT(metrics_.history_pages_continued.load() - continued_before_all,
+            all_pages - readers.size());
 }
 
 TEST_F(AuditRequestsTest, AsOfShowsTheRegisterAsItStood) {
