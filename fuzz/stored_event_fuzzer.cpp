@@ -52,8 +52,18 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     fail("unexpected status of the fold decode", fold_st.to_string());
   }
 
+  // The audit's decode (EventFields::kAudit) refuses exactly what the full
+  // decode refuses.
+  events::RecordedEvent audit;
+  const events::Status audit_st =
+      events::internal::decode_stored_event(value, &audit, events::EventFields::kAudit);
+
   std::vector<events::RecordedEvent> decoded(1);
   const events::Status st = events::internal::decode_stored_event(value, &decoded[0]);
+  if (audit_st.is_ok() != st.is_ok()) {
+    fail("the audit decode and the full decode disagree",
+         audit_st.to_string() + " / " + st.to_string());
+  }
   if (!st.is_ok()) {
     if (st.code() != events::StatusCode::kCorruption) fail("unexpected status", st.to_string());
     return 0;
@@ -62,6 +72,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     fail("the fold decode refused what the full decode read", fold_st.to_string());
   }
   const events::RecordedEvent& full = decoded[0];
+  if (audit.position != full.position || audit.stream != full.stream ||
+      audit.stream_version != full.stream_version || audit.type != full.type ||
+      audit.recorded_at_us != full.recorded_at_us || audit.command_id != full.command_id ||
+      audit.prev_hash != full.prev_hash || audit.hash != full.hash || !audit.actor.empty() ||
+      !audit.payload.empty() || !audit.correlation_id.empty() || !audit.causation_id.empty()) {
+    fail("the audit decode differs from the full decode", std::to_string(full.position));
+  }
   if (fold.position != full.position || fold.stream_version != full.stream_version ||
       fold.recorded_at_us != full.recorded_at_us || fold.actor != full.actor ||
       fold.payload != full.payload || fold.hash != full.hash || !fold.stream.empty() ||

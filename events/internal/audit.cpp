@@ -87,7 +87,7 @@ class EventChecks {
                                pos_str(key) + ")");
     }
     if (value.size() < kHashSize) return fail(key, "stored value is shorter than its hash");
-    if (Status d = decode_stored_event(value, &e); !d.is_ok()) {
+    if (Status d = decode_stored_event(value, &e, EventFields::kAudit); !d.is_ok()) {
       return fail(key, "event does not decode: " + d.message());
     }
     if (e.position != key) return fail(key, "the envelope says position " + pos_str(e.position));

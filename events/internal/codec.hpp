@@ -28,7 +28,8 @@ std::string encode_stored_event(const EnvelopeFields& fields, Hash* hash);
 
 // Decodes a stored value into *out, `fields` of it (the others are left
 // empty). Does not check the hash: verify does; nor, for kFold, the size of
-// the previous hash, which it does not read.
+// the previous hash, which it does not read. kAudit refuses what kAll
+// refuses.
 Status decode_stored_event(std::string_view value, RecordedEvent* out,
                            EventFields fields = EventFields::kAll);
 

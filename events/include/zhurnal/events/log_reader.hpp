@@ -53,7 +53,8 @@ class LogReader {
   // event's stream index entry, every append's idempotency receipt, and no
   // index entry or receipt that the log does not account for. Names the
   // first bad position. `visit` (may be empty) sees every event that passed
-  // its own checks, in order; `progress` (may be empty) gets the number of
+  // its own checks, in order, with the fields EventFields::kAudit names (its
+  // envelope holds the rest); `progress` (may be empty) gets the number of
   // events checked now and then. An error is returned only when the walk
   // itself could not run (I/O); damage is reported in the VerifyReport.
   virtual Result<VerifyReport> verify(const std::function<void(uint64_t)>& progress,

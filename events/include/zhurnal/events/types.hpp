@@ -109,8 +109,10 @@ struct RecordedEvent {
 // projections' folds read; the stream, type, command, correlation and
 // causation ids and the previous hash are left empty. They were half of the
 // decode in a rebuild's reader, a sixth of its instructions
-// (docs/benchmarks.md, "Session 19").
-enum class EventFields : uint8_t { kAll, kFold };
+// (docs/benchmarks.md, "Session 19"). kAudit: what a chain audit reads,
+// every field but the actor, the payload and the correlation and causation
+// ids, which are left empty (verify's walk; "Session 25").
+enum class EventFields : uint8_t { kAll, kFold, kAudit };
 
 enum class Direction : uint8_t { kForward, kBackward };
 
