@@ -323,7 +323,14 @@ class Fingerprint {
     uint64_t h = key_;
     size_t i = 0;
     for (; i + 8 <= a.size(); i += 8) h = mix(h, load(a.data() + i, 8));
-    if (i < a.size()) h = mix(h, load(a.data() + i, a.size() - i));
+    if (const size_t rest = a.size() - i; rest > 0) {
+      // The same zero-padded word; from a string of eight bytes or more, as
+      // the last eight shifted (a fixed-size load: a copy of `rest` bytes
+      // was a quarter of the checking thread's samples in its own code, perf
+      // at 10.1M events).
+      h = mix(h, a.size() >= 8 ? load(a.data() + a.size() - 8, 8) >> (8 * (8 - rest))
+                               : load(a.data() + i, rest));
+    }
     h = finalize(h + a.size());
     h = finalize(h ^ (b + key_));
     return finalize(h ^ (c * 0x9e3779b97f4a7c15ull));
