@@ -52,6 +52,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     fail("unexpected status of the fold decode", fold_st.to_string());
   }
 
+  // The history's decode (EventFields::kHistory) reads a subset too.
+  events::RecordedEvent history;
+  const events::Status history_st =
+      events::internal::decode_stored_event(value, &history, events::EventFields::kHistory);
+
   // The audit's decode (EventFields::kAudit) refuses exactly what the full
   // decode refuses.
   events::RecordedEvent audit;
@@ -78,6 +83,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       audit.prev_hash != full.prev_hash || audit.hash != full.hash || !audit.actor.empty() ||
       !audit.payload.empty() || !audit.correlation_id.empty() || !audit.causation_id.empty()) {
     fail("the audit decode differs from the full decode", std::to_string(full.position));
+  }
+  if (!history_st.is_ok()) {
+    fail("the history decode refused what the full decode read", history_st.to_string());
+  }
+  if (history.position != full.position || history.stream != full.stream ||
+      history.type != full.type || history.actor != full.actor ||
+      history.command_id != full.command_id || history.payload != full.payload ||
+      history.hash != full.hash || !history.correlation_id.empty() ||
+      history.prev_hash != events::Hash{}) {
+    fail("the history decode differs from the full decode", std::to_string(full.position));
   }
   if (fold.position != full.position || fold.stream_version != full.stream_version ||
       fold.recorded_at_us != full.recorded_at_us || fold.actor != full.actor ||

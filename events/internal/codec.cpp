@@ -147,6 +147,8 @@ Status decode_stored_event(std::string_view value, RecordedEvent* out, EventFiel
     out->position = env.getPosition();
     out->stream_version = env.getStreamVersion();
     out->recorded_at_us = env.getRecordedAtUs();
+    const bool ids = fields != EventFields::kFold;  // stream, type, command id
+    const bool links = fields == EventFields::kAll || fields == EventFields::kAudit;
     if (fields == EventFields::kAudit) {
       // Read, so that a pointer out of the message's bounds is refused as
       // by the full decode, but not copied.
@@ -156,31 +158,34 @@ Status decode_stored_event(std::string_view value, RecordedEvent* out, EventFiel
       (void)env.getCausationId();
       out->actor.clear();
       out->payload.clear();
-      out->correlation_id.clear();
-      out->causation_id.clear();
     } else {
       out->actor.assign(view(env.getActor()));
       out->payload.assign(view(env.getPayload()));
     }
-    if (fields == EventFields::kFold) {
+    if (ids) {
+      out->stream.assign(view(env.getStreamId()));
+      out->type.assign(view(env.getEventType()));
+      out->command_id.assign(view(env.getCommandId()));
+    } else {
       out->stream.clear();
       out->type.clear();
       out->command_id.clear();
-      out->correlation_id.clear();
-      out->causation_id.clear();
-      out->prev_hash = Hash{};
-      return Status::ok();
     }
-    out->stream.assign(view(env.getStreamId()));
-    out->type.assign(view(env.getEventType()));
-    out->command_id.assign(view(env.getCommandId()));
     if (fields == EventFields::kAll) {
       out->correlation_id.assign(view(env.getCorrelationId()));
       out->causation_id.assign(view(env.getCausationId()));
+    } else {
+      out->correlation_id.clear();
+      out->causation_id.clear();
     }
-    auto prev = env.getPrevHash();
-    if (prev.size() != kHashSize) return {StatusCode::kCorruption, "previous hash has a bad size"};
-    copy_hash(prev, &out->prev_hash);
+    if (links) {
+      auto prev = env.getPrevHash();
+      if (prev.size() != kHashSize)
+        return {StatusCode::kCorruption, "previous hash has a bad size"};
+      copy_hash(prev, &out->prev_hash);
+    } else {
+      out->prev_hash = Hash{};
+    }
   } catch (const kj::Exception& e) {
     return {StatusCode::kCorruption, std::string("stored event does not decode: ") +
                                          e.getDescription().cStr()};

@@ -27,9 +27,9 @@ struct EnvelopeFields {
 std::string encode_stored_event(const EnvelopeFields& fields, Hash* hash);
 
 // Decodes a stored value into *out, `fields` of it (the others are left
-// empty). Does not check the hash: verify does; nor, for kFold, the size of
-// the previous hash, which it does not read. kAudit refuses what kAll
-// refuses.
+// empty). Does not check the hash: verify does; nor, for kFold and
+// kHistory, the size of the previous hash, which they do not read. kAudit
+// refuses what kAll refuses.
 Status decode_stored_event(std::string_view value, RecordedEvent* out,
                            EventFields fields = EventFields::kAll);
 

@@ -29,10 +29,11 @@ RecordedEvent filled() {
   RecordedEvent e;
   e.stream = e.type = e.actor = e.command_id = e.correlation_id = e.causation_id = e.payload =
       "left from the event before";
+  e.prev_hash = Hash{1, 2, 3};
   return e;
 }
 
-TEST(EventCodecTest, AnAuditDecodeReadsTheChainsFieldsAndEmptiesTheOthers) {
+TEST(EventCodecTest, EachSetOfFieldsFillsItsOwnAndEmptiesTheOthers) {
   Hash hash;
   const std::string value = stored(&hash);
   RecordedEvent full;
@@ -56,6 +57,19 @@ TEST(EventCodecTest, AnAuditDecodeReadsTheChainsFieldsAndEmptiesTheOthers) {
   EXPECT_TRUE(audit.payload.empty());
   EXPECT_TRUE(audit.correlation_id.empty());
   EXPECT_TRUE(audit.causation_id.empty());
+
+  RecordedEvent history = filled();
+  ASSERT_TRUE(internal::decode_stored_event(value, &history, EventFields::kHistory).is_ok());
+  EXPECT_EQ(history.position, full.position);
+  EXPECT_EQ(history.stream, full.stream);
+  EXPECT_EQ(history.type, full.type);
+  EXPECT_EQ(history.actor, full.actor);
+  EXPECT_EQ(history.command_id, full.command_id);
+  EXPECT_EQ(history.payload, full.payload);
+  EXPECT_EQ(history.hash, full.hash);
+  EXPECT_TRUE(history.correlation_id.empty());
+  EXPECT_TRUE(history.causation_id.empty());
+  EXPECT_EQ(history.prev_hash, Hash{});
 
   RecordedEvent fold = filled();
   ASSERT_TRUE(internal::decode_stored_event(value, &fold, EventFields::kFold).is_ok());

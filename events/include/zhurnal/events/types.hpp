@@ -111,8 +111,10 @@ struct RecordedEvent {
 // decode in a rebuild's reader, a sixth of its instructions
 // (docs/benchmarks.md, "Session 19"). kAudit: what a chain audit reads,
 // every field but the actor, the payload and the correlation and causation
-// ids, which are left empty (verify's walk; "Session 25").
-enum class EventFields : uint8_t { kAll, kFold, kAudit };
+// ids, which are left empty (verify's walk; "Session 25"). kHistory: what a
+// history shows, every field but the correlation and causation ids and the
+// previous hash.
+enum class EventFields : uint8_t { kAll, kFold, kAudit, kHistory };
 
 enum class Direction : uint8_t { kForward, kBackward };
 
