@@ -148,7 +148,7 @@ Status decode_stored_event(std::string_view value, RecordedEvent* out, EventFiel
     out->stream_version = env.getStreamVersion();
     out->recorded_at_us = env.getRecordedAtUs();
     const bool ids = fields != EventFields::kFold;  // stream, type, command id
-    const bool links = fields == EventFields::kAll || fields == EventFields::kAudit;
+    const bool prev_hash = fields == EventFields::kAll || fields == EventFields::kAudit;
     if (fields == EventFields::kAudit) {
       // Read, so that a pointer out of the message's bounds is refused as
       // by the full decode, but not copied.
@@ -178,10 +178,11 @@ Status decode_stored_event(std::string_view value, RecordedEvent* out, EventFiel
       out->correlation_id.clear();
       out->causation_id.clear();
     }
-    if (links) {
+    if (prev_hash) {
       auto prev = env.getPrevHash();
-      if (prev.size() != kHashSize)
+      if (prev.size() != kHashSize) {
         return {StatusCode::kCorruption, "previous hash has a bad size"};
+      }
       copy_hash(prev, &out->prev_hash);
     } else {
       out->prev_hash = Hash{};
