@@ -138,7 +138,7 @@ void settle_compactions(ev::KvStore& store) {
 
 // Folds every projection from zero into a fresh store under `views_dir`
 // (left in place for the compare pass).
-Pass rebuild_pass_impl(const fs::path& log_dir, const fs::path& views_dir) {
+Pass rebuild_pass_impl(const fs::path& log_dir, const fs::path& views_dir, size_t memory_mib) {
   fs::remove_all(views_dir);
   auto log = open_log(log_dir);
   auto store = ev::KvStore::open({views_dir.string(), false, true});
@@ -147,8 +147,9 @@ Pass rebuild_pass_impl(const fs::path& log_dir, const fs::path& views_dir) {
   const double cpu = thread_cpu_seconds(), process_cpu = process_cpu_seconds();
   Stopwatch clock;
   {
-    auto engine = projections::ProjectionEngine::open({log.get(), store->get(), nullptr, 4096},
-                                                      projections::standard_projections());
+    projections::EngineOptions options{log.get(), store->get(), nullptr, 4096};
+    options.bulk_memory_bytes = memory_mib << 20;
+    auto engine = projections::ProjectionEngine::open(options, projections::standard_projections());
     if (!engine) throw std::runtime_error("open the engine: " + engine.error().to_string());
     if (auto st = (*engine)->catch_up(); !st.is_ok()) throw std::runtime_error("rebuild: " + st.to_string());
     p.events = (*engine)->position();
@@ -257,8 +258,9 @@ void history_pass(const ReplayBenchOptions& o, const fs::path& log_dir, std::ost
 
 ReplayPass raw_log_pass(const fs::path& log_dir) { return raw_pass_impl(log_dir); }
 
-ReplayPass rebuild_views_pass(const fs::path& log_dir, const fs::path& views_dir) {
-  return rebuild_pass_impl(log_dir, views_dir);
+ReplayPass rebuild_views_pass(const fs::path& log_dir, const fs::path& views_dir,
+                              size_t memory_mib) {
+  return rebuild_pass_impl(log_dir, views_dir, memory_mib);
 }
 
 void run_replay_bench(const ReplayBenchOptions& o, std::ostream& out) {
@@ -298,7 +300,8 @@ void run_replay_bench(const ReplayBenchOptions& o, std::ostream& out) {
   for (int round = 0; round < o.rounds; ++round) {
     const Pass r = raw_log_pass(log_dir);
     const Pass v = wanted("verify") ? verify_pass(log_dir) : Pass{};
-    const Pass b = wanted("rebuild") ? rebuild_views_pass(log_dir, views_dir) : Pass{};
+    const Pass b =
+        wanted("rebuild") ? rebuild_views_pass(log_dir, views_dir, o.rebuild_memory_mib) : Pass{};
     const Pass c = wanted("compare") ? compare_pass(log_dir, views_dir) : Pass{};
     for (const Pass* p : {&r, &v, &b}) {
       if (p->events != events && p->seconds > 0) {

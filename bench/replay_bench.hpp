@@ -50,6 +50,7 @@ struct ReplayBenchOptions {
   std::vector<std::string> passes{"raw", "verify", "rebuild", "compare"};
   std::string history_class;     // the history pass's class; empty: the first opened
   int history_fresh_pages = 1000;  // pages timed folding from position 1, at most
+  size_t rebuild_memory_mib = 1024;  // EngineOptions::bulk_memory_bytes of the rebuild pass, in MiB
 };
 
 void run_replay_bench(const ReplayBenchOptions& options, std::ostream& out);
@@ -72,8 +73,9 @@ struct ReplayPass {
 // decoded with the log's own decode, positions checked.
 ReplayPass raw_log_pass(const std::filesystem::path& log_dir);
 // Every standard projection folded from zero into a fresh store at
-// `views_dir` (removed first, left in place afterwards).
+// `views_dir` (removed first, left in place afterwards), holding up to
+// `memory_mib` of rows between bulk loads (EngineOptions::bulk_memory_bytes).
 ReplayPass rebuild_views_pass(const std::filesystem::path& log_dir,
-                              const std::filesystem::path& views_dir);
+                              const std::filesystem::path& views_dir, size_t memory_mib = 1024);
 
 }  // namespace zhurnal::bench

@@ -1,14 +1,16 @@
 // zhurnal-bench: throughput of the event log against raw RocksDB.
 //
-//   zhurnal-bench append [--events N] [--writers 1,8,64] [--rounds R] [--dir DIR]
-//                        [--runners zhurnal,raw-batch,raw-threads,postgres,zhurnal-async,raw-layout] [--buffered]
-//                        [--pg-bin DIR] [--pg-user USER]
+//   zhurnal-bench append [--events N] [--writers 1,8,64] [--rounds R] [--dir DIR] [--buffered]
+//                        [--runners NAME,...] [--pg-bin DIR] [--pg-user USER]
+//                        (NAME: zhurnal,raw-batch,raw-threads,postgres,zhurnal-async,raw-layout)
 //   zhurnal-bench read   [--events N] [--batch B] [--rounds R] [--dir DIR]
-//   zhurnal-bench replay [--schools S] [--weeks W] [--rounds R] [--dir DIR] [--log DIR] [--passes P,...]
-//                        [--history-class ID] [--history-fresh-pages N]
+//   zhurnal-bench replay [--schools S] [--weeks W] [--rounds R] [--dir DIR] [--log DIR]
+//                        [--passes P,...] [--history-class ID] [--history-fresh-pages N]
+//                        [--rebuild-memory-mib M]
 //   zhurnal-bench region [--schools N | --quick] [--weeks W] [--writers W] [--buffered] ...
 //   zhurnal-bench ws     [--quick | --full] [--sockets N] [--rate R] [--seconds S] ...
-//   zhurnal-bench abuse  [--probe-requests N] [--probe-rate R] [--slowloris N] [--weeks W] [--dir DIR] [--keep]
+//   zhurnal-bench abuse  [--probe-requests N] [--probe-rate R] [--slowloris N] [--weeks W]
+//                        [--dir DIR] [--keep]
 //
 // Each subcommand works in a fresh directory under DIR (default: the system
 // temp dir) and removes it when done. See docs/benchmarks.md.
@@ -108,6 +110,11 @@ int main(int argc, char** argv) {
                          "history pages timed folding from position 1")
       ->capture_default_str()
       ->check(CLI::Range(0, 1000));
+  replay_cmd
+      ->add_option("--rebuild-memory-mib", replay.rebuild_memory_mib,
+                   "rows the rebuild pass keeps in memory between bulk loads (MiB)")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
 
   zhurnal::bench::RegionBenchOptions region;
   CLI::App* region_cmd = app.add_subcommand(
