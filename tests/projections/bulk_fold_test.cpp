@@ -13,6 +13,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "schema/commands.capnp.h"
+#include "schema/message_reader.hpp"
 #include "support/kv_rows.hpp"
 #include "support/temp_dir.hpp"
 #include "zhurnal/commands/journal.hpp"
@@ -64,8 +66,47 @@ std::vector<int> row_file_levels(events::KvStore& store) {
   return levels;
 }
 
-// One demo week in a log, and the rows the live engine folded from it batch
-// by batch: what every bulk fold must reproduce.
+// Sign-ins of the first `each` parents and students of the log (the demo
+// generator makes none; a region's log is a fifth sign-ins), a second apart
+// after the log's last event.
+void sign_in_some(commands::Journal& journal, events::EventLog& log, std::atomic<int64_t>& now,
+                  size_t each) {
+  auto all = log.read_all(1, log.head_position());
+  ASSERT_TRUE(all) << all.error().to_string();
+  std::vector<std::pair<std::string, schema::Role>> users;
+  size_t parents = 0, students = 0;
+  for (const events::RecordedEvent& e : *all) {
+    schema::BoundedMessageReader reader(e.payload);
+    auto x = reader.root<schema::JournalEvent>();
+    if (x.isUserRegistered() && parents < each) {
+      for (auto r : x.getUserRegistered().getRoles()) {
+        if (r != schema::Role::PARENT) continue;
+        users.emplace_back(x.getUserRegistered().getUserId().cStr(), r);
+        ++parents;
+        break;
+      }
+    } else if (x.isStudentEnrolled() && students < each) {
+      users.emplace_back(x.getStudentEnrolled().getStudentId().cStr(), schema::Role::STUDENT);
+      ++students;
+    }
+  }
+  ASSERT_EQ(parents, each);
+  ASSERT_EQ(students, each);
+  for (const auto& [user, role] : users) {
+    capnp::MallocMessageBuilder m;
+    auto c = m.initRoot<schema::Command>().initRecordSignIn();
+    c.setUserId(user);
+    c.setSchoolId("sch1");
+    c.setRole(role);
+    now += 1'000'000;
+    auto r = journal.execute({"signin-" + user, std::string(commands::kSystemActor), ""},
+                             m.getRoot<schema::Command>().asReader());
+    ASSERT_TRUE(r) << r.error().message;
+  }
+}
+
+// One demo week in a log with some sign-ins, and the rows the live engine
+// folded from it batch by batch: what every bulk fold must reproduce.
 class BulkFoldTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
@@ -89,6 +130,8 @@ class BulkFoldTest : public ::testing::Test {
       o.weeks = 1;
       auto summary = demo::generate_demo(**journal, [](int64_t us) { now_ = us; }, o);
       ASSERT_TRUE(summary) << summary.error().to_string();
+      sign_in_some(**journal, *log_, now_, 200);
+      if (HasFatalFailure()) return;
     }
     head_ = log_->head_position();
     ASSERT_GT(head_, 5'000u);
