@@ -35,7 +35,12 @@
 #include <string>
 #include <vector>
 
+#include "zhurnal/projections/engine.hpp"
+
 namespace zhurnal::bench {
+
+// The engine's default row budget for a rebuild, in MiB.
+inline const size_t kEngineMemoryMib = projections::EngineOptions{}.bulk_memory_bytes >> 20;
 
 struct ReplayBenchOptions {
   int schools = 1;
@@ -50,7 +55,8 @@ struct ReplayBenchOptions {
   std::vector<std::string> passes{"raw", "verify", "rebuild", "compare"};
   std::string history_class;     // the history pass's class; empty: the first opened
   int history_fresh_pages = 1000;  // pages timed folding from position 1, at most
-  size_t rebuild_memory_mib = 1024;  // EngineOptions::bulk_memory_bytes of the rebuild pass, in MiB
+  // EngineOptions::bulk_memory_bytes of the rebuild pass, in MiB (the engine's default)
+  size_t rebuild_memory_mib = kEngineMemoryMib;
 };
 
 void run_replay_bench(const ReplayBenchOptions& options, std::ostream& out);
@@ -76,6 +82,7 @@ ReplayPass raw_log_pass(const std::filesystem::path& log_dir);
 // `views_dir` (removed first, left in place afterwards), holding up to
 // `memory_mib` of rows between bulk loads (EngineOptions::bulk_memory_bytes).
 ReplayPass rebuild_views_pass(const std::filesystem::path& log_dir,
-                              const std::filesystem::path& views_dir, size_t memory_mib = 1024);
+                              const std::filesystem::path& views_dir,
+                              size_t memory_mib = kEngineMemoryMib);
 
 }  // namespace zhurnal::bench
