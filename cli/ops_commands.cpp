@@ -49,6 +49,14 @@ uint64_t dir_bytes(const fs::path& dir) {
   return total;
 }
 
+// A part of the data directory, for a progress line.
+std::string part_label(const std::string& part) {
+  if (part == "log") return "журнал событий";
+  if (part == "credentials") return "учётные данные";
+  if (part == "views") return "представления";
+  return part;
+}
+
 // Renders a backup's or restore's progress: one bar per part.
 class PartProgress {
  public:
@@ -57,8 +65,9 @@ class PartProgress {
     if (part != part_) {
       if (progress_) progress_->finish(last_);
       part_ = part;
+      last_ = 0;
       const fs::path dir = part == "log" ? fs::path(paths_.log) : fs::path(paths_.data) / part;
-      progress_ = std::make_unique<replay::Progress>(part, dir_bytes(dir));
+      progress_ = std::make_unique<replay::Progress>(part_label(part), dir_bytes(dir));
       progress_->count_bytes();
     }
     if (bytes > 0) last_ = bytes;
@@ -77,9 +86,9 @@ class PartProgress {
 };
 
 void print_set(const char* what, const replay::BackupSet& s, const std::string& dir) {
-  std::printf("%s %u in %s: log head %llu, %.1f MiB%s\n", what, s.id, dir.c_str(),
+  std::printf("%s %u в %s: событий в журнале %llu, %.1f МиБ, %s\n", what, s.id, dir.c_str(),
               static_cast<unsigned long long>(s.head_position), s.bytes / (1024.0 * 1024.0),
-              s.has_views ? ", read models included" : ", read models not included");
+              s.has_views ? "с представлениями" : "без представлений");
 }
 
 // The server's answer to a backup request over its control socket; nullopt
@@ -96,15 +105,15 @@ std::optional<int> backup_through_server(const replay::DataPaths& paths, const s
     const int err = errno;
     ::close(fd);
     if (err == ENOENT || err == ECONNREFUSED) return std::nullopt;
-    std::fprintf(stderr, "zhurnal: cannot reach the server at %s: %s\n",
+    std::fprintf(stderr, "zhurnal: нет связи с сервером через %s: %s\n",
                  paths.control_socket.c_str(), std::strerror(err));
     return 2;
   }
-  std::fprintf(stderr, "zhurnal: the server is running; it takes the backup itself\n");
+  std::fprintf(stderr, "zhurnal: сервер работает; резервную копию делает он сам\n");
   const std::string request = "backup\t" + out + "\t" + std::to_string(keep) + "\n";
   if (::send(fd, request.data(), request.size(), MSG_NOSIGNAL) != ssize_t(request.size())) {
     ::close(fd);
-    std::fprintf(stderr, "zhurnal: the server closed its control socket\n");
+    std::fprintf(stderr, "zhurnal: сервер закрыл управляющий сокет\n");
     return 2;
   }
   PartProgress progress(paths);
@@ -138,19 +147,20 @@ std::optional<int> backup_through_server(const replay::DataPaths& paths, const s
       s.head_position = std::strtoull(f[2].c_str(), nullptr, 10);
       s.bytes = std::strtoull(f[3].c_str(), nullptr, 10);
       s.has_views = f[4] == "1";
-      print_set("backup", s, out);
+      print_set("резервная копия", s, out);
       return 0;
     } else if (f[0] == "error" && f.size() == 3) {
       progress.finish();
       ::close(fd);
-      std::fprintf(stderr, "zhurnal: the server's backup failed: %s: %s\n", f[1].c_str(),
-                   f[2].c_str());
+      std::fprintf(stderr, "zhurnal: сервер не смог сделать резервную копию: %s: %s\n",
+                   f[1].c_str(), f[2].c_str());
       return 2;
     }
   }
   ::close(fd);
-  std::fprintf(stderr, "zhurnal: the server closed its control socket without an answer "
-                       "(see its log)\n");
+  std::fprintf(stderr,
+               "zhurnal: сервер закрыл управляющий сокет, не ответив (см. журнал "
+               "сервера)\n");
   return 2;
 }
 
@@ -162,28 +172,30 @@ int backup_offline(const replay::DataPaths& paths, const std::string& out, unsig
   if (!log) {
     if (log.error().code() == events::StatusCode::kInUse) {
       std::fprintf(stderr,
-                   "zhurnal: %s is in use by a running server whose control socket %s does not "
-                   "answer; restart the server with this version or stop it for the backup\n",
+                   "zhurnal: каталог %s занят работающим сервером, но его управляющий сокет %s "
+                   "не отвечает; перезапустите сервер этой версии или остановите его на время "
+                   "копирования\n",
                    paths.data.c_str(), paths.control_socket.c_str());
       return 2;
     }
-    return fail("cannot open the log " + paths.log, log.error());
+    return fail("не удалось открыть журнал событий " + paths.log, log.error());
   }
   auto credentials = events::KvStore::open({paths.credentials, true, false});
-  if (!credentials) return fail("cannot open the credentials " + paths.credentials, credentials.error());
+  if (!credentials)
+    return fail("не удалось открыть учётные данные " + paths.credentials, credentials.error());
   std::unique_ptr<events::KvStore> views;
   std::error_code ec;
   if (fs::exists(paths.views, ec)) {
     auto v = events::KvStore::open({paths.views, false, false});
-    if (!v) return fail("cannot open the read models " + paths.views, v.error());
+    if (!v) return fail("не удалось открыть представления " + paths.views, v.error());
     views = std::move(*v);
   }
   PartProgress progress(paths);
   auto set = replay::backup_data({log->get(), credentials->get(), views.get()}, {out, keep},
                                  [&](const std::string& part, uint64_t b) { progress(part, b); });
   progress.finish();
-  if (!set) return fail("backup failed", set.error());
-  print_set("backup", *set, out);
+  if (!set) return fail("резервное копирование не удалось", set.error());
+  print_set("резервная копия", *set, out);
   return 0;
 }
 
@@ -191,12 +203,12 @@ int run_backup(const OpsCliOptions& o) {
   const replay::DataPaths paths = replay::data_paths(o.data);
   std::error_code ec;
   if (!fs::exists(paths.log, ec)) {
-    std::fprintf(stderr, "zhurnal: no data directory with a log at %s\n", o.data.c_str());
+    std::fprintf(stderr, "zhurnal: в %s нет каталога данных с журналом событий\n", o.data.c_str());
     return 2;
   }
   const std::string out = fs::absolute(o.out, ec).lexically_normal().string();
   if (out.find_first_of("\t\n\r") != std::string::npos) {
-    std::fprintf(stderr, "zhurnal: the backup directory's name has a tab or a line break\n");
+    std::fprintf(stderr, "zhurnal: в имени каталога копий есть табуляция или перевод строки\n");
     return 2;
   }
   if (auto answered = backup_through_server(paths, out, o.keep)) return *answered;
@@ -206,29 +218,29 @@ int run_backup(const OpsCliOptions& o) {
 int run_restore(const OpsCliOptions& o) {
   if (o.list) {
     auto sets = replay::list_backups(o.from);
-    if (!sets) return fail("cannot list " + o.from, sets.error());
+    if (!sets) return fail("не удалось прочитать список копий в " + o.from, sets.error());
     for (const replay::BackupSet& s : *sets) {
       char when[32] = "?";
       std::time_t t = s.created_s;
       std::tm tm{};
       if (localtime_r(&t, &tm)) std::strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm);
-      std::printf("%u  %s  log head %llu  %.1f MiB%s%s\n", s.id, when,
+      std::printf("%u  %s  событий %llu  %.1f МиБ%s%s\n", s.id, when,
                   static_cast<unsigned long long>(s.head_position), s.bytes / (1024.0 * 1024.0),
-                  s.has_views ? "  with read models" : "", s.complete ? "" : "  INCOMPLETE");
+                  s.has_views ? "  с представлениями" : "", s.complete ? "" : "  НЕПОЛНАЯ");
     }
     return 0;
   }
   if (o.data.empty()) {
-    std::fprintf(stderr, "zhurnal: restore needs --data NEWDIR (or --list)\n");
+    std::fprintf(stderr, "zhurnal: для восстановления нужен --data НОВЫЙ_КАТАЛОГ (или --list)\n");
     return 2;
   }
   PartProgress progress(replay::data_paths(o.data));
   auto set = replay::restore_data(o.from, o.backup_id, o.data,
                                   [&](const std::string& part, uint64_t b) { progress(part, b); });
   progress.finish();
-  if (!set) return fail("restore failed", set.error());
-  print_set("restored backup", *set, o.data);
-  std::printf("checking the restored log...\n");
+  if (!set) return fail("восстановление не удалось", set.error());
+  print_set("восстановлена копия", *set, o.data);
+  std::printf("проверка восстановленного журнала событий...\n");
   std::fflush(stdout);
   return run_verify_command(o.data);
 }
@@ -244,7 +256,8 @@ int run_export(const OpsCliOptions& o) {
     // Children's marks and absences: readable by the owner only.
     const int fd = ::open(partial.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     if (fd < 0 || (out = ::fdopen(fd, "w")) == nullptr) {
-      std::fprintf(stderr, "zhurnal: cannot create %s: %s\n", partial.c_str(), std::strerror(errno));
+      std::fprintf(stderr, "zhurnal: не удалось создать %s: %s\n", partial.c_str(),
+                   std::strerror(errno));
       return 2;
     }
   }
@@ -253,17 +266,19 @@ int run_export(const OpsCliOptions& o) {
     const bool closed = std::fclose(out) == 0;
     if (!summary || !closed) {
       ::unlink(partial.c_str());
-      if (summary) return fail("export", {events::StatusCode::kIoError, "cannot write " + partial});
+      if (summary)
+        return fail("выгрузка", {events::StatusCode::kIoError, "не удалось записать " + partial});
     } else if (::rename(partial.c_str(), o.out.c_str()) != 0) {
-      std::fprintf(stderr, "zhurnal: cannot rename %s: %s\n", partial.c_str(), std::strerror(errno));
+      std::fprintf(stderr, "zhurnal: не удалось переименовать %s: %s\n", partial.c_str(),
+                   std::strerror(errno));
       return 2;
     }
   }
   if (!summary) {
-    fail("export failed", summary.error());
+    fail("выгрузка не удалась", summary.error());
     return summary.error().code() == events::StatusCode::kCorruption ? 1 : 2;
   }
-  std::fprintf(stderr, "exported %llu events; last hash %s\n",
+  std::fprintf(stderr, "выгружено событий: %llu; хеш последнего: %s\n",
                static_cast<unsigned long long>(summary->events),
                events::to_hex(summary->last_hash).c_str());
   return 0;
@@ -307,10 +322,10 @@ int run_verify_command(const std::string& data) {
   auto reader = events::LogReader::open({paths.log, {}});
   if (!reader) return fail("cannot open the log " + paths.log, reader.error());
   auto summary = replay::verify_log(**reader);
-  if (!summary) return fail("verify failed", summary.error());
+  if (!summary) return fail("проверка не удалась", summary.error());
   std::fputs(replay::format_summary(*summary).c_str(), stdout);
   if (!summary->verify.ok()) {
-    std::fprintf(stderr, "zhurnal: the log is damaged at position %llu: %s\n",
+    std::fprintf(stderr, "zhurnal: журнал событий повреждён, позиция %llu: %s\n",
                  static_cast<unsigned long long>(summary->verify.first_bad_position),
                  summary->verify.problem.c_str());
     return 1;

@@ -42,7 +42,7 @@ fs::path log_dir(const std::string& data) {
 
 events::Result<std::unique_ptr<events::EventLog>> open_log(const std::string& data) {
   if (data.empty() || !fs::exists(data)) {
-    return events::error(events::StatusCode::kNotFound, "no data directory " + data);
+    return events::error(events::StatusCode::kNotFound, "нет каталога данных " + data);
   }
   events::LogOptions o;
   o.path = log_dir(data).string();
@@ -55,7 +55,7 @@ events::Result<std::unique_ptr<events::EventLog>> open_log(const std::string& da
 // it stood when they started.
 events::Result<std::unique_ptr<events::EventLog>> open_log_to_read(const std::string& data) {
   if (data.empty() || !fs::exists(data)) {
-    return events::error(events::StatusCode::kNotFound, "no data directory " + data);
+    return events::error(events::StatusCode::kNotFound, "нет каталога данных " + data);
   }
   return events::open_log_snapshot({log_dir(data).string(), {}});
 }
@@ -67,32 +67,37 @@ int run_rebuild(const ReplayCliOptions& o) {
       // It writes the rebuilt rows into the view store, which the server
       // holds; a copy (a backup restored elsewhere) can be rebuilt instead.
       std::fprintf(stderr,
-                   "zhurnal: %s is in use by a running server; replay rebuild needs the server "
-                   "stopped, or run it on a copy (zhurnal backup, then zhurnal restore)\n",
+                   "zhurnal: каталог %s занят работающим сервером; replay rebuild пишет в "
+                   "представления, поэтому нужен остановленный сервер или копия (zhurnal backup, "
+                   "затем zhurnal restore)\n",
                    o.data.c_str());
       return 2;
     }
-    return fail("cannot open the log", log.error());
+    return fail("не удалось открыть журнал событий", log.error());
   }
   const fs::path views_dir = fs::path(o.data) / "views";
   if (!fs::exists(views_dir)) {
-    std::fprintf(stderr, "zhurnal: no view store at %s (run the server once to build it)\n",
+    std::fprintf(stderr,
+                 "zhurnal: нет хранилища представлений %s (сервер строит его при первом "
+                 "запуске)\n",
                  views_dir.c_str());
     return 2;
   }
   auto store = events::KvStore::open({views_dir.string(), false, false});
-  if (!store) return fail("cannot open the view store", store.error());
+  if (!store) return fail("не удалось открыть хранилище представлений", store.error());
   // The engine reads the log through a counter, for the fold's progress.
   replay::ReadCountingLog counting(log->get());
   projections::EngineOptions engine_options{&counting, store->get(), nullptr, 4096};
   engine_options.bulk_memory_bytes = o.rebuild_memory_mib << 20;
   auto engine = projections::ProjectionEngine::open(engine_options, projections::standard_projections());
-  if (!engine) return fail("cannot open the projections", engine.error());
+  if (!engine) return fail("не удалось открыть представления", engine.error());
   for (const auto& s : (*engine)->status()) {
     if (s.lag > 0) {
-      std::printf("projection %s is %llu events behind the log (checkpoint %llu): compared at its checkpoint\n",
-                  s.name.c_str(), static_cast<unsigned long long>(s.lag),
-                  static_cast<unsigned long long>(s.checkpoint));
+      std::printf(
+          "представление %s отстаёт от журнала событий (его позиция %llu, отставание "
+          "%llu): сравнение на его позиции\n",
+          s.name.c_str(), static_cast<unsigned long long>(s.checkpoint),
+          static_cast<unsigned long long>(s.lag));
     }
   }
   replay::RebuildOptions ro;
@@ -102,15 +107,16 @@ int run_rebuild(const ReplayCliOptions& o) {
   const uint64_t head = counting.head_position();
   std::atomic<uint64_t> compared{0};
   std::optional<replay::ProgressTicker> ticker;
-  ticker.emplace("rebuild", [head] { return head; }, [&] { return counting.position_read(); });
+  ticker.emplace(
+      "пересборка", [head] { return head; }, [&] { return counting.position_read(); });
   ro.on_compare = [&] {
     ticker.reset();
-    ticker.emplace("compare", nullptr, [&] { return compared.load(); });
+    ticker.emplace("сравнение", nullptr, [&] { return compared.load(); });
   };
   ro.rows_compared = &compared;
   auto report = replay::rebuild_and_compare_all(**engine, **store, ro);
   ticker.reset();
-  if (!report) return fail("rebuild failed", report.error());
+  if (!report) return fail("пересборка не удалась", report.error());
   std::fputs(replay::format_rebuild_report(*report).c_str(), stdout);
   return report->ok() ? 0 : 1;
 }
@@ -145,7 +151,9 @@ int run_as_of(const ReplayCliOptions& o) {
   q.at = o.at;
   const int chosen = !o.register_class.empty() + !o.diary_student.empty() + !o.compliance_school.empty();
   if (chosen != 1) {
-    std::fprintf(stderr, "zhurnal: name one view: --register CLASS, --diary STUDENT or --compliance SCHOOL\n");
+    std::fprintf(stderr,
+                 "zhurnal: укажите одно представление: --register КЛАСС, --diary УЧЕНИК или "
+                 "--compliance ШКОЛА\n");
     return 2;
   }
   if (!o.register_class.empty()) {
@@ -163,15 +171,15 @@ int run_as_of(const ReplayCliOptions& o) {
     q.month = o.month;
   }
   auto log = open_log_to_read(o.data);
-  if (!log) return fail("cannot open the log", log.error());
+  if (!log) return fail("не удалось открыть журнал событий", log.error());
   replay::AsOfReader reader({log->get(), o.scratch, o.rebuild_memory_mib << 20});
   auto r = [&] {
     replay::ProgressTicker ticker(
-        "fold", [&] { return reader.fold_progress().target; },
+        "свёртка журнала", [&] { return reader.fold_progress().target; },
         [&] { return reader.fold_progress().done; });
     return reader.query(q);
   }();
-  if (!r) return fail("as-of", r.error());
+  if (!r) return fail("журнал на момент", r.error());
   if (o.format == "json") {
     std::fputs(view_json(*r, q.view).c_str(), stdout);
     return 0;
@@ -191,7 +199,7 @@ int run_history(const ReplayCliOptions& o) {
   replay::HistoryQuery q;
   const int chosen = !o.student.empty() + !o.class_id.empty() + !o.teacher.empty();
   if (chosen != 1) {
-    std::fprintf(stderr, "zhurnal: name one subject: --student ID, --class ID or --teacher ID\n");
+    std::fprintf(stderr, "zhurnal: укажите одно: --student ID, --class ID или --teacher ID\n");
     return 2;
   }
   if (!o.student.empty()) {
@@ -206,17 +214,17 @@ int run_history(const ReplayCliOptions& o) {
   }
   q.limit = o.limit;
   auto log = open_log_to_read(o.data);
-  if (!log) return fail("cannot open the log", log.error());
+  if (!log) return fail("не удалось открыть журнал событий", log.error());
   if (!o.from.empty() || !o.to.empty()) {
     // --from/--to are in the subject's school's time zone.
     auto school = q.kind == replay::HistorySubject::kStudent ? replay::school_of_student(**log, q.id)
                   : q.kind == replay::HistorySubject::kClass ? replay::school_of_class(**log, q.id)
                                                              : replay::school_of_user(**log, q.id);
-    if (!school) return fail("history", school.error());
+    if (!school) return fail("история", school.error());
     std::string zone = "UTC";
     if (!school->empty()) {
       auto ref = replay::school_ref(**log, *school);
-      if (!ref) return fail("history", ref.error());
+      if (!ref) return fail("история", ref.error());
       zone = ref->time_zone;
     }
     if (!o.from.empty()) {
@@ -233,11 +241,11 @@ int run_history(const ReplayCliOptions& o) {
   replay::ReadCountingLog counting(log->get());
   auto h = [&] {
     const uint64_t head = counting.head_position();
-    replay::ProgressTicker ticker("history", [head] { return head; },
-                                  [&] { return counting.position_read(); });
+    replay::ProgressTicker ticker(
+        "история", [head] { return head; }, [&] { return counting.position_read(); });
     return replay::history(counting, q);
   }();
-  if (!h) return fail("history", h.error());
+  if (!h) return fail("история", h.error());
   const std::string out = o.format == "jsonl" ? replay::format_history_jsonl(*h)
                           : o.format == "csv" ? replay::format_history_csv(*h)
                                               : replay::format_history_text(*h);

@@ -73,8 +73,8 @@ int run_import(const ImportCliOptions& o, std::shared_ptr<spdlog::logger> logger
   log_options.logger = logger;
   auto log = events::open_event_log(log_options);
   if (!log) {
-    std::fprintf(stderr, "zhurnal import: cannot open %s: %s\n", o.data_dir.c_str(),
-                 log.error().to_string().c_str());
+    std::fprintf(stderr, "zhurnal import: не удалось открыть журнал событий %s: %s\n",
+                 o.data_dir.c_str(), log.error().to_string().c_str());
     return kCannotRead;
   }
 
@@ -85,7 +85,7 @@ int run_import(const ImportCliOptions& o, std::shared_ptr<spdlog::logger> logger
   options.today = o.date;
   auto plan = prepare_import(**log, students, teachers, options);
   if (!plan) {
-    std::fprintf(stderr, "zhurnal import: cannot read the log: %s\n",
+    std::fprintf(stderr, "zhurnal import: не удалось прочитать журнал событий: %s\n",
                  plan.error().to_string().c_str());
     return kCannotRead;
   }
@@ -104,7 +104,7 @@ int run_import(const ImportCliOptions& o, std::shared_ptr<spdlog::logger> logger
   journal_options.logger = logger;
   auto journal = commands::Journal::open(journal_options);
   if (!journal) {
-    std::fprintf(stderr, "zhurnal import: cannot open the journal: %s\n",
+    std::fprintf(stderr, "zhurnal import: не удалось открыть журнал: %s\n",
                  journal.error().to_string().c_str());
     return kCannotRead;
   }

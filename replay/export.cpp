@@ -154,7 +154,7 @@ events::Result<ExportSummary> export_log(events::LogReader& reader, std::FILE* o
   };
   if (!write_all(out, header)) return io_error();
   ExportSummary summary;
-  Progress progress("export", *head);
+  Progress progress("выгрузка", *head);
   bool write_failed = false;
   events::Status s = reader.scan(1, [&](const events::RecordedEvent& e, std::string_view env) {
     if (e.position > *head) return false;

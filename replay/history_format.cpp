@@ -1,6 +1,7 @@
 // The three outputs of `zhurnal replay history`.
 #include <cstdio>
 
+#include "zhurnal/replay/event_names.hpp"
 #include "zhurnal/replay/history.hpp"
 
 namespace zhurnal::replay {
@@ -66,7 +67,10 @@ std::string format_history_text(const HistoryResult& h) {
          ", время: " + (h.time_zone.empty() ? "UTC" : h.time_zone) +
          ", событий: " + std::to_string(h.entries.size()) + "\n";
   for (const HistoryEntry& e : h.entries) {
-    out += "\n#" + std::to_string(e.position) + "  " + e.recorded_at + "  " + e.event_type + "\n";
+    const std::string_view type_name = event_type_name(e.event_type);
+    out += "\n#" + std::to_string(e.position) + "  " + e.recorded_at + "  ";
+    out += type_name.empty() ? e.event_type : std::string(type_name) + " (" + e.event_type + ")";
+    out += "\n";
     out += "  кто: " + e.actor + (e.actor_name.empty() ? "" : " (" + e.actor_name + ")") + "\n";
     out += "  что: " + one_line(e.summary) + "\n";
     if (!e.previous.empty() || !e.value.empty()) {

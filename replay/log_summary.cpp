@@ -2,6 +2,7 @@
 
 #include <ctime>
 
+#include "zhurnal/replay/event_names.hpp"
 #include "zhurnal/replay/progress.hpp"
 
 namespace zhurnal::replay {
@@ -49,13 +50,13 @@ events::Result<LogSummary> verify_log(events::EventLog& log) {
   LogSummary s;
   const uint64_t head = log.head_position();
   {
-    Progress progress("chain", head);
+    Progress progress("цепочка хешей", head);
     auto report = log.verify([&](uint64_t done) { progress.update(done); });
     if (!report) return std::unexpected(report.error());
     progress.finish(report->events);
     s.verify = *report;
   }
-  Progress progress("summary", head);
+  Progress progress("сводка", head);
   Tally tally(&s);
   for (uint64_t from = 1;;) {
     auto batch = log.read_all(from, kBatch);
@@ -73,7 +74,7 @@ events::Result<LogSummary> verify_log(events::LogReader& reader) {
   LogSummary s;
   auto head = reader.head_position();
   if (!head) return std::unexpected(head.error());
-  Progress progress("verify", *head);
+  Progress progress("проверка", *head);
   Tally tally(&s);
   auto report = reader.verify([&](uint64_t done) { progress.update(done); },
                               [&](const events::RecordedEvent& e, std::string_view) {
@@ -87,18 +88,24 @@ events::Result<LogSummary> verify_log(events::LogReader& reader) {
 
 std::string format_summary(const LogSummary& s) {
   std::string out;
-  out += "events:  " + std::to_string(s.events) + "\n";
-  out += "streams: " + std::to_string(s.streams) + "\n";
+  out += "событий:         " + std::to_string(s.events) + "\n";
+  out += "потоков:         " + std::to_string(s.streams) + "\n";
   if (s.events > 0) {
-    out += "from:    " + utc_time(s.first_recorded_at_us) + "\n";
-    out += "to:      " + utc_time(s.last_recorded_at_us) + "\n";
+    out += "первое событие:  " + utc_time(s.first_recorded_at_us) + "\n";
+    out += "последнее:       " + utc_time(s.last_recorded_at_us) + "\n";
   }
-  for (const auto& [type, n] : s.per_type) out += "  " + type + ": " + std::to_string(n) + "\n";
+  if (!s.per_type.empty()) out += "по типам:\n";
+  for (const auto& [type, n] : s.per_type) {
+    const std::string_view name = event_type_name(type);
+    out += "  " + (name.empty() ? type : std::string(name) + " (" + type + ")") + ": " +
+           std::to_string(n) + "\n";
+  }
   if (s.verify.ok()) {
-    out += "chain:   ok (" + std::to_string(s.verify.events) + " events verified)\n";
+    out +=
+        "цепочка хешей:   в порядке, проверено событий: " + std::to_string(s.verify.events) + "\n";
   } else {
-    out += "chain:   BROKEN at position " + std::to_string(s.verify.first_bad_position) + ": " +
-           s.verify.problem + "\n";
+    out += "цепочка хешей:   НАРУШЕНА, первая ошибка на позиции " +
+           std::to_string(s.verify.first_bad_position) + ": " + s.verify.problem + "\n";
   }
   return out;
 }

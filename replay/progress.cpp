@@ -24,40 +24,37 @@ void Progress::update(uint64_t done) {
 
 void Progress::finish(uint64_t done) { print(done, true); }
 
+// The lines are Russian, like the rest of the auditors' and operators'
+// output: "проверка: 500000 из 10101024, 856527/с, осталось 0:11", then
+// "проверка: 10101024 из 10101024, 861002/с, готово".
 void Progress::print(uint64_t done, bool final) {
   const double secs =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
   const double rate = secs > 0 ? done / secs : 0;
-  std::string eta;
-  if (total_ > 0 && rate > 0 && done <= total_) {
-    const uint64_t left = static_cast<uint64_t>((total_ - done) / rate);
-    char buf[32];
-    std::snprintf(buf, sizeof buf, " %" PRIu64 ":%02" PRIu64 " left", left / 60, left % 60);
-    eta = buf;
+  std::string left;
+  if (!final && total_ > 0 && rate > 0 && done <= total_) {
+    const uint64_t s = static_cast<uint64_t>((total_ - done) / rate);
+    char buf[40];
+    std::snprintf(buf, sizeof buf, "осталось %" PRIu64 ":%02" PRIu64, s / 60, s % 60);
+    left = buf;
   }
-  if (bytes_) {
-    print_bytes(done, rate, final, eta);
-    return;
-  }
-  if (tty_) {
-    std::string bar;
-    if (total_ > 0) {
-      const int width = 30;
-      const int filled = static_cast<int>(width * std::min<double>(1.0, double(done) / total_));
-      bar = "[" + std::string(filled, '#') + std::string(width - filled, '.') + "] ";
-    }
-    std::fprintf(out_, "\r%s %s%" PRIu64 " (%.0f/s)%s\033[K", label_.c_str(), bar.c_str(), done,
-                 rate, final ? "" : eta.c_str());
-    if (final) std::fputc('\n', out_);
-  } else {
-    std::fprintf(out_, "%s: %" PRIu64 " done, %.0f/s%s%s\n", label_.c_str(), done, rate,
-                 final ? "" : eta.c_str(), final ? ", finished" : "");
-  }
-  std::fflush(out_);
-}
-
-void Progress::print_bytes(uint64_t done, double rate, bool final, const std::string& eta) {
   constexpr double kMiB = 1024.0 * 1024.0;
+  char count[96];
+  if (bytes_ && total_ > 0) {
+    std::snprintf(count, sizeof count, "%.1f из %.1f МиБ", done / kMiB, total_ / kMiB);
+  } else if (bytes_) {
+    std::snprintf(count, sizeof count, "%.1f МиБ", done / kMiB);
+  } else if (total_ > 0) {
+    std::snprintf(count, sizeof count, "%" PRIu64 " из %" PRIu64, done, total_);
+  } else {
+    std::snprintf(count, sizeof count, "%" PRIu64, done);
+  }
+  char speed[48];
+  if (bytes_) {
+    std::snprintf(speed, sizeof speed, "%.1f МиБ/с", rate / kMiB);
+  } else {
+    std::snprintf(speed, sizeof speed, "%.0f/с", rate);
+  }
   if (tty_) {
     std::string bar;
     if (total_ > 0) {
@@ -65,12 +62,14 @@ void Progress::print_bytes(uint64_t done, double rate, bool final, const std::st
       const int filled = static_cast<int>(width * std::min<double>(1.0, double(done) / total_));
       bar = "[" + std::string(filled, '#') + std::string(width - filled, '.') + "] ";
     }
-    std::fprintf(out_, "\r%s %s%.1f MiB (%.1f MiB/s)%s\033[K", label_.c_str(), bar.c_str(),
-                 done / kMiB, rate / kMiB, final ? "" : eta.c_str());
+    std::fprintf(out_, "\r%s %s%s (%s)%s%s\033[K", label_.c_str(), bar.c_str(), count, speed,
+                 left.empty() ? "" : " ", left.c_str());
     if (final) std::fputc('\n', out_);
   } else {
-    std::fprintf(out_, "%s: %.1f MiB done, %.1f MiB/s%s%s\n", label_.c_str(), done / kMiB,
-                 rate / kMiB, final ? "" : eta.c_str(), final ? ", finished" : "");
+    std::fprintf(out_, "%s: %s, %s, %s\n", label_.c_str(), count, speed,
+                 final          ? "готово"
+                 : left.empty() ? "идёт"
+                                : left.c_str());
   }
   std::fflush(out_);
 }

@@ -191,14 +191,15 @@ events::Result<RebuildReport> rebuild_and_compare_all(projections::ProjectionEng
 
 std::string format_rebuild_report(const RebuildReport& report) {
   std::string out;
-  char buf[256];
-  std::snprintf(buf, sizeof buf, "rebuilt %zu projection(s) in one pass over the log: %.1f s\n",
+  char buf[320];
+  std::snprintf(buf, sizeof buf,
+                "пересобрано представлений: %zu, за один проход по журналу: %.1f с\n",
                 report.projections.size(), report.rebuild_seconds);
   out += buf;
   for (const ProjectionComparison& p : report.projections) {
     std::snprintf(buf, sizeof buf,
-                  "projection %s: checkpoint %llu, %llu live rows, %llu rebuilt rows, %llu differences "
-                  "(compared in %.1f s)\n",
+                  "представление %s: позиция %llu, строк рабочих %llu, пересобранных %llu, "
+                  "расхождений %llu (сравнение %.1f с)\n",
                   p.name.c_str(), static_cast<unsigned long long>(p.checkpoint),
                   static_cast<unsigned long long>(p.live_rows),
                   static_cast<unsigned long long>(p.rebuilt_rows),
@@ -206,19 +207,19 @@ std::string format_rebuild_report(const RebuildReport& report) {
     out += buf;
   }
   for (const RowDifference& d : report.differences) {
-    const char* what = d.kind == RowDifference::Kind::kMissing ? "only in the live store"
-                       : d.kind == RowDifference::Kind::kExtra ? "only in the rebuild"
-                                                               : "differs";
+    const char* what = d.kind == RowDifference::Kind::kMissing ? "есть только в рабочей копии"
+                       : d.kind == RowDifference::Kind::kExtra ? "есть только в пересборке"
+                                                               : "различается";
     out += "\n" + d.projection + " " + d.row + " — " + d.description + ": " + what + "\n";
-    if (!d.live.empty()) out += "  live:    " + d.live + "\n";
-    if (!d.rebuilt.empty()) out += "  rebuilt: " + d.rebuilt + "\n";
+    if (!d.live.empty()) out += "  рабочая:    " + d.live + "\n";
+    if (!d.rebuilt.empty()) out += "  пересборка: " + d.rebuilt + "\n";
   }
   if (report.differences.size() < report.total_differences) {
-    out += "\n… and " + std::to_string(report.total_differences - report.differences.size()) +
-           " more differences\n";
+    out += "\n… и ещё расхождений: " +
+           std::to_string(report.total_differences - report.differences.size()) + "\n";
   }
-  out += report.ok() ? "rebuild: every projection equals its rebuild\n"
-                     : "rebuild: " + std::to_string(report.total_differences) + " differences\n";
+  out += report.ok() ? "итог: каждое представление совпадает со своей пересборкой\n"
+                     : "итог: расхождений " + std::to_string(report.total_differences) + "\n";
   return out;
 }
 

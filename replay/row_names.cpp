@@ -34,43 +34,87 @@ struct RowKind {
 
 const std::vector<RowKind>& kinds() {
   static const std::vector<RowKind> k = {
-      {"journal", "S/", "school", {"school"}, &decode_as<schema::SchoolRegistered>},
-      {"journal", "Y/", "academic year", {"school", "year"}, &decode_as<schema::AcademicYearOpened>},
-      {"journal", "SUB/", "subject name", {"school", "subject"}, nullptr},
-      {"journal", "WT/", "work type", {"school", "work type"}, &decode_as<schema::WorkTypeDefined>},
-      {"journal", "U/", "user", {"user"}, &decode_as<schema::UserRegistered>},
-      {"journal", "CR/", "credentials active", {"user"}, nullptr},
-      {"journal", "CO/", "consent", {"user"}, &decode_as<schema::ConsentRecorded>},
-      {"journal", "K/", "class", {"class"}, &decode_as<schema::ClassRow>},
-      {"journal", "G/", "subgroup", {"class", "subgroup"}, &decode_as<schema::SubgroupDefined>},
-      {"journal", "ST/", "student's current class", {"student"}, &decode_as<schema::StudentRow>},
-      {"journal", "R/", "student's stint in a class", {"class", "student"}, &decode_as<schema::StudentRow>},
-      {"journal", "GU/", "guardian", {"parent", "student"}, nullptr},
-      {"journal", "L/", "lesson", {"lesson"}, &decode_as<schema::LessonRow>},
-      {"journal", "C/", "cell (marks and attendance)", {"lesson", "student"}, &decode_as<schema::CellRow>},
-      {"journal", "CD/", "lesson by date index", {"class", "date", "number", "lesson"}, nullptr},
-      {"journal", "CL/", "lesson by subject index", {"class", "subject", "date", "number", "lesson"}, nullptr},
-      {"journal", "F/", "final mark", {"class", "subject", "period", "student", "kind"}, &decode_as<schema::FinalMarkRow>},
-      {"journal", "N/", "note to a student's parents", {"student", "at", "id"}, &decode_as<schema::NoteRow>},
-      {"journal", "NC/", "note to a class", {"class", "at", "id"}, &decode_as<schema::NoteRow>},
-      {"people", "A/", "access and consent", {"user"}, &decode_as<schema::AccessRow>},
-      {"people", "P/", "parent's relation", {"student", "parent"}, nullptr},
-      {"people", "CHL/", "parent's children", {"parent"}, nullptr},
-      {"people", "SC/", "student's current class", {"student"}, nullptr},
-      {"compliance", "Z/", "school time zone", {"school"}, nullptr},
-      {"compliance", "K/", "class school and grade", {"class"}, nullptr},
-      {"compliance", "U/", "person's school", {"person"}, nullptr},
-      {"compliance", "PA/", "parent since", {"school", "parent"}, nullptr},
-      {"compliance", "SS/", "student's stints in the school", {"school", "student"}, nullptr},
-      {"compliance", "SI/", "signed in during the month", {"school", "month", "role", "user"}, nullptr},
-      {"compliance", "SO/", "monthly sign-off", {"school", "month"}, &decode_as<schema::SignOffRow>},
-      {"compliance", "LF/", "lesson flags", {"lesson"}, &decode_as<schema::LessonFlags>},
-      {"compliance", "T/", "teacher's monthly counters", {"school", "month", "teacher"}, &decode_as<schema::Counters>},
-      {"compliance", "CC/", "class's monthly counters", {"school", "month", "class"}, &decode_as<schema::Counters>},
-      {"compliance", "PS/", "lessons planned", {"school", "month", "class", "teacher", "subject", "subgroup"}, nullptr},
-      {"compliance", "LX/", "lesson with late marks or corrections", {"school", "month", "lesson"}, nullptr},
-      {"compliance", "LT/", "late mark", {"lesson", "mark"}, &decode_as<schema::LateMarkRow>},
-      {"compliance", "X/", "correction", {"lesson", "position"}, &decode_as<schema::CorrectionRow>},
+      {"journal", "S/", "школа", {"школа"}, &decode_as<schema::SchoolRegistered>},
+      {"journal", "Y/", "учебный год", {"школа", "год"}, &decode_as<schema::AcademicYearOpened>},
+      {"journal", "SUB/", "название предмета", {"школа", "предмет"}, nullptr},
+      {"journal",
+       "WT/",
+       "вид работы",
+       {"школа", "вид работы"},
+       &decode_as<schema::WorkTypeDefined>},
+      {"journal", "U/", "пользователь", {"пользователь"}, &decode_as<schema::UserRegistered>},
+      {"journal", "CR/", "доступ действует", {"пользователь"}, nullptr},
+      {"journal", "CO/", "согласие", {"пользователь"}, &decode_as<schema::ConsentRecorded>},
+      {"journal", "K/", "класс", {"класс"}, &decode_as<schema::ClassRow>},
+      {"journal", "G/", "группа класса", {"класс", "группа"}, &decode_as<schema::SubgroupDefined>},
+      {"journal", "ST/", "текущий класс ученика", {"ученик"}, &decode_as<schema::StudentRow>},
+      {"journal", "R/", "ученик в классе", {"класс", "ученик"}, &decode_as<schema::StudentRow>},
+      {"journal", "GU/", "родитель", {"родитель", "ученик"}, nullptr},
+      {"journal", "L/", "урок", {"урок"}, &decode_as<schema::LessonRow>},
+      {"journal",
+       "C/",
+       "клетка журнала (отметки и посещаемость)",
+       {"урок", "ученик"},
+       &decode_as<schema::CellRow>},
+      {"journal", "CD/", "указатель уроков по датам", {"класс", "дата", "номер", "урок"}, nullptr},
+      {"journal",
+       "CL/",
+       "указатель уроков по предметам",
+       {"класс", "предмет", "дата", "номер", "урок"},
+       nullptr},
+      {"journal",
+       "F/",
+       "итоговая отметка",
+       {"класс", "предмет", "период", "ученик", "вид"},
+       &decode_as<schema::FinalMarkRow>},
+      {"journal",
+       "N/",
+       "запись для родителей ученика",
+       {"ученик", "время", "id"},
+       &decode_as<schema::NoteRow>},
+      {"journal",
+       "NC/",
+       "запись для класса",
+       {"класс", "время", "id"},
+       &decode_as<schema::NoteRow>},
+      {"people", "A/", "доступ и согласие", {"пользователь"}, &decode_as<schema::AccessRow>},
+      {"people", "P/", "родство", {"ученик", "родитель"}, nullptr},
+      {"people", "CHL/", "дети родителя", {"родитель"}, nullptr},
+      {"people", "SC/", "текущий класс ученика", {"ученик"}, nullptr},
+      {"compliance", "Z/", "часовой пояс школы", {"школа"}, nullptr},
+      {"compliance", "K/", "школа и параллель класса", {"класс"}, nullptr},
+      {"compliance", "U/", "школа сотрудника или ученика", {"человек"}, nullptr},
+      {"compliance", "PA/", "родитель с даты", {"школа", "родитель"}, nullptr},
+      {"compliance", "SS/", "периоды обучения в школе", {"школа", "ученик"}, nullptr},
+      {"compliance", "SI/", "вход за месяц", {"школа", "месяц", "роль", "пользователь"}, nullptr},
+      {"compliance", "SO/", "подпись за месяц", {"школа", "месяц"}, &decode_as<schema::SignOffRow>},
+      {"compliance", "LF/", "признаки урока", {"урок"}, &decode_as<schema::LessonFlags>},
+      {"compliance",
+       "T/",
+       "счётчики учителя за месяц",
+       {"школа", "месяц", "учитель"},
+       &decode_as<schema::Counters>},
+      {"compliance",
+       "CC/",
+       "счётчики класса за месяц",
+       {"школа", "месяц", "класс"},
+       &decode_as<schema::Counters>},
+      {"compliance",
+       "PS/",
+       "уроки по плану",
+       {"школа", "месяц", "класс", "учитель", "предмет", "группа"},
+       nullptr},
+      {"compliance",
+       "LX/",
+       "урок с поздними отметками или исправлениями",
+       {"школа", "месяц", "урок"},
+       nullptr},
+      {"compliance",
+       "LT/",
+       "поздняя отметка",
+       {"урок", "отметка"},
+       &decode_as<schema::LateMarkRow>},
+      {"compliance", "X/", "исправление", {"урок", "позиция"}, &decode_as<schema::CorrectionRow>},
   };
   return k;
 }
@@ -94,7 +138,7 @@ bool printable(std::string_view s) {
 }
 
 std::string hex_preview(std::string_view s) {
-  std::string out = std::to_string(s.size()) + " bytes: ";
+  std::string out = std::to_string(s.size()) + " байт: ";
   char buf[4];
   for (size_t i = 0; i < s.size() && i < 48; ++i) {
     std::snprintf(buf, sizeof buf, "%02x", static_cast<unsigned char>(s[i]));
@@ -108,7 +152,7 @@ std::string hex_preview(std::string_view s) {
 
 std::string describe_row(std::string_view projection, std::string_view row) {
   const RowKind* k = find_kind(projection, row);
-  if (!k) return "unknown row kind";
+  if (!k) return "неизвестный вид строки";
   std::string out(k->label);
   std::string_view rest = row.substr(k->prefix.size());
   for (size_t i = 0; !rest.empty(); ++i) {
@@ -130,7 +174,7 @@ std::string describe_value(std::string_view projection, std::string_view row, st
     try {
       return k->decode(value);
     } catch (const kj::Exception&) {
-      return "(undecodable) " + hex_preview(value);
+      return "(не декодируется) " + hex_preview(value);
     }
   }
   if (value.empty()) return "\"\"";

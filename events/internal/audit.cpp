@@ -83,21 +83,23 @@ class EventChecks {
       return false;
     };
     if (key != expect_) {
-      return fail(expect_, "position " + pos_str(expect_) + " is missing (the next stored is " +
-                               pos_str(key) + ")");
+      return fail(expect_, "нет события на позиции " + pos_str(expect_) +
+                               " (следующее сохранённое — на позиции " + pos_str(key) + ")");
     }
-    if (value.size() < kHashSize) return fail(key, "stored value is shorter than its hash");
+    if (value.size() < kHashSize) return fail(key, "сохранённое значение короче своего хеша");
     if (Status d = decode_stored_event(value, &e, EventFields::kAudit); !d.is_ok()) {
-      return fail(key, "event does not decode: " + d.message());
+      return fail(key, "событие не декодируется: " + d.message());
     }
-    if (e.position != key) return fail(key, "the envelope says position " + pos_str(e.position));
-    if (e.prev_hash != prev_) return fail(key, "previous-hash link is broken");
+    if (e.position != key)
+      return fail(key, "в конверте события указана позиция " + pos_str(e.position));
+    if (e.prev_hash != prev_)
+      return fail(key, "нарушена ссылка на хеш предыдущего события (previous-hash)");
     if (!(linked ? *linked : chain_hash(prev_, stored_body(value)) == e.hash)) {
-      return fail(key, "hash does not match the stored bytes");
+      return fail(key, "хеш не совпадает с сохранёнными байтами");
     }
-    if (e.recorded_at_us < last_time_) return fail(key, "recorded time goes back");
-    if (!valid_stream_id(e.stream)) return fail(key, "invalid stream id");
-    if (e.command_id.empty()) return fail(key, "event has no command id");
+    if (e.recorded_at_us < last_time_) return fail(key, "время записи идёт назад");
+    if (!valid_stream_id(e.stream)) return fail(key, "недопустимый идентификатор потока");
+    if (e.command_id.empty()) return fail(key, "у события нет идентификатора команды");
     prev_ = e.hash;
     last_time_ = e.recorded_at_us;
     ++expect_;
@@ -156,8 +158,8 @@ class Auditor {
       if (!checks.check(key, value, e, &bad, &problem)) return fail(bad, std::move(problem));
       uint64_t& version = versions_[e.stream];
       if (e.stream_version != version + 1) {
-        return fail(key, "stream " + e.stream + " version " + pos_str(e.stream_version) +
-                             " follows version " + pos_str(version));
+        return fail(key, "поток " + e.stream + ": версия " + pos_str(e.stream_version) +
+                             " идёт после версии " + pos_str(version));
       }
       version = e.stream_version;
       if (!check_index_entry(e)) return false;
@@ -183,13 +185,13 @@ class Auditor {
   bool check_index_entry(const RecordedEvent& e) {
     std::string value;
     rocksdb::Status s = store_.db()->Get(read_, store_.streams_cf(), stream_key(e.stream, e.stream_version), &value);
-    const std::string what = "stream index entry of " + e.stream + " version " +
-                             pos_str(e.stream_version);
-    if (s.IsNotFound()) return fail(e.position, what + " is missing");
-    if (!s.ok()) return fail(e.position, what + " cannot be read: " + s.ToString());
-    if (value.size() != 8) return fail(e.position, what + " is malformed");
+    const std::string what =
+        "запись индекса потока " + e.stream + " (версия " + pos_str(e.stream_version) + ")";
+    if (s.IsNotFound()) return fail(e.position, what + " отсутствует");
+    if (!s.ok()) return fail(e.position, what + " не читается: " + s.ToString());
+    if (value.size() != 8) return fail(e.position, what + " повреждена");
     if (get_u64be(value) != e.position) {
-      return fail(e.position, what + " points at position " + pos_str(get_u64be(value)));
+      return fail(e.position, what + " указывает на позицию " + pos_str(get_u64be(value)));
     }
     return true;
   }
@@ -198,21 +200,22 @@ class Auditor {
     ++runs_;
     std::string value;
     rocksdb::Status g = store_.db()->Get(read_, store_.commands_cf(), run_.command_id, &value);
-    const std::string what = "idempotency receipt of command " + run_.command_id;
-    if (g.IsNotFound()) return fail(run_.first, what + " is missing");
-    if (!g.ok()) return fail(run_.first, what + " cannot be read: " + g.ToString());
+    const std::string what = "квитанция идемпотентности команды " + run_.command_id;
+    if (g.IsNotFound()) return fail(run_.first, what + " отсутствует");
+    if (!g.ok()) return fail(run_.first, what + " не читается: " + g.ToString());
     AppendResult r;
     Hash digest;
-    if (!decode_receipt(value, &r, &digest).is_ok()) return fail(run_.first, what + " is malformed");
+    if (!decode_receipt(value, &r, &digest).is_ok()) return fail(run_.first, what + " повреждена");
     if (r.first_position != run_.first || r.last_position != run_.last) {
-      return fail(run_.first, what + " names positions " + pos_str(r.first_position) + "-" +
-                                  pos_str(r.last_position) + ", the log has " + pos_str(run_.first) +
-                                  "-" + pos_str(run_.last));
+      return fail(run_.first, what + " называет позиции " + pos_str(r.first_position) + "-" +
+                                  pos_str(r.last_position) + ", а в журнале " +
+                                  pos_str(run_.first) + "-" + pos_str(run_.last));
     }
     auto by_stream = [](const StreamVersion& a, const StreamVersion& b) { return a.stream < b.stream; };
     std::sort(r.streams.begin(), r.streams.end(), by_stream);
     std::sort(run_.streams.begin(), run_.streams.end(), by_stream);
-    if (r.streams != run_.streams) return fail(run_.first, what + " names other stream versions");
+    if (r.streams != run_.streams)
+      return fail(run_.first, what + " называет другие версии потоков");
     return true;
   }
 
@@ -231,29 +234,31 @@ class Auditor {
     RecordedEvent e;
     s = store_.scan_cf(store_.streams_cf(), [&](std::string_view k, std::string_view v) {
       IndexEntry entry;
-      if (!parse_index_entry(k, v, &entry)) return fail(head + 1, "malformed stream index entry");
+      if (!parse_index_entry(k, v, &entry))
+        return fail(head + 1, "повреждённая запись индекса потоков");
       const auto [stream, version, pos] = entry;
       const std::string what =
-          "stream index entry of " + std::string(stream) + " version " + pos_str(version);
+          "запись индекса потока " + std::string(stream) + " (версия " + pos_str(version) + ")";
       if (pos == 0 || pos > head) {
-        return fail(head + 1, "the log ends at position " + pos_str(head) + " but the " + what +
-                                  " names position " + pos_str(pos));
+        return fail(head + 1, "журнал заканчивается на позиции " + pos_str(head) + ", но " + what +
+                                  " называет позицию " + pos_str(pos));
       }
       std::string value;
       rocksdb::Status g = store_.db()->Get(read_, store_.log_cf(),
                                            position_key(pos), &value);
       if (!g.ok() || !decode_stored_event(value, &e).is_ok()) {
-        return fail(pos, what + " points at an unreadable event");
+        return fail(pos, what + " указывает на нечитаемое событие");
       }
       if (e.stream != stream || e.stream_version != version) {
-        return fail(pos, what + " points at position " + pos_str(pos) + ", which is " + e.stream +
-                             " version " + pos_str(e.stream_version));
+        return fail(pos, what + " указывает на позицию " + pos_str(pos) + ", где поток " +
+                             e.stream + " (версия " + pos_str(e.stream_version) + ")");
       }
       return true;
     }, snapshot_);
     if (!s.is_ok()) return s;
-    if (report_.ok()) fail(head + 1, "the stream index has " + pos_str(entries) +
-                                         " entries for " + pos_str(head) + " events");
+    if (report_.ok())
+      fail(head + 1,
+           "в индексе потоков записей: " + pos_str(entries) + ", а событий: " + pos_str(head));
     return Status::ok();
   }
 
@@ -270,24 +275,25 @@ class Auditor {
     s = store_.scan_cf(store_.commands_cf(), [&](std::string_view k, std::string_view v) {
       AppendResult r;
       Hash digest;
-      const std::string what = "idempotency receipt of command " + std::string(k);
-      if (!decode_receipt(v, &r, &digest).is_ok()) return fail(head + 1, what + " is malformed");
+      const std::string what = "квитанция идемпотентности команды " + std::string(k);
+      if (!decode_receipt(v, &r, &digest).is_ok()) return fail(head + 1, what + " повреждена");
       if (r.first_position == 0 || r.last_position > head) {
-        return fail(head + 1, "the log ends at position " + pos_str(head) + " but the " + what +
-                                  " names position " + pos_str(r.last_position));
+        return fail(head + 1, "журнал заканчивается на позиции " + pos_str(head) + ", но " + what +
+                                  " называет позицию " + pos_str(r.last_position));
       }
       std::string value;
       rocksdb::Status g = store_.db()->Get(read_, store_.log_cf(),
                                            position_key(r.first_position), &value);
       if (!g.ok() || !decode_stored_event(value, &e).is_ok() || e.command_id != k) {
-        return fail(r.first_position, what + " names position " + pos_str(r.first_position) +
-                                          ", which another command wrote");
+        return fail(r.first_position, what + " называет позицию " + pos_str(r.first_position) +
+                                          ", записанную другой командой");
       }
       return true;
     }, snapshot_);
     if (!s.is_ok()) return s;
-    if (report_.ok()) fail(head + 1, "there are " + pos_str(receipts) + " idempotency receipts for " +
-                                         pos_str(runs_) + " appends");
+    if (report_.ok())
+      fail(head + 1, "квитанций идемпотентности: " + pos_str(receipts) +
+                         ", а записей в журнал: " + pos_str(runs_));
     return Status::ok();
   }
 
@@ -525,7 +531,7 @@ Result<VerifyReport> audit_store(RocksStore& store, const rocksdb::Snapshot* sna
   // fingerprints of different sets met): report the fast pass's finding.
   if (!report->ok()) return report;
   report->first_bad_position = report->events + 1;
-  report->problem = "the stream index or the idempotency receipts do not match the log";
+  report->problem = "индекс потоков или квитанции идемпотентности не соответствуют журналу";
   return report;
 }
 

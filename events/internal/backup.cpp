@@ -99,6 +99,9 @@ class RocksBackupDir final : public BackupDir {
     rocksdb::BackupID id = 0;
     rocksdb::IOStatus s = engine_->CreateNewBackupWithMetadata(o, db, metadata, &id);
     if (!s.ok()) return std::unexpected(internal::from_rocksdb(s, "create backup"));
+    // The callback counts whole intervals only: the last call is the size.
+    rocksdb::BackupInfo info;
+    if (progress && engine_->GetBackupInfo(id, &info).ok()) progress(info.size);
     return id;
   }
 

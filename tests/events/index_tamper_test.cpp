@@ -57,7 +57,8 @@ TEST_F(TamperTest, StreamIndexPointingElsewhereIsCaught) {
   ASSERT_TRUE(report);
   EXPECT_FALSE(report->ok()) << "a broken stream index verifies";
   EXPECT_EQ(report->first_bad_position, target.position) << report->problem;
-  EXPECT_NE(report->problem.find("points at position " + std::to_string(other.position)), std::string::npos)
+  EXPECT_NE(report->problem.find("указывает на позицию " + std::to_string(other.position)),
+            std::string::npos)
       << report->problem;
 }
 
@@ -75,7 +76,7 @@ TEST_F(TamperTest, ExtraStreamIndexEntryIsNamedByVerify) {
   const VerifyReport report = reopen_and_verify(*dir);
   EXPECT_FALSE(report.ok()) << "an extra stream index entry verifies";
   EXPECT_EQ(report.first_bad_position, pointed.position) << report.problem;
-  EXPECT_NE(report.problem.find("lesson-0 version 1000"), std::string::npos) << report.problem;
+  EXPECT_NE(report.problem.find("lesson-0 (версия 1000)"), std::string::npos) << report.problem;
 }
 
 // A forger who rewrites the last event with a stream version that skips
@@ -114,7 +115,7 @@ TEST_F(TamperTest, StreamVersionThatSkipsIsNamedByVerify) {
   ASSERT_FALSE(HasFailure());
   const VerifyReport report = reopen_and_verify(*dir);
   expect_names(report, head());
-  EXPECT_NE(report.problem.find("version " + std::to_string(forged_version) + " follows version " +
+  EXPECT_NE(report.problem.find("версия " + std::to_string(forged_version) + " идёт после версии " +
                                 std::to_string(last.stream_version - 1)),
             std::string::npos)
       << report.problem;
@@ -147,7 +148,9 @@ TEST_F(TamperTest, ReceiptNamingOtherStreamVersionsIsNamedAtItsAppend) {
   const VerifyReport report = reopen_and_verify(*dir);
   EXPECT_FALSE(report.ok()) << "a receipt with other stream versions verifies";
   EXPECT_EQ(report.first_bad_position, first) << report.problem;
-  EXPECT_NE(report.problem.find("receipt of command cmd-8 names other stream versions"), std::string::npos)
+  EXPECT_NE(
+      report.problem.find("квитанция идемпотентности команды cmd-8 называет другие версии потоков"),
+      std::string::npos)
       << report.problem;
 }
 

@@ -163,7 +163,9 @@ TEST_F(TamperTest, DeletedEventIsNamedByVerify) {
     ASSERT_FALSE(HasFailure());
     const VerifyReport report = reopen_and_verify(*dir);
     expect_names(report, position);
-    EXPECT_NE(report.problem.find("missing"), std::string::npos) << report.problem;
+    EXPECT_NE(report.problem.find("нет события на позиции " + std::to_string(position)),
+              std::string::npos)
+        << report.problem;
   }
 }
 
@@ -271,7 +273,8 @@ TEST_F(TamperTest, ForgedHashIsCaughtAtTheNextLink) {
   ASSERT_FALSE(HasFailure());
   const VerifyReport report = reopen_and_verify(*dir);
   expect_names(report, position + 1);
-  EXPECT_NE(report.problem.find("previous-hash"), std::string::npos) << report.problem;
+  EXPECT_NE(report.problem.find("нарушена ссылка на хеш предыдущего события"), std::string::npos)
+      << report.problem;
 }
 
 // The log reads its last event at open to continue the chain. When that event

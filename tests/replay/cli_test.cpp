@@ -68,9 +68,12 @@ TEST_F(ReplayCliTest, HistoryInThreeFormats) {
   ASSERT_EQ(text.status, 0) << text.out;
   EXPECT_NE(text.out.find("было: 3  стало: 4"), std::string::npos) << text.out;
   // Progress on stderr (not a terminal here: the final line).
-  EXPECT_NE(text.err.find("history: "), std::string::npos) << text.err;
-  EXPECT_NE(text.err.find(" done, "), std::string::npos) << text.err;
-  EXPECT_EQ(text.stdout_only.find("done, "), std::string::npos) << text.stdout_only;
+  EXPECT_NE(text.err.find("история: "), std::string::npos) << text.err;
+  EXPECT_NE(text.err.find(", готово\n"), std::string::npos) << text.err;
+  EXPECT_EQ(text.stdout_only.find("готово"), std::string::npos) << text.stdout_only;
+  // Each event under its Russian name, the log's type beside it.
+  EXPECT_NE(text.out.find("  Исправление отметки (MarkCorrected)\n"), std::string::npos)
+      << text.out;
   CliRun csv = zhurnal_replay("history --class c5a --format csv --from \"2026-10-05 10:00\" --to \"2026-10-05 12:15\"" + data_);
   ASSERT_EQ(csv.status, 0) << csv.out;
   EXPECT_EQ(csv.out.find("MarkPosted"), std::string::npos) << csv.out;
@@ -87,8 +90,8 @@ TEST_F(ReplayCliTest, AsOfTextAndJson) {
   ASSERT_EQ(text.status, 0) << text.out;
   EXPECT_NE(text.out.find("Журнал 5А, Математика"), std::string::npos) << text.out;
   EXPECT_NE(text.out.find("| 4*"), std::string::npos) << text.out;
-  EXPECT_NE(text.err.find("fold: "), std::string::npos) << text.err;
-  EXPECT_NE(text.err.find(", finished"), std::string::npos) << text.err;
+  EXPECT_NE(text.err.find("свёртка журнала: "), std::string::npos) << text.err;
+  EXPECT_NE(text.err.find(", готово"), std::string::npos) << text.err;
   CliRun json = zhurnal_replay("as-of --at \"2026-10-05 12:00\" --register c5a --subject math --period q1 --format json" + data_);
   ASSERT_EQ(json.status, 0) << json.out;
   EXPECT_NE(json.out.find("\"cancelled\": true"), std::string::npos) << json.out;
@@ -97,7 +100,7 @@ TEST_F(ReplayCliTest, AsOfTextAndJson) {
   EXPECT_NE(diary.out.find("отметки: 3"), std::string::npos) << diary.out;
   CliRun bad = zhurnal_replay("as-of --at \"завтра\" --diary s1 --date 2026-10-05" + data_);
   EXPECT_EQ(bad.status, 2) << bad.out;
-  EXPECT_EQ(bad.err.find("fold:"), std::string::npos) << "no fold, no progress: " << bad.err;
+  EXPECT_EQ(bad.err.find("свёртка"), std::string::npos) << "no fold, no progress: " << bad.err;
   // The smallest row budget: the fold commits after every batch, same answer.
   const std::string register_q1 =
       "as-of --at \"2026-10-05 11:30\" --register c5a --subject math --period q1";
@@ -110,16 +113,18 @@ TEST_F(ReplayCliTest, AsOfTextAndJson) {
 TEST_F(ReplayCliTest, RebuildOfAnIntactStoreReportsNothing) {
   CliRun r = zhurnal_replay("rebuild" + data_);
   EXPECT_EQ(r.status, 0) << r.out;
-  EXPECT_NE(r.out.find("every projection equals its rebuild"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("итог: каждое представление совпадает со своей пересборкой"),
+            std::string::npos)
+      << r.out;
   // The fold's progress (positions read), then the comparison's (rows).
-  const size_t fold = r.err.find("rebuild: "), compare = r.err.find("compare: ");
+  const size_t fold = r.err.find("пересборка: "), compare = r.err.find("сравнение: ");
   EXPECT_NE(fold, std::string::npos) << r.err;
   EXPECT_NE(compare, std::string::npos) << r.err;
   EXPECT_LT(fold, compare) << r.err;
   // The same with the smallest memory budget for the rows held between bulk loads.
   CliRun small = zhurnal_replay("rebuild --rebuild-memory-mib 1" + data_);
   EXPECT_EQ(small.status, 0) << small.out;
-  EXPECT_NE(small.out.find("every projection equals its rebuild"), std::string::npos) << small.out;
+  EXPECT_NE(small.out.find("итог: каждое представление совпадает"), std::string::npos) << small.out;
   EXPECT_NE(zhurnal_replay("rebuild --rebuild-memory-mib 0" + data_).status, 0);
 }
 
@@ -151,7 +156,7 @@ TEST_F(ReplayCliBesideServerTest, HistoryAndAsOfReadTheHeldLog) {
 TEST_F(ReplayCliBesideServerTest, RebuildAsksForAStoppedServer) {
   CliRun r = zhurnal_replay("rebuild" + data());
   EXPECT_EQ(r.status, 2) << r.out;
-  EXPECT_NE(r.out.find("in use by a running server"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("занят работающим сервером"), std::string::npos) << r.out;
 }
 
 }  // namespace

@@ -396,7 +396,9 @@ TEST_F(HistoryTest, TextJsonLinesAndCsv) {
   EXPECT_NE(text.find("История: ученик s1"), std::string::npos);
   EXPECT_NE(text.find("было: 3  стало: 4"), std::string::npos) << text;
   EXPECT_NE(text.find("причина: Ошибка ввода"), std::string::npos);
-  EXPECT_NE(text.find("2026-10-05 11:00:00  MarkCorrected"), std::string::npos);
+  EXPECT_NE(text.find("2026-10-05 11:00:00  Исправление отметки (MarkCorrected)\n"),
+            std::string::npos)
+      << text;
 
   const auto jsonl = lines(format_history_jsonl(h));
   ASSERT_EQ(jsonl.size(), h.entries.size() + 1);  // the header object first

@@ -44,13 +44,13 @@ TEST(ProgressTickerTest, FinalLineCountsWorkDoneOnAnotherThread) {
     std::this_thread::sleep_for(std::chrono::milliseconds(150));
   }
   const std::string s = contents(out);
-  const size_t at = s.find("fold: 1000 done, ");
+  const size_t at = s.find("fold: 1000 из 1000, ");
   ASSERT_NE(at, std::string::npos) << s;
-  EXPECT_NE(s.find(", finished\n"), std::string::npos) << s;
+  EXPECT_NE(s.find("/с, готово\n"), std::string::npos) << s;
   EXPECT_EQ(s.find("fold:"), s.rfind("fold:")) << "one line: " << s;
   // The rate counts from the ticker's start, not from when the total came:
   // 1000 in at least 0.3 s.
-  const double rate = std::stod(s.substr(at + std::string("fold: 1000 done, ").size()));
+  const double rate = std::stod(s.substr(at + std::string("fold: 1000 из 1000, ").size()));
   EXPECT_LT(rate, 3334) << s;
   std::fclose(out);
 }
@@ -75,8 +75,25 @@ TEST(ProgressTickerTest, WithoutATotalAndStoppedTwice) {
   ticker.stop();
   ticker.stop();
   const std::string s = contents(out);
-  EXPECT_NE(s.find("compare: 7 done, "), std::string::npos) << s;
+  EXPECT_EQ(s.rfind("compare: 7, ", 0), 0u) << s;
   EXPECT_EQ(s.find("compare:"), s.rfind("compare:")) << s;
+  std::fclose(out);
+}
+
+// A backup's or restore's part counts bytes, shown in MiB of its total.
+TEST(ProgressTest, BytesInMebibytesOfTheTotal) {
+  std::FILE* out = std::tmpfile();
+  ASSERT_NE(out, nullptr);
+  {
+    Progress p("журнал событий", 6 << 20, out);
+    p.count_bytes();
+    p.update(1 << 20);  // not a terminal: no line within 10 s
+    p.finish(6 << 20);
+  }
+  const std::string s = contents(out);
+  EXPECT_EQ(s.rfind("журнал событий: 6.0 из 6.0 МиБ, ", 0), 0u) << s;
+  EXPECT_NE(s.find(" МиБ/с, готово\n"), std::string::npos) << s;
+  EXPECT_EQ(s.find('\n'), s.size() - 1) << "one line: " << s;
   std::fclose(out);
 }
 

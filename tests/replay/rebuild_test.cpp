@@ -50,7 +50,8 @@ TEST_F(RebuildTest, EqualStoresReportNoDifference) {
     EXPECT_EQ(p.live_rows, p.rebuilt_rows) << p.name;
     EXPECT_EQ(p.checkpoint, log_->head_position()) << p.name;
   }
-  EXPECT_NE(format_rebuild_report(*report).find("every projection equals its rebuild"), std::string::npos);
+  EXPECT_NE(format_rebuild_report(*report).find("итог: каждое представление совпадает"),
+            std::string::npos);
 }
 
 TEST_F(RebuildTest, PlantedDifferencesAreEachReportedReadably) {
@@ -79,27 +80,28 @@ TEST_F(RebuildTest, PlantedDifferencesAreEachReportedReadably) {
   ASSERT_NE(cell, nullptr);
   EXPECT_EQ(cell->kind, RowDifference::Kind::kChanged);
   EXPECT_EQ(cell->projection, "journal");
-  EXPECT_EQ(cell->description, "cell (marks and attendance): lesson l-math, student s2");
+  EXPECT_EQ(cell->description, "клетка журнала (отметки и посещаемость): урок l-math, ученик s2");
   EXPECT_NE(cell->live.find("studentId = \"s1\""), std::string::npos) << cell->live;
   EXPECT_NE(cell->rebuilt.find("studentId = \"s2\""), std::string::npos) << cell->rebuilt;
 
   const RowDifference* lost = find("U/s2");
   ASSERT_NE(lost, nullptr);
   EXPECT_EQ(lost->kind, RowDifference::Kind::kExtra);
-  EXPECT_EQ(lost->description, "person's school: person s2");
+  EXPECT_EQ(lost->description, "школа сотрудника или ученика: человек s2");
   EXPECT_TRUE(lost->live.empty());
 
   const RowDifference* extra = find("SUB/sch1/astronomy");
   ASSERT_NE(extra, nullptr);
   EXPECT_EQ(extra->kind, RowDifference::Kind::kMissing);
-  EXPECT_EQ(extra->description, "subject name: school sch1, subject astronomy");
+  EXPECT_EQ(extra->description, "название предмета: школа sch1, предмет astronomy");
   EXPECT_EQ(extra->live, "\"Астрономия\"");
 
   const std::string text = format_rebuild_report(*report);
-  EXPECT_NE(text.find("journal C/l-math/s2 — cell (marks and attendance): lesson l-math, student s2: differs"),
+  EXPECT_NE(text.find("journal C/l-math/s2 — клетка журнала (отметки и посещаемость): урок l-math, "
+                      "ученик s2: различается"),
             std::string::npos)
       << text;
-  EXPECT_NE(text.find("rebuild: 3 differences"), std::string::npos);
+  EXPECT_NE(text.find("итог: расхождений 3\n"), std::string::npos) << text;
 
   // The live rows are left as they were: the planted change is still there.
   auto still = store_->get(engine_->active_prefix("journal") + "C/l-math/s2");
@@ -138,13 +140,14 @@ TEST_F(RebuildTest, DifferencesOverManyChunksAreEachCountedOnce) {
 
 TEST(RowNamesTest, DescribesKeysOfBothProjections) {
   EXPECT_EQ(describe_row("journal", "F/c5a/math/q1/s1/period"),
-            "final mark: class c5a, subject math, period q1, student s1, kind period");
+            "итоговая отметка: класс c5a, предмет math, период q1, ученик s1, вид period");
   EXPECT_EQ(describe_row("compliance", "T/sch1/2026-10/t-math"),
-            "teacher's monthly counters: school sch1, month 2026-10, teacher t-math");
+            "счётчики учителя за месяц: школа sch1, месяц 2026-10, учитель t-math");
   EXPECT_EQ(describe_row("journal", "CL/c5a/math/2026-10-05/02/l-math"),
-            "lesson by subject index: class c5a, subject math, date 2026-10-05, number 02, lesson l-math");
-  EXPECT_EQ(describe_row("journal", "ZZ/x"), "unknown row kind");
-  EXPECT_EQ(describe_value("compliance", "U/s1", std::string("\x01\x02", 2)), "2 bytes: 0102");
+            "указатель уроков по предметам: класс c5a, предмет math, дата 2026-10-05, номер 02, "
+            "урок l-math");
+  EXPECT_EQ(describe_row("journal", "ZZ/x"), "неизвестный вид строки");
+  EXPECT_EQ(describe_value("compliance", "U/s1", std::string("\x01\x02", 2)), "2 байт: 0102");
 }
 
 }  // namespace

@@ -108,8 +108,8 @@ TEST_F(BackupTest, RunningServerBacksUpWhileAppendingAndTheCopyRestores) {
   const int appended_during = appender.appended();
   appender.stop();
   ASSERT_EQ(b.exit_code, 0) << b.out << b.err;
-  EXPECT_NE(b.err.find("the server is running"), std::string::npos) << b.err;
-  EXPECT_NE(b.out.find("backup 1 in "), std::string::npos) << b.out;
+  EXPECT_NE(b.err.find("сервер работает"), std::string::npos) << b.err;
+  EXPECT_NE(b.out.find("резервная копия 1 в "), std::string::npos) << b.out;
 
   // Restore refuses a data directory that is not empty.
   CliResult refused = restore(data());
@@ -119,7 +119,7 @@ TEST_F(BackupTest, RunningServerBacksUpWhileAppendingAndTheCopyRestores) {
   const fs::path copy = dir_.path() / "restored";
   CliResult r = restore(copy);
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
-  EXPECT_NE(r.out.find("chain:   ok"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("цепочка хешей:   в порядке"), std::string::npos) << r.out;
   const uint64_t restored_head = expect_prefix(copy);
   EXPECT_GE(restored_head, head_before);
   EXPECT_LE(restored_head, log_->head_position());
@@ -180,7 +180,7 @@ TEST_F(BackupTest, StoppedServerIsBackedUpByTheCommandItself) {
   close_data();
   CliResult b = backup();
   ASSERT_EQ(b.exit_code, 0) << b.out << b.err;
-  EXPECT_EQ(b.err.find("the server is running"), std::string::npos) << b.err;
+  EXPECT_EQ(b.err.find("сервер работает"), std::string::npos) << b.err;
   const fs::path copy = dir_.path() / "restored";
   CliResult r = restore(copy);
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;

@@ -43,9 +43,12 @@ class VerifyCliTest : public ::testing::Test {
   void expect_named(uint64_t position) {
     CliResult r = verify();
     EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
-    EXPECT_NE(r.out.find("BROKEN at position " + std::to_string(position) + ":"), std::string::npos)
+    EXPECT_NE(r.out.find("цепочка хешей:   НАРУШЕНА, первая ошибка на позиции " +
+                         std::to_string(position) + ":"),
+              std::string::npos)
         << r.out;
-    EXPECT_NE(r.err.find("damaged at position " + std::to_string(position) + ":"), std::string::npos)
+    EXPECT_NE(r.err.find("журнал событий повреждён, позиция " + std::to_string(position) + ":"),
+              std::string::npos)
         << r.err;
   }
 
@@ -57,19 +60,32 @@ class VerifyCliTest : public ::testing::Test {
 TEST_F(VerifyCliTest, CleanLogVerifiesWithSummary) {
   CliResult r = verify();
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
-  EXPECT_NE(r.out.find("events:  " + std::to_string(head_) + "\n"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("streams: 9\n"), std::string::npos) << r.out;  // 4 lessons, 5 students
-  EXPECT_NE(r.out.find("from:    2025-09-01 06:00:00 UTC"), std::string::npos) << r.out;
-  // Each type's count, from the log's runs of one type and changes of type.
+  EXPECT_NE(r.out.find("событий:         " + std::to_string(head_) + "\n"), std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("потоков:         9\n"), std::string::npos)
+      << r.out;  // 4 lessons, 5 students
+  EXPECT_NE(r.out.find("первое событие:  2025-09-01 06:00:00 UTC"), std::string::npos) << r.out;
+  // Each type's count, from the log's runs of one type and changes of type,
+  // under its Russian name; a type the schema does not have, as it is.
+  const std::map<std::string, std::string> label = {
+      {"LessonHeld", "Урок проведён (LessonHeld)"},
+      {"MarkPosted", "Отметка (MarkPosted)"},
+      {"HomeworkAssigned", "Домашнее задание (HomeworkAssigned)"},
+      {"AbsenceRecorded", "AbsenceRecorded"},
+  };
   std::map<std::string, int> per_type;
   for (const events::RecordedEvent& e : events_) ++per_type[e.type];
   ASSERT_EQ(per_type.size(), 4u);
   for (const auto& [type, n] : per_type) {
-    EXPECT_NE(r.out.find("  " + type + ": " + std::to_string(n) + "\n"), std::string::npos)
-        << type << " " << n << "\n" << r.out;
+    ASSERT_EQ(label.count(type), 1u) << type;
+    EXPECT_NE(r.out.find("\n  " + label.at(type) + ": " + std::to_string(n) + "\n"),
+              std::string::npos)
+        << type << " " << n << "\n"
+        << r.out;
   }
-  EXPECT_NE(r.out.find("chain:   ok (" + std::to_string(head_) + " events verified)"),
-            std::string::npos)
+  EXPECT_NE(
+      r.out.find("цепочка хешей:   в порядке, проверено событий: " + std::to_string(head_) + "\n"),
+      std::string::npos)
       << r.out;
 }
 
@@ -109,7 +125,7 @@ TEST_F(VerifyCliTest, MissingStreamIndexEntryIsNamed) {
   }
   const events::VerifyReport report = audit();
   EXPECT_EQ(report.first_bad_position, e.position) << report.problem;
-  EXPECT_NE(report.problem.find("stream index entry"), std::string::npos) << report.problem;
+  EXPECT_NE(report.problem.find("запись индекса потока"), std::string::npos) << report.problem;
 }
 
 TEST_F(VerifyCliTest, MissingReceiptIsNamedAtItsAppend) {
@@ -127,7 +143,8 @@ TEST_F(VerifyCliTest, MissingReceiptIsNamedAtItsAppend) {
   }
   const events::VerifyReport report = audit();
   EXPECT_EQ(report.first_bad_position, first) << report.problem;
-  EXPECT_NE(report.problem.find("receipt of command cmd-5 is missing"), std::string::npos)
+  EXPECT_NE(report.problem.find("квитанция идемпотентности команды cmd-5 отсутствует"),
+            std::string::npos)
       << report.problem;
 }
 
@@ -147,7 +164,9 @@ TEST_F(VerifyCliTest, SecondPassDoesNotVisitAgain) {
   });
   ASSERT_TRUE(report) << report.error().to_string();
   EXPECT_FALSE(report->ok());
-  EXPECT_NE(report->problem.find("receipt of command cmd-7 is missing"), std::string::npos) << report->problem;
+  EXPECT_NE(report->problem.find("квитанция идемпотентности команды cmd-7 отсутствует"),
+            std::string::npos)
+      << report->problem;
   ASSERT_EQ(visited.size(), head_);
   for (size_t i = 0; i < visited.size(); ++i) EXPECT_EQ(visited[i], i + 1);
 }
@@ -159,7 +178,7 @@ TEST_F(VerifyCliTest, VerifiesBesideARunningWriter) {
   CliResult r = verify();
   appender.stop();
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
-  EXPECT_NE(r.out.find("chain:   ok"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("цепочка хешей:   в порядке"), std::string::npos) << r.out;
 }
 
 }  // namespace

@@ -33,7 +33,10 @@ events::Result<LogSummary> verify_log(events::EventLog& log);
 // the first bad position.
 events::Result<LogSummary> verify_log(events::LogReader& reader);
 
-// Human-readable report, one fact per line.
+// The report for people, in Russian, one fact per line: counts, the time
+// span (UTC: a region's log spans several time zones), the events per type
+// ("Отметка (MarkPosted): 4636116") and the chain's verdict with the log
+// audit's problem text.
 std::string format_summary(const LogSummary& summary);
 
 }  // namespace zhurnal::replay

@@ -37,7 +37,6 @@ class Progress {
 
  private:
   void print(uint64_t done, bool final);
-  void print_bytes(uint64_t done, double rate, bool final, const std::string& eta);
 
   std::string label_;
   uint64_t total_;

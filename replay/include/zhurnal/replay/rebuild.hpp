@@ -2,8 +2,9 @@
 // key space (ProjectionEngine::rebuild_and_compare, all of them in one pass
 // over the log) and compared row by row with the live one at the same
 // checkpoint, each projection on a thread of its own. Every row that differs
-// is reported, named readably ("journal C/l-math/s1 — cell: lesson l-math,
-// student s1") with both values decoded.
+// is reported, named readably in Russian ("journal C/l-math/s1 — клетка
+// журнала (отметки и посещаемость): урок l-math, ученик s1") with both
+// values decoded.
 //
 // The live rows are not changed. The comparison holds the engine's lock for
 // the length of every projection's scan (see engine.hpp): run it on a stopped
@@ -30,7 +31,7 @@ struct RowDifference {
   Kind kind = Kind::kChanged;
   std::string projection;
   std::string row;          // the row key within the projection's generation
-  std::string description;  // what the row is, e.g. "cell: lesson l-math, student s1"
+  std::string description;  // what the row is, e.g. "урок: урок l-math"
   std::string live;         // the live value, decoded (empty when absent)
   std::string rebuilt;      // the rebuilt value, decoded (empty when absent)
 };
@@ -69,13 +70,14 @@ events::Result<RebuildReport> rebuild_and_compare_all(projections::ProjectionEng
                                                       events::KvStore& store,
                                                       const RebuildOptions& options = {});
 
-// What a row key of a standard projection is, in words.
+// What a row key of a standard projection is, in Russian words.
 std::string describe_row(std::string_view projection, std::string_view row);
 // A row value decoded for people (Cap'n Proto text for structured rows).
 std::string describe_value(std::string_view projection, std::string_view row,
                            std::string_view value);
 
-// The report as text: one line per projection, then every kept difference.
+// The report as Russian text: one line per projection, then every kept
+// difference, then the verdict ("итог: ...").
 std::string format_rebuild_report(const RebuildReport& report);
 
 }  // namespace zhurnal::replay
