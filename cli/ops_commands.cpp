@@ -289,24 +289,24 @@ int run_export(const OpsCliOptions& o) {
 OpsCommands add_ops_commands(CLI::App& app, CLI::App& replay, OpsCliOptions& o) {
   OpsCommands c;
   c.export_log = replay.add_subcommand(
-      "export", "the whole log as JSON Lines with hashes, for re-verification by a third party");
-  c.export_log->add_option("--data", o.data, "data directory")->required();
-  c.export_log->add_option("--out", o.out, "output file (- for standard output)")->required();
+      "export", "весь журнал событий в JSON Lines с хешами, для независимой проверки");
+  c.export_log->add_option("--data", o.data, "каталог данных")->required();
+  c.export_log->add_option("--out", o.out, "файл (- для стандартного вывода)")->required();
 
   c.backup = app.add_subcommand(
-      "backup", "a consistent backup of a data directory, also while the server runs");
-  c.backup->add_option("--data", o.data, "data directory")->required();
-  c.backup->add_option("--out", o.out, "backup directory (incremental, several backups)")
-      ->required();
-  c.backup->add_option("--keep", o.keep, "backups to keep, newest first")
+      "backup",
+      "согласованная резервная копия каталога данных, в том числе при работающем сервере");
+  c.backup->add_option("--data", o.data, "каталог данных")->required();
+  c.backup->add_option("--out", o.out, "каталог копий (инкрементные, несколько копий)")->required();
+  c.backup->add_option("--keep", o.keep, "сколько копий хранить, начиная с новейшей")
       ->capture_default_str()
       ->check(CLI::Range(1u, 100000u));
 
-  c.restore = app.add_subcommand("restore", "restore a backup into a new data directory");
-  c.restore->add_option("--from", o.from, "backup directory")->required();
-  c.restore->add_option("--data", o.data, "new data directory (must not exist or be empty)");
-  c.restore->add_option("--backup-id", o.backup_id, "which backup (default: the newest)");
-  c.restore->add_flag("--list", o.list, "list the backups and exit");
+  c.restore = app.add_subcommand("restore", "восстановить копию в новый каталог данных");
+  c.restore->add_option("--from", o.from, "каталог копий")->required();
+  c.restore->add_option("--data", o.data, "новый каталог данных (не существует или пуст)");
+  c.restore->add_option("--backup-id", o.backup_id, "номер копии (по умолчанию: новейшая)");
+  c.restore->add_flag("--list", o.list, "показать список копий и выйти");
   return c;
 }
 

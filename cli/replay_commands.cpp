@@ -258,44 +258,51 @@ int run_history(const ReplayCliOptions& o) {
 ReplayCommands add_replay_commands(CLI::App& replay, ReplayCliOptions& o) {
   ReplayCommands c;
   c.rebuild = replay.add_subcommand(
-      "rebuild", "rebuild every projection from position zero and compare it with the live one");
-  c.rebuild->add_option("--data", o.data, "data directory (with log/ and views/)")->required();
-  c.rebuild->add_option("--show", o.show, "differences to print at most")->capture_default_str();
-  c.rebuild->add_option("--rebuild-memory-mib", o.rebuild_memory_mib,
-                        "rows each rebuild keeps in memory between bulk loads (MiB; the process "
-                        "uses about twice to three times this)")
+      "rebuild", "пересобрать все представления с нулевой позиции и сравнить с рабочими");
+  c.rebuild->add_option("--data", o.data, "каталог данных (с log/ и views/)")->required();
+  c.rebuild->add_option("--show", o.show, "сколько расхождений вывести, не больше")
+      ->capture_default_str();
+  c.rebuild
+      ->add_option("--rebuild-memory-mib", o.rebuild_memory_mib,
+                   "строки, которые пересборка держит в памяти между пакетными загрузками "
+                   "(МиБ; процессу нужно примерно вдвое-втрое больше)")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
 
-  c.as_of = replay.add_subcommand("as-of", "a register, diary or compliance view as it stood at an instant");
-  c.as_of->add_option("--data", o.data, "data directory")->required();
-  c.as_of->add_option("--at", o.at, "school-local time, \"YYYY-MM-DD HH:MM[:SS]\"")->required();
-  c.as_of->add_option("--register", o.register_class, "the register of class ID (with --subject, --period)");
-  c.as_of->add_option("--subject", o.subject, "subject id (register)");
-  c.as_of->add_option("--period", o.period, "period id (register)");
-  c.as_of->add_option("--diary", o.diary_student, "the diary of student ID (with --date)");
-  c.as_of->add_option("--date", o.date, "any day of the diary's week, YYYY-MM-DD");
-  c.as_of->add_option("--compliance", o.compliance_school, "the monthly check of school ID (with --month)");
-  c.as_of->add_option("--month", o.month, "YYYY-MM (compliance)");
-  c.as_of->add_option("--scratch", o.scratch, "parent of the scratch view store (default: temp dir)");
-  c.as_of->add_option("--rebuild-memory-mib", o.rebuild_memory_mib,
-                      "rows the fold keeps in memory between bulk loads (MiB; the process uses "
-                      "about 1.5 to 3 times this)")
+  c.as_of = replay.add_subcommand(
+      "as-of", "журнал класса, дневник или мониторинг в том виде, как они были в заданный момент");
+  c.as_of->add_option("--data", o.data, "каталог данных")->required();
+  c.as_of->add_option("--at", o.at, "местное время школы, \"ГГГГ-ММ-ДД ЧЧ:ММ[:СС]\"")->required();
+  c.as_of->add_option("--register", o.register_class, "журнал класса ID (с --subject, --period)");
+  c.as_of->add_option("--subject", o.subject, "id предмета (журнал класса)");
+  c.as_of->add_option("--period", o.period, "id периода (журнал класса)");
+  c.as_of->add_option("--diary", o.diary_student, "дневник ученика ID (с --date)");
+  c.as_of->add_option("--date", o.date, "любой день недели дневника, ГГГГ-ММ-ДД");
+  c.as_of->add_option("--compliance", o.compliance_school,
+                      "мониторинг школы ID за месяц (с --month)");
+  c.as_of->add_option("--month", o.month, "ГГГГ-ММ (мониторинг)");
+  c.as_of->add_option(
+      "--scratch", o.scratch,
+      "где создать временное хранилище представлений (по умолчанию: временный каталог)");
+  c.as_of
+      ->add_option("--rebuild-memory-mib", o.rebuild_memory_mib,
+                   "строки, которые свёртка держит в памяти между пакетными загрузками (МиБ; "
+                   "процессу нужно примерно в 1,5–3 раза больше)")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
-  c.as_of->add_option("--format", o.format, "text or json")
+  c.as_of->add_option("--format", o.format, "text или json")
       ->check(CLI::IsMember({"text", "json"}))
       ->capture_default_str();
 
-  c.history = replay.add_subcommand("history", "every event about a student, class or teacher");
-  c.history->add_option("--data", o.data, "data directory")->required();
-  c.history->add_option("--student", o.student, "student id");
-  c.history->add_option("--class", o.class_id, "class id");
-  c.history->add_option("--teacher", o.teacher, "teacher (any staff user) id");
-  c.history->add_option("--from", o.from, "school-local start, inclusive");
-  c.history->add_option("--to", o.to, "school-local end, exclusive");
-  c.history->add_option("--limit", o.limit, "events at most (0: all)");
-  c.history->add_option("--format", o.format, "text, jsonl or csv")
+  c.history = replay.add_subcommand("history", "все события об ученике, классе или сотруднике");
+  c.history->add_option("--data", o.data, "каталог данных")->required();
+  c.history->add_option("--student", o.student, "id ученика");
+  c.history->add_option("--class", o.class_id, "id класса");
+  c.history->add_option("--teacher", o.teacher, "id учителя (любого сотрудника)");
+  c.history->add_option("--from", o.from, "начало, местное время школы, включительно");
+  c.history->add_option("--to", o.to, "конец, местное время школы, не включая");
+  c.history->add_option("--limit", o.limit, "событий не больше (0: все)");
+  c.history->add_option("--format", o.format, "text, jsonl или csv")
       ->check(CLI::IsMember({"text", "jsonl", "csv"}))
       ->capture_default_str();
   return c;

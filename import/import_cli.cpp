@@ -5,6 +5,7 @@
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <optional>
@@ -21,6 +22,14 @@ constexpr int kOk = 0;
 constexpr int kFileErrors = 1;
 constexpr int kCannotRead = 2;
 constexpr int kStopped = 3;
+
+// The log of a data directory: `zhurnal serve --data DIR` keeps it in
+// DIR/log; a bare log directory is accepted too.
+std::string log_path(const std::string& data_dir) {
+  const std::filesystem::path nested = std::filesystem::path(data_dir) / "log";
+  std::error_code ec;
+  return std::filesystem::is_directory(nested, ec) ? nested.string() : data_dir;
+}
 
 // The whole file, at most kMaxCsvBytes + 1 bytes (read_csv reports the excess).
 std::optional<ImportFile> read_file(const std::string& path) {
@@ -39,16 +48,17 @@ std::optional<ImportFile> read_file(const std::string& path) {
 
 CLI::App* add_import_subcommand(CLI::App& app, ImportCliOptions& o) {
   auto* cmd = app.add_subcommand(
-      "import", "check the secretary's CSV lists of students and teachers; --apply writes them");
-  cmd->add_option("--data", o.data_dir, "data directory")->required();
-  cmd->add_option("--school", o.school_id, "school id")->required();
-  cmd->add_option("--as", o.actor, "user id of the secretary or administrator")->required();
-  cmd->add_option("--students", o.students_csv, "students' list (CSV)");
-  cmd->add_option("--teachers", o.teachers_csv, "teachers' list (CSV)");
-  cmd->add_option("--date", o.date, "effective date, DD.MM.YYYY (default: today)");
+      "import", "проверить списки учеников и учителей (CSV); --apply записывает их");
+  cmd->add_option("--data", o.data_dir, "каталог данных сервера (или сам журнал событий)")
+      ->required();
+  cmd->add_option("--school", o.school_id, "id школы")->required();
+  cmd->add_option("--as", o.actor, "id секретаря или администратора")->required();
+  cmd->add_option("--students", o.students_csv, "список учеников (CSV)");
+  cmd->add_option("--teachers", o.teachers_csv, "список учителей (CSV)");
+  cmd->add_option("--date", o.date, "дата вступления в силу, ДД.ММ.ГГГГ (по умолчанию: сегодня)");
   cmd->add_flag("--open-classes", o.open_classes,
-                "open classes named in the lists but missing in the current year");
-  cmd->add_flag("--apply", o.apply, "write to the journal (default: a dry run)");
+                "открыть классы, которые есть в списках, но не открыты в текущем учебном году");
+  cmd->add_flag("--apply", o.apply, "записать в журнал (по умолчанию только проверка)");
   return cmd;
 }
 
@@ -68,7 +78,7 @@ int run_import(const ImportCliOptions& o, std::shared_ptr<spdlog::logger> logger
   }
 
   events::LogOptions log_options;
-  log_options.path = o.data_dir;
+  log_options.path = log_path(o.data_dir);
   log_options.create_if_missing = false;
   log_options.logger = logger;
   auto log = events::open_event_log(log_options);

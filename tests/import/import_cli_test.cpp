@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <CLI/CLI.hpp>
+#include <filesystem>
 #include <fstream>
 
 #include "import_support.hpp"
@@ -76,6 +77,19 @@ TEST_F(ImportCliTest, ErrorsExitOneAndWriteNothing) {
       << out;
   EXPECT_NE(out.find("Найдены ошибки: ничего не записано"), std::string::npos) << out;
   EXPECT_EQ(log_->head_position(), head);
+}
+
+// The secretary names the directory the server runs on (`zhurnal serve
+// --data DIR`), whose log is DIR/log.
+TEST_F(ImportCliTest, TakesTheServersDataDirectory) {
+  const std::filesystem::path data = files_.path() / "data";
+  std::filesystem::create_directory(data);
+  std::filesystem::create_directory_symlink(dir_.path(), data / "log");
+  ImportCliOptions o = cli(false);
+  o.data_dir = data.string();
+  std::string out;
+  EXPECT_EQ(run(o, &out), 0) << out;
+  EXPECT_NE(out.find("Проверка без записи: ничего не записано"), std::string::npos) << out;
 }
 
 TEST_F(ImportCliTest, UnreadableInputsExitTwo) {

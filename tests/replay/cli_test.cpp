@@ -128,6 +128,25 @@ TEST_F(ReplayCliTest, RebuildOfAnIntactStoreReportsNothing) {
   EXPECT_NE(zhurnal_replay("rebuild --rebuild-memory-mib 0" + data_).status, 0);
 }
 
+// The CLI's frame speaks Russian too: --help exits 0 with Russian headings
+// and a starred required option; a mistake in the arguments exits 2, as the
+// commands' own refusals do, with its kind in Russian.
+TEST(ReplayCliFrameTest, HelpAndArgumentMistakes) {
+  CliRun help = zhurnal_replay("history --help");
+  EXPECT_EQ(help.status, 0) << help.out;
+  EXPECT_NE(help.out.find("Использование: "), std::string::npos) << help.out;
+  EXPECT_NE(help.out.find("\nПараметры:\n"), std::string::npos) << help.out;
+  EXPECT_NE(help.out.find("--data TEXT *"), std::string::npos) << help.out;
+  EXPECT_NE(help.out.find("* — обязательный параметр"), std::string::npos) << help.out;
+  EXPECT_EQ(help.out.find("Options"), std::string::npos) << help.out;
+  CliRun bad = zhurnal_replay("as-of --data x --at y --format xml");
+  EXPECT_EQ(bad.status, 2) << bad.out;
+  EXPECT_NE(bad.err.find("zhurnal: недопустимое значение: --format"), std::string::npos) << bad.err;
+  CliRun missing = zhurnal_replay("verify");
+  EXPECT_EQ(missing.status, 2) << missing.out;
+  EXPECT_NE(missing.err.find("не указан обязательный параметр"), std::string::npos) << missing.err;
+}
+
 // The log stays open in this process, as `zhurnal serve` holds it: history
 // and as-of read it through a secondary instance, and rebuild, which writes
 // the view store, asks for a stopped server.

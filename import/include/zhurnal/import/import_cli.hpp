@@ -27,7 +27,7 @@ class logger;
 namespace zhurnal::import {
 
 struct ImportCliOptions {
-  std::string data_dir;  // the log's directory (must exist)
+  std::string data_dir;  // the server's data directory (its log in log/), or a log's
   std::string school_id;
   std::string actor;         // --as: the secretary's or administrator's user id
   std::string students_csv;  // path; empty: no students' list
