@@ -171,17 +171,27 @@ void ControlSocket::handle(int fd) {
   }
   options.keep = static_cast<unsigned>(keep);
   logger_->info("backup into {} requested by uid {} (pid {})", options.out, peer.uid, peer.pid);
+  // At most five lines a second, but always a part's last: backup_data
+  // ends each part with 0 bytes, and the line then carries the part's size
+  // (the last count seen, which the limit may have held back).
   auto last = std::chrono::steady_clock::now();
-  auto set = replay::backup_data({stores_.log, stores_.credentials, stores_.views}, options,
-                                 [&](const std::string& part, uint64_t bytes) {
-                                   const auto now = std::chrono::steady_clock::now();
-                                   if (bytes != 0 && now - last < std::chrono::milliseconds(200)) {
-                                     return;
-                                   }
-                                   last = now;
-                                   send_line(fd, "progress\t" + part + "\t" +
-                                                     std::to_string(bytes) + "\n");
-                                 });
+  std::string part_seen;
+  uint64_t bytes_seen = 0;
+  auto set = replay::backup_data(
+      {stores_.log, stores_.credentials, stores_.views}, options,
+      [&](const std::string& part, uint64_t bytes) {
+        if (part != part_seen) {
+          part_seen = part;
+          bytes_seen = 0;
+        }
+        if (bytes != 0) bytes_seen = bytes;
+        const auto now = std::chrono::steady_clock::now();
+        if (bytes != 0 && now - last < std::chrono::milliseconds(200)) {
+          return;
+        }
+        last = now;
+        send_line(fd, "progress\t" + part + "\t" + std::to_string(bytes_seen) + "\n");
+      });
   if (!set) {
     logger_->error("backup into {} failed: {}", options.out, set.error().to_string());
     send_line(fd, "error\t" + std::string(events::status_code_name(set.error().code())) + "\t" +

@@ -44,7 +44,8 @@ struct BackupSet {
 };
 
 // Called with the part being copied ("views", "log", "credentials") and the
-// bytes copied of it so far.
+// bytes copied of it so far (the last call of a backup's part: its size);
+// a backup then calls once more with 0 when the part is done and verified.
 using BackupProgress = std::function<void(const std::string& part, uint64_t bytes)>;
 
 // Takes a new set, verifies its checksums and deletes sets beyond `keep`
