@@ -58,11 +58,12 @@ class DirLock {
   static events::Result<std::unique_ptr<DirLock>> take(const fs::path& dir) {
     const std::string path = (dir / "LOCK").string();
     const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-    if (fd < 0) return events::error(StatusCode::kIoError, "cannot open " + path);
+    if (fd < 0) return events::error(StatusCode::kIoError, "не удалось открыть " + path);
     if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
       ::close(fd);
-      return events::error(StatusCode::kInUse,
-                           "another backup or restore is using " + dir.string());
+      return events::error(
+          StatusCode::kInUse,
+          "каталог " + dir.string() + " занят другим копированием или восстановлением");
     }
     return std::unique_ptr<DirLock>(new DirLock(fd));
   }
@@ -127,12 +128,12 @@ events::Status prepare_dir(const fs::path& dir) {
   std::error_code ec;
   if (!fs::exists(dir, ec)) {
     if (!fs::create_directories(dir, ec)) {
-      return {StatusCode::kIoError, "cannot create " + dir.string() + ": " + ec.message()};
+      return {StatusCode::kIoError, "не удалось создать " + dir.string() + ": " + ec.message()};
     }
     // Password hashes and children's marks: the owner only.
     fs::permissions(dir, fs::perms::owner_all, fs::perm_options::replace, ec);
   } else if (!fs::is_directory(dir, ec)) {
-    return {StatusCode::kInvalidArgument, dir.string() + " is not a directory"};
+    return {StatusCode::kInvalidArgument, dir.string() + " — не каталог"};
   }
   return events::Status::ok();
 }
@@ -142,10 +143,12 @@ events::Status prepare_dir(const fs::path& dir) {
 events::Result<BackupSet> backup_data(const DataStores& stores, const BackupOptions& options,
                                       const BackupProgress& progress) {
   if (stores.log == nullptr || stores.credentials == nullptr) {
-    return events::error(StatusCode::kInvalidArgument, "the log and the credentials are required");
+    return events::error(StatusCode::kInvalidArgument, "нужны журнал событий и учётные данные");
   }
-  if (options.out.empty()) return events::error(StatusCode::kInvalidArgument, "no backup directory");
-  if (options.keep == 0) return events::error(StatusCode::kInvalidArgument, "--keep must be at least 1");
+  if (options.out.empty())
+    return events::error(StatusCode::kInvalidArgument, "не указан каталог копий");
+  if (options.keep == 0)
+    return events::error(StatusCode::kInvalidArgument, "--keep должен быть не меньше 1");
   const fs::path out(options.out);
   if (events::Status s = prepare_dir(out); !s.is_ok()) return std::unexpected(s);
   auto lock = DirLock::take(out);
@@ -180,10 +183,11 @@ events::Result<BackupSet> backup_data(const DataStores& stores, const BackupOpti
     } else {
       id = inv->dirs[name]->create(*stores.credentials, meta, report);
     }
-    if (!id) return undo({id.error().code(), "backup of the " + name + ": " + id.error().message()});
+    if (!id) return undo({id.error().code(), "копия части " + name + ": " + id.error().message()});
     made.emplace_back(name, *id);
     if (events::Status v = inv->dirs[name]->verify(*id); !v.is_ok()) {
-      return undo({v.code(), "the new backup of the " + name + " does not verify: " + v.message()});
+      return undo(
+          {v.code(), "новая копия части " + name + " не проходит проверку: " + v.message()});
     }
     if (progress) progress(name, 0);
   }
@@ -215,7 +219,7 @@ events::Result<BackupSet> backup_data(const DataStores& stores, const BackupOpti
 events::Result<std::vector<BackupSet>> list_backups(const std::string& out) {
   std::error_code ec;
   if (!fs::exists(fs::path(out) / "log", ec)) {
-    return events::error(StatusCode::kNotFound, "no backups in " + out);
+    return events::error(StatusCode::kNotFound, "нет копий в " + out);
   }
   auto inv = take_inventory(out, false);
   if (!inv) return std::unexpected(inv.error());
@@ -230,15 +234,16 @@ events::Result<BackupSet> restore_data(const std::string& from, uint32_t set_id,
   std::error_code ec;
   if (fs::exists(target, ec)) {
     if (!fs::is_directory(target, ec)) {
-      return events::error(StatusCode::kInvalidArgument, data + " is not a directory");
+      return events::error(StatusCode::kInvalidArgument, data + " — не каталог");
     }
     if (!fs::is_empty(target, ec)) {
-      return events::error(StatusCode::kInvalidArgument,
-                           data + " is not empty: restore only into a new or empty directory");
+      return events::error(
+          StatusCode::kInvalidArgument,
+          data + " не пуст: восстанавливать можно только в новый или пустой каталог");
     }
   }
   if (!fs::exists(fs::path(from) / "log", ec)) {
-    return events::error(StatusCode::kNotFound, "no backups in " + from);
+    return events::error(StatusCode::kNotFound, "нет копий в " + from);
   }
   auto lock = DirLock::take(from);
   if (!lock) return std::unexpected(lock.error());
@@ -255,8 +260,8 @@ events::Result<BackupSet> restore_data(const std::string& from, uint32_t set_id,
   }
   if (members == nullptr) {
     return events::error(StatusCode::kNotFound,
-                         set_id == 0 ? "no complete backup in " + from
-                                     : "no complete backup " + std::to_string(set_id) + " in " + from);
+                         set_id == 0 ? "нет полной копии в " + from
+                                     : "нет полной копии " + std::to_string(set_id) + " в " + from);
   }
   if (events::Status s = prepare_dir(target); !s.is_ok()) return std::unexpected(s);
   std::vector<fs::path> made;
@@ -271,7 +276,8 @@ events::Result<BackupSet> restore_data(const std::string& from, uint32_t set_id,
     });
     if (!s.is_ok()) {
       for (const fs::path& p : made) fs::remove_all(p, ec);
-      return std::unexpected(events::Status(s.code(), "restore of the " + name + ": " + s.message()));
+      return std::unexpected(
+          events::Status(s.code(), "восстановление части " + name + ": " + s.message()));
     }
     fs::permissions(dir, fs::perms::owner_all, fs::perm_options::replace, ec);
   }

@@ -149,12 +149,12 @@ void ControlSocket::handle(int fd) {
   if (::getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &peer, &len) != 0 ||
       (peer.uid != ::geteuid() && peer.uid != 0)) {
     logger_->warn("control socket: refused a connection from uid {}", peer.uid);
-    send_line(fd, "error\tforbidden\tonly the server's user may use the control socket\n");
+    send_line(fd, "error\tforbidden\tуправляющий сокет доступен только пользователю сервера\n");
     return;
   }
   const std::vector<std::string> request = split_tabs(read_request(fd));
   if (request.size() != 3 || request[0] != "backup") {
-    send_line(fd, "error\tbad_request\texpected: backup<TAB>out<TAB>keep\n");
+    send_line(fd, "error\tbad_request\tожидается: backup<TAB>каталог<TAB>сколько хранить\n");
     return;
   }
   replay::BackupOptions options;
@@ -165,8 +165,9 @@ void ControlSocket::handle(int fd) {
   } catch (const std::exception&) {
   }
   if (options.out.empty() || options.out[0] != '/' || keep == 0 || keep > 100000) {
-    send_line(fd, "error\tbad_request\tthe backup directory must be an absolute path and keep "
-                  "a number from 1\n");
+    send_line(fd,
+              "error\tbad_request\tкаталог копий — абсолютный путь, число хранимых копий — от "
+              "1\n");
     return;
   }
   options.keep = static_cast<unsigned>(keep);

@@ -114,7 +114,9 @@ TEST_F(BackupTest, RunningServerBacksUpWhileAppendingAndTheCopyRestores) {
   // Restore refuses a data directory that is not empty.
   CliResult refused = restore(data());
   EXPECT_EQ(refused.exit_code, 2);
-  EXPECT_NE(refused.err.find("not empty"), std::string::npos) << refused.err;
+  EXPECT_NE(refused.err.find("не пуст: восстанавливать можно только в новый или пустой каталог"),
+            std::string::npos)
+      << refused.err;
 
   const fs::path copy = dir_.path() / "restored";
   CliResult r = restore(copy);
@@ -165,10 +167,13 @@ TEST_F(BackupTest, ASecondRunOnTheSameDirectoryStopsInUse) {
   ASSERT_EQ(::flock(fd, LOCK_EX | LOCK_NB), 0);
   CliResult b = backup();
   EXPECT_NE(b.exit_code, 0);
-  EXPECT_NE(b.err.find("in_use: another backup or restore is using"), std::string::npos) << b.err;
+  EXPECT_NE(b.err.find("in_use: каталог "), std::string::npos) << b.err;
+  EXPECT_NE(b.err.find(" занят другим копированием или восстановлением"), std::string::npos)
+      << b.err;
   CliResult r = restore(dir_.path() / "restored");
   EXPECT_NE(r.exit_code, 0);
-  EXPECT_NE(r.err.find("in_use: another backup or restore is using"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find(" занят другим копированием или восстановлением"), std::string::npos)
+      << r.err;
   EXPECT_FALSE(fs::exists(dir_.path() / "restored" / "log"));
   ::close(fd);
   r = restore(dir_.path() / "restored");
