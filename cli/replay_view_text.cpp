@@ -57,9 +57,11 @@ std::string pad(const std::string& s, size_t w) {
   return n >= w ? s : s + std::string(w - n, ' ');
 }
 
+// A Russian decimal: "4,57", "84,77 %" (as the web pages and the CSV
+// reports write them).
 std::string hundredths(unsigned v) {
   char buf[32];
-  std::snprintf(buf, sizeof buf, "%u.%02u", v / 100, v % 100);
+  std::snprintf(buf, sizeof buf, "%u,%02u", v / 100, v % 100);
   return buf;
 }
 
