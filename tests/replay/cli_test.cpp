@@ -6,6 +6,7 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <regex>
 
 #include "replay_fixture.hpp"
 #include "support/temp_dir.hpp"
@@ -90,6 +91,10 @@ TEST_F(ReplayCliTest, AsOfTextAndJson) {
   ASSERT_EQ(text.status, 0) << text.out;
   EXPECT_NE(text.out.find("Журнал 5А, Математика"), std::string::npos) << text.out;
   EXPECT_NE(text.out.find("| 4*"), std::string::npos) << text.out;
+  // The averages as Russian decimals.
+  EXPECT_TRUE(std::regex_search(text.stdout_only, std::regex(R"(\| [2-5],[0-9]{2} )"))) << text.out;
+  EXPECT_FALSE(std::regex_search(text.stdout_only, std::regex(R"(\| [2-5]\.[0-9]{2} )")))
+      << text.out;
   EXPECT_NE(text.err.find("свёртка журнала: "), std::string::npos) << text.err;
   EXPECT_NE(text.err.find(", готово"), std::string::npos) << text.err;
   CliRun json = zhurnal_replay("as-of --at \"2026-10-05 12:00\" --register c5a --subject math --period q1 --format json" + data_);
