@@ -3,6 +3,7 @@
 
 #include "zhurnal/replay/event_names.hpp"
 #include "zhurnal/replay/history.hpp"
+#include "zhurnal/replay/spreadsheet_csv.hpp"
 
 namespace zhurnal::replay {
 namespace {
@@ -36,17 +37,6 @@ std::string json_string(std::string_view s) {
           out += static_cast<char>(c);
         }
     }
-  }
-  return out + "\"";
-}
-
-// A CSV field (RFC 4180): quoted when it holds a comma, quote or line break.
-std::string csv_field(std::string_view s) {
-  if (s.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(s);
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out += '"';
-    out += c;
   }
   return out + "\"";
 }
@@ -105,16 +95,20 @@ std::string format_history_jsonl(const HistoryResult& h) {
   return out;
 }
 
+// For Russian Excel, like the reports (spreadsheet_csv.hpp): the columns'
+// names in Russian, the event's Russian name beside the log's type.
 std::string format_history_csv(const HistoryResult& h) {
-  std::string out =
-      "position,recorded_at,recorded_at_us,event_type,stream,actor,actor_name,command_id,reason,"
-      "previous,value,summary\r\n";
+  std::string out(kCsvBom);
+  append_csv_line(
+      out, {"Позиция", csv_text("Время (" + (h.time_zone.empty() ? "UTC" : h.time_zone) + ")"),
+            "Время UTC, мкс", "Событие", "Тип события", "Поток", "Кто (id)", "Кто", "Команда",
+            "Причина", "Было", "Стало", "Что"});
   for (const HistoryEntry& e : h.entries) {
-    out += std::to_string(e.position) + "," + csv_field(e.recorded_at) + "," +
-           std::to_string(e.recorded_at_us) + "," + csv_field(e.event_type) + "," +
-           csv_field(e.stream) + "," + csv_field(e.actor) + "," + csv_field(e.actor_name) + "," +
-           csv_field(e.command_id) + "," + csv_field(e.reason) + "," + csv_field(e.previous) + "," +
-           csv_field(e.value) + "," + csv_field(e.summary) + "\r\n";
+    append_csv_line(
+        out, {std::to_string(e.position), csv_text(e.recorded_at), std::to_string(e.recorded_at_us),
+              csv_text(event_type_name(e.event_type)), csv_text(e.event_type), csv_text(e.stream),
+              csv_text(e.actor), csv_text(e.actor_name), csv_text(e.command_id), csv_text(e.reason),
+              csv_text(e.previous), csv_text(e.value), csv_text(e.summary)});
   }
   return out;
 }

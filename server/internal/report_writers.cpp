@@ -9,6 +9,8 @@
 #include <memory>
 #include <sstream>
 
+#include "zhurnal/replay/spreadsheet_csv.hpp"
+
 namespace zhurnal::server::internal {
 namespace {
 
@@ -24,37 +26,16 @@ std::string hundredths_text(int64_t v) {
   return buf;
 }
 
-std::string csv_field(const std::string& text, bool guard_formula) {
-  std::string t = text;
-  if (guard_formula && !t.empty() && (t[0] == '=' || t[0] == '+' || t[0] == '-' || t[0] == '@' || t[0] == '\t' || t[0] == '\r')) {
-    t.insert(t.begin(), '\'');
-  }
-  if (t.find_first_of(";\"\r\n") == std::string::npos) return t;
-  std::string out = "\"";
-  for (char ch : t) {
-    if (ch == '"') out += '"';
-    out += ch;
-  }
-  return out + "\"";
-}
-
 std::string cell_text(const ReportCell& c) {
   switch (c.kind) {
-    case Kind::kText: return csv_field(c.text, true);
+    case Kind::kText:
+      return replay::csv_text(c.text);
     case Kind::kInteger: return std::to_string(c.value);
     case Kind::kPercent:
     case Kind::kDecimal: return hundredths_text(c.value);
     case Kind::kEmpty: return "";
   }
   return "";
-}
-
-void csv_line(std::string& out, const std::vector<std::string>& fields) {
-  for (size_t i = 0; i < fields.size(); ++i) {
-    if (i) out += ';';
-    out += fields[i];
-  }
-  out += "\r\n";
 }
 
 // The sheet name rules of Excel: at most 31 characters, none of []:*?/\.
@@ -81,19 +62,20 @@ struct WorkbookCloser {
 }  // namespace
 
 std::string to_csv(const Report& report) {
-  std::string out = "\xEF\xBB\xBF";  // UTF-8 BOM: Excel reads the file as UTF-8
+  std::string out(replay::kCsvBom);  // Excel reads the file as UTF-8
   for (size_t s = 0; s < report.sheets.size(); ++s) {
     const ReportSheet& sheet = report.sheets[s];
     if (s) out += "\r\n";
-    csv_line(out, {csv_field(sheet.name, true)});
-    for (const auto& caption : sheet.captions) csv_line(out, {csv_field(caption, true)});
+    replay::append_csv_line(out, {replay::csv_text(sheet.name)});
+    for (const auto& caption : sheet.captions)
+      replay::append_csv_line(out, {replay::csv_text(caption)});
     std::vector<std::string> header;
-    for (const auto& h : sheet.header) header.push_back(csv_field(h, true));
-    csv_line(out, header);
+    for (const auto& h : sheet.header) header.push_back(replay::csv_text(h));
+    replay::append_csv_line(out, header);
     for (const auto& row : sheet.rows) {
       std::vector<std::string> fields;
       for (const auto& c : row) fields.push_back(cell_text(c));
-      csv_line(out, fields);
+      replay::append_csv_line(out, fields);
     }
   }
   return out;

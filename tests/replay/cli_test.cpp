@@ -78,7 +78,7 @@ TEST_F(ReplayCliTest, HistoryInThreeFormats) {
   CliRun csv = zhurnal_replay("history --class c5a --format csv --from \"2026-10-05 10:00\" --to \"2026-10-05 12:15\"" + data_);
   ASSERT_EQ(csv.status, 0) << csv.out;
   EXPECT_EQ(csv.out.find("MarkPosted"), std::string::npos) << csv.out;
-  EXPECT_NE(csv.out.find(",MarkCorrected,"), std::string::npos) << csv.out;
+  EXPECT_NE(csv.out.find(";MarkCorrected;"), std::string::npos) << csv.out;
   CliRun jsonl = zhurnal_replay("history --teacher t-math --format jsonl --limit 1" + data_);
   ASSERT_EQ(jsonl.status, 0) << jsonl.out;
   EXPECT_NE(jsonl.out.find("\"nextPosition\":"), std::string::npos);

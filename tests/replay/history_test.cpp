@@ -415,16 +415,18 @@ TEST_F(HistoryTest, TextJsonLinesAndCsv) {
   }
   EXPECT_TRUE(correction);
 
+  // For Russian Excel: a BOM, `;`, CRLF, Russian column names.
   const auto csv = lines(format_history_csv(h));
   ASSERT_EQ(csv.size(), h.entries.size() + 1);
   EXPECT_EQ(csv[0],
-            "position,recorded_at,recorded_at_us,event_type,stream,actor,actor_name,command_id,"
-            "reason,previous,value,summary\r");
+            "\xEF\xBB\xBFПозиция;Время (" + h.time_zone +
+                ");Время UTC, мкс;Событие;Тип события;Поток;Кто (id);Кто;Команда;Причина;Было;"
+                "Стало;Что\r");
   bool cancel = false;
   for (const std::string& l : csv) {
-    if (l.find(",MarkCancelled,") != std::string::npos) {
+    if (l.find(";Отмена отметки;MarkCancelled;") != std::string::npos) {
       cancel = true;
-      EXPECT_NE(l.find(",Выставлена не тому ученику,4,отменена,"), std::string::npos) << l;
+      EXPECT_NE(l.find(";Выставлена не тому ученику;4;отменена;"), std::string::npos) << l;
     }
   }
   EXPECT_TRUE(cancel);
