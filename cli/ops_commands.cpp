@@ -181,8 +181,9 @@ int backup_offline(const replay::DataPaths& paths, const std::string& out, unsig
     return fail("не удалось открыть журнал событий " + paths.log, log.error());
   }
   auto credentials = events::KvStore::open({paths.credentials, true, false});
-  if (!credentials)
+  if (!credentials) {
     return fail("не удалось открыть учётные данные " + paths.credentials, credentials.error());
+  }
   std::unique_ptr<events::KvStore> views;
   std::error_code ec;
   if (fs::exists(paths.views, ec)) {
