@@ -264,11 +264,11 @@ TEST_F(AbuseTest, SlowlorisConnectionsAreClosedAndCappedPerAddress) {
     held.back()->write("GET / HTTP/1.1\r\n");
   }
   std::this_thread::sleep_for(100ms);  // let the server accept them
+  // Closed within the read's 500 ms wait, while the idle timeout (1 s)
+  // closes none of the eight yet: closed for the cap, not for idling.
   RawSocket ninth(port_, "127.0.0.5", 500ms);
-  const auto refused_at = Clock::now();
   (void)ninth.read_until_closed(&closed);
   EXPECT_TRUE(closed);
-  EXPECT_LT(Clock::now() - refused_at, 400ms);
   // Meanwhile: the signed-in client, and a new one from another address.
   expect_served(*good, "during-slowloris");
   auto fresh = signed_in("t-rus");
