@@ -67,6 +67,7 @@ std::vector<SignInHint> sign_in_hints(const SchoolModel& s, const StaffMember& a
   staff(auditor, "auditor", "проверяющий (все школы, только чтение)");
   staff(s.administrator(), "administrator", "администратор школы");
   staff(s.deputy(), "deputyDirector", "заместитель директора (расписание)");
+  staff(s.secretary(), "secretary", "секретарь (списки классов, движение учеников)");
   return hints;
 }
 

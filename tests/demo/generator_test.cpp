@@ -171,7 +171,8 @@ TEST_F(DemoGeneratorTest, SmallRunIsAcceptedWithPlausibleCounts) {
     EXPECT_FALSE(h.login.empty());
     EXPECT_FALSE(h.full_name.empty());
   }
-  for (const char* role : {"director", "teacher", "parent", "auditor"}) {
+  for (const char* role : {"director", "deputyDirector", "administrator", "secretary", "teacher",
+                           "parent", "auditor"}) {
     EXPECT_TRUE(roles.count(role)) << role;
   }
 }
