@@ -7,6 +7,7 @@
 
 #include "demo_log.hpp"
 #include "help_ru.hpp"
+#include "import_command.hpp"
 #include "ops_commands.hpp"
 #include "replay_commands.hpp"
 #include "serve.hpp"
@@ -115,6 +116,6 @@ int main(int argc, char** argv) {
       replay_commands.history->parsed()) {
     return zhurnal::cli::run_replay_command(replay_commands, replay_options);
   }
-  if (import->parsed()) return zhurnal::import::run_import(import_options, logger);
+  if (import->parsed()) return zhurnal::cli::run_import_command(import_options, logger);
   return 0;
 }

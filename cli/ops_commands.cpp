@@ -2,18 +2,17 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <sys/socket.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include <chrono>
-#include <ctime>
 #include <cstdio>
 #include <cstring>
+#include <ctime>
 #include <filesystem>
 #include <memory>
 #include <optional>
 
+#include "control_client.hpp"
 #include "zhurnal/events/event_log.hpp"
 #include "zhurnal/events/kv_store.hpp"
 #include "zhurnal/events/log_reader.hpp"
@@ -95,69 +94,34 @@ void print_set(const char* what, const replay::BackupSet& s, const std::string& 
 // when no server listens there (no socket file, or a stale one).
 std::optional<int> backup_through_server(const replay::DataPaths& paths, const std::string& out,
                                          unsigned keep) {
-  sockaddr_un addr{};
-  addr.sun_family = AF_UNIX;
-  if (paths.control_socket.size() >= sizeof addr.sun_path) return std::nullopt;
-  std::memcpy(addr.sun_path, paths.control_socket.c_str(), paths.control_socket.size() + 1);
-  const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return std::nullopt;
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-    const int err = errno;
-    ::close(fd);
-    if (err == ENOENT || err == ECONNREFUSED) return std::nullopt;
-    std::fprintf(stderr, "zhurnal: нет связи с сервером через %s: %s\n",
-                 paths.control_socket.c_str(), std::strerror(err));
-    return 2;
-  }
+  bool failed = false;
+  auto server = ControlConnection::open(paths.control_socket, &failed);
+  if (!server) return failed ? std::optional<int>(2) : std::nullopt;
   std::fprintf(stderr, "zhurnal: сервер работает; резервную копию делает он сам\n");
-  const std::string request = "backup\t" + out + "\t" + std::to_string(keep) + "\n";
-  if (::send(fd, request.data(), request.size(), MSG_NOSIGNAL) != ssize_t(request.size())) {
-    ::close(fd);
+  if (!server->send("backup\t" + out + "\t" + std::to_string(keep) + "\n")) {
     std::fprintf(stderr, "zhurnal: сервер закрыл управляющий сокет\n");
     return 2;
   }
   PartProgress progress(paths);
-  std::string buffer;
-  char chunk[4096];
-  for (;;) {
-    const size_t nl = buffer.find('\n');
-    if (nl == std::string::npos) {
-      const ssize_t n = ::recv(fd, chunk, sizeof chunk, 0);
-      if (n <= 0) break;
-      buffer.append(chunk, static_cast<size_t>(n));
-      continue;
-    }
-    std::string line = buffer.substr(0, nl);
-    buffer.erase(0, nl + 1);
-    std::vector<std::string> f(1);
-    for (char c : line) {
-      if (c == '\t') {
-        f.emplace_back();
-      } else {
-        f.back().push_back(c);
-      }
-    }
-    if (f[0] == "progress" && f.size() == 3) {
-      progress(f[1], std::strtoull(f[2].c_str(), nullptr, 10));
-    } else if (f[0] == "ok" && f.size() == 5) {
+  while (auto f = server->line()) {
+    if ((*f)[0] == "progress" && f->size() == 3) {
+      progress((*f)[1], std::strtoull((*f)[2].c_str(), nullptr, 10));
+    } else if ((*f)[0] == "ok" && f->size() == 5) {
       progress.finish();
-      ::close(fd);
       replay::BackupSet s;
-      s.id = static_cast<uint32_t>(std::strtoul(f[1].c_str(), nullptr, 10));
-      s.head_position = std::strtoull(f[2].c_str(), nullptr, 10);
-      s.bytes = std::strtoull(f[3].c_str(), nullptr, 10);
-      s.has_views = f[4] == "1";
+      s.id = static_cast<uint32_t>(std::strtoul((*f)[1].c_str(), nullptr, 10));
+      s.head_position = std::strtoull((*f)[2].c_str(), nullptr, 10);
+      s.bytes = std::strtoull((*f)[3].c_str(), nullptr, 10);
+      s.has_views = (*f)[4] == "1";
       print_set("резервная копия", s, out);
       return 0;
-    } else if (f[0] == "error" && f.size() == 3) {
+    } else if ((*f)[0] == "error" && f->size() == 3) {
       progress.finish();
-      ::close(fd);
       std::fprintf(stderr, "zhurnal: сервер не смог сделать резервную копию: %s: %s\n",
-                   f[1].c_str(), f[2].c_str());
+                   (*f)[1].c_str(), (*f)[2].c_str());
       return 2;
     }
   }
-  ::close(fd);
   std::fprintf(stderr,
                "zhurnal: сервер закрыл управляющий сокет, не ответив (см. журнал "
                "сервера)\n");
@@ -249,7 +213,7 @@ int run_restore(const OpsCliOptions& o) {
 int run_export(const OpsCliOptions& o) {
   const replay::DataPaths paths = replay::data_paths(o.data);
   auto reader = events::LogReader::open({paths.log, {}});
-  if (!reader) return fail("cannot open the log " + paths.log, reader.error());
+  if (!reader) return fail("не удалось открыть журнал событий " + paths.log, reader.error());
   const bool to_stdout = o.out == "-";
   const std::string partial = o.out + ".partial";
   std::FILE* out = stdout;
@@ -321,7 +285,7 @@ int run_ops_command(const OpsCommands& c, const OpsCliOptions& o) {
 int run_verify_command(const std::string& data) {
   const replay::DataPaths paths = replay::data_paths(data);
   auto reader = events::LogReader::open({paths.log, {}});
-  if (!reader) return fail("cannot open the log " + paths.log, reader.error());
+  if (!reader) return fail("не удалось открыть журнал событий " + paths.log, reader.error());
   auto summary = replay::verify_log(**reader);
   if (!summary) return fail("проверка не удалась", summary.error());
   std::fputs(replay::format_summary(*summary).c_str(), stdout);

@@ -62,13 +62,13 @@ CLI::App* add_import_subcommand(CLI::App& app, ImportCliOptions& o) {
   return cmd;
 }
 
-int run_import(const ImportCliOptions& o, std::shared_ptr<spdlog::logger> logger) {
+int read_import_files(const ImportCliOptions& o, std::optional<ImportFile>* students,
+                      std::optional<ImportFile>* teachers) {
   if (o.students_csv.empty() && o.teachers_csv.empty()) {
     std::fprintf(stderr, "zhurnal import: укажите --students и/или --teachers\n");
     return kCannotRead;
   }
-  std::optional<ImportFile> students, teachers;
-  for (auto [path, file] : {std::pair{&o.students_csv, &students}, {&o.teachers_csv, &teachers}}) {
+  for (auto [path, file] : {std::pair{&o.students_csv, students}, {&o.teachers_csv, teachers}}) {
     if (path->empty()) continue;
     *file = read_file(*path);
     if (!*file) {
@@ -76,7 +76,66 @@ int run_import(const ImportCliOptions& o, std::shared_ptr<spdlog::logger> logger
       return kCannotRead;
     }
   }
+  return kOk;
+}
 
+ImportRunResult run_import_files(events::EventLog& log, ImportState* state,
+                                 commands::Journal* journal,
+                                 const std::optional<ImportFile>& students,
+                                 const std::optional<ImportFile>& teachers,
+                                 const ImportOptions& options, bool apply,
+                                 const std::shared_ptr<spdlog::logger>& logger) {
+  ImportRunResult run;
+  auto plan = state ? prepare_import(log, *state, students, teachers, options)
+                    : prepare_import(log, students, teachers, options);
+  if (!plan) {
+    run.exit_code = kCannotRead;
+    run.err = "не удалось прочитать журнал событий: " + plan.error().to_string();
+    return run;
+  }
+  run.out = format_report(plan->report());
+  if (plan->report().has_errors()) {
+    run.out += "Найдены ошибки: ничего не записано. Исправьте файлы и запустите снова.\n";
+    run.exit_code = kFileErrors;
+    return run;
+  }
+  if (!apply) {
+    run.out += "Проверка без записи: ничего не записано. Для записи добавьте --apply.\n";
+    return run;
+  }
+  std::unique_ptr<commands::Journal> opened;
+  if (!journal) {
+    commands::JournalOptions journal_options;
+    journal_options.log = &log;
+    journal_options.logger = logger;
+    auto j = commands::Journal::open(journal_options);
+    if (!j) {
+      run.exit_code = kCannotRead;
+      run.err = "не удалось открыть журнал: " + j.error().to_string();
+      return run;
+    }
+    opened = std::move(*j);
+    journal = opened.get();
+  }
+  const ApplyResult result = apply_import(*journal, *plan);
+  run.out += format_apply_result(result);
+  if (logger) {
+    logger->info("import into {} as {}: {} written, {} duplicates{}", options.school_id,
+                 options.actor, result.written, result.duplicates,
+                 result.stopped ? ", stopped" : "");
+  }
+  run.exit_code = result.stopped ? kStopped : kOk;
+  return run;
+}
+
+int run_import(const ImportCliOptions& o, std::shared_ptr<spdlog::logger> logger) {
+  std::optional<ImportFile> students, teachers;
+  if (const int code = read_import_files(o, &students, &teachers); code != kOk) return code;
+  return run_import(o, students, teachers, std::move(logger));
+}
+
+int run_import(const ImportCliOptions& o, const std::optional<ImportFile>& students,
+               const std::optional<ImportFile>& teachers, std::shared_ptr<spdlog::logger> logger) {
   events::LogOptions log_options;
   log_options.path = log_path(o.data_dir);
   log_options.create_if_missing = false;
@@ -93,38 +152,11 @@ int run_import(const ImportCliOptions& o, std::shared_ptr<spdlog::logger> logger
   options.actor = o.actor;
   options.open_classes = o.open_classes;
   options.today = o.date;
-  auto plan = prepare_import(**log, students, teachers, options);
-  if (!plan) {
-    std::fprintf(stderr, "zhurnal import: не удалось прочитать журнал событий: %s\n",
-                 plan.error().to_string().c_str());
-    return kCannotRead;
-  }
-  std::fputs(format_report(plan->report()).c_str(), stdout);
-  if (plan->report().has_errors()) {
-    std::fputs("Найдены ошибки: ничего не записано. Исправьте файлы и запустите снова.\n", stdout);
-    return kFileErrors;
-  }
-  if (!o.apply) {
-    std::fputs("Проверка без записи: ничего не записано. Для записи добавьте --apply.\n", stdout);
-    return kOk;
-  }
-
-  commands::JournalOptions journal_options;
-  journal_options.log = log->get();
-  journal_options.logger = logger;
-  auto journal = commands::Journal::open(journal_options);
-  if (!journal) {
-    std::fprintf(stderr, "zhurnal import: не удалось открыть журнал: %s\n",
-                 journal.error().to_string().c_str());
-    return kCannotRead;
-  }
-  const ApplyResult result = apply_import(**journal, *plan);
-  std::fputs(format_apply_result(result).c_str(), stdout);
-  if (logger) {
-    logger->info("import into {} as {}: {} written, {} duplicates{}", o.school_id, o.actor,
-                 result.written, result.duplicates, result.stopped ? ", stopped" : "");
-  }
-  return result.stopped ? kStopped : kOk;
+  const ImportRunResult run =
+      run_import_files(**log, nullptr, nullptr, students, teachers, options, o.apply, logger);
+  std::fputs(run.out.c_str(), stdout);
+  if (!run.err.empty()) std::fprintf(stderr, "zhurnal import: %s\n", run.err.c_str());
+  return run.exit_code;
 }
 
 }  // namespace zhurnal::import

@@ -18,9 +18,11 @@
 #include <string_view>
 #include <vector>
 
+#include "zhurnal/import/import.hpp"
+
 namespace zhurnal::import::internal {
 
-inline constexpr size_t kMaxCsvBytes = 8u << 20;  // a school's lists are ~100 KiB
+inline constexpr size_t kMaxCsvBytes = kMaxFileBytes;
 inline constexpr size_t kMaxCsvRecords = 20000;
 inline constexpr size_t kMaxFieldBytes = 1000;
 

@@ -2,18 +2,23 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <spdlog/spdlog.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
-#include <spdlog/spdlog.h>
-
+#include <algorithm>
 #include <chrono>
 #include <cstring>
+#include <optional>
 #include <string_view>
+#include <tuple>
 #include <vector>
 
+#include "zhurnal/commands/journal.hpp"
+#include "zhurnal/import/import.hpp"
+#include "zhurnal/import/import_cli.hpp"
 #include "zhurnal/replay/backup.hpp"
 
 namespace zhurnal::server {
@@ -21,6 +26,11 @@ namespace {
 
 constexpr size_t kMaxRequest = 4096;
 constexpr int kRequestTimeoutMs = 5000;
+// An import's two files follow its request line: each at most the
+// import's limit and a byte more (the report names the excess), sent by a
+// local process, so a minute is ample.
+constexpr int64_t kMaxImportFileBytes = int64_t{import::kMaxFileBytes};
+constexpr int kImportFilesTimeoutMs = 60000;
 
 void send_line(int fd, const std::string& line) {
   // MSG_NOSIGNAL: a client that went away must not kill the server; the
@@ -40,24 +50,58 @@ std::string clean(std::string s) {
   return s;
 }
 
-// The request line, or empty on timeout, oversize or a closed connection.
-std::string read_request(int fd) {
-  std::string line;
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(kRequestTimeoutMs);
-  char buf[512];
-  while (line.find('\n') == std::string::npos) {
+// Reads until the buffer holds `enough(buffer)` or the deadline passes;
+// false on timeout or a closed connection.
+template <typename Enough>
+bool read_until(int fd, std::string* buffer, std::chrono::steady_clock::time_point deadline,
+                Enough enough) {
+  char buf[16384];
+  while (!enough(*buffer)) {
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
                           deadline - std::chrono::steady_clock::now())
                           .count();
-    if (left <= 0 || line.size() > kMaxRequest) return {};
+    if (left <= 0) return false;
     pollfd p{fd, POLLIN, 0};
-    if (::poll(&p, 1, static_cast<int>(left)) <= 0) return {};
+    if (::poll(&p, 1, static_cast<int>(left)) <= 0) return false;
     const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
-    if (n <= 0) return {};
-    line.append(buf, static_cast<size_t>(n));
+    if (n <= 0) return false;
+    buffer->append(buf, static_cast<size_t>(n));
   }
-  line.resize(line.find('\n'));
+  return true;
+}
+
+// The request line, or empty on timeout, oversize or a closed connection;
+// what came after the line is left in *rest.
+std::string read_request(int fd, std::string* rest) {
+  std::string line;
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::milliseconds(kRequestTimeoutMs);
+  if (!read_until(fd, &line, deadline, [](const std::string& b) {
+        return b.find('\n') != std::string::npos || b.size() > kMaxRequest;
+      })) {
+    return {};
+  }
+  const size_t nl = line.find('\n');
+  if (nl == std::string::npos || nl > kMaxRequest) return {};
+  rest->assign(line, nl + 1);
+  line.resize(nl);
   return line;
+}
+
+// Closes a connection after its answer, but first lets the client finish
+// sending: an import refused at its request line may still be sending its
+// files, and a socket closed with unread bytes resets the connection, so
+// the client could lose the answer. Reads and drops what comes, until the
+// client closes or a second passes.
+void linger_close(int fd) {
+  ::shutdown(fd, SHUT_WR);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(1);
+  std::string drop;
+  while (
+      read_until(fd, &drop, deadline, [](const std::string& b) { return b.size() > (1u << 20); })) {
+    drop.clear();
+  }
+  ::close(fd);
 }
 
 std::vector<std::string> split_tabs(const std::string& s) {
@@ -139,7 +183,7 @@ void ControlSocket::serve() {
     const int fd = ::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
     if (fd < 0) continue;
     handle(fd);
-    ::close(fd);
+    linger_close(fd);
   }
 }
 
@@ -152,8 +196,20 @@ void ControlSocket::handle(int fd) {
     send_line(fd, "error\tforbidden\tуправляющий сокет доступен только пользователю сервера\n");
     return;
   }
-  const std::vector<std::string> request = split_tabs(read_request(fd));
-  if (request.size() != 3 || request[0] != "backup") {
+  std::string rest;
+  const std::vector<std::string> request = split_tabs(read_request(fd, &rest));
+  if (request[0] == "backup") {
+    backup(fd, request, peer.uid, peer.pid);
+  } else if (request[0] == "import") {
+    import(fd, request, std::move(rest), peer.uid);
+  } else {
+    send_line(fd, "error\tbad_request\tожидается запрос backup или import\n");
+  }
+}
+
+void ControlSocket::backup(int fd, const std::vector<std::string>& request, uint32_t uid,
+                           int32_t pid) {
+  if (request.size() != 3) {
     send_line(fd, "error\tbad_request\tожидается: backup<TAB>каталог<TAB>сколько хранить\n");
     return;
   }
@@ -171,7 +227,7 @@ void ControlSocket::handle(int fd) {
     return;
   }
   options.keep = static_cast<unsigned>(keep);
-  logger_->info("backup into {} requested by uid {} (pid {})", options.out, peer.uid, peer.pid);
+  logger_->info("backup into {} requested by uid {} (pid {})", options.out, uid, pid);
   // At most five lines a second, but always a part's last: backup_data
   // ends each part with 0 bytes, and the line then carries the part's size
   // (the last count seen, which the limit may have held back).
@@ -203,6 +259,87 @@ void ControlSocket::handle(int fd) {
                 set->head_position, set->bytes);
   send_line(fd, "ok\t" + std::to_string(set->id) + "\t" + std::to_string(set->head_position) +
                     "\t" + std::to_string(set->bytes) + "\t" + (set->has_views ? "1" : "0") + "\n");
+}
+
+void ControlSocket::import(int fd, const std::vector<std::string>& request, std::string rest,
+                           uint32_t uid) {
+  // import, school, actor, date, open classes, apply, then a name and a
+  // length for each of the two files.
+  if (request.size() != 10) {
+    send_line(fd,
+              "error\tbad_request\tожидается: import<TAB>школа<TAB>пользователь<TAB>дата<TAB>"
+              "0|1<TAB>0|1<TAB>файл<TAB>байт<TAB>файл<TAB>байт\n");
+    return;
+  }
+  if (!stores_.journal) {
+    send_line(fd, "error\tunavailable\tэтот сервер не принимает списки через управляющий сокет\n");
+    return;
+  }
+  const auto flag = [](const std::string& f) { return f == "1" ? 1 : f == "0" ? 0 : -1; };
+  // A file's length: -1 for none, else 0..kMaxImportFileBytes + 1; nullopt if malformed.
+  const auto length = [](const std::string& f) -> std::optional<int64_t> {
+    if (f == "-1") return -1;
+    if (f.empty() || f.size() > 10 || f.find_first_not_of("0123456789") != std::string::npos) {
+      return std::nullopt;
+    }
+    const int64_t n = std::stoll(f);
+    if (n > kMaxImportFileBytes + 1) return std::nullopt;
+    return n;
+  };
+  const int open_classes = flag(request[4]), apply = flag(request[5]);
+  const std::optional<int64_t> students_bytes = length(request[7]),
+                               teachers_bytes = length(request[9]);
+  if (request[1].empty() || request[2].empty() || open_classes < 0 || apply < 0 ||
+      !students_bytes || !teachers_bytes || (*students_bytes < 0 && *teachers_bytes < 0)) {
+    send_line(fd,
+              "error\tbad_request\tневерный запрос импорта: школа, пользователь, флаги 0 или 1, "
+              "хотя бы один файл не длиннее 8 МиБ\n");
+    return;
+  }
+  const size_t want = static_cast<size_t>(std::max<int64_t>(*students_bytes, 0) +
+                                          std::max<int64_t>(*teachers_bytes, 0));
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::milliseconds(kImportFilesTimeoutMs);
+  if (!read_until(fd, &rest, deadline, [want](const std::string& b) { return b.size() >= want; }) ||
+      rest.size() != want) {
+    send_line(fd, "error\tbad_request\tфайлы импорта пришли не целиком\n");
+    return;
+  }
+  std::optional<import::ImportFile> students, teachers;
+  size_t at = 0;
+  for (auto [name, bytes, file] : {std::tuple{&request[6], *students_bytes, &students},
+                                   {&request[8], *teachers_bytes, &teachers}}) {
+    if (bytes < 0) continue;
+    *file = import::ImportFile{*name, rest.substr(at, static_cast<size_t>(bytes))};
+    at += static_cast<size_t>(bytes);
+  }
+
+  import::ImportOptions options;
+  options.school_id = request[1];
+  options.actor = request[2];
+  options.today = request[3];
+  options.open_classes = open_classes == 1;
+  logger_->info("import into {} as {} requested by uid {}{}", options.school_id, options.actor, uid,
+                apply == 1 ? ", to apply" : ", a dry run");
+  auto& state = import_states_[options.school_id];
+  if (!state) state = std::make_unique<import::ImportState>(options.school_id);
+  import::ImportRunResult run;
+  try {
+    run = import::run_import_files(*stores_.log, state.get(), stores_.journal, students, teachers,
+                                   options, apply == 1, logger_);
+  } catch (const std::exception& e) {
+    // Nothing in the import should throw; if it does, the server goes on
+    // (what was written stays written, as after any rejection).
+    logger_->error("import into {} failed: {}", options.school_id, e.what());
+    run.exit_code = 2;
+    run.err = "сбой импорта на сервере (подробности в журнале сервера)";
+  }
+  // A state that failed to read the log keeps failing: the next import
+  // starts a new one.
+  if (!run.err.empty()) import_states_.erase(options.school_id);
+  send_line(fd, "out\t" + std::to_string(run.out.size()) + "\n" + run.out);
+  if (!run.err.empty()) send_line(fd, "err\t" + std::to_string(run.err.size()) + "\n" + run.err);
+  send_line(fd, "exit\t" + std::to_string(run.exit_code) + "\n");
 }
 
 }  // namespace zhurnal::server

@@ -78,6 +78,10 @@ struct Report {
   bool has_errors() const;
 };
 
+// The largest list the import reads; a longer file is an error in the
+// report (a school's lists are about 100 KiB).
+inline constexpr size_t kMaxFileBytes = 8u << 20;
+
 struct ImportFile {
   std::string name;   // shown in the report, e.g. the file name
   std::string bytes;  // the file's content as read from disk

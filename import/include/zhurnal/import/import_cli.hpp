@@ -8,6 +8,9 @@
 //                  [--open-classes] [--date ДД.ММ.ГГГГ] [--apply]
 //
 // The report goes to stdout, problems opening files or the data to stderr.
+// While a server runs on the data directory (it holds the log's lock), the
+// command hands the files to it over its control socket (cli/, docs/import.md)
+// and the server runs run_import_files() on its own log and Journal.
 // Exit codes: 0 checked (and applied, with --apply); 1 the files have errors,
 // nothing written; 2 a file or the data directory cannot be read; 3 a
 // command was rejected during --apply (what was written before it stays;
@@ -15,7 +18,10 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
+
+#include "zhurnal/import/import.hpp"
 
 namespace CLI {
 class App;
@@ -42,7 +48,36 @@ struct ImportCliOptions {
 // `->parsed()` after CLI11_PARSE).
 CLI::App* add_import_subcommand(CLI::App& app, ImportCliOptions& options);
 
-// Runs the import; returns the exit code above. `logger` may be null.
+// Runs the import on a data directory no server holds; returns the exit code
+// above. `logger` may be null.
 int run_import(const ImportCliOptions& options, std::shared_ptr<spdlog::logger> logger);
+
+// The two steps of run_import(). Reads the files the options name, whole (at
+// most the CSV reader's limit and one byte more, so that the report can name
+// the excess); returns 0, or an exit code above with the reason on stderr.
+int read_import_files(const ImportCliOptions& options, std::optional<ImportFile>* students,
+                      std::optional<ImportFile>* teachers);
+// Opens the data directory and imports the files read.
+int run_import(const ImportCliOptions& options, const std::optional<ImportFile>& students,
+               const std::optional<ImportFile>& teachers, std::shared_ptr<spdlog::logger> logger);
+
+// What an import printed and how it ended.
+struct ImportRunResult {
+  int exit_code = 0;
+  std::string out;  // the report and its verdict (stdout)
+  std::string err;  // why the run could not go on (stderr); empty when it did
+};
+
+// The import itself, on an open log: checks the files (bringing `state`, when
+// given, up to the log's head instead of reading the whole log) and, with
+// `apply` and no errors, writes them through `journal`, or through a Journal
+// opened on `log` when that is null. A server passes its own Journal and
+// keeps one state per school, so that only the first import reads the log.
+ImportRunResult run_import_files(events::EventLog& log, ImportState* state,
+                                 commands::Journal* journal,
+                                 const std::optional<ImportFile>& students,
+                                 const std::optional<ImportFile>& teachers,
+                                 const ImportOptions& options, bool apply,
+                                 const std::shared_ptr<spdlog::logger>& logger);
 
 }  // namespace zhurnal::import

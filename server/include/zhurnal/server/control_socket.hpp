@@ -1,17 +1,26 @@
 // ControlSocket: the operator's channel into a running server, a Unix-domain
 // socket in the data directory (DATA/control.sock, mode 0600). `zhurnal
-// backup` uses it to have the server back up its own open databases, since
-// a running server holds their locks.
+// backup` uses it to have the server back up its own open databases, and
+// `zhurnal import` to have the server check and write the secretary's lists
+// through its own Journal, since a running server holds the databases' locks.
 //
 // Who may talk: the file mode lets only the server's user connect, and every
 // connection's peer credentials (SO_PEERCRED) are checked again: the same
 // user id as the server, or root. One request per connection, one connection
-// at a time (a second one while a backup runs is answered `busy`).
+// at a time (a second one waits until the first is answered).
 //
-// Protocol (text lines, tab-separated, docs/design.md "Backups"):
+// Protocol (text lines, tab-separated; docs/design.md "Backups", "Imports"):
 //   request:  backup<TAB><absolute out dir><TAB><keep>\n
 //   replies:  progress<TAB><part><TAB><bytes>\n ...
 //             ok<TAB><set id><TAB><head position><TAB><bytes><TAB><views 0|1>\n
+//          or error<TAB><code><TAB><message>\n
+//   request:  import<TAB><school><TAB><actor><TAB><date or empty><TAB><open classes 0|1>
+//             <TAB><apply 0|1><TAB><students' file name><TAB><its bytes, -1: none>
+//             <TAB><teachers' file name><TAB><its bytes, -1: none>\n
+//             then the students' file, then the teachers' file, byte for byte
+//   replies:  out<TAB><bytes>\n<the report: so many bytes of text>
+//             err<TAB><bytes>\n<why the import could not go on>   (when it could not)
+//             exit<TAB><zhurnal import's exit code>\n
 //          or error<TAB><code><TAB><message>\n
 //
 // Thread safety: start() and stop() from one thread; requests are served on
@@ -19,15 +28,23 @@
 #pragma once
 
 #include <atomic>
+#include <map>
 #include <memory>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "zhurnal/events/event_log.hpp"
 #include "zhurnal/events/kv_store.hpp"
 
 namespace spdlog {
 class logger;
+}
+namespace zhurnal::commands {
+class Journal;
+}
+namespace zhurnal::import {
+class ImportState;
 }
 
 namespace zhurnal::server {
@@ -38,6 +55,8 @@ class ControlSocket {
     events::EventLog* log = nullptr;
     events::KvStore* credentials = nullptr;
     events::KvStore* views = nullptr;
+    // Imports write through it; null: import requests are refused.
+    commands::Journal* journal = nullptr;
   };
 
   // The stores must outlive the ControlSocket (stop() before closing them).
@@ -56,6 +75,9 @@ class ControlSocket {
  private:
   void serve();
   void handle(int fd);
+  void backup(int fd, const std::vector<std::string>& request, uint32_t uid, int32_t pid);
+  // `rest`: what was read past the request line (the files' first bytes).
+  void import(int fd, const std::vector<std::string>& request, std::string rest, uint32_t uid);
 
   const std::string path_;
   const Stores stores_;
@@ -63,6 +85,10 @@ class ControlSocket {
   int listen_fd_ = -1;
   int wake_fds_[2] = {-1, -1};  // a pipe: stop() writes, serve() wakes up
   std::thread thread_;
+  // What each school's imports were checked against, folded from the log so
+  // far (only the socket's thread uses them): the first import of a school
+  // reads the whole log, later ones what was appended since.
+  std::map<std::string, std::unique_ptr<import::ImportState>> import_states_;
 };
 
 }  // namespace zhurnal::server
