@@ -22,4 +22,10 @@ namespace zhurnal::server::internal {
 // error (its id, when that came first, is echoed in the response).
 std::optional<std::string> decode_request(std::string_view frame, schema::Request::Builder out);
 
+// Why the JSON codec refused a frame, in Russian, from its exception's
+// description: "expected !impl->rejectUnknownFields; Unknown field;
+// field.getName() = colour" is «неизвестное поле «colour»». A description
+// not foreseen is returned as it is.
+std::string codec_reason_ru(std::string_view description);
+
 }  // namespace zhurnal::server::internal
