@@ -3,8 +3,9 @@
 // revoked, the last sign-in) and the personal-data consent on paper. The
 // class teacher issues and revokes logins (the one-time initial password is
 // shown once, printable, to hand to the parent) and records consent; the
-// director, the deputy, the office (administrator, secretary) and auditors
-// read the list. Live: the list is a
+// office (administrator, secretary) records the students' movements:
+// enrolment, transfer to another class, departure; the director, the deputy
+// and auditors read the list. Live: the list is a
 // subscription (`classRoster`), so a sign-in or a change made elsewhere shows
 // at once, highlighted.
 import { startPage, hasRole } from '../session.js';
@@ -31,6 +32,11 @@ const state = {
 
 const led = new Set(hasRole(me, 'teacher') ? me.ledClasses || [] : []);
 const mayManage = (classId) => led.has(classId);
+// The office of the class's school enrols, transfers and lets students go
+// (enrollStudent, transferStudent, departStudent; docs/permissions.md).
+const mayMove = () => hasRole(me, 'administrator', 'secretary') &&
+  !!state.roster && state.roster.schoolId === me.schoolId;
+const hasActions = () => mayManage(state.classId) || mayMove();
 
 // ---- layout ----
 
@@ -213,6 +219,7 @@ function personRow(person, { kind, relation = '', student = null, canIssue = tru
   const access = accessText(a);
   const consent = consentText(a);
   const manage = mayManage(state.classId);
+  const move = mayMove() && kind === 'student' && !student?.left;
   const classes = ['roster-row', kind === 'student' ? 'student-row' : 'parent-row'];
   if (state.fresh.has(person.userId)) classes.push('is-new');
   if (student?.left) classes.push('left');
@@ -226,6 +233,10 @@ function personRow(person, { kind, relation = '', student = null, canIssue = tru
     }
     actions.push(h('button', { type: 'button', class: 'btn btn-small', onclick: () => consentDialog(person) }, 'Согласие…'));
   }
+  if (move) {
+    actions.push(h('button', { type: 'button', class: 'btn btn-small', onclick: () => transferDialog(person) }, 'Перевести…'));
+    actions.push(h('button', { type: 'button', class: 'btn btn-small btn-danger', onclick: () => departDialog(person) }, 'Выбытие…'));
+  }
   const nameCell = kind === 'student'
     ? h('th', { scope: 'row', class: 'person-name' }, person.fullName,
       student?.left ? h('small', { class: 'left-note' }, student.departed ? ` выбыл(а) ${ddmmyyyy(student.to)}` : ` переведён(а) ${ddmmyyyy(student.to)}`) : null)
@@ -238,22 +249,25 @@ function personRow(person, { kind, relation = '', student = null, canIssue = tru
     h('td', { 'data-label': 'Последний вход' }, signInText(a),
       a.signIns ? h('small', {}, `входов: ${a.signIns}`) : null),
     h('td', { 'data-label': 'Согласие', class: 'consent ' + consent.cls }, consent.text, consent.detail ? h('small', {}, consent.detail) : null),
-    manage ? h('td', { class: 'actions' }, actions) : null);
+    hasActions() ? h('td', { class: 'actions' }, actions) : null);
 }
 
 function renderTable(roster) {
   const manage = mayManage(state.classId);
+  const actions = hasActions();
   const rows = [];
   for (const s of roster.students || []) {
     rows.push(personRow(s.person, { kind: 'student', student: s, canIssue: !s.departed }));
     for (const p of s.parents || []) rows.push(personRow(p.person, { kind: 'parent', relation: p.relation, student: s, canIssue: !s.left }));
     if (!(s.parents || []).length) {
       rows.push(h('tr', { class: 'roster-row parent-row no-parents' },
-        h('td', { colspan: manage ? 6 : 5, class: 'empty' }, 'Родители не привязаны')));
+        h('td', { colspan: actions ? 6 : 5, class: 'empty' }, 'Родители не привязаны')));
     }
   }
   clear(tableBox).append(...[
     h('h2', { id: 'roster-title' }, 'Ученики и родители'),
+    mayMove() ? h('div', { class: 'roster-tools' },
+      h('button', { type: 'button', class: 'btn btn-primary', onclick: () => enrolDialog() }, 'Зачислить ученика')) : null,
     manage ? null : h('p', { class: 'hint' }, 'Выдавать и отзывать доступ может только классный руководитель класса.'),
     rows.length ? h('div', { class: 'table-wrap' },
       h('table', { class: 'table roster-table' },
@@ -263,7 +277,7 @@ function renderTable(roster) {
           h('th', { scope: 'col' }, 'Доступ к журналу'),
           h('th', { scope: 'col' }, 'Последний вход'),
           h('th', { scope: 'col' }, 'Согласие на обработку ПД'),
-          manage ? h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, 'Действия')) : null)),
+          actions ? h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, 'Действия')) : null)),
         h('tbody', {}, rows)))
       : h('p', { class: 'empty' }, 'В классе нет учеников.')].filter(Boolean));
 }
@@ -433,6 +447,130 @@ function consentDialog(person) {
     error,
     h('div', { class: 'dialog-buttons' }, submit,
       h('button', { type: 'button', class: 'btn btn-ghost', onclick: () => d.close() }, 'Отмена'))));
+}
+
+// ---- movements (the office) ----
+
+// A dialog whose form runs `send()` (a command) on submit: the button is
+// disabled meanwhile, a refusal is shown in the form, success closes it
+// with the toast `done()`. `check()` may return a message that stops the
+// submit.
+function commandDialog(titleText, { submitText, danger = false, fields, check = () => null, send, done }) {
+  const error = h('p', { class: 'form-error', role: 'alert', hidden: true });
+  const submit = h('button', { type: 'submit', class: danger ? 'btn btn-danger' : 'btn btn-primary' }, submitText);
+  const d = dialog(titleText,
+    h('form', {
+      onsubmit: async (e) => {
+        e.preventDefault();
+        const problem = check();
+        if (problem) {
+          error.textContent = problem;
+          error.hidden = false;
+          return;
+        }
+        submit.disabled = true;
+        error.hidden = true;
+        try {
+          await send();
+          d.close();
+          toast(done(), { kind: 'success' });
+        } catch (err) {
+          error.textContent = err.message || 'Не удалось записать';
+          error.hidden = false;
+          submit.disabled = false;
+        }
+      },
+    },
+    ...fields,
+    error,
+    h('div', { class: 'dialog-buttons' }, submit,
+      h('button', { type: 'button', class: 'btn btn-ghost', onclick: () => d.close() }, 'Отмена'))));
+  return d;
+}
+
+const dateInput = (name, value = todayIso()) => h('input', { type: 'date', class: 'input', name, required: true, value });
+const orderInput = () => h('input', {
+  class: 'input', name: 'order', required: true, maxlength: 200, placeholder: '№ 12-у от 01.09.2026',
+});
+
+// A new student's id: the school's, then random hex (the import derives its
+// ids from the list's content; a form has nothing as stable).
+function newStudentId(schoolId) {
+  const bytes = crypto.getRandomValues(new Uint8Array(8));
+  return `${schoolId}-s-${[...bytes].map((b) => b.toString(16).padStart(2, '0')).join('')}`;
+}
+
+function enrolDialog() {
+  const roster = state.roster;
+  const fullName = h('input', { class: 'input', name: 'fullName', required: true, maxlength: 200, autocomplete: 'off', placeholder: 'Фамилия Имя Отчество' });
+  const birth = h('input', { type: 'date', class: 'input', name: 'birthDate', required: true, max: todayIso() });
+  const from = dateInput('from');
+  const order = orderInput();
+  const studentId = newStudentId(roster.schoolId);
+  commandDialog(`Зачисление в ${roster.className}`, {
+    submitText: 'Зачислить',
+    fields: [
+      h('label', {}, 'ФИО ученика', fullName),
+      h('label', {}, 'Дата рождения', birth),
+      h('label', {}, 'Зачислен(а) с', from),
+      h('label', {}, 'Приказ о зачислении', order),
+    ],
+    check: () => (fullName.value.trim().split(/\s+/).length < 2 ? 'Укажите фамилию и имя.' : null),
+    send: () => client.command({ enrollStudent: {
+      studentId, schoolId: roster.schoolId, classId: roster.classId, fullName: fullName.value.trim().replace(/\s+/g, ' '),
+      birthDate: birth.value, from: from.value, order: order.value.trim(),
+    } }),
+    done: () => `Зачислен(а): ${fullName.value.trim()}`,
+  });
+  fullName.focus();
+}
+
+function transferDialog(person) {
+  const from = state.roster;
+  const targets = state.classes.filter((c) => c.classId !== from.classId);
+  const to = h('select', { class: 'input', name: 'toClass', required: true },
+    h('option', { value: '' }, '— выберите класс —'),
+    targets.map((c) => h('option', { value: c.classId }, c.name)));
+  const date = dateInput('date');
+  const order = orderInput();
+  commandDialog(`Перевод: ${person.fullName}`, {
+    submitText: 'Перевести',
+    fields: [
+      h('p', {}, `Из класса ${from.className} в другой класс этой школы.`),
+      h('label', {}, 'В класс', to),
+      h('label', {}, 'Первый день в новом классе', date),
+      h('label', {}, 'Приказ о переводе', order),
+    ],
+    check: () => (to.value ? null : 'Выберите класс.'),
+    send: () => client.command({ transferStudent: {
+      studentId: person.userId, fromClassId: from.classId, toClassId: to.value, date: date.value, order: order.value.trim(),
+    } }),
+    done: () => `Переведён(а): ${person.fullName}`,
+  });
+  to.focus();
+}
+
+function departDialog(person) {
+  const roster = state.roster;
+  const date = dateInput('date');
+  const destination = h('input', { class: 'input', name: 'destination', required: true, maxlength: 200, placeholder: 'например, МАОУ СОШ № 5, г. Екатеринбург' });
+  const order = orderInput();
+  commandDialog(`Выбытие: ${person.fullName}`, {
+    submitText: 'Оформить выбытие',
+    danger: true,
+    fields: [
+      h('p', {}, `Ученик выбывает из школы (класс ${roster.className}). Его отметки и посещаемость остаются в журнале.`),
+      h('label', {}, 'Выбывает с (первый день, когда ученика уже нет в школе)', date),
+      h('label', {}, 'Куда выбывает', destination),
+      h('label', {}, 'Приказ о выбытии', order),
+    ],
+    send: () => client.command({ departStudent: {
+      studentId: person.userId, classId: roster.classId, date: date.value,
+      destination: destination.value.trim(), order: order.value.trim(),
+    } }),
+    done: () => `Выбытие оформлено: ${person.fullName}`,
+  });
+  date.focus();
 }
 
 // ---- start ----
