@@ -38,6 +38,11 @@ std::string format_date(Date d) {
   return buf;
 }
 
+std::string format_date_ru(Date d) {
+  const std::string iso = format_date(d);  // YYYY-MM-DD
+  return iso.substr(8, 2) + "." + iso.substr(5, 2) + "." + iso.substr(0, 4);
+}
+
 std::optional<int> parse_clock(std::string_view t) {
   if (t.size() != 5 || t[2] != ':') return std::nullopt;
   auto h = parse_int(t.substr(0, 2)), m = parse_int(t.substr(3, 2));

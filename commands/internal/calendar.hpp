@@ -27,6 +27,8 @@ inline constexpr Date kEndOfTime{INT32_MAX};
 // Strict "YYYY-MM-DD" with a real calendar date; nullopt otherwise.
 std::optional<Date> parse_date(std::string_view text);
 std::string format_date(Date d);
+// "ДД.ММ.ГГГГ", as a date is written in Russian: for messages, never events.
+std::string format_date_ru(Date d);
 // "HH:MM" -> minutes after midnight; nullopt when malformed.
 std::optional<int> parse_clock(std::string_view text);
 // "YYYY-MM" -> first day of that month.

@@ -106,8 +106,10 @@ bool inside(const YearInfo& y, Date day) { return y.start <= day && day <= y.end
 Verdict require_current_enrolment(const Student& s, const std::string& class_id, Date day,
                                   const JournalState& state) {
   if (state.class_on(s, day) != class_id) {
+    const ClassGroup* c = state.class_group(class_id);
+    const std::string name = c ? std::to_string(c->grade) + c->letter : class_id;
     return reject(ErrorCode::kStudentNotEnrolled,
-                  s.full_name + " не обучается в классе " + class_id + " на " + format_date(day));
+                  s.full_name + " не обучается в классе " + name + " на " + format_date_ru(day));
   }
   const Enrolment& last = s.enrolments.back();
   if (last.class_id != class_id || last.from > day || last.to != kEndOfTime) {
@@ -307,7 +309,7 @@ Verdict enroll_student(Decision& d, schema::StudentEnrolled::Reader c) {
   }
   const int age_days = from->days - birth->days;
   if (age_days < kMinAgeDays || age_days > kMaxAgeDays) {
-    return invalid("Дата рождения неправдоподобна для ученика: " + format_date(*birth));
+    return invalid("Дата рождения неправдоподобна для ученика: " + format_date_ru(*birth));
   }
   if (Verdict v = check_text(c.getOrder(), kMaxNameBytes, "Не указан приказ о зачислении")) {
     return v;

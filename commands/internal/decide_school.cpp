@@ -202,8 +202,8 @@ Verdict declare_holiday(Decision& d, schema::HolidayDeclared::Reader c) {
   if (*start < y.start || *end > y.end) return invalid("Каникулы выходят за границы учебного года");
   for (const auto& [from, to] : y.holidays) {
     if (from <= *end && *start <= to) {
-      return invalid("Пересекается с уже объявленными каникулами " + format_date(from) + " – " +
-                     format_date(to));
+      return invalid("Пересекается с уже объявленными каникулами " + format_date_ru(from) + " – " +
+                     format_date_ru(to));
     }
   }
   auto e = d.out.add(school_stream(s.id)).initHolidayDeclared();

@@ -126,6 +126,18 @@ TEST_F(StudentRulesTest, TransferStudent) {
   });
 }
 
+// The office reads these in the class page's dialogs: the class by its
+// name and dates as written in Russian, not ids and ISO dates.
+TEST_F(StudentRulesTest, RefusalsNameTheClassAndTheDateAsWrittenInRussian) {
+  auto r = run("secretary", transfer("b1", "c5a", "c6b", "2026-10-05"));
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().message.find("не обучается в классе 5А на 05.10.2026"), std::string::npos)
+      << r.error().message;
+  r = run("secretary", enroll("n1", "c6b", "2026-10-01", "2025-01-10"));
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().message, "Дата рождения неправдоподобна для ученика: 10.01.2025");
+}
+
 TEST_F(StudentRulesTest, DepartStudent) {
   check({
       rejects("unknown student", E::kNotFound, "secretary", depart("zz", "c5a", "2026-10-05")),
