@@ -1,6 +1,8 @@
 #include "zhurnal/replay/log_summary.hpp"
 
+#include <algorithm>
 #include <ctime>
+#include <vector>
 
 #include "zhurnal/replay/event_names.hpp"
 #include "zhurnal/replay/progress.hpp"
@@ -94,12 +96,22 @@ std::string format_summary(const LogSummary& s) {
     out += "первое событие:  " + utc_time(s.first_recorded_at_us) + "\n";
     out += "последнее:       " + utc_time(s.last_recorded_at_us) + "\n";
   }
-  if (!s.per_type.empty()) out += "по типам:\n";
+  // The commonest first (marks, attendance, lessons), then by the Russian
+  // name: the order a reader of the journal expects, not the English names'.
+  struct TypeLine {
+    std::string label;
+    uint64_t count;
+  };
+  std::vector<TypeLine> lines;
   for (const auto& [type, n] : s.per_type) {
     const std::string_view name = event_type_name(type);
-    out += "  " + (name.empty() ? type : std::string(name) + " (" + type + ")") + ": " +
-           std::to_string(n) + "\n";
+    lines.push_back({name.empty() ? type : std::string(name) + " (" + type + ")", n});
   }
+  std::sort(lines.begin(), lines.end(), [](const TypeLine& a, const TypeLine& b) {
+    return a.count != b.count ? a.count > b.count : a.label < b.label;
+  });
+  if (!lines.empty()) out += "по типам:\n";
+  for (const TypeLine& l : lines) out += "  " + l.label + ": " + std::to_string(l.count) + "\n";
   if (s.verify.ok()) {
     out +=
         "цепочка хешей:   в порядке, проверено событий: " + std::to_string(s.verify.events) + "\n";

@@ -5,6 +5,7 @@
 // the log open and keeps appending (a running server).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 #include <string>
 
@@ -76,11 +77,20 @@ TEST_F(VerifyCliTest, CleanLogVerifiesWithSummary) {
   std::map<std::string, int> per_type;
   for (const events::RecordedEvent& e : events_) ++per_type[e.type];
   ASSERT_EQ(per_type.size(), 4u);
+  // The commonest type first; equal counts in the order of their labels.
+  std::vector<std::pair<int, std::string>> order;
   for (const auto& [type, n] : per_type) {
     ASSERT_EQ(label.count(type), 1u) << type;
     EXPECT_NE(r.out.find("\n  " + label.at(type) + ": " + std::to_string(n) + "\n"),
               std::string::npos)
         << type << " " << n << "\n"
+        << r.out;
+    order.emplace_back(-n, label.at(type));
+  }
+  std::sort(order.begin(), order.end());
+  for (size_t i = 1; i < order.size(); ++i) {
+    EXPECT_LT(r.out.find("\n  " + order[i - 1].second + ": "),
+              r.out.find("\n  " + order[i].second + ": "))
         << r.out;
   }
   EXPECT_NE(
