@@ -26,13 +26,32 @@ void fail(schema::Response::Builder r, const std::string& code, const std::strin
   set_error(r, code, message, retry);
 }
 
+// `text` with its first letter capitalised, Cyrillic (UTF-8) or Latin:
+// replay's messages are clauses ("ученик не найден: s9") made to follow a
+// prefix.
+std::string sentence(std::string text) {
+  const auto byte = [&](size_t i) { return static_cast<unsigned char>(text[i]); };
+  if (text.size() >= 2 && byte(0) == 0xD0 && byte(1) >= 0xB0 && byte(1) <= 0xBF) {
+    text[1] = static_cast<char>(byte(1) - 0x20);  // а..п -> А..П
+  } else if (text.size() >= 2 && byte(0) == 0xD1 && byte(1) >= 0x80 && byte(1) <= 0x8F) {
+    text[0] = static_cast<char>(0xD0);  // р..я -> Р..Я
+    text[1] = static_cast<char>(byte(1) + 0x20);
+  } else if (text.size() >= 2 && byte(0) == 0xD1 && byte(1) == 0x91) {
+    text[0] = static_cast<char>(0xD0);  // ё -> Ё
+    text[1] = static_cast<char>(0x81);
+  } else if (!text.empty() && text[0] >= 'a' && text[0] <= 'z') {
+    text[0] = static_cast<char>(text[0] - 'a' + 'A');
+  }
+  return text;
+}
+
 // A storage or input error as a protocol error.
 void fail_with(schema::Response::Builder r, const events::Status& st) {
   switch (st.code()) {
     case StatusCode::kInvalidArgument:
       return fail(r, "bad_request", "Некорректный запрос: " + st.message());
     case StatusCode::kNotFound:
-      return fail(r, "not_found", "Не найдено: " + st.message());
+      return fail(r, "not_found", sentence(st.message()));
     default:
       return fail(r, "internal", "Ошибка чтения журнала");
   }
