@@ -1,6 +1,7 @@
 #include "import_command.hpp"
 
 #include <cstdio>
+#include <cstdlib>
 #include <optional>
 #include <string>
 
@@ -48,7 +49,7 @@ std::optional<int> import_through_server(const import::ImportCliOptions& o,
       auto text = server->bytes(std::strtoull((*f)[1].c_str(), nullptr, 10));
       if (!text) break;
       if ((*f)[0] == "out") {
-        std::fputs(text->c_str(), stdout);
+        std::fwrite(text->data(), 1, text->size(), stdout);
       } else {
         std::fprintf(stderr, "zhurnal import: %s\n", text->c_str());
       }
