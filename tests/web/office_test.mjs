@@ -1,7 +1,8 @@
 // Browser tests of the office's part of the class page (class.html): the
-// secretary enrols a student into a class, transfers her to another class
-// and records her departure, each through the page's dialogs; each change
-// reaches the open list live. A refusal (an implausible birth date) is shown
+// secretary enrols a student into a class, the class teacher adds the
+// student's mother and issues her login, the secretary transfers the student
+// to another class and records her departure, each through the page's
+// dialogs; each change reaches the open lists live. A refusal (an implausible birth date) is shown
 // in the dialog, which stays open. The director gets none of these buttons.
 // Dates are inside the demo's school year (2026/2027) so that the test does
 // not depend on the day it runs.
@@ -27,6 +28,7 @@ async function signIn(page, login) {
 // The class the demo's hinted class teacher leads ("5А") and another one.
 const className = hints.teacher.note.match(/классный руководитель (\S+),/)?.[1];
 const student = 'Тестова Алиса Игоревна';
+const mother = 'Тестова Ирина Сергеевна';
 let secretary;
 let targetClassName;
 
@@ -69,6 +71,30 @@ test('an implausible birth date is refused in the dialog, which stays open', asy
   assert(await secretary.locator('dialog[open]').count() === 0, 'the dialog stayed open after the enrolment');
   assert(/is-new/.test(await row(secretary, student).getAttribute('class')), 'the new row is not highlighted');
   await shot(secretary, '51-office-enrolled.png', { fullPage: true });
+});
+
+test('the class teacher adds the new student\'s mother and gives her a login', async () => {
+  const classId = new URL(secretary.url()).searchParams.get('class');
+  const teacher = await openPage();
+  await signIn(teacher, hints.teacher.login);
+  await teacher.goto(`${BASE}class.html?class=${classId}`);
+  await row(teacher, student).waitFor({ timeout: 15000 });
+  await row(teacher, student).locator('button', { hasText: 'Добавить родителя…' }).click();
+  const d = teacher.locator('dialog[open]');
+  await d.locator('input[name=fullName]').fill(mother);
+  await d.locator('select[name=relation]').selectOption('мать');
+  await d.locator('button[type=submit]').click();
+  const parentRow = teacher.locator('tr.parent-row', { hasText: mother });
+  await parentRow.waitFor({ timeout: 15000 });
+  assert(/мать/.test(await parentRow.textContent()), `the parent's row: ${await parentRow.textContent()}`);
+  // The secretary's open list shows her too, live.
+  await secretary.locator('tr.parent-row', { hasText: mother }).waitFor({ timeout: 15000 });
+  await parentRow.locator('button', { hasText: 'Выдать доступ' }).click();
+  await teacher.locator('dialog[open] button[type=submit]').click();
+  const password = await teacher.locator('[data-testid=initial-password]').textContent({ timeout: 15000 });
+  assert(password && password.length >= 8, `no initial password: "${password}"`);
+  await shot(teacher, '53-office-parent-login.png');
+  await teacher.context().close();
 });
 
 test('the student is transferred to another class', async () => {

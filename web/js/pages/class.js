@@ -4,8 +4,9 @@
 // class teacher issues and revokes logins (the one-time initial password is
 // shown once, printable, to hand to the parent) and records consent; the
 // office (administrator, secretary) records the students' movements:
-// enrolment, transfer to another class, departure; the director, the deputy
-// and auditors read the list. Live: the list is a
+// enrolment, transfer to another class, departure; both add a student's
+// parent (registerUser and linkGuardian); the director, the deputy and
+// auditors read the list. Live: the list is a
 // subscription (`classRoster`), so a sign-in or a change made elsewhere shows
 // at once, highlighted.
 import { startPage, hasRole } from '../session.js';
@@ -232,6 +233,9 @@ function personRow(person, { kind, relation = '', student = null, canIssue = tru
         a.revokedAtUs && a.revokedAtUs !== '0' ? 'Выдать заново' : 'Выдать доступ'));
     }
     actions.push(h('button', { type: 'button', class: 'btn btn-small', onclick: () => consentDialog(person) }, 'Согласие…'));
+  }
+  if ((manage || mayMove()) && kind === 'student' && !student?.left) {
+    actions.push(h('button', { type: 'button', class: 'btn btn-small', onclick: () => parentDialog(person) }, 'Добавить родителя…'));
   }
   if (move) {
     actions.push(h('button', { type: 'button', class: 'btn btn-small', onclick: () => transferDialog(person) }, 'Перевести…'));
@@ -493,11 +497,45 @@ const orderInput = () => h('input', {
   class: 'input', name: 'order', required: true, maxlength: 200, placeholder: '№ 12-у от 01.09.2026',
 });
 
-// A new student's id: the school's, then random hex (the import derives its
-// ids from the list's content; a form has nothing as stable).
-function newStudentId(schoolId) {
+// A new person's id: the school's, the kind ('s' student, 'p' parent), then
+// random hex (the import derives its ids from the list's content; a form has
+// nothing as stable).
+function newUserId(schoolId, kind) {
   const bytes = crypto.getRandomValues(new Uint8Array(8));
-  return `${schoolId}-s-${[...bytes].map((b) => b.toString(16).padStart(2, '0')).join('')}`;
+  return `${schoolId}-${kind}-${[...bytes].map((b) => b.toString(16).padStart(2, '0')).join('')}`;
+}
+
+// A parent new to the journal, linked to the student: registerUser, then
+// linkGuardian. If the link is refused after the parent was registered, the
+// dialog keeps her id, so that sending again only links.
+function parentDialog(person) {
+  const roster = state.roster;
+  const fullName = h('input', { class: 'input', name: 'fullName', required: true, maxlength: 200, autocomplete: 'off', placeholder: 'Фамилия Имя Отчество' });
+  const relation = h('select', { class: 'input', name: 'relation' },
+    ['мать', 'отец', 'опекун', 'попечитель', 'бабушка', 'дедушка'].map((r) => h('option', { value: r }, r)));
+  const parentId = newUserId(roster.schoolId, 'p');
+  let registered = false;
+  commandDialog(`Родитель ученика: ${person.fullName}`, {
+    submitText: 'Добавить',
+    fields: [
+      h('p', { class: 'hint' }, 'Родитель появится в списке класса; доступ к дневнику выдаёт классный руководитель.'),
+      h('label', {}, 'ФИО родителя', fullName),
+      h('label', {}, 'Кем приходится', relation),
+    ],
+    check: () => (fullName.value.trim().split(/\s+/).length < 2 ? 'Укажите фамилию и имя.' : null),
+    send: async () => {
+      if (!registered) {
+        await client.command({ registerUser: {
+          userId: parentId, schoolId: roster.schoolId, fullName: fullName.value.trim().replace(/\s+/g, ' '), roles: ['parent'],
+        } });
+        registered = true;
+        fullName.disabled = true;
+      }
+      await client.command({ linkGuardian: { studentId: person.userId, parentId, relation: relation.value } });
+    },
+    done: () => `Родитель добавлен: ${fullName.value.trim()}`,
+  });
+  fullName.focus();
 }
 
 function enrolDialog() {
@@ -506,7 +544,7 @@ function enrolDialog() {
   const birth = h('input', { type: 'date', class: 'input', name: 'birthDate', required: true, max: todayIso() });
   const from = dateInput('from');
   const order = orderInput();
-  const studentId = newStudentId(roster.schoolId);
+  const studentId = newUserId(roster.schoolId, 's');
   commandDialog(`Зачисление в ${roster.className}`, {
     submitText: 'Зачислить',
     fields: [
