@@ -1,6 +1,7 @@
 #include "zhurnal/server/control_socket.hpp"
 
 #include <fcntl.h>
+#include <kj/exception.h>
 #include <poll.h>
 #include <spdlog/spdlog.h>
 #include <sys/socket.h>
@@ -102,6 +103,19 @@ void linger_close(int fd) {
     drop.clear();
   }
   ::close(fd);
+}
+
+// What the exception being handled says, std:: or kj::.
+std::string describe_current_exception() {
+  try {
+    throw;
+  } catch (const std::exception& e) {
+    return e.what();
+  } catch (const kj::Exception& e) {
+    return e.getDescription().cStr();
+  } catch (...) {
+    return "unknown exception";
+  }
 }
 
 std::vector<std::string> split_tabs(const std::string& s) {
@@ -327,10 +341,11 @@ void ControlSocket::import(int fd, const std::vector<std::string>& request, std:
   try {
     run = import::run_import_files(*stores_.log, state.get(), stores_.journal, students, teachers,
                                    options, apply == 1, logger_);
-  } catch (const std::exception& e) {
-    // Nothing in the import should throw; if it does, the server goes on
-    // (what was written stays written, as after any rejection).
-    logger_->error("import into {} failed: {}", options.school_id, e.what());
+  } catch (...) {
+    // Nothing in the import should throw (std:: or kj:: exceptions); if it
+    // does, the server goes on (what was written stays written, as after any
+    // rejection).
+    logger_->error("import into {} failed: {}", options.school_id, describe_current_exception());
     run.exit_code = 2;
     run.err = "сбой импорта на сервере (подробности в журнале сервера)";
   }
