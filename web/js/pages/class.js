@@ -13,6 +13,7 @@ import { startPage, hasRole } from '../session.js';
 import { h, clear, toast, showError } from '../dom.js';
 import { loadSchool } from '../catalogue.js';
 import { ddmmyyyy, plural, shortDateTimeText, todayIso } from '../format.js';
+import { classMovements } from './class_movements.js';
 
 const HIGHLIGHT_MS = 60000;  // how long a changed row stays highlighted
 
@@ -235,11 +236,11 @@ function personRow(person, { kind, relation = '', student = null, canIssue = tru
     actions.push(h('button', { type: 'button', class: 'btn btn-small', onclick: () => consentDialog(person) }, 'Согласие…'));
   }
   if ((manage || mayMove()) && kind === 'student' && !student?.left) {
-    actions.push(h('button', { type: 'button', class: 'btn btn-small', onclick: () => parentDialog(person) }, 'Добавить родителя…'));
+    actions.push(h('button', { type: 'button', class: 'btn btn-small', onclick: () => moves.parentDialog(person, state.roster) }, 'Добавить родителя…'));
   }
   if (move) {
-    actions.push(h('button', { type: 'button', class: 'btn btn-small', onclick: () => transferDialog(person) }, 'Перевести…'));
-    actions.push(h('button', { type: 'button', class: 'btn btn-small btn-danger', onclick: () => departDialog(person) }, 'Выбытие…'));
+    actions.push(h('button', { type: 'button', class: 'btn btn-small', onclick: () => moves.transferDialog(person, state.roster, state.classes) }, 'Перевести…'));
+    actions.push(h('button', { type: 'button', class: 'btn btn-small btn-danger', onclick: () => moves.departDialog(person, state.roster) }, 'Выбытие…'));
   }
   const nameCell = kind === 'student'
     ? h('th', { scope: 'row', class: 'person-name' }, person.fullName,
@@ -271,7 +272,7 @@ function renderTable(roster) {
   clear(tableBox).append(...[
     h('h2', { id: 'roster-title' }, 'Ученики и родители'),
     mayMove() ? h('div', { class: 'roster-tools' },
-      h('button', { type: 'button', class: 'btn btn-primary', onclick: () => enrolDialog() }, 'Зачислить ученика')) : null,
+      h('button', { type: 'button', class: 'btn btn-primary', onclick: () => moves.enrolDialog(state.roster) }, 'Зачислить ученика')) : null,
     manage ? null : h('p', { class: 'hint' }, 'Выдавать и отзывать доступ может только классный руководитель класса.'),
     rows.length ? h('div', { class: 'table-wrap' },
       h('table', { class: 'table roster-table' },
@@ -296,6 +297,8 @@ function dialog(titleText, ...content) {
   d.showModal();
   return d;
 }
+
+const moves = classMovements(client, dialog);
 
 const TRANSLIT = {
   а: 'a', б: 'b', в: 'v', г: 'g', д: 'd', е: 'e', ё: 'e', ж: 'zh', з: 'z', и: 'i', й: 'y', к: 'k', л: 'l',
@@ -451,164 +454,6 @@ function consentDialog(person) {
     error,
     h('div', { class: 'dialog-buttons' }, submit,
       h('button', { type: 'button', class: 'btn btn-ghost', onclick: () => d.close() }, 'Отмена'))));
-}
-
-// ---- movements (the office) ----
-
-// A dialog whose form runs `send()` (a command) on submit: the button is
-// disabled meanwhile, a refusal is shown in the form, success closes it
-// with the toast `done()`. `check()` may return a message that stops the
-// submit.
-function commandDialog(titleText, { submitText, danger = false, fields, check = () => null, send, done }) {
-  const error = h('p', { class: 'form-error', role: 'alert', hidden: true });
-  const submit = h('button', { type: 'submit', class: danger ? 'btn btn-danger' : 'btn btn-primary' }, submitText);
-  const d = dialog(titleText,
-    h('form', {
-      onsubmit: async (e) => {
-        e.preventDefault();
-        const problem = check();
-        if (problem) {
-          error.textContent = problem;
-          error.hidden = false;
-          return;
-        }
-        submit.disabled = true;
-        error.hidden = true;
-        try {
-          await send();
-          d.close();
-          toast(done(), { kind: 'success' });
-        } catch (err) {
-          error.textContent = err.message || 'Не удалось записать';
-          error.hidden = false;
-          submit.disabled = false;
-        }
-      },
-    },
-    ...fields,
-    error,
-    h('div', { class: 'dialog-buttons' }, submit,
-      h('button', { type: 'button', class: 'btn btn-ghost', onclick: () => d.close() }, 'Отмена'))));
-  return d;
-}
-
-const dateInput = (name, value = todayIso()) => h('input', { type: 'date', class: 'input', name, required: true, value });
-const orderInput = () => h('input', {
-  class: 'input', name: 'order', required: true, maxlength: 200, placeholder: '№ 12-у от 01.09.2026',
-});
-
-// A new person's id: the school's, the kind ('s' student, 'p' parent), then
-// random hex (the import derives its ids from the list's content; a form has
-// nothing as stable).
-function newUserId(schoolId, kind) {
-  const bytes = crypto.getRandomValues(new Uint8Array(8));
-  return `${schoolId}-${kind}-${[...bytes].map((b) => b.toString(16).padStart(2, '0')).join('')}`;
-}
-
-// A parent new to the journal, linked to the student: registerUser, then
-// linkGuardian. If the link is refused after the parent was registered, the
-// dialog keeps her id, so that sending again only links.
-function parentDialog(person) {
-  const roster = state.roster;
-  const fullName = h('input', { class: 'input', name: 'fullName', required: true, maxlength: 200, autocomplete: 'off', placeholder: 'Фамилия Имя Отчество' });
-  const relation = h('select', { class: 'input', name: 'relation' },
-    ['мать', 'отец', 'опекун', 'попечитель', 'бабушка', 'дедушка'].map((r) => h('option', { value: r }, r)));
-  const parentId = newUserId(roster.schoolId, 'p');
-  let registered = false;
-  commandDialog(`Родитель ученика: ${person.fullName}`, {
-    submitText: 'Добавить',
-    fields: [
-      h('p', { class: 'hint' }, 'Родитель появится в списке класса; доступ к дневнику выдаёт классный руководитель.'),
-      h('label', {}, 'ФИО родителя', fullName),
-      h('label', {}, 'Кем приходится', relation),
-    ],
-    check: () => (fullName.value.trim().split(/\s+/).length < 2 ? 'Укажите фамилию и имя.' : null),
-    send: async () => {
-      if (!registered) {
-        await client.command({ registerUser: {
-          userId: parentId, schoolId: roster.schoolId, fullName: fullName.value.trim().replace(/\s+/g, ' '), roles: ['parent'],
-        } });
-        registered = true;
-        fullName.disabled = true;
-      }
-      await client.command({ linkGuardian: { studentId: person.userId, parentId, relation: relation.value } });
-    },
-    done: () => `Родитель добавлен: ${fullName.value.trim()}`,
-  });
-  fullName.focus();
-}
-
-function enrolDialog() {
-  const roster = state.roster;
-  const fullName = h('input', { class: 'input', name: 'fullName', required: true, maxlength: 200, autocomplete: 'off', placeholder: 'Фамилия Имя Отчество' });
-  const birth = h('input', { type: 'date', class: 'input', name: 'birthDate', required: true, max: todayIso() });
-  const from = dateInput('from');
-  const order = orderInput();
-  const studentId = newUserId(roster.schoolId, 's');
-  commandDialog(`Зачисление в ${roster.className}`, {
-    submitText: 'Зачислить',
-    fields: [
-      h('label', {}, 'ФИО ученика', fullName),
-      h('label', {}, 'Дата рождения', birth),
-      h('label', {}, 'Зачислен(а) с', from),
-      h('label', {}, 'Приказ о зачислении', order),
-    ],
-    check: () => (fullName.value.trim().split(/\s+/).length < 2 ? 'Укажите фамилию и имя.' : null),
-    send: () => client.command({ enrollStudent: {
-      studentId, schoolId: roster.schoolId, classId: roster.classId, fullName: fullName.value.trim().replace(/\s+/g, ' '),
-      birthDate: birth.value, from: from.value, order: order.value.trim(),
-    } }),
-    done: () => `Зачислен(а): ${fullName.value.trim()}`,
-  });
-  fullName.focus();
-}
-
-function transferDialog(person) {
-  const from = state.roster;
-  const targets = state.classes.filter((c) => c.classId !== from.classId);
-  const to = h('select', { class: 'input', name: 'toClass', required: true },
-    h('option', { value: '' }, '— выберите класс —'),
-    targets.map((c) => h('option', { value: c.classId }, c.name)));
-  const date = dateInput('date');
-  const order = orderInput();
-  commandDialog(`Перевод: ${person.fullName}`, {
-    submitText: 'Перевести',
-    fields: [
-      h('p', {}, `Из класса ${from.className} в другой класс этой школы.`),
-      h('label', {}, 'В класс', to),
-      h('label', {}, 'Первый день в новом классе', date),
-      h('label', {}, 'Приказ о переводе', order),
-    ],
-    check: () => (to.value ? null : 'Выберите класс.'),
-    send: () => client.command({ transferStudent: {
-      studentId: person.userId, fromClassId: from.classId, toClassId: to.value, date: date.value, order: order.value.trim(),
-    } }),
-    done: () => `Переведён(а): ${person.fullName}`,
-  });
-  to.focus();
-}
-
-function departDialog(person) {
-  const roster = state.roster;
-  const date = dateInput('date');
-  const destination = h('input', { class: 'input', name: 'destination', required: true, maxlength: 200, placeholder: 'например, МАОУ СОШ № 5, г. Екатеринбург' });
-  const order = orderInput();
-  commandDialog(`Выбытие: ${person.fullName}`, {
-    submitText: 'Оформить выбытие',
-    danger: true,
-    fields: [
-      h('p', {}, `Ученик выбывает из школы (класс ${roster.className}). Его отметки и посещаемость остаются в журнале.`),
-      h('label', {}, 'Выбывает с (первый день, когда ученика уже нет в школе)', date),
-      h('label', {}, 'Куда выбывает', destination),
-      h('label', {}, 'Приказ о выбытии', order),
-    ],
-    send: () => client.command({ departStudent: {
-      studentId: person.userId, classId: roster.classId, date: date.value,
-      destination: destination.value.trim(), order: order.value.trim(),
-    } }),
-    done: () => `Выбытие оформлено: ${person.fullName}`,
-  });
-  date.focus();
 }
 
 // ---- start ----
