@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 
 namespace zhurnal::cli {
@@ -84,6 +85,35 @@ std::optional<std::string> ControlConnection::bytes(size_t n) {
   std::string out = buffer_.substr(0, n);
   buffer_.erase(0, n);
   return out;
+}
+
+std::string control_field(std::string s) {
+  for (char& c : s) {
+    if (c == '\t' || c == '\n' || c == '\r') c = ' ';
+  }
+  return s;
+}
+
+int relay_answer(ControlConnection& server, const char* who, int fail_code) {
+  while (auto f = server.line()) {
+    if (((*f)[0] == "out" || (*f)[0] == "err") && f->size() == 2) {
+      auto text = server.bytes(std::strtoull((*f)[1].c_str(), nullptr, 10));
+      if (!text) break;
+      if ((*f)[0] == "out") {
+        std::fwrite(text->data(), 1, text->size(), stdout);
+      } else {
+        std::fprintf(stderr, "%s: %s\n", who, text->c_str());
+      }
+    } else if ((*f)[0] == "exit" && f->size() == 2) {
+      return std::atoi((*f)[1].c_str());
+    } else if ((*f)[0] == "error" && f->size() == 3) {
+      std::fprintf(stderr, "%s: сервер отказал: %s: %s\n", who, (*f)[1].c_str(), (*f)[2].c_str());
+      return fail_code;
+    }
+  }
+  std::fprintf(stderr, "%s: сервер закрыл управляющий сокет, не ответив (см. журнал сервера)\n",
+               who);
+  return fail_code;
 }
 
 }  // namespace zhurnal::cli

@@ -39,4 +39,15 @@ class ControlConnection {
   std::string buffer_;
 };
 
+// A request line's field: tabs and line ends, which would break the line,
+// become spaces.
+std::string control_field(std::string s);
+
+// Relays a request's answer in the form the import and the school set-up
+// share (out / err / exit lines, server/.../control_socket.hpp): the report
+// to stdout, the reasons to stderr after `who` ("zhurnal import"). The
+// command's exit code, or `fail_code` when the server refused the request
+// or closed without an answer.
+int relay_answer(ControlConnection& server, const char* who, int fail_code);
+
 }  // namespace zhurnal::cli

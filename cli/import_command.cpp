@@ -1,7 +1,6 @@
 #include "import_command.hpp"
 
 #include <cstdio>
-#include <cstdlib>
 #include <optional>
 #include <string>
 
@@ -13,15 +12,6 @@ namespace {
 
 constexpr int kCannotRead = 2;  // import_cli.hpp's exit codes
 
-// Tabs and line ends would break the request line; a file's name is only
-// shown in the report.
-std::string field(std::string s) {
-  for (char& c : s) {
-    if (c == '\t' || c == '\n' || c == '\r') c = ' ';
-  }
-  return s;
-}
-
 // The server's run of the import; nullopt when no server listens on the
 // data directory's control socket.
 std::optional<int> import_through_server(const import::ImportCliOptions& o,
@@ -32,11 +22,11 @@ std::optional<int> import_through_server(const import::ImportCliOptions& o,
   if (!server) return failed ? std::optional<int>(kCannotRead) : std::nullopt;
   std::fprintf(stderr, "zhurnal import: сервер работает; списки проверяет%s он сам\n",
                o.apply ? " и записывает" : "");
-  std::string request = "import\t" + field(o.school_id) + "\t" + field(o.actor) + "\t" +
-                        field(o.date) + "\t" + (o.open_classes ? "1" : "0") + "\t" +
+  std::string request = "import\t" + control_field(o.school_id) + "\t" + control_field(o.actor) +
+                        "\t" + control_field(o.date) + "\t" + (o.open_classes ? "1" : "0") + "\t" +
                         (o.apply ? "1" : "0");
   for (const auto* file : {&students, &teachers}) {
-    request += "\t" + (*file ? field((*file)->name) : std::string()) + "\t" +
+    request += "\t" + (*file ? control_field((*file)->name) : std::string()) + "\t" +
                (*file ? std::to_string((*file)->bytes.size()) : std::string("-1"));
   }
   request += "\n";
@@ -44,27 +34,7 @@ std::optional<int> import_through_server(const import::ImportCliOptions& o,
   // sent: its answer is read either way.
   (void)(server->send(request) && (!students || server->send(students->bytes)) &&
          (!teachers || server->send(teachers->bytes)));
-  while (auto f = server->line()) {
-    if (((*f)[0] == "out" || (*f)[0] == "err") && f->size() == 2) {
-      auto text = server->bytes(std::strtoull((*f)[1].c_str(), nullptr, 10));
-      if (!text) break;
-      if ((*f)[0] == "out") {
-        std::fwrite(text->data(), 1, text->size(), stdout);
-      } else {
-        std::fprintf(stderr, "zhurnal import: %s\n", text->c_str());
-      }
-    } else if ((*f)[0] == "exit" && f->size() == 2) {
-      return std::atoi((*f)[1].c_str());
-    } else if ((*f)[0] == "error" && f->size() == 3) {
-      std::fprintf(stderr, "zhurnal import: сервер отказал: %s: %s\n", (*f)[1].c_str(),
-                   (*f)[2].c_str());
-      return kCannotRead;
-    }
-  }
-  std::fprintf(stderr,
-               "zhurnal import: сервер закрыл управляющий сокет, не ответив (см. журнал "
-               "сервера)\n");
-  return kCannotRead;
+  return relay_answer(*server, "zhurnal import", kCannotRead);
 }
 
 }  // namespace

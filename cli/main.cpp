@@ -10,6 +10,7 @@
 #include "import_command.hpp"
 #include "ops_commands.hpp"
 #include "replay_commands.hpp"
+#include "school_command.hpp"
 #include "serve.hpp"
 #include "zhurnal/allocator.hpp"
 #include "zhurnal/events/event_log.hpp"
@@ -94,6 +95,9 @@ int main(int argc, char** argv) {
   zhurnal::import::ImportCliOptions import_options;
   auto* import = zhurnal::import::add_import_subcommand(app, import_options);
 
+  zhurnal::cli::SchoolCliOptions school_options;
+  auto* school_create = zhurnal::cli::add_school_commands(app, school_options);
+
   zhurnal::cli::russian_help(app);
   try {
     app.parse(argc, argv);
@@ -117,5 +121,6 @@ int main(int argc, char** argv) {
     return zhurnal::cli::run_replay_command(replay_commands, replay_options);
   }
   if (import->parsed()) return zhurnal::cli::run_import_command(import_options, logger);
+  if (school_create->parsed()) return zhurnal::cli::run_school_create(school_options, logger);
   return 0;
 }

@@ -212,11 +212,12 @@ int run_serve(const ServeOptions& o, std::shared_ptr<spdlog::logger> logger) {
                           &metrics, logger, engine_options.bulk_memory_bytes});
   sessions.on_ended([&srv](const std::string& token, auth::EndReason) { srv.end_session(token); });
   if (!srv.listen()) return 2;
-  // `zhurnal backup` and `zhurnal import` ask the running server through
-  // DATA/control.sock.
+  // `zhurnal backup`, `zhurnal import` and `zhurnal school create` ask the
+  // running server through DATA/control.sock.
   server::ControlSocket control(
       (fs::path(o.data) / "control.sock").string(),
-      {log->get(), credentials_store->get(), views_store->get(), journal->get()}, logger);
+      {log->get(), credentials_store->get(), views_store->get(), journal->get(), &authenticator},
+      logger);
   control.start();  // without it the server still serves; backups and imports need a stop
 
   std::printf("zhurnal: журнал работает на http://%s:%u/ (данные: %s)\n", host.c_str(), srv.port(),

@@ -17,10 +17,12 @@
 #include <tuple>
 #include <vector>
 
+#include "zhurnal/auth/authenticator.hpp"
 #include "zhurnal/commands/journal.hpp"
 #include "zhurnal/import/import.hpp"
 #include "zhurnal/import/import_cli.hpp"
 #include "zhurnal/replay/backup.hpp"
+#include "zhurnal/server/school_setup.hpp"
 
 namespace zhurnal::server {
 namespace {
@@ -116,6 +118,14 @@ std::string describe_current_exception() {
   } catch (...) {
     return "unknown exception";
   }
+}
+
+// An import's or a school set-up's answer: the report, why it stopped (if
+// it did), the command's exit code.
+void send_answer(int fd, const std::string& out, const std::string& err, int exit_code) {
+  send_line(fd, "out\t" + std::to_string(out.size()) + "\n" + out);
+  if (!err.empty()) send_line(fd, "err\t" + std::to_string(err.size()) + "\n" + err);
+  send_line(fd, "exit\t" + std::to_string(exit_code) + "\n");
 }
 
 std::vector<std::string> split_tabs(const std::string& s) {
@@ -216,8 +226,10 @@ void ControlSocket::handle(int fd) {
     backup(fd, request, peer.uid, peer.pid);
   } else if (request[0] == "import") {
     import(fd, request, std::move(rest), peer.uid);
+  } else if (request[0] == "school") {
+    create_school(fd, request, peer.uid);
   } else {
-    send_line(fd, "error\tbad_request\tожидается запрос backup или import\n");
+    send_line(fd, "error\tbad_request\tожидается запрос backup, import или school\n");
   }
 }
 
@@ -352,9 +364,64 @@ void ControlSocket::import(int fd, const std::vector<std::string>& request, std:
   // A state that failed to read the log keeps failing: the next import
   // starts a new one.
   if (!run.err.empty()) import_states_.erase(options.school_id);
-  send_line(fd, "out\t" + std::to_string(run.out.size()) + "\n" + run.out);
-  if (!run.err.empty()) send_line(fd, "err\t" + std::to_string(run.err.size()) + "\n" + run.err);
-  send_line(fd, "exit\t" + std::to_string(run.exit_code) + "\n");
+  send_answer(fd, run.out, run.err, run.exit_code);
+}
+
+void ControlSocket::create_school(int fd, const std::vector<std::string>& request, uint32_t uid) {
+  if (request.size() != 10) {
+    send_line(fd,
+              "error\tbad_request\tожидается: school<TAB>школа<TAB>название<TAB>часовой пояс<TAB>"
+              "звонки<TAB>минут в уроке<TAB>администратор<TAB>ФИО<TAB>логин<TAB>0|1\n");
+    return;
+  }
+  if (!stores_.journal || !stores_.authenticator) {
+    send_line(fd, "error\tunavailable\tэтот сервер не создаёт школы через управляющий сокет\n");
+    return;
+  }
+  SchoolSetup setup;
+  setup.school_id = request[1];
+  setup.name = request[2];
+  setup.time_zone = request[3];
+  for (size_t at = 0; at < request[4].size();) {
+    const size_t comma = std::min(request[4].find(',', at), request[4].size());
+    setup.bells.push_back(request[4].substr(at, comma - at));
+    at = comma + 1;
+  }
+  if (request[5].empty() || request[5].size() > 4 ||
+      request[5].find_first_not_of("0123456789") != std::string::npos ||
+      (request[9] != "0" && request[9] != "1")) {
+    send_line(fd, "error\tbad_request\tминут в уроке — число, новый пароль — 0 или 1\n");
+    return;
+  }
+  setup.lesson_minutes = std::stoi(request[5]);
+  setup.admin_id = request[6];
+  setup.admin_name = request[7];
+  setup.admin_login = request[8];
+  setup.new_password = request[9] == "1";
+  logger_->info("school {} requested by uid {}", setup.school_id, uid);
+  auth::Authenticator* authenticator = stores_.authenticator;
+  CredentialActions credentials{
+      [authenticator](const std::string& user,
+                      const std::string& login) -> std::expected<std::string, std::string> {
+        auto password = authenticator->issue(user, login);
+        if (!password) return std::unexpected(password.error().message_ru);
+        return *password;
+      },
+      [authenticator](const std::string& user) -> std::expected<void, std::string> {
+        auto removed = authenticator->revoke_access(user);
+        if (!removed) return std::unexpected(removed.error().message_ru);
+        return {};
+      }};
+  SchoolSetupResult run;
+  try {
+    run = set_up_school(*stores_.journal, credentials, setup);
+  } catch (...) {
+    logger_->error("school {} failed: {}", setup.school_id, describe_current_exception());
+    run.exit_code = 2;
+    run.err = "сбой на сервере (подробности в журнале сервера)";
+  }
+  if (run.exit_code == 0) logger_->info("school {} set up", setup.school_id);
+  send_answer(fd, run.out, run.err, run.exit_code);
 }
 
 }  // namespace zhurnal::server

@@ -138,6 +138,9 @@ class Journal {
 
   // The person behind a user id (staff, parent or student), or nullopt.
   std::optional<UserInfo> user_info(const std::string& id) const;
+  // Whether a login was ever issued (to anyone): the journal never issues
+  // one twice, not even after it was revoked.
+  bool login_taken(const std::string& login) const;
   // A school's periods, subjects, work types and classes, or nullopt.
   std::optional<SchoolInfo> school_info(const std::string& school_id) const;
   // Read permissions, checked by the server on every query and every push:

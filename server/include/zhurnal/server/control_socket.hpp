@@ -2,7 +2,8 @@
 // socket in the data directory (DATA/control.sock, mode 0600). `zhurnal
 // backup` uses it to have the server back up its own open databases, and
 // `zhurnal import` to have the server check and write the secretary's lists
-// through its own Journal, since a running server holds the databases' locks.
+// through its own Journal, since a running server holds the databases' locks,
+// and `zhurnal school create` to set up a new school on it.
 //
 // Who may talk: the file mode lets only the server's user connect, and every
 // connection's peer credentials (SO_PEERCRED) are checked again: the same
@@ -22,6 +23,10 @@
 //             err<TAB><bytes>\n<why the import could not go on>   (when it could not)
 //             exit<TAB><zhurnal import's exit code>\n
 //          or error<TAB><code><TAB><message>\n
+//   request:  school<TAB><school id><TAB><name><TAB><time zone><TAB><bells, comma-separated,
+//             or empty><TAB><lesson minutes><TAB><admin id or empty><TAB><admin name>
+//             <TAB><admin login><TAB><new password 0|1>\n
+//   replies:  as import's (out, err, exit; `zhurnal school create`'s exit code)
 //
 // Thread safety: start() and stop() from one thread; requests are served on
 // the socket's own thread.
@@ -46,6 +51,9 @@ class Journal;
 namespace zhurnal::import {
 class ImportState;
 }
+namespace zhurnal::auth {
+class Authenticator;
+}
 
 namespace zhurnal::server {
 
@@ -57,6 +65,9 @@ class ControlSocket {
     events::KvStore* views = nullptr;
     // Imports write through it; null: import requests are refused.
     commands::Journal* journal = nullptr;
+    // New schools' administrators get their passwords through it; null:
+    // school requests are refused.
+    auth::Authenticator* authenticator = nullptr;
   };
 
   // The stores must outlive the ControlSocket (stop() before closing them).
@@ -78,6 +89,7 @@ class ControlSocket {
   void backup(int fd, const std::vector<std::string>& request, uint32_t uid, int32_t pid);
   // `rest`: what was read past the request line (the files' first bytes).
   void import(int fd, const std::vector<std::string>& request, std::string rest, uint32_t uid);
+  void create_school(int fd, const std::vector<std::string>& request, uint32_t uid);
 
   const std::string path_;
   const Stores stores_;
