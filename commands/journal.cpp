@@ -550,6 +550,11 @@ std::optional<UserInfo> Journal::user_info(const std::string& id) const {
   return internal::describe_user(impl_->state, id, impl_->now());
 }
 
+std::vector<UserInfo> Journal::staff(const std::string& school_id) const {
+  std::shared_lock lock(impl_->state_mu);
+  return internal::describe_staff(impl_->state, school_id, impl_->now());
+}
+
 bool Journal::login_taken(const std::string& login) const {
   std::shared_lock lock(impl_->state_mu);
   return impl_->state.login_taken(login);

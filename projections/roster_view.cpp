@@ -147,4 +147,18 @@ events::Result<ViewMessage> Views::class_roster(const std::string& class_id, int
   return message;
 }
 
+events::Result<std::vector<std::optional<std::string>>> Views::access_rows(
+    const std::vector<std::string>& user_ids, uint64_t* position) const {
+  internal::ViewReader people(store_, engine_->active_prefix("people"));
+  *position = engine_->position();
+  std::vector<std::optional<std::string>> rows;
+  rows.reserve(user_ids.size());
+  for (const std::string& id : user_ids) {
+    auto row = people.get("A/" + id);
+    if (!row) return std::unexpected(row.error());
+    rows.push_back(std::move(*row));
+  }
+  return rows;
+}
+
 }  // namespace zhurnal::projections

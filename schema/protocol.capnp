@@ -147,6 +147,7 @@ struct Request {
     asOf @16 :AsOfQuery;         # auditors, directors: a view as it stood at an instant
     classRoster @17 :Text;     # a class id: students, parents, access, consent (class teacher, administration, auditors)
     verifyLog @18 :Void;       # auditors: check the whole log's hash chain (one at a time)
+    staff @19 :Text;           # a school id; empty: the user's own school. Its staff with their access (the office, the heads, auditors)
   }
 }
 
@@ -189,6 +190,19 @@ struct SchoolView {
   subjects @4 :List(Named);
   workTypes @5 :List(WorkType);
   classes @6 :List(Class);
+  years @7 :List(Year);        # by start
+  struct Year {
+    yearId @0 :Text;
+    name @1 :Text;             # "2026/2027"
+    start @2 :Text;
+    end @3 :Text;
+    holidays @4 :List(Holiday);  # by date
+  }
+  struct Holiday {
+    name @0 :Text;
+    start @1 :Text;
+    end @2 :Text;              # inclusive
+  }
   struct Period {
     periodId @0 :Text;
     name @1 :Text;
@@ -261,6 +275,7 @@ struct Response {
     asOf @15 :AsOfView;
     classRoster @16 :V.ClassRoster;
     verifyLog @17 :VerifyLogResult;
+    staff @18 :V.StaffRoster;
   }
 }
 

@@ -6,8 +6,8 @@ namespace zhurnal::commands::internal {
 namespace {
 
 bool on_holiday(const YearInfo& y, Date day) {
-  for (const auto& [from, to] : y.holidays) {
-    if (from <= day && day <= to) return true;
+  for (const Holiday& h : y.holidays) {
+    if (h.start <= day && day <= h.end) return true;
   }
   return false;
 }

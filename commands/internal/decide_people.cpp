@@ -22,13 +22,6 @@ constexpr size_t kMaxRelationBytes = 64;
 constexpr size_t kMinLoginChars = 3;
 constexpr size_t kMaxLoginChars = 64;
 
-constexpr RoleSet kStaffRoles = (RoleSet{1} << static_cast<unsigned>(Role::ADMINISTRATOR)) |
-                                (RoleSet{1} << static_cast<unsigned>(Role::DIRECTOR)) |
-                                (RoleSet{1} << static_cast<unsigned>(Role::DEPUTY_DIRECTOR)) |
-                                (RoleSet{1} << static_cast<unsigned>(Role::SECRETARY)) |
-                                (RoleSet{1} << static_cast<unsigned>(Role::TEACHER)) |
-                                (RoleSet{1} << static_cast<unsigned>(Role::AUDITOR));
-
 // The actor is the class teacher of some class of the school. Until
 // JournalState can list a school's classes, any teacher of the school passes
 // (see support::classes_of_school).

@@ -200,10 +200,10 @@ Verdict declare_holiday(Decision& d, schema::HolidayDeclared::Reader c) {
   if (!end) return end.error();
   if (*start > *end) return invalid("Начало каникул позже их конца");
   if (*start < y.start || *end > y.end) return invalid("Каникулы выходят за границы учебного года");
-  for (const auto& [from, to] : y.holidays) {
-    if (from <= *end && *start <= to) {
-      return invalid("Пересекается с уже объявленными каникулами " + format_date_ru(from) + " – " +
-                     format_date_ru(to));
+  for (const Holiday& h : y.holidays) {
+    if (h.start <= *end && *start <= h.end) {
+      return invalid("Пересекается с уже объявленными каникулами " + format_date_ru(h.start) +
+                     " – " + format_date_ru(h.end));
     }
   }
   auto e = d.out.add(school_stream(s.id)).initHolidayDeclared();

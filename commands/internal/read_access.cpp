@@ -113,11 +113,20 @@ std::optional<SchoolInfo> describe_school(const JournalState& s, const std::stri
   info.name = school->name;
   info.time_zone = school->zone ? std::string(school->zone->name()) : std::string();
   for (const auto& [year_id, y] : school->years) {
+    SchoolInfo::Year& year = info.years.emplace_back(
+        SchoolInfo::Year{year_id, y.name, format_date(y.start), format_date(y.end), {}});
+    for (const Holiday& h : y.holidays) {
+      year.holidays.push_back({h.name, format_date(h.start), format_date(h.end)});
+    }
+    std::sort(year.holidays.begin(), year.holidays.end(),
+              [](const auto& a, const auto& b) { return a.start < b.start; });
     for (const PeriodInfo& p : y.periods) {
       info.periods.push_back({p.id, p.name, format_date(p.start), format_date(p.end), year_id,
                               school->closed_periods.count(p.id) > 0});
     }
   }
+  std::sort(info.years.begin(), info.years.end(),
+            [](const auto& a, const auto& b) { return a.start < b.start; });
   std::sort(info.periods.begin(), info.periods.end(),
             [](const auto& a, const auto& b) { return a.start < b.start; });
   for (const auto& [sid, name] : school->subjects) info.subjects.push_back({sid, name});
@@ -130,6 +139,17 @@ std::optional<SchoolInfo> describe_school(const JournalState& s, const std::stri
     return a.grade != b.grade ? a.grade < b.grade : a.name < b.name;
   });
   return info;
+}
+
+std::vector<UserInfo> describe_staff(const JournalState& s, const std::string& school_id,
+                                     int64_t now_us) {
+  std::vector<UserInfo> out;
+  for (const User* u : s.staff_of_school(school_id)) {
+    if (auto info = describe_user(s, u->id, now_us)) out.push_back(std::move(*info));
+  }
+  std::stable_sort(out.begin(), out.end(),
+                   [](const UserInfo& a, const UserInfo& b) { return a.full_name < b.full_name; });
+  return out;
 }
 
 bool may_read_student(const JournalState& s, const std::string& actor, const std::string& id,

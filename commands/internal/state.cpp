@@ -65,6 +65,7 @@ void JournalState::apply_payload(const events::RecordedEvent& e, schema::Journal
       auto x = ev.getAcademicYearOpened();
       YearInfo& y = schools_[str(x.getSchoolId())].years[str(x.getYearId())];
       y.id = str(x.getYearId());
+      y.name = str(x.getName());
       y.start = date_or(x.getStart(), kNoDate);
       y.end = date_or(x.getEnd(), kNoDate);
       y.periods.clear();
@@ -78,8 +79,8 @@ void JournalState::apply_payload(const events::RecordedEvent& e, schema::Journal
       auto x = ev.getHolidayDeclared();
       auto& years = schools_[str(x.getSchoolId())].years;
       if (auto it = years.find(str(x.getYearId())); it != years.end()) {
-        it->second.holidays.emplace_back(date_or(x.getStart(), kNoDate),
-                                         date_or(x.getEnd(), kNoDate));
+        it->second.holidays.push_back(
+            {date_or(x.getStart(), kNoDate), date_or(x.getEnd(), kNoDate), str(x.getName())});
       }
       break;
     }
@@ -397,6 +398,15 @@ std::vector<const ClassGroup*> JournalState::classes_of_school(const std::string
   }
   std::sort(out.begin(), out.end(),
             [](const ClassGroup* a, const ClassGroup* b) { return a->id < b->id; });
+  return out;
+}
+
+std::vector<const User*> JournalState::staff_of_school(const std::string& school_id) const {
+  std::vector<const User*> out;
+  for (const auto& [id, u] : users_) {
+    if (!u.id.empty() && u.school_id == school_id && (u.roles & kStaffRoles)) out.push_back(&u);
+  }
+  std::sort(out.begin(), out.end(), [](const User* a, const User* b) { return a->id < b->id; });
   return out;
 }
 

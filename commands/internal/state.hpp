@@ -26,6 +26,14 @@ namespace zhurnal::commands::internal {
 
 using RoleSet = uint32_t;  // bit (1 << schema::Role)
 inline RoleSet role_bit(schema::Role r) { return RoleSet{1} << static_cast<unsigned>(r); }
+// The roles of a school's staff: everybody but parents and students.
+inline constexpr RoleSet kStaffRoles =
+    (RoleSet{1} << static_cast<unsigned>(schema::Role::ADMINISTRATOR)) |
+    (RoleSet{1} << static_cast<unsigned>(schema::Role::DIRECTOR)) |
+    (RoleSet{1} << static_cast<unsigned>(schema::Role::DEPUTY_DIRECTOR)) |
+    (RoleSet{1} << static_cast<unsigned>(schema::Role::SECRETARY)) |
+    (RoleSet{1} << static_cast<unsigned>(schema::Role::TEACHER)) |
+    (RoleSet{1} << static_cast<unsigned>(schema::Role::AUDITOR));
 
 struct PeriodInfo {
   std::string id;
@@ -33,11 +41,17 @@ struct PeriodInfo {
   Date start, end;  // inclusive
 };
 
+struct Holiday {
+  Date start, end;  // inclusive
+  std::string name;
+};
+
 struct YearInfo {
   std::string id;
+  std::string name;  // "2026/2027"
   Date start, end;
   std::vector<PeriodInfo> periods;
-  std::vector<std::pair<Date, Date>> holidays;  // inclusive ranges
+  std::vector<Holiday> holidays;  // in the order declared
 };
 
 struct WorkType {
@@ -172,6 +186,8 @@ class JournalState {
   bool teaches_class(const std::string& teacher_id, const std::string& class_id) const;
   // Every class of the school, any year.
   std::vector<const ClassGroup*> classes_of_school(const std::string& school_id) const;
+  // The school's staff (users holding a role of kStaffRoles), in id order.
+  std::vector<const User*> staff_of_school(const std::string& school_id) const;
   // Whether the user or student currently holds a login.
   bool has_credentials(const std::string& user_or_student_id) const;
 

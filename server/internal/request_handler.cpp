@@ -90,6 +90,20 @@ void fill_school(const commands::SchoolInfo& info, schema::SchoolView::Builder o
     work[i].setName(info.work_types[i].name);
     work[i].setWeight(info.work_types[i].weight);
   }
+  auto years = out.initYears(info.years.size());
+  for (size_t i = 0; i < info.years.size(); ++i) {
+    const auto& y = info.years[i];
+    years[i].setYearId(y.id);
+    years[i].setName(y.name);
+    years[i].setStart(y.start);
+    years[i].setEnd(y.end);
+    auto holidays = years[i].initHolidays(y.holidays.size());
+    for (size_t j = 0; j < y.holidays.size(); ++j) {
+      holidays[j].setName(y.holidays[j].name);
+      holidays[j].setStart(y.holidays[j].start);
+      holidays[j].setEnd(y.holidays[j].end);
+    }
+  }
   auto classes = out.initClasses(info.classes.size());
   for (size_t i = 0; i < info.classes.size(); ++i) {
     const auto& c = info.classes[i];
@@ -489,6 +503,9 @@ std::optional<std::string> RequestHandler::answer(const std::shared_ptr<Connecti
       case Request::AS_OF: audit_.as_of(user, req.getAsOf(), reply.r); break;
       case Request::CLASS_ROSTER: class_roster(ctx_, user, req.getClassRoster().cStr(), reply.r); break;
       case Request::VERIFY_LOG: verify_log(ctx_, user, reply.r); break;
+      case Request::STAFF:
+        staff_roster(ctx_, user, req.getStaff().cStr(), reply.r);
+        break;
       case Request::UNSUBSCRIBE:
         if (!hub_.unsubscribe(conn->id(), req.getUnsubscribe().cStr())) {
           reply.fail("not_found", "Подписка не найдена");

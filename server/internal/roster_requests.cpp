@@ -4,6 +4,7 @@
 #include <chrono>
 
 #include "response_error.hpp"
+#include "schema/message_reader.hpp"
 
 namespace zhurnal::server::internal {
 namespace {
@@ -52,6 +53,46 @@ void class_roster(ServerContext& ctx, const std::string& user, const std::string
   auto view = ctx.views->class_roster(class_id, now_us());
   if (!view) return fail("forbidden", kForbidden);  // unknown: like a forbidden one
   response.getResult().setClassRoster((*view)->getRoot<schema::ClassRoster>().asReader());
+}
+
+void staff_roster(ServerContext& ctx, const std::string& user, const std::string& school_id,
+                  schema::Response::Builder response) {
+  auto fail = [&](const char* code, const std::string& text) { set_error(response, code, text); };
+  if (user.empty()) return fail("not_signed_in", "Войдите в систему");
+  auto me = ctx.journal->user_info(user);
+  if (!me) return fail("forbidden", kForbidden);
+  const std::string school = school_id.empty() ? me->school_id : school_id;
+  const bool office = has_role(*me, "director") || has_role(*me, "deputyDirector") ||
+                      has_role(*me, "administrator") || has_role(*me, "secretary");
+  const bool allowed = has_role(*me, "auditor") || (office && school == me->school_id);
+  // An unknown school is refused like a forbidden one.
+  if (school.empty() || !allowed || !ctx.journal->school_info(school)) {
+    return fail("forbidden", kForbidden);
+  }
+  const std::vector<commands::UserInfo> staff = ctx.journal->staff(school);
+  std::vector<std::string> ids;
+  for (const auto& u : staff) ids.push_back(u.id);
+  uint64_t position = 0;
+  auto access = ctx.views->access_rows(ids, &position);
+  if (!access) return fail("internal", "Не удалось прочитать список сотрудников");
+  auto view = response.getResult().initStaff();
+  view.setSchoolId(school);
+  view.setPosition(position);
+  auto out = view.initStaff(static_cast<unsigned>(staff.size()));
+  for (unsigned i = 0; i < staff.size(); ++i) {
+    const commands::UserInfo& u = staff[i];
+    auto m = out[i];
+    m.setUserId(u.id);
+    m.setFullName(u.full_name);
+    auto roles = m.initRoles(static_cast<unsigned>(u.roles.size()));
+    for (unsigned r = 0; r < u.roles.size(); ++r) roles.set(r, u.roles[r]);
+    if (const auto& row = (*access)[i]) {
+      m.setAccess(schema::BoundedMessageReader(*row).root<schema::AccessRow>());
+    }
+    auto led = m.initLedClasses(static_cast<unsigned>(u.led_classes.size()));
+    for (unsigned c = 0; c < u.led_classes.size(); ++c) led.set(c, u.led_classes[c]);
+    m.setAssignments(static_cast<uint32_t>(u.assignments.size()));
+  }
 }
 
 std::optional<RosterRefusal> roster_subscription(ServerContext& ctx, const std::string& user,

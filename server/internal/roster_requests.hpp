@@ -4,6 +4,10 @@
 // school, and auditors (read only: they write nothing); nobody else. An
 // unknown class is refused like a forbidden one.
 //
+// The administrator's staff list (docs/protocol.md "staff"): the school's
+// staff with their roles and access. Readable by the school's office
+// (administrator, secretary) and heads (director, deputy), and auditors.
+//
 // Thread safety: the functions may run on any worker thread concurrently.
 #pragma once
 
@@ -26,6 +30,11 @@ bool may_read_roster(ServerContext& ctx, const std::string& user, const std::str
 
 // The `classRoster` request: fills `response` with the list or an error.
 void class_roster(ServerContext& ctx, const std::string& user, const std::string& class_id,
+                  schema::Response::Builder response);
+
+// The `staff` request: the staff of `school_id` (empty: the user's own
+// school), or an error.
+void staff_roster(ServerContext& ctx, const std::string& user, const std::string& school_id,
                   schema::Response::Builder response);
 
 // The `subscribe` to a class list: checks the user and fills `spec`, or says

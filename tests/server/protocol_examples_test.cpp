@@ -52,7 +52,14 @@ TEST_F(ProtocolExamples, SchoolComplianceAndClassReport) {
   }
 
   EXPECT_TRUE(ok(exchange(*teacher, "teacher", "1", R"("me": null)")));
-  EXPECT_TRUE(ok(exchange(*director, "director", "2", R"("school": "")")));
+  const std::string school = exchange(*director, "director", "2", R"("school": "")");
+  EXPECT_TRUE(ok(school));
+  // The academic years with their holidays, for the school page.
+  EXPECT_NE(school.find(R"("years":[{"yearId":"y2026","name":"2026/2027","start":"2026-09-01",)"
+                        R"("end":"2027-05-31","holidays":[{"name":"Осенние каникулы",)"
+                        R"("start":"2026-10-27","end":"2026-11-04"}]}])"),
+            std::string::npos)
+      << school;
   EXPECT_TRUE(ok(exchange(*director, "director", "3", R"("classReport": {"classId": "c5a", "periodId": "q1"})")));
   EXPECT_TRUE(ok(exchange(*director, "director", "4", R"("compliance": {"schoolId": "sch1", "month": "2026-10"})")));
   EXPECT_EQ(json_field(exchange(*parent, "parent", "5", R"("compliance": {"schoolId": "sch1", "month": "2026-10"})"),

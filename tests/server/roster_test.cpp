@@ -3,7 +3,9 @@
 // director and deputy of its school, auditors) and who may not; what it
 // shows about access and consent; live pushes after a change; and that
 // revoking a login ends that user's open session.
+#include <algorithm>
 #include <set>
+#include <vector>
 
 #include "server_fixture.hpp"
 
@@ -146,6 +148,75 @@ TEST_F(ClassRosterTest, PushesAfterAChangeAndRevokingEndsTheSession) {
   auto retry = again.request("in", R"("signIn": {"login": "grigoryeva.a", "password": ")" + password + "\"}");
   ASSERT_TRUE(retry);
   EXPECT_EQ(retry->find(R"("ok":true)"), std::string::npos) << *retry;
+}
+
+using StaffRosterTest = ServerFixture;
+
+// The administrator's staff list (`staff`): the school's office and heads
+// and auditors read it; teachers, parents and students do not.
+TEST_F(StaffRosterTest, OnlyTheOfficeTheHeadsAndAuditorsRead) {
+  at("2026-10-05 10:00");
+  const std::set<std::string> allowed = {"director", "deputy", "auditor", "admin", "secretary"};
+  for (const char* user :
+       {"t-rus", "director", "deputy", "auditor", "admin", "secretary", "t-math", "p1", "s1"}) {
+    SCOPED_TRACE(user);
+    auto c = signed_in(user);
+    // The auditor has no school of her own: she names it.
+    const std::string body =
+        std::string(user) == "auditor" ? R"("staff": "sch1")" : R"("staff": "")";
+    EXPECT_EQ(outcome(*c, body), allowed.count(user) ? "ok" : "forbidden");
+  }
+  auto admin = signed_in("admin");
+  EXPECT_EQ(outcome(*admin, R"("staff": "nope")"), "forbidden");
+  auto auditor = signed_in("auditor");
+  EXPECT_EQ(outcome(*auditor, R"("staff": "")"), "forbidden");  // no school of her own
+  WsClient anonymous(port_);
+  EXPECT_EQ(outcome(anonymous, R"("staff": "")"), "not_signed_in");
+}
+
+TEST_F(StaffRosterTest, ListsTheStaffByNameWithRolesClassesAndAccess) {
+  at("2026-10-05 10:00");
+  auto admin = signed_in("admin");
+  // The administrator registers a new teacher and issues her login.
+  ASSERT_EQ(outcome(*admin, R"("command": {"commandId": "c-reg-t-bio", "command": {"registerUser":
+      {"userId": "t-bio", "schoolId": "sch1", "fullName": "Абрамова Вера Олеговна",
+       "roles": ["teacher"]}}})"),
+            "ok");
+  auto issued = admin->request(
+      "i", R"("command": {"commandId": "c-issue-t-bio", "command": {"issueCredentials":
+      {"userId": "t-bio", "login": "abramova.vo"}}})");
+  ASSERT_TRUE(issued);
+  const std::string password = json_field(*issued, "initialPassword");
+  ASSERT_GE(password.size(), 8u) << *issued;
+  ASSERT_TRUE(engine_->wait_position(log_->head_position(), std::chrono::seconds(10)));
+
+  auto r = admin->request("r", R"("staff": "")");
+  ASSERT_TRUE(r);
+  ASSERT_NE(r->find(R"("ok":true)"), std::string::npos) << *r;
+  EXPECT_NE(r->find(R"("schoolId":"sch1")"), std::string::npos);
+  // By name: Абрамова, Иванова, Козлов, Морозова, Новикова, Петрова, Сидоров, Смирнова.
+  std::vector<size_t> at_of;
+  for (const char* u :
+       {"t-bio", "t-math", "deputy", "t-eng", "secretary", "t-rus", "admin", "director"}) {
+    at_of.push_back(r->find(std::string(R"("userId":")") + u + "\""));
+    ASSERT_NE(at_of.back(), std::string::npos) << u << " missing: " << *r;
+  }
+  EXPECT_TRUE(std::is_sorted(at_of.begin(), at_of.end())) << *r;
+  // Parents, students and the region's auditor are not the school's staff.
+  for (const char* u : {"p1", "s1", "auditor"}) {
+    EXPECT_EQ(r->find(std::string(R"("userId":")") + u + "\""), std::string::npos) << u;
+  }
+  const std::string bio = person(*r, "t-bio");
+  EXPECT_NE(bio.find(R"("roles":["teacher"])"), std::string::npos) << bio;
+  EXPECT_NE(bio.find(R"("login":"abramova.vo")"), std::string::npos) << bio;
+  EXPECT_NE(bio.find(R"("active":true)"), std::string::npos) << bio;
+  EXPECT_EQ(r->find(password), std::string::npos) << "the password must never be in a view";
+  const std::string rus = person(*r, "t-rus");
+  EXPECT_NE(rus.find(R"("ledClasses":["c5a"])"), std::string::npos) << rus;
+  EXPECT_NE(rus.find(R"("assignments":2)"), std::string::npos) << rus;
+  // Seeded users got their passwords outside the journal: no access row.
+  EXPECT_EQ(person(*r, "director").find(R"("access")"), std::string::npos)
+      << person(*r, "director");
 }
 
 }  // namespace

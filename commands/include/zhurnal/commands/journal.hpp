@@ -77,7 +77,15 @@ struct SchoolInfo {
     int grade = 0;
     std::string class_teacher_id;
   };
+  struct Holiday {
+    std::string name, start, end;  // inclusive
+  };
+  struct Year {
+    std::string id, name, start, end;  // "2026/2027"
+    std::vector<Holiday> holidays;     // by date
+  };
   std::string id, name, time_zone;
+  std::vector<Year> years;      // by start
   std::vector<Period> periods;  // every year's, in date order
   std::vector<Named> subjects;
   std::vector<WorkType> work_types;
@@ -138,6 +146,9 @@ class Journal {
 
   // The person behind a user id (staff, parent or student), or nullopt.
   std::optional<UserInfo> user_info(const std::string& id) const;
+  // A school's staff (everybody with a role in it but parents and students),
+  // by name; empty for an unknown school.
+  std::vector<UserInfo> staff(const std::string& school_id) const;
   // Whether a login was ever issued (to anyone): the journal never issues
   // one twice, not even after it was revoked.
   bool login_taken(const std::string& login) const;

@@ -10,8 +10,10 @@
 #include <capnp/message.h>
 
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "schema/views.capnp.h"
 #include "zhurnal/events/kv_store.hpp"
@@ -83,6 +85,12 @@ class Views {
   // consent (schema ClassRoster). `now_us` (UTC microseconds) gives the
   // school-local day that decides who has left. kNotFound for an unknown class.
   events::Result<ViewMessage> class_roster(const std::string& class_id, int64_t now_us) const;
+
+  // Each user's access row (schema AccessRow bytes, as the class roster
+  // shows it), nullopt for one never given a login; *position: the
+  // position the rows are as of.
+  events::Result<std::vector<std::optional<std::string>>> access_rows(
+      const std::vector<std::string>& user_ids, uint64_t* position) const;
 
  private:
   events::KvStore* store_;
