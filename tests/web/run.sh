@@ -68,7 +68,7 @@ for test_file in "$here"/*_test.mjs; do
   echo "--- $name ---"
   rm -f "$work/summary-$name"
   node "$test_file" --url "$url" --hints "$work/server.out" --screenshots "$shots" \
-    --chromium "$chromium" --summary "$work/summary-$name" || status=1
+    --chromium "$chromium" --summary "$work/summary-$name" --bin "$bin" || status=1
   if read -r p _ f _ <"$work/summary-$name" 2>/dev/null; then
     passed=$((passed + p))
     failed=$((failed + f))

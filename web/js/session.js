@@ -4,6 +4,7 @@
 // navigation for the user's roles, and hands back the client and `me`.
 import { Client, storedToken } from './client.js';
 import { h, clear } from './dom.js';
+import { commandDialog } from './dialogs.js';
 import { ROLE_NAMES } from './format.js';
 
 // The pages, in the order the navigation shows them. A page is offered to a
@@ -29,15 +30,21 @@ export const PAGES = [
     id: 'compliance', href: 'compliance.html', title: 'Мониторинг',
     roles: ['director', 'deputyDirector', 'administrator'],
   },
+  {
+    // The staff and the reference books; the administrator keeps them.
+    id: 'school', href: 'school.html', title: 'Школа',
+    roles: ['administrator', 'director', 'deputyDirector', 'secretary'],
+  },
 ];
 
 // Where each role lands after signing in, most specific role first. The
 // director and the deputy land on the monthly compliance check; the
-// auditor on the history of changes (audit.html).
+// administrator on the school's staff and reference books (a new school has
+// nothing else yet); the auditor on the history of changes (audit.html).
 const LANDING = [
   ['director', 'compliance'],
   ['deputyDirector', 'compliance'],
-  ['administrator', 'register'],
+  ['administrator', 'school'],
   ['auditor', 'audit'],
   ['teacher', 'register'],
   ['secretary', 'class'],
@@ -110,10 +117,35 @@ function renderHeader(client, me, pageId) {
     h('div', { class: 'user' },
       status,
       h('span', { class: 'user-name' }, h('span', {}, me.fullName), h('small', {}, roles)),
+      h('button', { type: 'button', class: 'btn btn-ghost', onclick: () => passwordDialog(client) }, 'Сменить пароль'),
       h('button', {
         type: 'button', class: 'btn btn-ghost', onclick: async () => {
           try { await client.signOut(); } catch { /* leave anyway */ }
           location.replace('index.html');
         },
       }, 'Выйти')));
+}
+
+// The user's own password: the old one, the new one twice. The server ends
+// the user's other sessions; this one stays signed in.
+function passwordDialog(client) {
+  const input = (name, autocomplete) => h('input', {
+    type: 'password', class: 'input', name, required: true, autocomplete, maxlength: 128,
+  });
+  const old = input('oldPassword', 'current-password');
+  const fresh = input('newPassword', 'new-password');
+  const again = input('newPasswordAgain', 'new-password');
+  commandDialog('Смена пароля', {
+    submitText: 'Сменить пароль',
+    fields: [
+      h('label', {}, 'Текущий пароль', old),
+      h('label', {}, 'Новый пароль', fresh),
+      h('small', { class: 'hint' }, 'Не короче 8 символов. После смены на других устройствах нужно будет войти заново.'),
+      h('label', {}, 'Новый пароль ещё раз', again),
+    ],
+    check: () => (fresh.value !== again.value ? 'Новые пароли не совпадают.' : null),
+    send: () => client.request({ changePassword: { oldPassword: old.value, newPassword: fresh.value } }, { retry: false }),
+    done: () => 'Пароль изменён',
+  });
+  old.focus();
 }

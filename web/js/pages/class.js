@@ -14,6 +14,7 @@ import { h, clear, toast, showError } from '../dom.js';
 import { loadSchool } from '../catalogue.js';
 import { ddmmyyyy, plural, shortDateTimeText, todayIso } from '../format.js';
 import { classMovements } from './class_movements.js';
+import { dialog, issueDialog, revokeDialog } from '../dialogs.js';
 
 const HIGHLIGHT_MS = 60000;  // how long a changed row stays highlighted
 
@@ -49,12 +50,10 @@ const errorBox = h('div', { class: 'class-error' });
 const summary = h('section', { class: 'roster-summary', 'aria-label': 'Сводка' });
 const tableBox = h('section', { class: 'card roster', 'aria-labelledby': 'roster-title' });
 const live = h('div', { class: 'visually-hidden', 'aria-live': 'polite' });
-const slip = h('div', { class: 'password-slip-print', 'aria-hidden': 'true' });
 
 clear(main).append(
   h('div', { class: 'page-head' }, h('div', {}, title, subtitle), picker),
   errorBox, summary, tableBox, live);
-document.body.append(slip);
 
 // ---- classes ----
 
@@ -228,9 +227,9 @@ function personRow(person, { kind, relation = '', student = null, canIssue = tru
   const actions = [];
   if (manage) {
     if (a.active) {
-      actions.push(h('button', { type: 'button', class: 'btn btn-small btn-danger', onclick: () => revokeDialog(person) }, 'Отозвать доступ'));
+      actions.push(h('button', { type: 'button', class: 'btn btn-small btn-danger', onclick: () => revokeDialog(client, person) }, 'Отозвать доступ'));
     } else if (canIssue) {
-      actions.push(h('button', { type: 'button', class: 'btn btn-small btn-primary', onclick: () => issueDialog(person, kind) },
+      actions.push(h('button', { type: 'button', class: 'btn btn-small btn-primary', onclick: () => issueAccess(person, kind) },
         a.revokedAtUs && a.revokedAtUs !== '0' ? 'Выдать заново' : 'Выдать доступ'));
     }
     actions.push(h('button', { type: 'button', class: 'btn btn-small', onclick: () => consentDialog(person) }, 'Согласие…'));
@@ -289,135 +288,12 @@ function renderTable(roster) {
 
 // ---- dialogs ----
 
-function dialog(titleText, ...content) {
-  const d = h('dialog', { class: 'lesson-dialog roster-dialog', 'aria-labelledby': 'roster-dialog-title' },
-    h('h2', { id: 'roster-dialog-title' }, titleText), ...content);
-  d.addEventListener('close', () => d.remove());
-  document.body.append(d);
-  d.showModal();
-  return d;
-}
+const moves = classMovements(client);
 
-const moves = classMovements(client, dialog);
-
-const TRANSLIT = {
-  а: 'a', б: 'b', в: 'v', г: 'g', д: 'd', е: 'e', ё: 'e', ж: 'zh', з: 'z', и: 'i', й: 'y', к: 'k', л: 'l',
-  м: 'm', н: 'n', о: 'o', п: 'p', р: 'r', с: 's', т: 't', у: 'u', ф: 'f', х: 'kh', ц: 'ts', ч: 'ch',
-  ш: 'sh', щ: 'shch', ъ: '', ы: 'y', ь: '', э: 'e', ю: 'yu', я: 'ya',
-};
-
-function latin(text) {
-  return [...text.toLowerCase()].map((c) => TRANSLIT[c] ?? (/[a-z0-9]/.test(c) ? c : '')).join('');
-}
-
-// "Иванова Мария Петровна" -> "ivanova.mp"
-function suggestLogin(fullName) {
-  const [surname = '', ...rest] = fullName.trim().split(/\s+/);
-  const initials = rest.map((w) => latin(w)[0] || '').join('');
-  const login = latin(surname) + (initials ? '.' + initials : '');
-  return login.length >= 3 ? login.slice(0, 60) : login + 'user';
-}
-
-function issueDialog(person, kind) {
-  const login = h('input', { class: 'input', name: 'login', required: true, autocomplete: 'off', spellcheck: 'false', value: suggestLogin(person.fullName) });
-  const error = h('p', { class: 'form-error', role: 'alert', hidden: true });
-  const submit = h('button', { type: 'submit', class: 'btn btn-primary' }, 'Выдать доступ');
-  const d = dialog(`Доступ для: ${person.fullName}`,
-    h('form', {
-      onsubmit: async (e) => {
-        e.preventDefault();
-        submit.disabled = true;
-        error.hidden = true;
-        try {
-          const accepted = await client.command({ issueCredentials: { userId: person.userId, login: login.value.trim() } });
-          d.close();
-          showPassword(person, login.value.trim(), accepted, kind);
-        } catch (err) {
-          error.textContent = err.message || 'Не удалось выдать доступ';
-          error.hidden = false;
-          if (err.code === 'already_exists') login.value = bumpLogin(login.value.trim());
-          submit.disabled = false;
-        }
-      },
-    },
-    h('p', {}, kind === 'student' ? 'Ученик получит логин и пароль для входа в дневник.'
-      : 'Родитель получит логин и пароль для входа в дневник своих детей.'),
-    h('label', {}, 'Логин', login),
-    h('small', { class: 'hint' }, 'Латинские буквы, цифры и . _ - @; от 3 до 64 символов.'),
-    error,
-    h('div', { class: 'dialog-buttons' }, submit,
-      h('button', { type: 'button', class: 'btn btn-ghost', onclick: () => d.close() }, 'Отмена'))));
-  login.select();
-}
-
-function bumpLogin(login) {
-  const m = /^(.*?)(\d+)$/.exec(login);
-  return m ? m[1] + (Number(m[2]) + 1) : login + '2';
-}
-
-// The initial password, shown once: printable as a slip to hand over.
-function showPassword(person, login, accepted, kind) {
-  if (!accepted.initialPassword) {
-    toast(accepted.duplicate ? 'Этот доступ уже был выдан; пароль показывался при выдаче.' : 'Доступ выдан, но пароль не получен: отзовите доступ и выдайте заново.',
-      { kind: 'error' });
-    return;
-  }
-  const address = new URL('.', location.href).href;
-  const slipBody = () => h('div', { class: 'slip' },
-    h('h3', {}, 'Доступ к электронному журналу'),
-    h('p', {}, kind === 'student' ? 'Ученик: ' : 'Родитель: ', h('strong', {}, person.fullName)),
-    h('dl', { class: 'slip-fields' },
-      h('dt', {}, 'Адрес'), h('dd', {}, address),
-      h('dt', {}, 'Логин'), h('dd', { class: 'slip-login' }, login),
-      h('dt', {}, 'Пароль'), h('dd', { class: 'slip-password', 'data-testid': 'initial-password' }, accepted.initialPassword)),
-    h('p', { class: 'slip-note' }, 'Пароль одноразовый: смените его после первого входа. Не передавайте логин и пароль другим людям.'));
-  const d = dialog('Доступ выдан',
-    h('p', { class: 'notice' }, 'Пароль показывается только один раз. Распечатайте его или перепишите и передайте лично.'),
-    slipBody(),
-    h('div', { class: 'dialog-buttons' },
-      h('button', {
-        type: 'button', class: 'btn', onclick: () => {
-          clear(slip).append(slipBody());
-          document.body.classList.add('printing-slip');
-          window.print();
-        },
-      }, 'Распечатать'),
-      h('button', { type: 'button', class: 'btn btn-primary', onclick: () => d.close() }, 'Готово')));
-  d.addEventListener('close', () => clear(slip));
-}
-window.addEventListener('afterprint', () => document.body.classList.remove('printing-slip'));
-
-function revokeDialog(person) {
-  const reason = h('input', { class: 'input', name: 'reason', maxlength: 500, 'aria-required': 'true' });
-  const error = h('p', { class: 'form-error', role: 'alert', hidden: true });
-  const submit = h('button', { type: 'submit', class: 'btn btn-danger' }, 'Отозвать доступ');
-  const d = dialog('Отозвать доступ?',
-    h('form', {
-      onsubmit: async (e) => {
-        e.preventDefault();
-        if (!reason.value.trim()) {
-          error.textContent = 'Укажите причину.';
-          error.hidden = false;
-          return;
-        }
-        submit.disabled = true;
-        try {
-          await client.command({ revokeCredentials: { userId: person.userId, reason: reason.value.trim() } });
-          d.close();
-          toast(`Доступ отозван: ${person.fullName}`, { kind: 'success' });
-        } catch (err) {
-          error.textContent = err.message || 'Не удалось отозвать доступ';
-          error.hidden = false;
-          submit.disabled = false;
-        }
-      },
-    },
-    h('p', {}, h('strong', {}, person.fullName), ` (логин ${person.access?.login || '—'}) больше не сможет войти; открытые сеансы завершатся сразу.`),
-    h('label', {}, 'Причина', reason),
-    error,
-    h('div', { class: 'dialog-buttons' }, submit,
-      h('button', { type: 'button', class: 'btn btn-ghost', onclick: () => d.close() }, 'Отмена'))));
-  reason.focus();
+function issueAccess(person, kind) {
+  issueDialog(client, person, kind === 'student'
+    ? { intro: 'Ученик получит логин и пароль для входа в дневник.', who: 'Ученик' }
+    : { intro: 'Родитель получит логин и пароль для входа в дневник своих детей.', who: 'Родитель' });
 }
 
 function consentDialog(person) {

@@ -3,61 +3,16 @@
 // of the school and records a departure; the office and the class teacher add
 // a student's parent. Each sends its commands through the page's client and
 // shows a refusal in place; the class list's subscription shows the change.
-import { h, toast } from '../dom.js';
+import { h } from '../dom.js';
+import { commandDialog, newUserId } from '../dialogs.js';
 import { todayIso } from '../format.js';
 
-// The dialogs, over the page's client and its dialog(title, ...content)
-// (a modal <dialog>, removed when closed).
-export function classMovements(client, dialog) {
-  // A dialog whose form runs `send()` (a command) on submit: the button is
-  // disabled meanwhile, a refusal is shown in the form, success closes it
-  // with the toast `done()`. `check()` may return a message that stops the
-  // submit.
-  function commandDialog(titleText, { submitText, danger = false, fields, check = () => null, send, done }) {
-    const error = h('p', { class: 'form-error', role: 'alert', hidden: true });
-    const submit = h('button', { type: 'submit', class: danger ? 'btn btn-danger' : 'btn btn-primary' }, submitText);
-    const d = dialog(titleText,
-      h('form', {
-        onsubmit: async (e) => {
-          e.preventDefault();
-          const problem = check();
-          if (problem) {
-            error.textContent = problem;
-            error.hidden = false;
-            return;
-          }
-          submit.disabled = true;
-          error.hidden = true;
-          try {
-            await send();
-            d.close();
-            toast(done(), { kind: 'success' });
-          } catch (err) {
-            error.textContent = err.message || 'Не удалось записать';
-            error.hidden = false;
-            submit.disabled = false;
-          }
-        },
-      },
-      ...fields,
-      error,
-      h('div', { class: 'dialog-buttons' }, submit,
-        h('button', { type: 'button', class: 'btn btn-ghost', onclick: () => d.close() }, 'Отмена'))));
-    return d;
-  }
-
+// The dialogs, over the page's client.
+export function classMovements(client) {
   const dateInput = (name, value = todayIso()) => h('input', { type: 'date', class: 'input', name, required: true, value });
   const orderInput = () => h('input', {
     class: 'input', name: 'order', required: true, maxlength: 200, placeholder: '№ 12-у от 01.09.2026',
   });
-
-  // A new person's id: the school's, the kind ('s' student, 'p' parent), then
-  // random hex (the import derives its ids from the list's content; a form has
-  // nothing as stable).
-  function newUserId(schoolId, kind) {
-    const bytes = crypto.getRandomValues(new Uint8Array(8));
-    return `${schoolId}-${kind}-${[...bytes].map((b) => b.toString(16).padStart(2, '0')).join('')}`;
-  }
 
   // A parent new to the journal, linked to the student: registerUser, then
   // linkGuardian. If the link is refused after the parent was registered, the

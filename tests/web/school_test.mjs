@@ -1,0 +1,211 @@
+// Browser tests of setting up a school from nothing (school.html): the test
+// starts a server of its own on an empty data directory, `zhurnal school
+// create` (the real binary, through the running server's control socket)
+// registers the school and prints its administrator's one-time password; the
+// administrator signs in with it, lands on the school page, changes her
+// password, opens the academic year, adds a subject and a work type, a
+// teacher with her login, and a class with its class teacher; the teacher
+// signs in with the password from the slip and is offered her class. Each
+// figure is checked against what the server says. On the demo server: the
+// administrator lands on the school page with the whole staff, the director
+// reads it without the administrator's buttons.
+//
+//   node school_test.mjs --url http://127.0.0.1:PORT/ --hints server.out --bin build/zhurnal ...
+import { spawn, execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import {
+  args, BASE, PASSWORD, hints, requireHints,
+  test, scriptErrors, assert, shot, runTests, openPage, ask,
+} from './harness.mjs';
+requireHints(['administrator', 'director']);
+
+const here = dirname(fileURLToPath(import.meta.url));
+const bin = args.bin || join(here, '../../build/zhurnal');
+const work = mkdtempSync(join(tmpdir(), 'zhurnal-school-'));
+const data = join(work, 'data');
+
+// The new school's own server, on an empty directory.
+const server = spawn(bin, ['serve', '--data', data, '--listen', '127.0.0.1:0', '--web', join(here, '../../web'), '--buffered'],
+  { stdio: ['ignore', 'pipe', 'pipe'] });
+let serverErr = '';
+server.stderr.on('data', (d) => { serverErr += d; });
+const NEW = await new Promise((resolve, reject) => {
+  let out = '';
+  server.stdout.on('data', (d) => {
+    out += d;
+    const m = out.match(/http:\/\/127\.0\.0\.1:\d+\//);
+    if (m) resolve(m[0]);
+  });
+  server.on('exit', (code) => reject(new Error(`the server exited (${code}): ${serverErr.slice(-500)}`)));
+  setTimeout(() => reject(new Error('the server did not start within 60 s')), 60000);
+});
+process.on('exit', () => {
+  server.kill();
+  rmSync(work, { recursive: true, force: true });
+});
+
+const admin = { login: 'ivanova.aa', name: 'Иванова Анна Андреевна', password: '' };
+const newPassword = 'Школа-2026-новый';
+const teacherName = 'Петрова Светлана Юрьевна';
+let page;
+let teacherPassword;
+
+async function signIn(p, base, login, password, landing) {
+  await p.goto(base);
+  await p.fill('#login', login);
+  await p.fill('#password', password);
+  await Promise.all([
+    p.waitForURL((u) => u.pathname.endsWith(landing), { timeout: 15000 }),
+    p.click('button[type=submit]'),
+  ]);
+}
+
+// Fills and sends the open dialog: `fields` maps a name to a value.
+async function fillAndSend(p, fields) {
+  const d = p.locator('dialog[open]');
+  for (const [name, value] of Object.entries(fields)) {
+    const input = d.locator(`[name=${name}]`);
+    if (await input.evaluate((e) => e.tagName) === 'SELECT') await input.selectOption(value);
+    else await input.fill(value);
+  }
+  await d.locator('button[type=submit]').click();
+  return d;
+}
+
+// The same, for a dialog that must close (the change was accepted).
+async function submitDialog(p, fields) {
+  const d = await fillAndSend(p, fields);
+  await p.waitForFunction(() => !document.querySelector('dialog[open]'), null, { timeout: 15000 }).catch(async () => {
+    throw new Error('the dialog stayed open: ' + await d.locator('.form-error').textContent());
+  });
+}
+
+test('zhurnal school create sets the school up beside the running server', async () => {
+  const { stdout, stderr } = await promisify(execFile)(bin, ['school', 'create', '--data', data, '--id', 'sch9',
+    '--name', 'МАОУ СОШ № 9', '--admin-name', admin.name, '--admin-login', admin.login]);
+  assert(/сервер работает; школу создаёт он сам/.test(stderr), `stderr: ${stderr}`);
+  admin.password = stdout.match(/пароль: (\S+)/)?.[1] || '';
+  assert(admin.password.length === 10, `no password in: ${stdout}`);
+});
+
+test('the administrator lands on the empty school page and changes her password', async () => {
+  page = await openPage();
+  await signIn(page, NEW, admin.login, admin.password, '/school.html');
+  await page.locator('#staff-title').waitFor({ timeout: 15000 });
+  assert((await page.locator('h1').textContent()) === 'МАОУ СОШ № 9', 'the title is not the school\'s name');
+  assert(/Учебный год не открыт/.test(await page.locator('#years').textContent()), 'no hint that the year is not open');
+  await shot(page, '60-school-empty.png', { fullPage: true });
+  await page.click('button:has-text("Сменить пароль")');
+  const d = await fillAndSend(page, { oldPassword: 'wrong-password', newPassword, newPasswordAgain: newPassword });
+  await d.locator('.form-error:not([hidden])').waitFor({ timeout: 15000 });
+  const refusal = await d.locator('.form-error').textContent();
+  assert(/Неверный текущий пароль/.test(refusal), `a wrong current password: ${refusal}`);
+  await submitDialog(page, { oldPassword: admin.password, newPassword, newPasswordAgain: newPassword });
+  // The old password no longer signs in; the new one does.
+  const other = await openPage();
+  await other.goto(NEW);
+  await other.fill('#login', admin.login);
+  await other.fill('#password', admin.password);
+  await other.click('button[type=submit]');
+  await other.locator('.form-error:not([hidden]), [role=alert]').first().waitFor({ timeout: 15000 });
+  assert(/index\.html|\/$/.test(other.url()), `signed in with the old password: ${other.url()}`);
+  await signIn(other, NEW, admin.login, newPassword, '/school.html');
+  await other.context().close();
+});
+
+test('she opens the academic year with the typical quarters, then a holiday', async () => {
+  await page.click('button:has-text("Открыть учебный год…")');
+  const d = page.locator('dialog[open]');
+  const start = await d.locator('input[name=start]').inputValue();
+  const y = Number(start.slice(0, 4));
+  await submitDialog(page, { name: `${y}/${y + 1}` });
+  await page.locator('.school-year').waitFor({ timeout: 15000 });
+  assert(await page.locator('.period-table tr').count() === 4, 'not four quarters');
+  await page.click('button:has-text("Объявить каникулы…")');
+  await submitDialog(page, { name: 'Осенние каникулы', start: `${y}-10-27`, end: `${y}-11-04` });
+  await page.waitForFunction(() => /Осенние каникулы 27\.10/.test(document.querySelector('.holidays')?.textContent), null, { timeout: 15000 });
+  const [, school] = await ask(page, [{ school: '' }]);
+  const year = school.result.school.years[0];
+  assert(year.name === `${y}/${y + 1}` && year.holidays.length === 1 && school.result.school.periods.length === 4,
+    `the server's school: ${JSON.stringify(school.result.school).slice(0, 400)}`);
+});
+
+test('she adds a subject and a work type with its weight', async () => {
+  await page.click('button:has-text("Добавить предмет…")');
+  await submitDialog(page, { name: 'Математика' });
+  await page.locator('#subjects li', { hasText: 'Математика' }).waitFor({ timeout: 15000 });
+  await page.click('button:has-text("Добавить вид работы…")');
+  await submitDialog(page, { name: 'Контрольная работа', weight: '3' });
+  await page.locator('.work-type-table tr', { hasText: 'Контрольная работа' }).waitFor({ timeout: 15000 });
+  const [, school] = await ask(page, [{ school: '' }]);
+  const s = school.result.school;
+  assert(s.subjects.some((x) => x.name === 'Математика'), 'no subject on the server');
+  assert(s.workTypes.some((w) => w.name === 'Контрольная работа' && w.weight === 3), `work types: ${JSON.stringify(s.workTypes)}`);
+});
+
+test('she adds a teacher and issues her login: the slip shows the one-time password', async () => {
+  await page.click('button:has-text("Добавить сотрудника")');
+  await submitDialog(page, { fullName: teacherName });
+  const row = page.locator('tr.staff-row', { hasText: teacherName });
+  await row.waitFor({ timeout: 15000 });
+  assert(/Не выдан/.test(await row.textContent()), 'a new teacher has access already');
+  await row.locator('button', { hasText: 'Выдать доступ' }).click();
+  assert((await page.locator('dialog[open] input[name=login]').inputValue()) === 'petrova.sy', 'the login suggested is not petrova.sy');
+  await page.locator('dialog[open] button[type=submit]').click();
+  teacherPassword = await page.locator('[data-testid=initial-password]').textContent({ timeout: 15000 });
+  assert(teacherPassword.length === 10, `no password: ${teacherPassword}`);
+  await shot(page, '61-school-teacher-login.png');
+  await page.click('dialog[open] button:has-text("Готово")');
+  await page.waitForFunction((n) => [...document.querySelectorAll('tr.staff-row')]
+    .some((r) => r.textContent.includes(n) && r.textContent.includes('логин petrova.sy')), teacherName, { timeout: 15000 });
+  const [, staff] = await ask(page, [{ staff: '' }]);
+  const names = staff.result.staff.staff.map((m) => m.fullName);
+  assert(names.join('|') === [admin.name, teacherName].join('|'), `staff on the server: ${names}`);
+});
+
+test('she opens 5А and makes the teacher its class teacher, who then signs in', async () => {
+  await page.click('button:has-text("Открыть класс…")');
+  await submitDialog(page, { grade: '5', letter: 'а' });
+  const row = page.locator('.class-table tr', { hasText: '5А' });
+  await row.waitFor({ timeout: 15000 });
+  await row.locator('button', { hasText: 'Классный руководитель…' }).click();
+  await submitDialog(page, { teacher: { label: teacherName } });
+  await page.waitForFunction((n) => document.querySelector('.class-table tbody tr')?.textContent.includes(n), teacherName, { timeout: 15000 });
+  await shot(page, '62-school-set-up.png', { fullPage: true });
+  const teacher = await openPage();
+  await signIn(teacher, NEW, 'petrova.sy', teacherPassword, '/register.html');
+  assert(await teacher.locator('nav a[href="class.html"]').count() === 1, 'the class teacher is not offered her class');
+  await teacher.goto(`${NEW}class.html`);
+  await teacher.waitForFunction(() => document.querySelector('#class-title')?.textContent === 'Класс 5А', null, { timeout: 15000 });
+  await teacher.context().close();
+});
+
+test('on the demo, the administrator lands on the whole staff and the director reads it', async () => {
+  const demoAdmin = await openPage();
+  await signIn(demoAdmin, BASE, hints.administrator.login, PASSWORD, '/school.html');
+  await demoAdmin.locator('tr.staff-row').first().waitFor({ timeout: 15000 });
+  const [, staff] = await ask(demoAdmin, [{ staff: '' }]);
+  const shown = await demoAdmin.locator('tr.staff-row').count();
+  assert(shown === staff.result.staff.staff.length && shown > 50, `${shown} rows, the server has ${staff.result.staff.staff.length}`);
+  await shot(demoAdmin, '63-school-demo.png');
+  const director = await openPage();
+  await signIn(director, BASE, hints.director.login, PASSWORD, '/compliance.html');
+  await director.goto(`${BASE}school.html`);
+  await director.locator('tr.staff-row').first().waitFor({ timeout: 15000 });
+  assert(await director.locator('button', { hasText: 'Выдать доступ' }).count() === 0, 'the director is offered to issue logins');
+  assert(await director.locator('button', { hasText: 'Добавить сотрудника' }).count() === 0, 'the director is offered to add staff');
+  await director.locator('button', { hasText: 'Закрыть…' }).first().waitFor({ timeout: 5000 });
+});
+
+test('no script errors on the pages', async () => {
+  assert(!scriptErrors.length, scriptErrors.join('\n'));
+});
+
+await runTests(async () => {
+  if (page) await shot(page, 'school-failure.png', { fullPage: true });
+  console.log(serverErr.slice(-1500));
+});
