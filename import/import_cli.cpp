@@ -100,7 +100,7 @@ ImportRunResult run_import_files(events::EventLog& log, ImportState* state,
     return run;
   }
   if (!apply) {
-    run.out += "Проверка без записи: ничего не записано. Для записи добавьте --apply.\n";
+    run.out += "Проверка без записи: ничего не записано. " + options.apply_hint + "\n";
     return run;
   }
   std::unique_ptr<commands::Journal> opened;

@@ -148,7 +148,28 @@ struct Request {
     classRoster @17 :Text;     # a class id: students, parents, access, consent (class teacher, administration, auditors)
     verifyLog @18 :Void;       # auditors: check the whole log's hash chain (one at a time)
     staff @19 :Text;           # a school id; empty: the user's own school. Its staff with their access (the office, the heads, auditors)
+    importLists @20 :ImportListsQuery;  # the office: the secretary's CSV lists, checked and (apply) written, as `zhurnal import`
   }
+}
+
+struct ImportListsQuery {
+  # `zhurnal import` from the web page (docs/import.md): the files' bytes in
+  # base64 (they may be Windows-1251 or UTF-16), the import run as the
+  # signed-in secretary or administrator of her own school.
+  students @0 :ImportFile;     # absent: no students' list
+  teachers @1 :ImportFile;     # absent: no teachers' list
+  date @2 :Text;               # the effective date, "ДД.ММ.ГГГГ" or "ГГГГ-ММ-ДД"; empty: today
+  openClasses @3 :Bool;        # open classes the lists name that the current year lacks
+  apply @4 :Bool;              # false: check only, write nothing
+  struct ImportFile {
+    name @0 :Text;             # shown in the report
+    base64 @1 :Text;
+  }
+}
+
+struct ImportListsResult {
+  exitCode @0 :UInt8;          # zhurnal import's: 0 checked (and written), 1 the files have errors, nothing written, 3 a command was refused while writing
+  report @1 :Text;             # the report, as the command prints it
 }
 
 struct Error {
@@ -276,6 +297,7 @@ struct Response {
     classRoster @16 :V.ClassRoster;
     verifyLog @17 :VerifyLogResult;
     staff @18 :V.StaffRoster;
+    importLists @19 :ImportListsResult;
   }
 }
 

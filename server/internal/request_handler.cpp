@@ -506,6 +506,9 @@ std::optional<std::string> RequestHandler::answer(const std::shared_ptr<Connecti
       case Request::STAFF:
         staff_roster(ctx_, user, req.getStaff().cStr(), reply.r);
         break;
+      case Request::IMPORT_LISTS:
+        imports_.handle(ctx_, user, req.getImportLists(), reply.r);
+        break;
       case Request::UNSUBSCRIBE:
         if (!hub_.unsubscribe(conn->id(), req.getUnsubscribe().cStr())) {
           reply.fail("not_found", "Подписка не найдена");

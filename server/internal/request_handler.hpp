@@ -11,7 +11,6 @@
 #pragma once
 
 #include <boost/asio/thread_pool.hpp>
-
 #include <functional>
 #include <memory>
 #include <optional>
@@ -21,6 +20,7 @@
 #include "audit_requests.hpp"
 #include "connection.hpp"
 #include "hub.hpp"
+#include "import_request.hpp"
 #include "zhurnal/server/context.hpp"
 
 namespace zhurnal::server::internal {
@@ -61,6 +61,7 @@ class RequestHandler {
   boost::asio::thread_pool& workers_;
   boost::asio::thread_pool& commands_;
   AuditRequests audit_{ctx_};  // history and asOf (audit_requests.hpp)
+  ListImports imports_;        // importLists (import_request.hpp)
 };
 
 // A response with only an error, for frames that never reach the handler

@@ -12,7 +12,7 @@
 //
 //   node school_test.mjs --url http://127.0.0.1:PORT/ --hints server.out --bin build/zhurnal ...
 import { spawn, execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -53,6 +53,7 @@ const newPassword = 'Школа-2026-новый';
 const teacherName = 'Петрова Светлана Юрьевна';
 let page;
 let teacherPassword;
+let yearStart;  // the academic year the administrator opens starts on 1 September of it
 
 async function signIn(p, base, login, password, landing) {
   await p.goto(base);
@@ -122,6 +123,7 @@ test('she opens the academic year with the typical quarters, then a holiday', as
   const d = page.locator('dialog[open]');
   const start = await d.locator('input[name=start]').inputValue();
   const y = Number(start.slice(0, 4));
+  yearStart = y;
   await submitDialog(page, { name: `${y}/${y + 1}` });
   await page.locator('.school-year').waitFor({ timeout: 15000 });
   assert(await page.locator('.period-table tr').count() === 4, 'not four quarters');
@@ -182,6 +184,39 @@ test('she opens 5А and makes the teacher its class teacher, who then signs in',
   await teacher.goto(`${NEW}class.html`);
   await teacher.waitForFunction(() => document.querySelector('#class-title')?.textContent === 'Класс 5А', null, { timeout: 15000 });
   await teacher.context().close();
+});
+
+test('the lists are checked, a wrong birth date refused, then written with a new class', async () => {
+  const y = yearStart;
+  const header = 'Фамилия;Имя;Отчество;Дата рождения;Класс;Дата зачисления;Приказ';
+  const rows = [`Алексеев;Иван;Петрович;14.03.2015;5А;01.09.${y};№ 1-у от 01.09.${y}`,
+    `Борисова;Мария;Олеговна;02.05.2014;6Б;01.09.${y};№ 1-у от 01.09.${y}`];
+  const bad = join(work, 'ученики-ошибка.csv');
+  const good = join(work, 'ученики.csv');
+  writeFileSync(bad, '\ufeff' + [header, rows[0], rows[1].replace('02.05.2014', '31.02.2014')].join('\r\n') + '\r\n');
+  writeFileSync(good, '\ufeff' + [header, ...rows].join('\r\n') + '\r\n');
+  const box = page.locator('#import');
+  await box.locator('input[name=date]').fill(`${y}-09-01`);
+  await box.locator('input[name=openClasses]').check();
+  await box.locator('input[name=students]').setInputFiles(bad);
+  await box.locator('button', { hasText: 'Проверить' }).click();
+  await box.locator('.import-errors').waitFor({ timeout: 15000 });
+  assert(/строка 3/.test(await box.locator('.import-report').textContent()), 'the report does not name line 3');
+  assert(await box.locator('button', { hasText: 'Записать' }).isDisabled(), 'writing is offered for lists with errors');
+  await box.locator('input[name=students]').setInputFiles(good);
+  await box.locator('button', { hasText: 'Проверить' }).click();
+  await box.locator('.import-ok').waitFor({ timeout: 15000 });
+  await shot(page, '64-school-import-checked.png', { fullPage: true });
+  const [, before] = await ask(page, [{ school: '' }]);
+  assert(!before.result.school.classes.some((c) => c.name === '6Б'), 'the check opened 6Б');
+  await box.locator('button', { hasText: 'Записать' }).click();
+  await box.locator('.import-ok', { hasText: 'Списки записаны' }).waitFor({ timeout: 15000 });
+  await page.locator('.class-table tr', { hasText: '6Б' }).waitFor({ timeout: 15000 });
+  const [, school] = await ask(page, [{ school: '' }]);
+  const c5a = school.result.school.classes.find((c) => c.name === '5А');
+  const [, roster] = await ask(page, [{ classRoster: c5a.classId }]);
+  assert(roster.result.classRoster.students.some((st) => st.person.fullName === 'Алексеев Иван Петрович'),
+    `5А on the server: ${JSON.stringify(roster).slice(0, 300)}`);
 });
 
 test('on the demo, the administrator lands on the whole staff and the director reads it', async () => {

@@ -4,8 +4,9 @@
 // their logins (the one-time password shown once, printable), changes
 // roles, opens academic years, declares holidays, defines subjects and work
 // types; the administrator and the secretary open classes and assign class
-// teachers (the secretary also registers teachers); the heads close
-// periods. The director and the deputy read the rest. After each change
+// teachers (the secretary also registers teachers) and load the lists of
+// students and teachers (CSV, checked before they are written); the heads
+// close periods. The director and the deputy read the rest. After each change
 // the page reads the school again; it also does when the tab comes back
 // into view.
 import { startPage, hasRole } from '../session.js';
@@ -14,6 +15,7 @@ import { loadSchool } from '../catalogue.js';
 import { ROLE_NAMES, ddmmyyyy, shortDateTimeText } from '../format.js';
 import { commandDialog, issueDialog, newUserId, revokeDialog } from '../dialogs.js';
 import { schoolBooks } from './school_books.js';
+import { schoolImport } from './school_import.js';
 
 const main = document.getElementById('main');
 const { client, me } = await startPage('school');
@@ -31,7 +33,9 @@ const subtitle = h('p', { class: 'subtitle' });
 const errorBox = h('div', { class: 'school-error' });
 const staffBox = h('section', { class: 'card school-staff', 'aria-labelledby': 'staff-title' });
 const booksBox = h('div', { class: 'school-books' });
-clear(main).append(h('div', { class: 'page-head' }, h('div', {}, title, subtitle)), errorBox, staffBox, booksBox);
+// The lists' import keeps its files and report across the page's re-reads.
+const importBox = office ? schoolImport({ client, written: () => reload() }) : null;
+clear(main).append(h('div', { class: 'page-head' }, h('div', {}, title, subtitle)), errorBox, staffBox, booksBox, importBox);
 
 // Sends a command, then reads the school again (the page has no
 // subscription: the reference books change rarely).

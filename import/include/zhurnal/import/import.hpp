@@ -96,6 +96,9 @@ struct ImportOptions {
   // in the school's time zone by clock_us.
   std::string today;
   std::function<int64_t()> clock_us;  // UTC microseconds; empty: the system clock
+  // How a dry run's report ends: what to do to write (the web page says
+  // which button to press).
+  std::string apply_hint = "Для записи добавьте --apply.";
 };
 
 namespace internal {
