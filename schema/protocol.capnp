@@ -212,6 +212,8 @@ struct SchoolView {
   workTypes @5 :List(WorkType);
   classes @6 :List(Class);
   years @7 :List(Year);        # by start
+  bells @8 :List(Text);        # lesson n+1 starts at bells[n], "08:30"
+  lessonMinutes @9 :UInt16;
   struct Year {
     yearId @0 :Text;
     name @1 :Text;             # "2026/2027"

@@ -4,6 +4,7 @@
 #include <date/tz.h>
 
 #include <algorithm>
+#include <cstdio>
 
 #include "decider_support.hpp"
 
@@ -112,6 +113,12 @@ std::optional<SchoolInfo> describe_school(const JournalState& s, const std::stri
   info.id = school->id;
   info.name = school->name;
   info.time_zone = school->zone ? std::string(school->zone->name()) : std::string();
+  for (int minutes : school->bells) {
+    char clock[8];
+    std::snprintf(clock, sizeof clock, "%02d:%02d", minutes / 60 % 100, minutes % 60);
+    info.bells.emplace_back(clock);
+  }
+  info.lesson_minutes = school->lesson_minutes;
   for (const auto& [year_id, y] : school->years) {
     SchoolInfo::Year& year = info.years.emplace_back(
         SchoolInfo::Year{year_id, y.name, format_date(y.start), format_date(y.end), {}});

@@ -90,6 +90,9 @@ void fill_school(const commands::SchoolInfo& info, schema::SchoolView::Builder o
     work[i].setName(info.work_types[i].name);
     work[i].setWeight(info.work_types[i].weight);
   }
+  auto bells = out.initBells(info.bells.size());
+  for (size_t i = 0; i < info.bells.size(); ++i) bells.set(i, info.bells[i]);
+  out.setLessonMinutes(static_cast<uint16_t>(info.lesson_minutes));
   auto years = out.initYears(info.years.size());
   for (size_t i = 0; i < info.years.size(); ++i) {
     const auto& y = info.years[i];

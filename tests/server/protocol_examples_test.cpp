@@ -60,6 +60,10 @@ TEST_F(ProtocolExamples, SchoolComplianceAndClassReport) {
                         R"("start":"2026-10-27","end":"2026-11-04"}]}])"),
             std::string::npos)
       << school;
+  EXPECT_NE(school.find(R"("bells":["08:30","09:20","10:20","11:20","12:20","13:10","14:00"],)"
+                        R"("lessonMinutes":40)"),
+            std::string::npos)
+      << school;
   EXPECT_TRUE(ok(exchange(*director, "director", "3", R"("classReport": {"classId": "c5a", "periodId": "q1"})")));
   EXPECT_TRUE(ok(exchange(*director, "director", "4", R"("compliance": {"schoolId": "sch1", "month": "2026-10"})")));
   EXPECT_EQ(json_field(exchange(*parent, "parent", "5", R"("compliance": {"schoolId": "sch1", "month": "2026-10"})"),

@@ -195,6 +195,9 @@ test('the lists are checked, a wrong birth date refused, then written with a new
   const good = join(work, 'ученики.csv');
   writeFileSync(bad, '\ufeff' + [header, rows[0], rows[1].replace('02.05.2014', '31.02.2014')].join('\r\n') + '\r\n');
   writeFileSync(good, '\ufeff' + [header, ...rows].join('\r\n') + '\r\n');
+  // The teachers' list gives the class teacher her load: mathematics in 5А.
+  const teachers = join(work, 'учителя.csv');
+  writeFileSync(teachers, 'Фамилия;Имя;Отчество;Предметы;Классы\r\nПетрова;Светлана;Юрьевна;Математика;5А\r\n');
   const box = page.locator('#import');
   await box.locator('input[name=date]').fill(`${y}-09-01`);
   await box.locator('input[name=openClasses]').check();
@@ -204,6 +207,7 @@ test('the lists are checked, a wrong birth date refused, then written with a new
   assert(/строка 3/.test(await box.locator('.import-report').textContent()), 'the report does not name line 3');
   assert(await box.locator('button', { hasText: 'Записать' }).isDisabled(), 'writing is offered for lists with errors');
   await box.locator('input[name=students]').setInputFiles(good);
+  await box.locator('input[name=teachers]').setInputFiles(teachers);
   await box.locator('button', { hasText: 'Проверить' }).click();
   await box.locator('.import-ok').waitFor({ timeout: 15000 });
   await shot(page, '64-school-import-checked.png', { fullPage: true });
@@ -217,6 +221,29 @@ test('the lists are checked, a wrong birth date refused, then written with a new
   const [, roster] = await ask(page, [{ classRoster: c5a.classId }]);
   assert(roster.result.classRoster.students.some((st) => st.person.fullName === 'Алексеев Иван Петрович'),
     `5А on the server: ${JSON.stringify(roster).slice(0, 300)}`);
+});
+
+test('the teacher adds a lesson of her own to the register', async () => {
+  const teacher = await openPage();
+  await signIn(teacher, NEW, 'petrova.sy', teacherPassword, '/register.html');
+  await teacher.waitForFunction(() => /Журнал: 5А, Математика/.test(document.querySelector('#register-title')?.textContent), null, { timeout: 15000 });
+  await teacher.selectOption('#pick-period', { label: '1 четверть' });
+  await teacher.locator('.grid-box .empty').waitFor({ timeout: 15000 });  // no lessons yet
+  await teacher.click('button:has-text("Добавить урок…")');
+  const bells = await teacher.locator('dialog[open] select[name=number] option').allTextContents();
+  assert(bells[2] === '3 урок, 10:20', `the bell schedule offered: ${bells}`);
+  await submitDialog(teacher, { date: `${yearStart}-10-05`, number: '3' });
+  await teacher.locator('tr.dates th', { hasText: '05' }).first().waitFor({ timeout: 15000 });
+  await shot(teacher, '65-register-lesson-added.png');
+  const [, register] = await ask(teacher, [{ school: '' }]);
+  const school = register.result.school;
+  const c5a = school.classes.find((c) => c.name === '5А');
+  const period = school.periods.find((p) => p.name === '1 четверть');
+  const [, view] = await ask(teacher, [{ register: { classId: c5a.classId, subjectId: school.subjects[0].id, periodId: period.periodId } }]);
+  const lessons = view.result.register.lessons;
+  assert(lessons.length === 1 && lessons[0].date === `${yearStart}-10-05` && lessons[0].number === 3,
+    `the server's register: ${JSON.stringify(lessons)}`);
+  await teacher.context().close();
 });
 
 test('on the demo, the administrator lands on the whole staff and the director reads it', async () => {

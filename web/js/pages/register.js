@@ -12,6 +12,7 @@ import { RegisterGrid, DRAFT_CODES } from '../register/grid.js';
 import { CellEditor, valueFromDraft } from '../register/cell_editor.js';
 import { LessonEditor } from '../register/lesson_editor.js';
 import { renderPrint, renderTopics } from '../register/pages.js';
+import { ownAssignments, scheduleDialog } from '../register/lesson_scheduler.js';
 
 const WORK_TYPE_KEY = 'zhurnal.workType';
 const FRESH_MS = 4000;
@@ -38,6 +39,16 @@ const workTypeSelect = h('select', {
   class: 'input', id: 'pick-worktype',
   onchange: () => setWorkType(workTypeSelect.value),
 });
+// A teacher adds a lesson of her own (her assignment of the class and subject).
+const addLesson = h('button', {
+  type: 'button', class: 'btn', hidden: true,
+  onclick: async () => scheduleDialog(client, {
+    me, sel: state.sel, school: await loadSchool(client),
+    className: state.view?.className || state.info?.className || '',
+    subjectName: state.view?.subjectName || '',
+    inPeriod: (date) => !state.view?.period?.start || (state.view.period.start <= date && date <= state.view.period.end),
+  }),
+}, 'Добавить урок…');
 const title = h('h1', { id: 'register-title' }, 'Журнал класса');
 const subtitle = h('p', { class: 'subtitle' });
 const messageBox = h('div', { class: 'register-message' });
@@ -52,6 +63,7 @@ const controls = h('div', { class: 'no-print', hidden: true },
     h('label', { for: 'pick-period' }, 'Период'), periodSelect,
     h('span', { class: 'toolbar-gap' }),
     h('label', { for: 'pick-worktype' }, 'Вид работы'), workTypeSelect,
+    addLesson,
     h('button', { type: 'button', class: 'btn', onclick: () => window.print() }, 'Печать')),
   h('p', { class: 'hint' },
     'Щёлкните клетку и наберите отметку (1–5) или код посещаемости (Н, Б, У, ОП), Enter — сохранить и перейти к следующему ученику. ',
@@ -386,6 +398,7 @@ async function defaultPeriod(classId, subjectId) {
 
 function renderPickers() {
   const sel = state.sel;
+  addLesson.hidden = !ownAssignments(me, sel).length;
   const classes = state.classes.some((c) => c.classId === sel?.classId) ? state.classes
     : [{ classId: sel?.classId, name: state.view?.className || sel?.classId }, ...state.classes];
   clear(classSelect).append(...classes.map((c) =>

@@ -85,6 +85,8 @@ struct SchoolInfo {
     std::vector<Holiday> holidays;     // by date
   };
   std::string id, name, time_zone;
+  std::vector<std::string> bells;  // lesson n+1 starts at bells[n], "08:30"
+  int lesson_minutes = 40;
   std::vector<Year> years;      // by start
   std::vector<Period> periods;  // every year's, in date order
   std::vector<Named> subjects;
