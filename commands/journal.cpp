@@ -552,7 +552,13 @@ std::optional<UserInfo> Journal::user_info(const std::string& id) const {
 
 std::vector<UserInfo> Journal::staff(const std::string& school_id) const {
   std::shared_lock lock(impl_->state_mu);
-  return internal::describe_staff(impl_->state, school_id, impl_->now());
+  return internal::describe_users(impl_->state, school_id, internal::kStaffRoles, impl_->now());
+}
+
+std::vector<UserInfo> Journal::parents(const std::string& school_id) const {
+  std::shared_lock lock(impl_->state_mu);
+  return internal::describe_users(impl_->state, school_id, internal::role_bit(schema::Role::PARENT),
+                                  impl_->now());
 }
 
 bool Journal::login_taken(const std::string& login) const {

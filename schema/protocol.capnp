@@ -148,7 +148,21 @@ struct Request {
     classRoster @17 :Text;     # a class id: students, parents, access, consent (class teacher, administration, auditors)
     verifyLog @18 :Void;       # auditors: check the whole log's hash chain (one at a time)
     staff @19 :Text;           # a school id; empty: the user's own school. Its staff with their access (the office, the heads, auditors)
-    importLists @20 :ImportListsQuery;  # the office: the secretary's CSV lists, checked and (apply) written, as `zhurnal import`
+    importLists @20 :ImportListsQuery;
+    parents @21 :Text;         # a school id; empty: the user's own school. Its parents with their children (the office)  # the office: the secretary's CSV lists, checked and (apply) written, as `zhurnal import`
+  }
+}
+
+struct ParentList {
+  # A school's parents by name, each with her children (their current
+  # class), so that the office links a parent the journal has already
+  # instead of registering her twice.
+  schoolId @0 :Text;
+  parents @1 :List(Parent);
+  struct Parent {
+    userId @0 :Text;
+    fullName @1 :Text;
+    children @2 :List(Me.Child);
   }
 }
 
@@ -300,6 +314,7 @@ struct Response {
     verifyLog @17 :VerifyLogResult;
     staff @18 :V.StaffRoster;
     importLists @19 :ImportListsResult;
+    parents @20 :ParentList;
   }
 }
 

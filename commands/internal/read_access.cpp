@@ -148,10 +148,10 @@ std::optional<SchoolInfo> describe_school(const JournalState& s, const std::stri
   return info;
 }
 
-std::vector<UserInfo> describe_staff(const JournalState& s, const std::string& school_id,
-                                     int64_t now_us) {
+std::vector<UserInfo> describe_users(const JournalState& s, const std::string& school_id,
+                                     RoleSet roles, int64_t now_us) {
   std::vector<UserInfo> out;
-  for (const User* u : s.staff_of_school(school_id)) {
+  for (const User* u : s.users_of_school(school_id, roles)) {
     if (auto info = describe_user(s, u->id, now_us)) out.push_back(std::move(*info));
   }
   std::stable_sort(out.begin(), out.end(),

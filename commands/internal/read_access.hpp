@@ -15,9 +15,10 @@ namespace zhurnal::commands::internal {
 // docs/permissions.md.
 std::optional<UserInfo> describe_user(const JournalState& s, const std::string& id, int64_t now_us);
 std::optional<SchoolInfo> describe_school(const JournalState& s, const std::string& id);
-// The school's staff, by name then id.
-std::vector<UserInfo> describe_staff(const JournalState& s, const std::string& school_id,
-                                     int64_t now_us);
+// The school's users holding any of `roles` (kStaffRoles: its staff), by
+// name then id.
+std::vector<UserInfo> describe_users(const JournalState& s, const std::string& school_id,
+                                     RoleSet roles, int64_t now_us);
 bool may_read_student(const JournalState& s, const std::string& actor, const std::string& student,
                       int64_t now_us);
 bool may_read_class(const JournalState& s, const std::string& actor, const std::string& class_id,

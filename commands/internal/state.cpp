@@ -401,10 +401,11 @@ std::vector<const ClassGroup*> JournalState::classes_of_school(const std::string
   return out;
 }
 
-std::vector<const User*> JournalState::staff_of_school(const std::string& school_id) const {
+std::vector<const User*> JournalState::users_of_school(const std::string& school_id,
+                                                       RoleSet roles) const {
   std::vector<const User*> out;
   for (const auto& [id, u] : users_) {
-    if (!u.id.empty() && u.school_id == school_id && (u.roles & kStaffRoles)) out.push_back(&u);
+    if (!u.id.empty() && u.school_id == school_id && (u.roles & roles)) out.push_back(&u);
   }
   std::sort(out.begin(), out.end(), [](const User* a, const User* b) { return a->id < b->id; });
   return out;

@@ -186,8 +186,8 @@ class JournalState {
   bool teaches_class(const std::string& teacher_id, const std::string& class_id) const;
   // Every class of the school, any year.
   std::vector<const ClassGroup*> classes_of_school(const std::string& school_id) const;
-  // The school's staff (users holding a role of kStaffRoles), in id order.
-  std::vector<const User*> staff_of_school(const std::string& school_id) const;
+  // The school's users holding any of `roles`, in id order.
+  std::vector<const User*> users_of_school(const std::string& school_id, RoleSet roles) const;
   // Whether the user or student currently holds a login.
   bool has_credentials(const std::string& user_or_student_id) const;
 

@@ -509,6 +509,9 @@ std::optional<std::string> RequestHandler::answer(const std::shared_ptr<Connecti
       case Request::STAFF:
         staff_roster(ctx_, user, req.getStaff().cStr(), reply.r);
         break;
+      case Request::PARENTS:
+        parent_list(ctx_, user, req.getParents().cStr(), reply.r);
+        break;
       case Request::IMPORT_LISTS:
         imports_.handle(ctx_, user, req.getImportLists(), reply.r);
         break;

@@ -95,6 +95,34 @@ void staff_roster(ServerContext& ctx, const std::string& user, const std::string
   }
 }
 
+void parent_list(ServerContext& ctx, const std::string& user, const std::string& school_id,
+                 schema::Response::Builder response) {
+  if (user.empty()) return set_error(response, "not_signed_in", "Войдите в систему");
+  auto me = ctx.journal->user_info(user);
+  const bool office = me && (has_role(*me, "administrator") || has_role(*me, "secretary"));
+  const std::string school = school_id.empty() && me ? me->school_id : school_id;
+  if (!office || school.empty() || school != me->school_id) {
+    return set_error(response, "forbidden", kForbidden);
+  }
+  const std::vector<commands::UserInfo> parents = ctx.journal->parents(school);
+  auto view = response.getResult().initParents();
+  view.setSchoolId(school);
+  auto out = view.initParents(static_cast<unsigned>(parents.size()));
+  for (unsigned i = 0; i < parents.size(); ++i) {
+    out[i].setUserId(parents[i].id);
+    out[i].setFullName(parents[i].full_name);
+    const auto& ids = parents[i].children;
+    auto children = out[i].initChildren(static_cast<unsigned>(ids.size()));
+    for (unsigned c = 0; c < ids.size(); ++c) {
+      children[c].setStudentId(ids[c]);
+      if (auto child = ctx.journal->user_info(ids[c])) {
+        children[c].setFullName(child->full_name);
+        children[c].setClassId(child->class_id);
+      }
+    }
+  }
+}
+
 std::optional<RosterRefusal> roster_subscription(ServerContext& ctx, const std::string& user,
                                                  const std::string& class_id,
                                                  SubscriptionSpec* spec) {

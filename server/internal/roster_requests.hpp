@@ -37,6 +37,11 @@ void class_roster(ServerContext& ctx, const std::string& user, const std::string
 void staff_roster(ServerContext& ctx, const std::string& user, const std::string& school_id,
                   schema::Response::Builder response);
 
+// The `parents` request: the parents of `school_id` (empty: the user's own
+// school) with their children, for the school's office only.
+void parent_list(ServerContext& ctx, const std::string& user, const std::string& school_id,
+                 schema::Response::Builder response);
+
 // The `subscribe` to a class list: checks the user and fills `spec`, or says
 // why not.
 std::optional<RosterRefusal> roster_subscription(ServerContext& ctx, const std::string& user,

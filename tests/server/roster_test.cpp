@@ -219,5 +219,28 @@ TEST_F(StaffRosterTest, ListsTheStaffByNameWithRolesClassesAndAccess) {
       << person(*r, "director");
 }
 
+// The office's list of the school's parents (`parents`), for linking one the
+// journal has already.
+TEST_F(StaffRosterTest, TheOfficeListsTheParentsWithTheirChildren) {
+  at("2026-10-05 10:00");
+  for (const char* user : {"t-rus", "director", "deputy", "auditor", "p1", "s1"}) {
+    SCOPED_TRACE(user);
+    auto c = signed_in(user);
+    EXPECT_EQ(outcome(*c, R"("parents": "")"), "forbidden");
+  }
+  auto admin = signed_in("admin");
+  EXPECT_EQ(outcome(*admin, R"("parents": "nope")"), "forbidden");
+  auto secretary = signed_in("secretary");
+  auto r = secretary->request("p", R"("parents": "")");
+  ASSERT_TRUE(r);
+  ASSERT_NE(r->find(R"("ok":true)"), std::string::npos) << *r;
+  EXPECT_NE(r->find(R"({"userId":"p1","fullName":"Алексеева Наталья Игоревна","children":[)"
+                    R"({"studentId":"s1","fullName":"Алексеев Иван","classId":"c5a"}]})"),
+            std::string::npos)
+      << *r;
+  // Staff are not parents.
+  EXPECT_EQ(r->find(R"("userId":"t-rus")"), std::string::npos) << *r;
+}
+
 }  // namespace
 }  // namespace zhurnal::server::testing

@@ -13,7 +13,7 @@ import {
   BASE, SHOTS, PASSWORD, hints, requireHints,
   test, scriptErrors, assert, shot, runTests, openPage, ask,
 } from './harness.mjs';
-requireHints(['secretary', 'director', 'teacher']);
+requireHints(['secretary', 'director', 'teacher', 'parent']);  // the parent: left alone here
 
 async function signIn(page, login) {
   await page.goto(BASE);
@@ -95,6 +95,34 @@ test('the class teacher adds the new student\'s mother and gives her a login', a
   assert(password && password.length >= 8, `no initial password: "${password}"`);
   await shot(teacher, '53-office-parent-login.png');
   await teacher.context().close();
+});
+
+test('the secretary links a parent the school already has instead of registering her twice', async () => {
+  // A parent of another class (not the hinted one, whom other tests follow),
+  // with a name nobody else in the school has.
+  const [, before] = await ask(secretary, [{ parents: '' }]);
+  const all = before.result.parents.parents;
+  const known = all.find((p) => p.fullName !== hints.parent.fullName && p.children.length &&
+    all.filter((q) => q.fullName === p.fullName).length === 1).fullName;
+  await row(secretary, student).locator('button', { hasText: 'Добавить родителя…' }).click();
+  const d = secretary.locator('dialog[open]');
+  // Typing her name as a new parent, the secretary is told she exists.
+  await d.locator('input[name=fullName]').fill(known);
+  await d.locator('.namesake:not([hidden])').waitFor({ timeout: 15000 });
+  assert((await d.locator('.namesake').textContent()).includes('дети:'), 'the namesake hint names no children');
+  await d.locator('input[value=known]').check();
+  await d.locator('input[name=search]').fill(known.split(' ')[0]);
+  await d.locator('select[name=known] option', { hasText: known }).first().waitFor({ timeout: 15000 });
+  await d.locator('select[name=known]').selectOption({ index: 0 });
+  await d.locator('select[name=relation]').selectOption('опекун');
+  await d.locator('button[type=submit]').click();
+  await secretary.waitForFunction(() => !document.querySelector('dialog[open]'), null, { timeout: 15000 });
+  await secretary.locator('tr.parent-row', { hasText: known }).first().waitFor({ timeout: 15000 });
+  await shot(secretary, '54-office-known-parent.png');
+  const [, list] = await ask(secretary, [{ parents: '' }]);
+  const same = list.result.parents.parents.filter((p) => p.fullName === known);
+  assert(same.length === 1, `${same.length} parents named ${known} on the server`);
+  assert(same[0].children.some((c) => c.fullName === student), `her children: ${JSON.stringify(same[0].children)}`);
 });
 
 test('the student is transferred to another class', async () => {

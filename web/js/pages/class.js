@@ -235,7 +235,7 @@ function personRow(person, { kind, relation = '', student = null, canIssue = tru
     actions.push(h('button', { type: 'button', class: 'btn btn-small', onclick: () => consentDialog(person) }, 'Согласие…'));
   }
   if ((manage || mayMove()) && kind === 'student' && !student?.left) {
-    actions.push(h('button', { type: 'button', class: 'btn btn-small', onclick: () => moves.parentDialog(person, state.roster) }, 'Добавить родителя…'));
+    actions.push(h('button', { type: 'button', class: 'btn btn-small', onclick: () => moves.parentDialog(person, state.roster, { office: mayMove(), classes: state.classes }) }, 'Добавить родителя…'));
   }
   if (move) {
     actions.push(h('button', { type: 'button', class: 'btn btn-small', onclick: () => moves.transferDialog(person, state.roster, state.classes) }, 'Перевести…'));

@@ -14,24 +14,81 @@ export function classMovements(client) {
     class: 'input', name: 'order', required: true, maxlength: 200, placeholder: '№ 12-у от 01.09.2026',
   });
 
-  // A parent new to the journal, linked to the student: registerUser, then
-  // linkGuardian. If the link is refused after the parent was registered, the
-  // dialog keeps her id, so that sending again only links.
-  function parentDialog(person, roster) {
+  // A student's parent: one new to the journal (registerUser, then
+  // linkGuardian; if the link is refused after the parent was registered,
+  // the dialog keeps her id, so that sending again only links), or, for the
+  // office (`office`), one the school's journal has already (a mother whose
+  // other child is in another class): linkGuardian only. The office is told
+  // when a new parent's name is already in the school's list.
+  function parentDialog(person, roster, { office = false, classes = [] } = {}) {
     const fullName = h('input', { class: 'input', name: 'fullName', required: true, maxlength: 200, autocomplete: 'off', placeholder: 'Фамилия Имя Отчество' });
     const relation = h('select', { class: 'input', name: 'relation' },
       ['мать', 'отец', 'опекун', 'попечитель', 'бабушка', 'дедушка'].map((r) => h('option', { value: r }, r)));
     const parentId = newUserId(roster.schoolId, 'p');
     let registered = false;
+    let parents = [];
+    const className = (id) => classes.find((c) => c.classId === id)?.name || '';
+    const describe = (p) => {
+      const kids = (p.children || []).map((c) => [c.fullName.split(' ')[1] || c.fullName, className(c.classId)].filter(Boolean).join(', '));
+      return kids.length ? `${p.fullName} (дети: ${kids.join('; ')})` : p.fullName;
+    };
+    const isNew = h('input', { type: 'radio', name: 'who', value: 'new', checked: true });
+    const isKnown = h('input', { type: 'radio', name: 'who', value: 'known' });
+    const search = h('input', { class: 'input', name: 'search', autocomplete: 'off', placeholder: 'Фамилия' });
+    const known = h('select', { class: 'input', name: 'known', size: 6 });
+    const namesake = h('p', { class: 'hint namesake', role: 'status', hidden: true });
+    const newBox = h('div', { class: 'parent-new' }, h('label', {}, 'ФИО родителя', fullName), namesake);
+    const knownBox = h('div', { class: 'parent-known', hidden: true },
+      h('label', {}, 'Поиск по ФИО', search), h('label', {}, 'Родитель', known));
+    const already = new Set((roster.students || []).find((s) => s.person.userId === person.userId)?.parents?.map((p) => p.person.userId) || []);
+    const fill = () => {
+      const q = search.value.trim().toLowerCase();
+      const matches = parents.filter((p) => !already.has(p.userId) && (!q || p.fullName.toLowerCase().includes(q))).slice(0, 50);
+      known.replaceChildren(...matches.map((p) => h('option', { value: p.userId }, describe(p))));
+    };
+    const mode = () => {
+      const existing = isKnown.checked;
+      newBox.hidden = existing;
+      knownBox.hidden = !existing;
+      fullName.required = !existing;
+      (existing ? search : fullName).focus();
+    };
+    const checkNamesake = () => {
+      const name = fullName.value.trim().replace(/\s+/g, ' ').toLowerCase();
+      const same = name ? parents.filter((p) => p.fullName.toLowerCase() === name) : [];
+      namesake.hidden = !same.length;
+      namesake.textContent = same.length ? `В школе уже есть: ${same.map(describe).join('; ')}. Если это он(а), выберите «уже есть в журнале школы».` : '';
+    };
+    if (office) {
+      client.request({ parents: '' }).then((r) => {
+        parents = r.parents.parents || [];
+        fill();
+        checkNamesake();  // for a name typed before the list came
+      }).catch(() => {});
+      isNew.addEventListener('change', mode);
+      isKnown.addEventListener('change', mode);
+      search.addEventListener('input', fill);
+      fullName.addEventListener('input', checkNamesake);
+    }
     commandDialog(`Родитель ученика: ${person.fullName}`, {
       submitText: 'Добавить',
       fields: [
         h('p', { class: 'hint' }, 'Родитель появится в списке класса; доступ к дневнику выдаёт классный руководитель.'),
-        h('label', {}, 'ФИО родителя', fullName),
+        office ? h('fieldset', { class: 'parent-choice' }, h('legend', {}, 'Родитель'),
+          h('label', {}, isNew, ' новый в журнале'), h('label', {}, isKnown, ' уже есть в журнале школы (другой ребёнок учится здесь)')) : null,
+        newBox,
+        knownBox,
         h('label', {}, 'Кем приходится', relation),
       ],
-      check: () => (fullName.value.trim().split(/\s+/).length < 2 ? 'Укажите фамилию и имя.' : null),
+      check: () => {
+        if (isKnown.checked) return known.value ? null : 'Выберите родителя из списка.';
+        return fullName.value.trim().split(/\s+/).length < 2 ? 'Укажите фамилию и имя.' : null;
+      },
       send: async () => {
+        if (isKnown.checked) {
+          await client.command({ linkGuardian: { studentId: person.userId, parentId: known.value, relation: relation.value } });
+          return;
+        }
         if (!registered) {
           await client.command({ registerUser: {
             userId: parentId, schoolId: roster.schoolId, fullName: fullName.value.trim().replace(/\s+/g, ' '), roles: ['parent'],
@@ -41,7 +98,7 @@ export function classMovements(client) {
         }
         await client.command({ linkGuardian: { studentId: person.userId, parentId, relation: relation.value } });
       },
-      done: () => `Родитель добавлен: ${fullName.value.trim()}`,
+      done: () => `Родитель добавлен: ${isKnown.checked ? known.selectedOptions[0]?.textContent : fullName.value.trim()}`,
     });
     fullName.focus();
   }

@@ -151,6 +151,8 @@ class Journal {
   // A school's staff (everybody with a role in it but parents and students),
   // by name; empty for an unknown school.
   std::vector<UserInfo> staff(const std::string& school_id) const;
+  // A school's parents (UserInfo::children: their students), by name.
+  std::vector<UserInfo> parents(const std::string& school_id) const;
   // Whether a login was ever issued (to anyone): the journal never issues
   // one twice, not even after it was revoked.
   bool login_taken(const std::string& login) const;
