@@ -437,5 +437,14 @@ struct StaffRoster {
     access @3 :AccessRow;             # absent: no login ever issued
     ledClasses @4 :List(Text);        # class ids she leads
     assignments @5 :UInt32;           # her teaching assignments, any year
+    loads @6 :List(Load);             # those assignments, by class id
+  }
+  struct Load {
+    assignmentId @0 :Text;
+    classId @1 :Text;
+    subgroupId @2 :Text;              # empty: the whole class
+    subjectId @3 :Text;
+    start @4 :Text;
+    end @5 :Text;                     # the last day; empty: to the end of the year
   }
 }

@@ -92,6 +92,16 @@ void staff_roster(ServerContext& ctx, const std::string& user, const std::string
     auto led = m.initLedClasses(static_cast<unsigned>(u.led_classes.size()));
     for (unsigned c = 0; c < u.led_classes.size(); ++c) led.set(c, u.led_classes[c]);
     m.setAssignments(static_cast<uint32_t>(u.assignments.size()));
+    auto loads = m.initLoads(static_cast<unsigned>(u.assignments.size()));
+    for (unsigned a = 0; a < u.assignments.size(); ++a) {
+      const commands::AssignmentInfo& x = u.assignments[a];
+      loads[a].setAssignmentId(x.assignment_id);
+      loads[a].setClassId(x.class_id);
+      loads[a].setSubgroupId(x.subgroup_id);
+      loads[a].setSubjectId(x.subject_id);
+      loads[a].setStart(x.start);
+      loads[a].setEnd(x.end);
+    }
   }
 }
 

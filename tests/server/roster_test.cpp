@@ -214,6 +214,10 @@ TEST_F(StaffRosterTest, ListsTheStaffByNameWithRolesClassesAndAccess) {
   const std::string rus = person(*r, "t-rus");
   EXPECT_NE(rus.find(R"("ledClasses":["c5a"])"), std::string::npos) << rus;
   EXPECT_NE(rus.find(R"("assignments":2)"), std::string::npos) << rus;
+  EXPECT_NE(rus.find(R"({"assignmentId":"a-rus-5a","classId":"c5a","subgroupId":"",)"
+                     R"("subjectId":"rus","start":"2026-09-01","end":""})"),
+            std::string::npos)
+      << rus;
   // Seeded users got their passwords outside the journal: no access row.
   EXPECT_EQ(person(*r, "director").find(R"("access")"), std::string::npos)
       << person(*r, "director");

@@ -246,6 +246,32 @@ test('the teacher adds a lesson of her own to the register', async () => {
   await teacher.context().close();
 });
 
+test('the administrator gives the teacher a second load, then ends it', async () => {
+  const row = page.locator('tr.staff-row', { hasText: teacherName });
+  await row.locator('button', { hasText: 'Нагрузка…' }).click();
+  const d = page.locator('dialog[open]');
+  assert(/5А/.test(await d.locator('.load-table').textContent()), 'the load from the list is not shown');
+  await d.locator('button', { hasText: 'Назначить…' }).click();
+  await submitDialog(page, { class: { label: '6Б' }, subject: { label: 'Математика' }, start: `${yearStart}-09-01` });
+  const loadsOf = async () => {
+    const [, staff] = await ask(page, [{ staff: '' }]);
+    return staff.result.staff.staff.find((m) => m.fullName === teacherName).loads;
+  };
+  let loads = await loadsOf();
+  assert(loads.length === 2, `loads on the server: ${JSON.stringify(loads)}`);
+  await page.waitForFunction((n) => [...document.querySelectorAll('tr.staff-row')]
+    .some((r) => r.textContent.includes(n) && r.textContent.includes('нагрузка: 2')), teacherName, { timeout: 15000 });
+  await row.locator('button', { hasText: 'Нагрузка…' }).click();
+  const school = (await ask(page, [{ school: '' }]))[1].result.school;
+  const c6b = school.classes.find((c) => c.name === '6Б').classId;
+  await page.locator(`dialog[open] tr[data-assignment="${loads.find((l) => l.classId === c6b).assignmentId}"] button`).click();
+  await submitDialog(page, { end: `${yearStart}-09-30` });
+  for (let i = 0; i < 50 && !(loads = await loadsOf()).some((l) => l.end === `${yearStart}-09-30`); i++) {
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  assert(loads.find((l) => l.classId === c6b).end === `${yearStart}-09-30`, `loads: ${JSON.stringify(loads)}`);
+});
+
 test('on the demo, the administrator lands on the whole staff and the director reads it', async () => {
   const demoAdmin = await openPage();
   await signIn(demoAdmin, BASE, hints.administrator.login, PASSWORD, '/school.html');

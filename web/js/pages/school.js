@@ -4,7 +4,8 @@
 // their logins (the one-time password shown once, printable), changes
 // roles, opens academic years, declares holidays, defines subjects and work
 // types; the administrator and the secretary open classes and assign class
-// teachers (the secretary also registers teachers) and load the lists of
+// teachers (the secretary also registers teachers), and with the deputy
+// assign and end teaching loads; the office loads the lists of
 // students and teachers (CSV, checked before they are written); the heads
 // close periods. The director and the deputy read the rest. After each change
 // the page reads the school again; it also does when the tab comes back
@@ -16,12 +17,15 @@ import { ROLE_NAMES, ddmmyyyy, shortDateTimeText } from '../format.js';
 import { commandDialog, issueDialog, newUserId, revokeDialog } from '../dialogs.js';
 import { schoolBooks } from './school_books.js';
 import { schoolImport } from './school_import.js';
+import { loadsDialog } from './school_loads.js';
 
 const main = document.getElementById('main');
 const { client, me } = await startPage('school');
 
 const admin = hasRole(me, 'administrator');
 const office = hasRole(me, 'administrator', 'secretary');
+// Teaching loads: the administrator, the deputy and the secretary.
+const loads = hasRole(me, 'administrator', 'deputyDirector', 'secretary');
 // The roles the administrator gives; the secretary registers teachers only
 // (docs/permissions.md).
 const STAFF_ROLES = ['teacher', 'secretary', 'deputyDirector', 'director', 'administrator'];
@@ -98,6 +102,9 @@ function className(classId) {
 function staffRow(m) {
   const a = m.access;
   const actions = [];
+  if (loads && (m.roles || []).includes('teacher')) {
+    actions.push(h('button', { type: 'button', class: 'btn btn-small', onclick: () => loadsDialog({ member: m, school: state.school, send }) }, 'Нагрузка…'));
+  }
   if (admin && m.userId !== me.userId) {
     if (a?.active) {
       actions.push(h('button', { type: 'button', class: 'btn btn-small btn-danger', onclick: () => revokeDialog({ command: send }, m) }, 'Отозвать доступ'));
@@ -119,7 +126,7 @@ function staffRow(m) {
     h('td', { 'data-label': 'Доступ', class: 'access ' + accessClass(a) }, accessCell(a)),
     h('td', { 'data-label': 'Последний вход' },
       a?.lastSignInUs && a.lastSignInUs !== '0' ? shortDateTimeText(a.lastSignInUs) : 'не входил(а)'),
-    admin ? h('td', { class: 'actions' }, actions) : null);
+    admin || loads ? h('td', { class: 'actions' }, actions) : null);
 }
 
 function renderStaff() {
@@ -136,7 +143,7 @@ function renderStaff() {
           h('th', { scope: 'col' }, 'Роли'),
           h('th', { scope: 'col' }, 'Доступ к журналу'),
           h('th', { scope: 'col' }, 'Последний вход'),
-          admin ? h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, 'Действия')) : null)),
+          admin || loads ? h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, 'Действия')) : null)),
         h('tbody', {}, rows)))
       : h('p', { class: 'empty' }, 'Сотрудники не добавлены.'),
     admin ? h('p', { class: 'hint' }, 'Логины учеников и родителей выдаёт классный руководитель на странице «Класс».') : null);
