@@ -182,4 +182,19 @@ std::string describe_wait_status(int status) {
   return "wait status " + std::to_string(status);
 }
 
+std::expected<ChildProcess::Run, std::string> ChildProcess::run(
+    const std::string& path, const std::vector<std::string>& args, const std::string& stderr_path,
+    std::chrono::seconds timeout) {
+  auto child = spawn(path, args, stderr_path);
+  if (!child) return std::unexpected(child.error());
+  Run r;
+  const auto deadline = Clock::now() + timeout;
+  std::string line;
+  while ((*child)->read_line(deadline, &line) == ReadStatus::kLine) r.out += line + "\n";
+  const auto status = (*child)->wait_exit(deadline);
+  r.err = (*child)->stderr_text();
+  if (status && WIFEXITED(*status)) r.exit_code = WEXITSTATUS(*status);
+  return r;
+}
+
 }  // namespace zhurnal::crash

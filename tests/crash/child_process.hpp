@@ -54,6 +54,18 @@ class ChildProcess {
 
   pid_t pid() const { return pid_; }
 
+  // A program run to its end (a command-line tool): its exit code (-1 when
+  // it did not exit within `timeout` or was killed), stdout and stderr.
+  struct Run {
+    int exit_code = -1;
+    std::string out, err;
+  };
+  // The error is spawn()'s.
+  static std::expected<Run, std::string> run(const std::string& path,
+                                             const std::vector<std::string>& args,
+                                             const std::string& stderr_path,
+                                             std::chrono::seconds timeout);
+
  private:
   ChildProcess() = default;
   // Appends what the pipe has to buffer_; false at EOF.

@@ -27,10 +27,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct CliResult {
-  int exit_code = -1;
-  std::string out, err;
-};
+using CliResult = crash::ChildProcess::Run;
 
 class ImportServerTest : public ImportFixture {
  protected:
@@ -77,22 +74,10 @@ class ImportServerTest : public ImportFixture {
                                      "--date",
                                      "25.08.2026"};
     if (apply) args.push_back("--apply");
-    CliResult r;
-    const std::string err_path = (files_.path() / "stderr.txt").string();
-    auto child = crash::ChildProcess::spawn(ZHURNAL_BIN, args, err_path);
-    if (!child) {
-      ADD_FAILURE() << child.error();
-      return r;
-    }
-    const auto deadline = crash::ChildProcess::Clock::now() + std::chrono::minutes(1);
-    std::string line;
-    while ((*child)->read_line(deadline, &line) == crash::ChildProcess::ReadStatus::kLine) {
-      r.out += line + "\n";
-    }
-    auto status = (*child)->wait_exit(deadline);
-    r.err = (*child)->stderr_text();
-    if (status && WIFEXITED(*status)) r.exit_code = WEXITSTATUS(*status);
-    return r;
+    auto r = crash::ChildProcess::run(ZHURNAL_BIN, args, (files_.path() / "stderr.txt").string(),
+                                      std::chrono::minutes(1));
+    if (!r) ADD_FAILURE() << r.error();
+    return r.value_or(CliResult{});
   }
 
   // One raw request on the control socket; everything the server answered.

@@ -69,23 +69,10 @@ void Appender::stop() {
 }
 
 CliResult run_zhurnal(const std::vector<std::string>& args, const fs::path& scratch) {
-  using crash::ChildProcess;
-  CliResult result;
-  const std::string err_path = (scratch / "cli-stderr.txt").string();
-  auto child = ChildProcess::spawn(ZHURNAL_BIN, args, err_path);
-  if (!child) {
-    ADD_FAILURE() << child.error();
-    return result;
-  }
-  const auto deadline = ChildProcess::Clock::now() + std::chrono::minutes(2);
-  std::string line;
-  while ((*child)->read_line(deadline, &line) == ChildProcess::ReadStatus::kLine) {
-    result.out += line + "\n";
-  }
-  auto status = (*child)->wait_exit(deadline);
-  result.err = (*child)->stderr_text();
-  if (status && WIFEXITED(*status)) result.exit_code = WEXITSTATUS(*status);
-  return result;
+  auto r = crash::ChildProcess::run(ZHURNAL_BIN, args, (scratch / "cli-stderr.txt").string(),
+                                    std::chrono::minutes(2));
+  if (!r) ADD_FAILURE() << r.error();
+  return r.value_or(CliResult{});
 }
 
 namespace {

@@ -12,6 +12,7 @@
 #include <thread>
 #include <vector>
 
+#include "crash/child_process.hpp"
 #include "zhurnal/events/event_log.hpp"
 
 namespace zhurnal::replay_ops {
@@ -43,11 +44,7 @@ class Appender {
   std::thread thread_;
 };
 
-struct CliResult {
-  int exit_code = -1;  // -1: did not exit normally
-  std::string out;     // stdout
-  std::string err;     // stderr
-};
+using CliResult = crash::ChildProcess::Run;
 
 // Runs the real binary with `args`, waiting up to two minutes.
 CliResult run_zhurnal(const std::vector<std::string>& args, const fs::path& scratch);

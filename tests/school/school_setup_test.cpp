@@ -32,27 +32,13 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct CliResult {
-  int exit_code = -1;
-  std::string out, err;
-};
+using CliResult = crash::ChildProcess::Run;
 
 CliResult run_cli(const std::vector<std::string>& args, const fs::path& scratch) {
-  CliResult r;
-  auto child = crash::ChildProcess::spawn(ZHURNAL_BIN, args, (scratch / "stderr.txt").string());
-  if (!child) {
-    ADD_FAILURE() << child.error();
-    return r;
-  }
-  const auto deadline = crash::ChildProcess::Clock::now() + std::chrono::minutes(1);
-  std::string line;
-  while ((*child)->read_line(deadline, &line) == crash::ChildProcess::ReadStatus::kLine) {
-    r.out += line + "\n";
-  }
-  auto status = (*child)->wait_exit(deadline);
-  r.err = (*child)->stderr_text();
-  if (status && WIFEXITED(*status)) r.exit_code = WEXITSTATUS(*status);
-  return r;
+  auto r = crash::ChildProcess::run(ZHURNAL_BIN, args, (scratch / "stderr.txt").string(),
+                                    std::chrono::minutes(1));
+  if (!r) ADD_FAILURE() << r.error();
+  return r.value_or(CliResult{});
 }
 
 // The password line of the report.
