@@ -153,17 +153,26 @@ struct Request {
   }
 }
 
-struct ParentList {
-  # A school's parents by name, each with her children (their current
-  # class), so that the office links a parent the journal has already
-  # instead of registering her twice.
+struct StaffRoster {
+  # A school's staff (everybody registered in it but parents and students)
+  # by name, each as `me` describes her (roles, the classes she leads, her
+  # teaching assignments) with her access: the administrator issues and
+  # revokes their logins (docs/protocol.md, `staff`).
   schoolId @0 :Text;
-  parents @1 :List(Parent);
-  struct Parent {
-    userId @0 :Text;
-    fullName @1 :Text;
-    children @2 :List(Me.Child);
+  position @1 :UInt64;         # the access rows are as of this log position
+  staff @2 :List(Member);
+  struct Member {
+    person @0 :Me;
+    access @1 :V.AccessRow;    # absent: no login ever issued
   }
+}
+
+struct ParentList {
+  # A school's parents by name, each as `me` describes her (her children
+  # with their current class), so that the office links a parent the
+  # journal has already instead of registering her twice.
+  schoolId @0 :Text;
+  parents @1 :List(Me);
 }
 
 struct ImportListsQuery {
@@ -312,7 +321,7 @@ struct Response {
     asOf @15 :AsOfView;
     classRoster @16 :V.ClassRoster;
     verifyLog @17 :VerifyLogResult;
-    staff @18 :V.StaffRoster;
+    staff @18 :StaffRoster;
     importLists @19 :ImportListsResult;
     parents @20 :ParentList;
   }

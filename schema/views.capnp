@@ -420,31 +420,3 @@ struct ClassRoster {
     relation @1 :Text;                # "мать", "отец", "опекун"
   }
 }
-
-# ---- the administrator's staff list ----
-
-struct StaffRoster {
-  # A school's staff (everybody registered in it but parents and students)
-  # with their roles and access: the administrator issues and revokes their
-  # logins (docs/protocol.md, `staff`).
-  schoolId @0 :Text;
-  position @1 :UInt64;                # the access rows are as of this log position
-  staff @2 :List(Member);             # by name
-  struct Member {
-    userId @0 :Text;
-    fullName @1 :Text;
-    roles @2 :List(Text);             # schema Role names: "teacher", "secretary", ...
-    access @3 :AccessRow;             # absent: no login ever issued
-    ledClasses @4 :List(Text);        # class ids she leads
-    assignments @5 :UInt32;           # her teaching assignments, any year
-    loads @6 :List(Load);             # those assignments, by class id
-  }
-  struct Load {
-    assignmentId @0 :Text;
-    classId @1 :Text;
-    subgroupId @2 :Text;              # empty: the whole class
-    subjectId @3 :Text;
-    start @4 :Text;
-    end @5 :Text;                     # the last day; empty: to the end of the year
-  }
-}

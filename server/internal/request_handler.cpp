@@ -33,38 +33,6 @@ struct Reply {
   std::string json() { return write_json(message.getRoot<schema::ServerMessage>().asReader()); }
 };
 
-void fill_me(const commands::UserInfo& info, const commands::Journal& journal,
-             schema::Me::Builder me) {
-  me.setUserId(info.id);
-  me.setFullName(info.full_name);
-  me.setSchoolId(info.school_id);
-  auto roles = me.initRoles(info.roles.size());
-  for (size_t i = 0; i < info.roles.size(); ++i) roles.set(i, info.roles[i]);
-  auto children = me.initChildren(info.children.size());
-  for (size_t i = 0; i < info.children.size(); ++i) {
-    children[i].setStudentId(info.children[i]);
-    if (auto child = journal.user_info(info.children[i])) {
-      children[i].setFullName(child->full_name);
-      children[i].setClassId(child->class_id);
-    }
-  }
-  auto classes = me.initClasses(info.classes.size());
-  for (size_t i = 0; i < info.classes.size(); ++i) classes.set(i, info.classes[i]);
-  auto assignments = me.initAssignments(info.assignments.size());
-  for (size_t i = 0; i < info.assignments.size(); ++i) {
-    const commands::AssignmentInfo& a = info.assignments[i];
-    auto o = assignments[i];
-    o.setAssignmentId(a.assignment_id);
-    o.setClassId(a.class_id);
-    o.setSubgroupId(a.subgroup_id);
-    o.setSubjectId(a.subject_id);
-    o.setStart(a.start);
-    o.setEnd(a.end);
-  }
-  auto led = me.initLedClasses(info.led_classes.size());
-  for (size_t i = 0; i < info.led_classes.size(); ++i) led.set(i, info.led_classes[i]);
-}
-
 void fill_school(const commands::SchoolInfo& info, schema::SchoolView::Builder out) {
   out.setSchoolId(info.id);
   out.setName(info.name);

@@ -23,6 +23,38 @@ int64_t now_us() {
 
 }  // namespace
 
+void fill_me(const commands::UserInfo& info, const commands::Journal& journal,
+             schema::Me::Builder me) {
+  me.setUserId(info.id);
+  me.setFullName(info.full_name);
+  me.setSchoolId(info.school_id);
+  auto roles = me.initRoles(info.roles.size());
+  for (size_t i = 0; i < info.roles.size(); ++i) roles.set(i, info.roles[i]);
+  auto children = me.initChildren(info.children.size());
+  for (size_t i = 0; i < info.children.size(); ++i) {
+    children[i].setStudentId(info.children[i]);
+    if (auto child = journal.user_info(info.children[i])) {
+      children[i].setFullName(child->full_name);
+      children[i].setClassId(child->class_id);
+    }
+  }
+  auto classes = me.initClasses(info.classes.size());
+  for (size_t i = 0; i < info.classes.size(); ++i) classes.set(i, info.classes[i]);
+  auto assignments = me.initAssignments(info.assignments.size());
+  for (size_t i = 0; i < info.assignments.size(); ++i) {
+    const commands::AssignmentInfo& a = info.assignments[i];
+    auto o = assignments[i];
+    o.setAssignmentId(a.assignment_id);
+    o.setClassId(a.class_id);
+    o.setSubgroupId(a.subgroup_id);
+    o.setSubjectId(a.subject_id);
+    o.setStart(a.start);
+    o.setEnd(a.end);
+  }
+  auto led = me.initLedClasses(info.led_classes.size());
+  for (size_t i = 0; i < info.led_classes.size(); ++i) led.set(i, info.led_classes[i]);
+}
+
 bool may_read_roster(ServerContext& ctx, const std::string& user, const std::string& class_id) {
   if (user.empty() || class_id.empty()) return false;
   auto me = ctx.journal->user_info(user);
@@ -80,27 +112,9 @@ void staff_roster(ServerContext& ctx, const std::string& user, const std::string
   view.setPosition(position);
   auto out = view.initStaff(static_cast<unsigned>(staff.size()));
   for (unsigned i = 0; i < staff.size(); ++i) {
-    const commands::UserInfo& u = staff[i];
-    auto m = out[i];
-    m.setUserId(u.id);
-    m.setFullName(u.full_name);
-    auto roles = m.initRoles(static_cast<unsigned>(u.roles.size()));
-    for (unsigned r = 0; r < u.roles.size(); ++r) roles.set(r, u.roles[r]);
+    fill_me(staff[i], *ctx.journal, out[i].initPerson());
     if (const auto& row = (*access)[i]) {
-      m.setAccess(schema::BoundedMessageReader(*row).root<schema::AccessRow>());
-    }
-    auto led = m.initLedClasses(static_cast<unsigned>(u.led_classes.size()));
-    for (unsigned c = 0; c < u.led_classes.size(); ++c) led.set(c, u.led_classes[c]);
-    m.setAssignments(static_cast<uint32_t>(u.assignments.size()));
-    auto loads = m.initLoads(static_cast<unsigned>(u.assignments.size()));
-    for (unsigned a = 0; a < u.assignments.size(); ++a) {
-      const commands::AssignmentInfo& x = u.assignments[a];
-      loads[a].setAssignmentId(x.assignment_id);
-      loads[a].setClassId(x.class_id);
-      loads[a].setSubgroupId(x.subgroup_id);
-      loads[a].setSubjectId(x.subject_id);
-      loads[a].setStart(x.start);
-      loads[a].setEnd(x.end);
+      out[i].setAccess(schema::BoundedMessageReader(*row).root<schema::AccessRow>());
     }
   }
 }
@@ -118,19 +132,7 @@ void parent_list(ServerContext& ctx, const std::string& user, const std::string&
   auto view = response.getResult().initParents();
   view.setSchoolId(school);
   auto out = view.initParents(static_cast<unsigned>(parents.size()));
-  for (unsigned i = 0; i < parents.size(); ++i) {
-    out[i].setUserId(parents[i].id);
-    out[i].setFullName(parents[i].full_name);
-    const auto& ids = parents[i].children;
-    auto children = out[i].initChildren(static_cast<unsigned>(ids.size()));
-    for (unsigned c = 0; c < ids.size(); ++c) {
-      children[c].setStudentId(ids[c]);
-      if (auto child = ctx.journal->user_info(ids[c])) {
-        children[c].setFullName(child->full_name);
-        children[c].setClassId(child->class_id);
-      }
-    }
-  }
+  for (unsigned i = 0; i < parents.size(); ++i) fill_me(parents[i], *ctx.journal, out[i]);
 }
 
 std::optional<RosterRefusal> roster_subscription(ServerContext& ctx, const std::string& user,

@@ -25,6 +25,11 @@ struct RosterRefusal {
   std::string message;  // Russian
 };
 
+// `me` as the protocol describes a person: her roles, children, classes,
+// assignments and led classes (also each person of `staff` and `parents`).
+void fill_me(const commands::UserInfo& info, const commands::Journal& journal,
+             schema::Me::Builder me);
+
 // May `user` read the class list of `class_id`?
 bool may_read_roster(ServerContext& ctx, const std::string& user, const std::string& class_id);
 

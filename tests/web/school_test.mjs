@@ -165,7 +165,7 @@ test('she adds a teacher and issues her login: the slip shows the one-time passw
   await page.waitForFunction((n) => [...document.querySelectorAll('tr.staff-row')]
     .some((r) => r.textContent.includes(n) && r.textContent.includes('логин petrova.sy')), teacherName, { timeout: 15000 });
   const [, staff] = await ask(page, [{ staff: '' }]);
-  const names = staff.result.staff.staff.map((m) => m.fullName);
+  const names = staff.result.staff.staff.map((m) => m.person.fullName);
   assert(names.join('|') === [admin.name, teacherName].join('|'), `staff on the server: ${names}`);
 });
 
@@ -255,7 +255,7 @@ test('the administrator gives the teacher a second load, then ends it', async ()
   await submitDialog(page, { class: { label: '6Б' }, subject: { label: 'Математика' }, start: `${yearStart}-09-01` });
   const loadsOf = async () => {
     const [, staff] = await ask(page, [{ staff: '' }]);
-    return staff.result.staff.staff.find((m) => m.fullName === teacherName).loads;
+    return staff.result.staff.staff.find((m) => m.person.fullName === teacherName).person.assignments;
   };
   let loads = await loadsOf();
   assert(loads.length === 2, `loads on the server: ${JSON.stringify(loads)}`);

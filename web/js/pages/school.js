@@ -56,7 +56,9 @@ async function reload() {
       client.request({ staff: '' }),
     ]);
     state.school = school;
-    state.staff = staff.staff.staff || [];
+    // Each member is `me` of that person (roles, led classes, assignments)
+    // with her access.
+    state.staff = (staff.staff.staff || []).map((m) => ({ ...m.person, access: m.access }));
     clear(errorBox);
     render();
   } catch (err) {
@@ -122,7 +124,7 @@ function staffRow(m) {
     h('th', { scope: 'row', class: 'person-name' }, m.fullName),
     h('td', { 'data-label': 'Роли' }, roles,
       led.length ? h('small', {}, 'классный руководитель ' + led.join(', ')) : null,
-      m.assignments ? h('small', {}, `нагрузка: ${m.assignments}`) : null),
+      m.assignments?.length ? h('small', {}, `нагрузка: ${m.assignments.length}`) : null),
     h('td', { 'data-label': 'Доступ', class: 'access ' + accessClass(a) }, accessCell(a)),
     h('td', { 'data-label': 'Последний вход' },
       a?.lastSignInUs && a.lastSignInUs !== '0' ? shortDateTimeText(a.lastSignInUs) : 'не входил(а)'),

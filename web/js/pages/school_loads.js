@@ -14,7 +14,7 @@ export function loadsDialog({ member, school, send }) {
   const subjectName = (id) => school.subjects.find((s) => s.id === id)?.name || id;
   const today = todayIso();
   const running = (l) => !l.end || l.end >= today;
-  const rows = (member.loads || []).map((l) => h('tr', { dataset: { assignment: l.assignmentId } },
+  const rows = (member.assignments || []).map((l) => h('tr', { dataset: { assignment: l.assignmentId } },
     h('th', { scope: 'row' }, className(l.classId)),
     h('td', {}, subjectName(l.subjectId), l.subgroupId ? h('small', {}, ` группа ${l.subgroupId}`) : null),
     h('td', {}, `с ${ddmmyyyy(l.start)}`, l.end ? ` по ${ddmmyyyy(l.end)}` : ''),
