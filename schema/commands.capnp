@@ -72,6 +72,19 @@ struct SetFinalMark {
   reason @6 :Text;
 }
 
+struct RepeatWeek {
+  # The timetable filled forward: the lessons of one class's week repeated at
+  # the same weekday and lesson number in every following week up to
+  # `until`, one atomic command of LessonScheduled events. Holidays, closed
+  # periods, slots the class already has a lesson in, and dates past a
+  # teacher's assignment are skipped. A timetable keeper repeats every lesson
+  # of the week, a teacher her own.
+  classId @0 :Text;
+  date @1 :Text;               # any day of the week to repeat
+  until @2 :Text;              # the last day to fill, inside the same academic year
+  lessonIdPrefix @3 :Text;     # the new lessons are "<prefix>-1", "<prefix>-2", ...
+}
+
 struct Command {
   union {
     registerSchool @0 :J.SchoolRegistered;
@@ -113,5 +126,6 @@ struct Command {
     correctAttendance @36 :CorrectAttendance;
     assignHomework @37 :AssignHomework;
     recordSignIn @38 :J.UserSignedIn;   # the server's own, as the system actor
+    repeatWeek @39 :RepeatWeek;
   }
 }

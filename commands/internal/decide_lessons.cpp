@@ -1,4 +1,11 @@
 // Lessons: the timetable, holding a lesson, its topic and homework.
+#include <algorithm>
+#include <map>
+#include <tuple>
+#include <utility>
+#include <vector>
+
+#include "decider_support.hpp"
 #include "deciders.hpp"
 #include "lesson_rules.hpp"
 
@@ -43,6 +50,35 @@ bool has_active_marks(const Decision& d, const Lesson& l) {
   return false;
 }
 
+// The most lessons one repeatWeek may add: a class's whole year at 36
+// lessons a week is about 1,300.
+constexpr int kMaxRepeatedLessons = 2000;
+
+// The Monday of `day`'s week (1970-01-01 was a Thursday).
+Date monday_of(Date day) {
+  const int32_t weekday = ((day.days + 3) % 7 + 7) % 7;  // Monday 0
+  return Date{day.days - weekday};
+}
+
+// The class's lessons by slot (date, number): the subgroups holding it.
+class Slots {
+ public:
+  bool taken(Date day, int number, const std::string& subgroup) const {
+    auto it = slots_.find({day.days, number});
+    if (it == slots_.end()) return false;
+    // A whole-class lesson shares its slot with nothing.
+    return std::ranges::any_of(it->second, [&](const std::string& s) {
+      return s.empty() || subgroup.empty() || s == subgroup;
+    });
+  }
+  void take(Date day, int number, const std::string& subgroup) {
+    slots_[{day.days, number}].push_back(subgroup);
+  }
+
+ private:
+  std::map<std::pair<int32_t, int>, std::vector<std::string>> slots_;
+};
+
 }  // namespace
 
 Verdict schedule_lesson(Decision& d, schema::LessonScheduled::Reader c) {
@@ -86,6 +122,86 @@ Verdict schedule_lesson(Decision& d, schema::LessonScheduled::Reader c) {
   e.setTeacherId(teacher->id);
   e.setDate(format_date(day));
   e.setNumber(c.getNumber());
+  return std::nullopt;
+}
+
+Verdict repeat_week(Decision& d, schema::RepeatWeek::Reader c) {
+  const ClassGroup* cls = d.state.class_group(text(c.getClassId()));
+  if (!cls) return not_found("Класс", text(c.getClassId()));
+  const School* school = d.state.school(cls->school_id);
+  if (!school) return not_found("Школа", cls->school_id);
+  // Keepers repeat the whole week; a teacher of the class only her lessons.
+  const bool keeper = staff_of(
+      d, school->id,
+      {schema::Role::DEPUTY_DIRECTOR, schema::Role::ADMINISTRATOR, schema::Role::SECRETARY});
+  if (!keeper && !d.state.teaches_class(d.actor_id, cls->id)) return not_authorized();
+  if (Verdict v = support::check_id(c.getLessonIdPrefix(), "уроков")) return v;
+  const std::string prefix = text(c.getLessonIdPrefix());
+  if (prefix.size() + 5 > support::kMaxIdBytes) {
+    return reject(ErrorCode::kInvalidCommand, "Слишком длинный идентификатор уроков");
+  }
+  auto day = support::date_field(c.getDate(), "неделя");
+  if (!day) return day.error();
+  auto until = support::date_field(c.getUntil(), "по какое число");
+  if (!until) return until.error();
+  const Date monday = monday_of(*day);
+  const Date sunday{monday.days + 6};
+  if (*until <= sunday) return invalid("Дата окончания должна быть позже выбранной недели");
+  const YearInfo* year = d.state.year_of(*school, *day);
+  if (!year) return invalid("Неделя вне учебного года: " + text(c.getDate()));
+  if (*until > year->end) {
+    return invalid("Повторить можно только до конца учебного года (" + format_date_ru(year->end) +
+                   ")");
+  }
+
+  std::vector<const Lesson*> week;
+  Slots slots;
+  for (const std::string& id : cls->lessons) {
+    const Lesson* l = d.state.lesson(id);
+    if (!l || l->cancelled) continue;
+    if (l->date > sunday && l->date <= *until) slots.take(l->date, l->number, l->subgroup_id);
+    if (l->date < monday || l->date > sunday) continue;
+    if (keeper || l->teacher_id == d.actor_id) week.push_back(l);
+  }
+  if (week.empty()) {
+    return invalid(keeper ? "В эту неделю у класса нет уроков"
+                          : "В эту неделю у вас нет уроков в этом классе");
+  }
+  std::ranges::sort(week, {}, [](const Lesson* l) {
+    return std::tie(l->date, l->number, l->subgroup_id, l->id);
+  });
+
+  int added = 0;
+  for (Date target_monday{monday.days + 7}; target_monday <= *until; target_monday.days += 7) {
+    for (const Lesson* l : week) {
+      const Date target{l->date.days + (target_monday.days - monday.days)};
+      if (target > *until || on_holiday(*year, target)) continue;
+      if (l->number > static_cast<int>(school->bells.size())) continue;
+      const PeriodInfo* p = d.state.period_of(*school, target);
+      if (p && school->closed_periods.count(p->id)) continue;
+      // Past the end of an assignment (or a one-off substitute): not repeated.
+      if (!d.state.teaches(l->teacher_id, cls->id, l->subgroup_id, l->subject_id, target)) continue;
+      if (slots.taken(target, l->number, l->subgroup_id)) continue;
+      if (++added > kMaxRepeatedLessons) {
+        return invalid("Слишком много уроков за один раз: выберите срок короче");
+      }
+      const std::string id = prefix + "-" + std::to_string(added);
+      if (d.state.lesson(id)) return already_exists("Урок", id);
+      slots.take(target, l->number, l->subgroup_id);
+      auto e = d.out.add(lesson_stream(id)).initLessonScheduled();
+      e.setLessonId(id);
+      e.setClassId(cls->id);
+      e.setSubgroupId(l->subgroup_id);
+      e.setSubjectId(l->subject_id);
+      e.setTeacherId(l->teacher_id);
+      e.setDate(format_date(target));
+      e.setNumber(static_cast<uint8_t>(l->number));
+    }
+  }
+  if (added == 0) {
+    return invalid(
+        "Добавлять нечего: в эти недели места уроков уже заняты, каникулы или период закрыт");
+  }
   return std::nullopt;
 }
 

@@ -128,6 +128,8 @@ Verdict decide(Decision& d, schema::Command::Reader c) {
     case C::MESSAGE_PARENTS: return message_parents(d, c.getMessageParents());
     case C::SET_FINAL_MARK: return set_final_mark(d, c.getSetFinalMark());
     case C::SCHEDULE_LESSON: return schedule_lesson(d, c.getScheduleLesson());
+    case C::REPEAT_WEEK:
+      return repeat_week(d, c.getRepeatWeek());
     case C::HOLD_LESSON: return hold_lesson(d, c.getHoldLesson());
     case C::CHANGE_TOPIC: return change_topic(d, c.getChangeTopic());
     case C::MOVE_LESSON: return move_lesson(d, c.getMoveLesson());

@@ -84,6 +84,14 @@ std::string lesson_json(const std::string& id, const std::string& teacher = "t-m
   return R"({"scheduleLesson": {"lessonId": ")" + id + R"(", "classId": "c5a", "subgroupId": "",
       "subjectId": "math", "teacherId": ")" + teacher + R"(", "date": "2026-10-05", "number": 2}})";
 }
+// The Thursday `weeks` after column `col`'s own week in 2027 (repeatWeek).
+std::string repeat_week_day(int col, int weeks) {
+  // Thursdays: the declareHoliday row makes 10 February 2027 a holiday.
+  static const char* kThursdays[] = {"2027-01-14", "2027-01-21", "2027-01-28", "2027-02-04",
+                                     "2027-02-11", "2027-02-18", "2027-02-25", "2027-03-04",
+                                     "2027-03-11", "2027-03-18", "2027-03-25", "2027-04-01"};
+  return kThursdays[col + weeks];
+}
 std::string user_json(const std::string& id, const std::string& roles) {
   return R"({"registerUser": {"userId": ")" + id +
          R"(", "schoolId": "sch1", "fullName": "Тестов Тест Тестович", "roles": )" + roles + "}}";
@@ -157,7 +165,9 @@ const std::vector<Row>& rows() {
        [](const Cell& c) {
          return R"({"closePeriod": {"schoolId": "sch1", "periodId": ")" + c.id("yc-") + R"(-1"}})";
        },
-       [](const Cell& c) { return Steps{{kSys, year_json(c.id("yc-"), 2100 + c.k)}}; }},
+       [](const Cell& c) {
+         return Steps{{kSys, year_json(c.id("yc-"), 2100 + c.k)}};
+       }},
       {"`reopenPeriod` (reason)", "YNNNNNNNNNN",
        [](const Cell& c) {
          return R"({"reopenPeriod": {"schoolId": "sch1", "periodId": ")" + c.id("yr-") +
@@ -191,13 +201,19 @@ const std::vector<Row>& rows() {
          return R"({"changeRoles": {"userId": ")" + c.id("u-") +
                 R"(", "roles": ["teacher", "deputyDirector"]}})";
        },
-       [](const Cell& c) { return Steps{{kSys, user_json(c.id("u-"), R"(["teacher"])")}}; }},
+       [](const Cell& c) {
+         return Steps{{kSys, user_json(c.id("u-"), R"(["teacher"])")}};
+       }},
       {"`issueCredentials` to staff", "YNNNNNNNNNN",
        [](const Cell& c) { return issue_json(c.id("u-")); },
-       [](const Cell& c) { return Steps{{kSys, user_json(c.id("u-"), R"(["teacher"])")}}; }},
+       [](const Cell& c) {
+         return Steps{{kSys, user_json(c.id("u-"), R"(["teacher"])")}};
+       }},
       {"`issueCredentials` to a student", "NNNNNNYNNNN",
        [](const Cell& c) { return issue_json(c.id("st-")); },
-       [](const Cell& c) { return Steps{{kSys, student_json(c.id("st-"))}}; }},
+       [](const Cell& c) {
+         return Steps{{kSys, student_json(c.id("st-"))}};
+       }},
       {"`issueCredentials` to a parent", "NNNNNNYNNNN",
        [](const Cell& c) { return issue_json(c.id("u-")); },
        [](const Cell& c) {
@@ -227,7 +243,9 @@ const std::vector<Row>& rows() {
        }},
       {"`linkGuardian` of a parent with no other children", "YNNYNNYNNNN",
        [](const Cell& c) { return link_json("s3", c.id("u-")); },
-       [](const Cell& c) { return Steps{{kSys, user_json(c.id("u-"), R"(["parent"])")}}; }},
+       [](const Cell& c) {
+         return Steps{{kSys, user_json(c.id("u-"), R"(["parent"])")}};
+       }},
       {"`linkGuardian` of a parent whose other child is in another class", "YNNYNNNNNNN",
        [](const Cell& c) { return link_json("s3", c.id("u-")); },
        [](const Cell& c) {
@@ -235,7 +253,9 @@ const std::vector<Row>& rows() {
        }},
       {"`linkGuardian` of a staff member who is a parent", "YNNYNNNNNNN",
        [](const Cell& c) { return link_json("s3", c.id("u-")); },
-       [](const Cell& c) { return Steps{{kSys, user_json(c.id("u-"), R"(["teacher", "parent"])")}}; }},
+       [](const Cell& c) {
+         return Steps{{kSys, user_json(c.id("u-"), R"(["teacher", "parent"])")}};
+       }},
       {"`recordSignIn`", "NNNNNNNNNNN",
        [](const Cell&) {
          return std::string(R"({"recordSignIn": {"userId": "t-math", "schoolId": "sch1", "role": "teacher"}})");
@@ -276,13 +296,17 @@ const std::vector<Row>& rows() {
          return R"({"transferStudent": {"studentId": ")" + c.id("st-") + R"(", "fromClassId": "c5a",
              "toClassId": "c6b", "date": "2026-10-05", "order": "№ 141-у"}})";
        },
-       [](const Cell& c) { return Steps{{kSys, student_json(c.id("st-"))}}; }},
+       [](const Cell& c) {
+         return Steps{{kSys, student_json(c.id("st-"))}};
+       }},
       {"`departStudent`", "YNNYNNNNNNN",
        [](const Cell& c) {
          return R"({"departStudent": {"studentId": ")" + c.id("st-") + R"(", "classId": "c5a",
              "date": "2026-10-05", "destination": "Гимназия № 9", "order": "№ 142-у"}})";
        },
-       [](const Cell& c) { return Steps{{kSys, student_json(c.id("st-"))}}; }},
+       [](const Cell& c) {
+         return Steps{{kSys, student_json(c.id("st-"))}};
+       }},
       {"`messageClass`", "YYYNYNYNNNN",
        [](const Cell& c) {
          return R"({"messageClass": {"messageId": ")" + c.id("msg-") +
@@ -309,36 +333,63 @@ const std::vector<Row>& rows() {
              "subjectId": "math", "kind": "period", "periodId": "q1", "value": {"numeric": 4},
              "reason": ""}})";
        },
-       [](const Cell& c) { return Steps{{kSys, student_json(c.id("st-"))}}; }},
+       [](const Cell& c) {
+         return Steps{{kSys, student_json(c.id("st-"))}};
+       }},
       // ---- lessons, marks, attendance ----
       {"`scheduleLesson`", "YNYYYNNNNNN", [](const Cell& c) { return lesson_json(c.id("les-")); }},
+      // Each column repeats a week of its own (a week apart, 14 January 2027
+      // on), which holds a math lesson of t-math's; a keeper's repeat lands
+      // in the next column's week, which still has its next week free.
+      {"`repeatWeek`", "YNYYYNVNNNN",
+       [](const Cell& c) {
+         return R"({"repeatWeek": {"classId": "c5a", "date": ")" + repeat_week_day(c.col, 0) +
+                R"(", "until": ")" + repeat_week_day(c.col, 1) + R"(", "lessonIdPrefix": ")" +
+                c.id("rw") + R"("}})";
+       },
+       [](const Cell& c) {
+         return Steps{{kSys, R"({"scheduleLesson": {"lessonId": ")" + c.id("les-") +
+                                 R"(", "classId": "c5a", "subgroupId": "", "subjectId": "math",
+             "teacherId": "t-math", "date": ")" +
+                                 repeat_week_day(c.col, 0) + R"(", "number": 2}})"}};
+       }},
       {"`holdLesson`", "LLLLYLLLNNN",
        [](const Cell& c) {
          return R"({"holdLesson": {"lessonId": ")" + c.id("les-") + R"(", "topic": "Дроби"}})";
        },
-       [](const Cell& c) { return Steps{{kSys, lesson_json(c.id("les-"))}}; }},
+       [](const Cell& c) {
+         return Steps{{kSys, lesson_json(c.id("les-"))}};
+       }},
       {"`changeTopic`", "LLLLYLLLNNN",
        [](const Cell& c) {
          return R"({"changeTopic": {"lessonId": ")" + c.id("les-") + R"(", "topic": "Десятичные дроби"}})";
        },
-       [](const Cell& c) { return Steps{{kSys, lesson_json(c.id("les-"))}}; }},
+       [](const Cell& c) {
+         return Steps{{kSys, lesson_json(c.id("les-"))}};
+       }},
       {"`moveLesson` (reason; not once held or with entries)", "YNYNYNNNNNN",
        [](const Cell& c) {
          return R"({"moveLesson": {"lessonId": ")" + c.id("les-") +
                 R"(", "date": "2026-10-07", "number": 3, "reason": "Болезнь учителя"}})";
        },
-       [](const Cell& c) { return Steps{{kSys, lesson_json(c.id("les-"))}}; }},
+       [](const Cell& c) {
+         return Steps{{kSys, lesson_json(c.id("les-"))}};
+       }},
       {"`cancelLesson` (reason; no active marks)", "YNYNYNNNNNN",
        [](const Cell& c) {
          return R"({"cancelLesson": {"lessonId": ")" + c.id("les-") + R"(", "reason": "Карантин"}})";
        },
-       [](const Cell& c) { return Steps{{kSys, lesson_json(c.id("les-"))}}; }},
+       [](const Cell& c) {
+         return Steps{{kSys, lesson_json(c.id("les-"))}};
+       }},
       {"`assignHomework`", "LLLLYLLLNNN",
        [](const Cell& c) {
          return R"({"assignHomework": {"lessonId": ")" + c.id("les-") +
                 R"(", "text": "№ 215, 216", "dueDate": "2026-10-07"}})";
        },
-       [](const Cell& c) { return Steps{{kSys, lesson_json(c.id("les-"))}}; }},
+       [](const Cell& c) {
+         return Steps{{kSys, lesson_json(c.id("les-"))}};
+       }},
       {"`postMark`", "LLLLYLLLNNN", [](const Cell& c) { return mark_json(c.id("m-")); }},
       {"`postMarks`", "LLLLYLLLNNN",
        [](const Cell& c) {
@@ -351,18 +402,24 @@ const std::vector<Row>& rows() {
          return R"({"correctMark": {"markId": ")" + c.id("m-") +
                 R"(", "value": {"numeric": 5}, "reason": "Ошибка при вводе"}})";
        },
-       [](const Cell& c) { return Steps{{"t-math", mark_json(c.id("m-"))}}; }},
+       [](const Cell& c) {
+         return Steps{{"t-math", mark_json(c.id("m-"))}};
+       }},
       {"`cancelMark` (reason)", "YEEEYEEENNN",
        [](const Cell& c) {
          return R"({"cancelMark": {"markId": ")" + c.id("m-") + R"(", "reason": "Ошибка при вводе"}})";
        },
-       [](const Cell& c) { return Steps{{"t-math", mark_json(c.id("m-"))}}; }},
+       [](const Cell& c) {
+         return Steps{{"t-math", mark_json(c.id("m-"))}};
+       }},
       {"`recordAttendance`", "LLLLYLLLNNN",
        [](const Cell& c) {
          return R"({"recordAttendance": {"lessonId": ")" + c.id("les-") +
                 R"(", "studentId": "s2", "code": "absent"}})";
        },
-       [](const Cell& c) { return Steps{{kSys, lesson_json(c.id("les-"))}}; }},
+       [](const Cell& c) {
+         return Steps{{kSys, lesson_json(c.id("les-"))}};
+       }},
       {"`correctAttendance` (reason)", "YLLLYLYLNNN",
        [](const Cell& c) {
          return R"({"correctAttendance": {"lessonId": ")" + c.id("les-") +

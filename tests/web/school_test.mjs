@@ -5,7 +5,9 @@
 // administrator signs in with it, lands on the school page, changes her
 // password, opens the academic year, adds a subject and a work type, a
 // teacher with her login, and a class with its class teacher; the teacher
-// signs in with the password from the slip and is offered her class. Each
+// signs in with the password from the slip and is offered her class; the
+// teacher adds a lesson and repeats its week, the administrator puts a
+// lesson into the class's timetable and fills the next weeks. Each
 // figure is checked against what the server says. On the demo server: the
 // administrator lands on the school page with the whole staff, the director
 // reads it without the administrator's buttons.
@@ -243,7 +245,36 @@ test('the teacher adds a lesson of her own to the register', async () => {
   const lessons = view.result.register.lessons;
   assert(lessons.length === 1 && lessons[0].date === `${yearStart}-10-05` && lessons[0].number === 3,
     `the server's register: ${JSON.stringify(lessons)}`);
+  // She repeats that week up to 25 October: Mondays 12 and 19 October.
+  await teacher.click('button:has-text("Повторить неделю…")');
+  await submitDialog(teacher, { week: `${yearStart}-10-07`, until: `${yearStart}-10-25` });
+  await teacher.locator('.toast', { hasText: 'Добавлено уроков: 2' }).waitFor({ timeout: 15000 });
+  await teacher.locator('tr.dates th', { hasText: '19' }).first().waitFor({ timeout: 15000 });
+  const [, after] = await ask(teacher, [{ register: { classId: c5a.classId, subjectId: school.subjects[0].id, periodId: period.periodId } }]);
+  const dates = after.result.register.lessons.map((l) => `${l.date}/${l.number}`);
+  assert(dates.join(' ') === [5, 12, 19].map((d) => `${yearStart}-10-${String(d).padStart(2, '0')}/3`).join(' '),
+    `the server's register after the repeat: ${dates}`);
   await teacher.context().close();
+});
+
+test('the administrator puts a lesson into 5А\'s timetable and fills the next weeks from it', async () => {
+  const row = page.locator('.class-table tr', { hasText: '5А' });
+  await row.locator('button', { hasText: 'Урок…' }).click();
+  await submitDialog(page, { load: { label: `Математика — ${teacherName}` }, date: `${yearStart}-11-10`, number: '2' });
+  await row.locator('button', { hasText: 'Повторить неделю…' }).click();
+  // An end inside the chosen week: the journal's refusal stays in the dialog.
+  const d = await fillAndSend(page, { week: `${yearStart}-11-10`, until: `${yearStart}-11-15` });
+  await d.locator('.form-error:not([hidden])').waitFor({ timeout: 15000 });
+  assert(/позже выбранной недели/.test(await d.locator('.form-error').textContent()), 'no refusal of an end inside the week');
+  await submitDialog(page, { until: `${yearStart}-11-30` });
+  await page.locator('.toast', { hasText: 'Добавлено уроков: 2' }).waitFor({ timeout: 15000 });
+  await shot(page, '66-school-week-repeated.png', { fullPage: true });
+  const school = (await ask(page, [{ school: '' }]))[1].result.school;
+  const c5a = school.classes.find((c) => c.name === '5А');
+  const period = school.periods.find((p) => p.name === '2 четверть');
+  const [, view] = await ask(page, [{ register: { classId: c5a.classId, subjectId: school.subjects[0].id, periodId: period.periodId } }]);
+  const dates = view.result.register.lessons.map((l) => `${l.date}/${l.number}`);
+  assert(dates.join(' ') === [10, 17, 24].map((d) => `${yearStart}-11-${d}/2`).join(' '), `the server's register: ${dates}`);
 });
 
 test('the administrator gives the teacher a second load, then ends it', async () => {

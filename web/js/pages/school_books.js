@@ -1,11 +1,13 @@
 // The school page's reference books: academic years with their periods and
 // holidays, subjects, work types and classes, and the dialogs that change
-// them. `send(command)` writes and has the page read the school again;
+// them, and the timetable's tools for a class (a lesson for any teacher,
+// a week repeated). `send(command)` writes and has the page read the school again;
 // `state.school` is the SchoolView, `state.staff` the staff list.
 import { h } from '../dom.js';
 import { ddmmyyyy, todayIso } from '../format.js';
 import { commandDialog, latin } from '../dialogs.js';
 import { hasRole } from '../session.js';
+import { keeperLessonDialog, repeatWeekDialog } from '../register/lesson_scheduler.js';
 
 const KINDS = {
   quarters: { title: 'четверти', prefix: 'q', names: ['1 четверть', '2 четверть', '3 четверть', '4 четверть'] },
@@ -30,6 +32,8 @@ export function schoolBooks({ me, send, state }) {
   const admin = hasRole(me, 'administrator');
   const office = hasRole(me, 'administrator', 'secretary');
   const heads = hasRole(me, 'administrator', 'director', 'deputyDirector');
+  // The timetable's keepers put lessons in for any teacher.
+  const keepers = hasRole(me, 'administrator', 'deputyDirector', 'secretary');
 
   const card = (id, titleText, action, ...body) => h('section', { class: 'card school-book', id, 'aria-labelledby': id + '-title' },
     h('div', { class: 'section-head' }, h('h2', { id: id + '-title' }, titleText), action), ...body);
@@ -227,6 +231,24 @@ export function schoolBooks({ me, send, state }) {
     teacher.focus();
   }
 
+  // The class's loads running today or later, for a keeper's lesson.
+  function classLoads(c) {
+    const today = todayIso();
+    return state.staff.flatMap((m) => (m.assignments || [])
+      .filter((a) => a.classId === c.classId && (!a.end || a.end >= today))
+      .map((a) => ({ teacherId: m.userId, teacherName: m.fullName, subjectId: a.subjectId, subgroupId: a.subgroupId })))
+      .sort((a, b) => a.subjectId.localeCompare(b.subjectId, 'ru') || a.teacherName.localeCompare(b.teacherName, 'ru'));
+  }
+
+  function classActions(c) {
+    return h('td', { class: 'actions' },
+      office ? button('Классный руководитель…', () => classTeacherDialog(c), 'btn btn-small') : null,
+      keepers ? button('Урок…', () => keeperLessonDialog({ school: state.school, cls: c, loads: classLoads(c), command: send }), 'btn btn-small') : null,
+      keepers ? button('Повторить неделю…', () => repeatWeekDialog({
+        school: state.school, classId: c.classId, className: c.name, own: false, command: send,
+      }), 'btn btn-small') : null);
+  }
+
   // ---- rendering ----
 
   function render() {
@@ -253,11 +275,11 @@ export function schoolBooks({ me, send, state }) {
       card('classes', year ? `Классы, ${year.name}` : 'Классы', office && year ? button('Открыть класс…', () => classDialog(year), 'btn') : null,
         classes.length
           ? h('table', { class: 'table class-table' },
-            h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Класс'), h('th', { scope: 'col' }, 'Классный руководитель'), office ? h('th', { scope: 'col' }) : null)),
+            h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Класс'), h('th', { scope: 'col' }, 'Классный руководитель'), keepers ? h('th', { scope: 'col' }) : null)),
             h('tbody', {}, classes.map((c) => h('tr', { dataset: { class: c.classId } },
               h('th', { scope: 'row' }, h('a', { href: `class.html?class=${encodeURIComponent(c.classId)}` }, c.name)),
               h('td', {}, staffName(c.classTeacherId) || 'не назначен'),
-              office ? h('td', { class: 'actions' }, button('Классный руководитель…', () => classTeacherDialog(c), 'btn btn-small')) : null))))
+              keepers ? classActions(c) : null))))
           : h('p', { class: 'empty' }, year ? 'Классы не открыты. Их можно открыть здесь или импортом списков (zhurnal import).' : 'Сначала откройте учебный год.')),
     ];
   }
