@@ -85,6 +85,18 @@ struct RepeatWeek {
   lessonIdPrefix @3 :Text;     # the new lessons are "<prefix>-1", "<prefix>-2", ...
 }
 
+struct CancelLessons {
+  # A class's lessons in a span of days cancelled at once, e.g. the weeks
+  # that hold the old timetable before the new one is repeated into them.
+  # Lessons that took place (held, or with marks or attendance) and lessons
+  # in a closed period stay. The deputy and the administrator cancel every
+  # other lesson of the class in the span, a teacher her own.
+  classId @0 :Text;
+  from @1 :Text;               # inclusive
+  until @2 :Text;              # inclusive
+  reason @3 :Text;
+}
+
 struct Command {
   union {
     registerSchool @0 :J.SchoolRegistered;
@@ -127,5 +139,6 @@ struct Command {
     assignHomework @37 :AssignHomework;
     recordSignIn @38 :J.UserSignedIn;   # the server's own, as the system actor
     repeatWeek @39 :RepeatWeek;
+    cancelLessons @40 :CancelLessons;
   }
 }

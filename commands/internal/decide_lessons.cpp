@@ -1,5 +1,7 @@
 // Lessons: the timetable, holding a lesson, its topic and homework.
 #include <algorithm>
+#include <expected>
+#include <initializer_list>
 #include <map>
 #include <tuple>
 #include <utility>
@@ -50,8 +52,8 @@ bool has_active_marks(const Decision& d, const Lesson& l) {
   return false;
 }
 
-// The most lessons one repeatWeek may add: a class's whole year at 36
-// lessons a week is about 1,300.
+// The most lessons one repeatWeek may add or cancelLessons cancel: a
+// class's whole year at 36 lessons a week is about 1,300.
 constexpr int kMaxRepeatedLessons = 2000;
 
 // The Monday of `day`'s week (1970-01-01 was a Thursday).
@@ -78,6 +80,32 @@ class Slots {
  private:
   std::map<std::pair<int32_t, int>, std::vector<std::string>> slots_;
 };
+
+bool closed_on(const Decision& d, const School& school, Date day) {
+  const PeriodInfo* p = d.state.period_of(school, day);
+  return p && school.closed_periods.count(p->id);
+}
+
+// The class of a timetable command, its school, and whether the actor keeps
+// the timetable (one of `keepers`: every lesson of the class) or is a
+// teacher of the class (her own lessons only); anybody else is refused.
+struct TimetableClass {
+  const ClassGroup* cls;
+  const School* school;
+  bool keeper;
+};
+std::expected<TimetableClass, Rejection> timetable_class(
+    const Decision& d, capnp::Text::Reader class_id, std::initializer_list<schema::Role> keepers) {
+  const ClassGroup* cls = d.state.class_group(text(class_id));
+  if (!cls) return std::unexpected(not_found("Класс", text(class_id)));
+  const School* school = d.state.school(cls->school_id);
+  if (!school) return std::unexpected(not_found("Школа", cls->school_id));
+  const bool keeper = staff_of(d, school->id, keepers);
+  if (!keeper && !d.state.teaches_class(d.actor_id, cls->id)) {
+    return std::unexpected(not_authorized());
+  }
+  return TimetableClass{cls, school, keeper};
+}
 
 }  // namespace
 
@@ -126,15 +154,12 @@ Verdict schedule_lesson(Decision& d, schema::LessonScheduled::Reader c) {
 }
 
 Verdict repeat_week(Decision& d, schema::RepeatWeek::Reader c) {
-  const ClassGroup* cls = d.state.class_group(text(c.getClassId()));
-  if (!cls) return not_found("Класс", text(c.getClassId()));
-  const School* school = d.state.school(cls->school_id);
-  if (!school) return not_found("Школа", cls->school_id);
   // Keepers repeat the whole week; a teacher of the class only her lessons.
-  const bool keeper = staff_of(
-      d, school->id,
+  auto found = timetable_class(
+      d, c.getClassId(),
       {schema::Role::DEPUTY_DIRECTOR, schema::Role::ADMINISTRATOR, schema::Role::SECRETARY});
-  if (!keeper && !d.state.teaches_class(d.actor_id, cls->id)) return not_authorized();
+  if (!found) return found.error();
+  const auto [cls, school, keeper] = *found;
   if (Verdict v = support::check_id(c.getLessonIdPrefix(), "уроков")) return v;
   const std::string prefix = text(c.getLessonIdPrefix());
   if (prefix.size() + 5 > support::kMaxIdBytes) {
@@ -177,8 +202,7 @@ Verdict repeat_week(Decision& d, schema::RepeatWeek::Reader c) {
       const Date target{l->date.days + (target_monday.days - monday.days)};
       if (target > *until || on_holiday(*year, target)) continue;
       if (l->number > static_cast<int>(school->bells.size())) continue;
-      const PeriodInfo* p = d.state.period_of(*school, target);
-      if (p && school->closed_periods.count(p->id)) continue;
+      if (closed_on(d, *school, target)) continue;
       // Past the end of an assignment (or a one-off substitute): not repeated.
       if (!d.state.teaches(l->teacher_id, cls->id, l->subgroup_id, l->subject_id, target)) continue;
       if (slots.taken(target, l->number, l->subgroup_id)) continue;
@@ -201,6 +225,48 @@ Verdict repeat_week(Decision& d, schema::RepeatWeek::Reader c) {
   if (added == 0) {
     return invalid(
         "Добавлять нечего: в эти недели места уроков уже заняты, каникулы или период закрыт");
+  }
+  return std::nullopt;
+}
+
+Verdict cancel_lessons(Decision& d, schema::CancelLessons::Reader c) {
+  // As cancelLesson: the deputy and the administrator, or the teacher.
+  auto found = timetable_class(d, c.getClassId(),
+                               {schema::Role::DEPUTY_DIRECTOR, schema::Role::ADMINISTRATOR});
+  if (!found) return found.error();
+  const auto [cls, school, keeper] = *found;
+  auto from = support::date_field(c.getFrom(), "с какого числа");
+  if (!from) return from.error();
+  auto until = support::date_field(c.getUntil(), "по какое число");
+  if (!until) return until.error();
+  if (*until < *from) return invalid("Дата окончания раньше даты начала");
+  if (!present(c.getReason())) return reason_required();
+  if (Verdict v = support::check_length(c.getReason(), support::kMaxTextBytes)) return v;
+
+  std::vector<const Lesson*> gone;
+  for (const std::string& id : cls->lessons) {
+    const Lesson* l = d.state.lesson(id);
+    if (!l || l->cancelled || l->date < *from || l->date > *until) continue;
+    if (!keeper && l->teacher_id != d.actor_id) continue;
+    // A lesson that took place (held, or with marks or attendance) stays, and
+    // so does one in a closed period.
+    if (l->held || has_active_marks(d, *l) || !l->attendance.empty()) continue;
+    if (closed_on(d, *school, l->date)) continue;
+    gone.push_back(l);
+  }
+  if (gone.empty()) {
+    return invalid(keeper
+                       ? "Отменять нечего: в эти дни у класса нет уроков без записей"
+                       : "Отменять нечего: в эти дни у вас нет уроков без записей в этом классе");
+  }
+  if (gone.size() > static_cast<size_t>(kMaxRepeatedLessons)) {
+    return invalid("Слишком много уроков за один раз: выберите срок короче");
+  }
+  std::ranges::sort(gone, {}, [](const Lesson* l) { return std::tie(l->date, l->number, l->id); });
+  for (const Lesson* l : gone) {
+    auto e = d.out.add(lesson_stream(l->id)).initLessonCancelled();
+    e.setLessonId(l->id);
+    e.setReason(c.getReason());
   }
   return std::nullopt;
 }

@@ -45,6 +45,7 @@ Verdict message_parents(Decision& d, schema::StudentMessageSent::Reader c);
 // decide_lessons.cpp
 Verdict schedule_lesson(Decision& d, schema::LessonScheduled::Reader c);
 Verdict repeat_week(Decision& d, schema::RepeatWeek::Reader c);
+Verdict cancel_lessons(Decision& d, schema::CancelLessons::Reader c);
 Verdict hold_lesson(Decision& d, schema::LessonHeld::Reader c);
 Verdict change_topic(Decision& d, schema::LessonTopicChanged::Reader c);
 Verdict move_lesson(Decision& d, schema::LessonMoved::Reader c);

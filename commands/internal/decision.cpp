@@ -100,6 +100,8 @@ Rejection reason_required() {
 
 Verdict decide(Decision& d, schema::Command::Reader c) {
   using C = schema::Command;
+  // One line per command, a table.
+  // clang-format off
   switch (c.which()) {
     case C::REGISTER_SCHOOL: return register_school(d, c.getRegisterSchool());
     case C::OPEN_ACADEMIC_YEAR: return open_academic_year(d, c.getOpenAcademicYear());
@@ -128,8 +130,8 @@ Verdict decide(Decision& d, schema::Command::Reader c) {
     case C::MESSAGE_PARENTS: return message_parents(d, c.getMessageParents());
     case C::SET_FINAL_MARK: return set_final_mark(d, c.getSetFinalMark());
     case C::SCHEDULE_LESSON: return schedule_lesson(d, c.getScheduleLesson());
-    case C::REPEAT_WEEK:
-      return repeat_week(d, c.getRepeatWeek());
+    case C::REPEAT_WEEK: return repeat_week(d, c.getRepeatWeek());
+    case C::CANCEL_LESSONS: return cancel_lessons(d, c.getCancelLessons());
     case C::HOLD_LESSON: return hold_lesson(d, c.getHoldLesson());
     case C::CHANGE_TOPIC: return change_topic(d, c.getChangeTopic());
     case C::MOVE_LESSON: return move_lesson(d, c.getMoveLesson());
@@ -143,6 +145,7 @@ Verdict decide(Decision& d, schema::Command::Reader c) {
     case C::ASSIGN_HOMEWORK: return assign_homework(d, c.getAssignHomework());
     case C::RECORD_SIGN_IN: return record_sign_in(d, c.getRecordSignIn());
   }
+  // clang-format on
   return reject(ErrorCode::kInvalidCommand, "Неизвестная команда");
 }
 

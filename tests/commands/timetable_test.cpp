@@ -1,7 +1,8 @@
 // repeatWeek: a class's week of lessons repeated forward, as one atomic
 // command. What is repeated (every lesson for a keeper, her own for a
 // teacher), what is skipped (holidays, taken slots, closed periods, days past
-// an assignment) and every refusal, with nothing written.
+// an assignment) and every refusal, with nothing written. cancelLessons:
+// the weeks of an old timetable cleared, lessons that took place kept.
 #include <tuple>
 #include <vector>
 
@@ -24,24 +25,38 @@ std::string schedule(const std::string& id, const std::string& subject, const st
          R"(", "date": ")" + date + R"(", "number": )" + std::to_string(number) + "}}";
 }
 
+std::string cancel(const std::string& from, const std::string& until,
+                   const std::string& reason = "Новое расписание") {
+  return R"({"cancelLessons": {"classId": "c5a", "from": ")" + from + R"(", "until": ")" + until +
+         R"(", "reason": ")" + reason + R"("}})";
+}
+
 // (id, date, number, subject, subgroup, teacher) of a LessonScheduled.
 using Scheduled = std::tuple<std::string, std::string, int, std::string, std::string, std::string>;
 
 class TimetableTest : public RulesTest {
  protected:
-  // Runs `json` as `actor`, expects acceptance, and returns the lessons it
-  // scheduled, in log order.
-  std::vector<Scheduled> repeated(const std::string& actor, const std::string& json) {
+  // Runs `json` as `actor`, expects acceptance, and returns the events it
+  // wrote, each `type` and by `actor`, in log order.
+  std::vector<events::RecordedEvent> written(const std::string& actor, const std::string& json,
+                                             const std::string& type) {
     const uint64_t head = log_->head_position();
     auto r = run(actor, json);
     EXPECT_TRUE(r) << json << "\n -> " << (r ? "" : r.error().message);
-    std::vector<Scheduled> out;
-    if (!r) return out;
+    if (!r) return {};
     auto all = log_->read_all(head + 1, 10'000);
     EXPECT_TRUE(all);
     for (const events::RecordedEvent& e : *all) {
       EXPECT_EQ(e.actor, actor);
-      EXPECT_EQ(e.type, "LessonScheduled");
+      EXPECT_EQ(e.type, type);
+    }
+    return all ? *all : std::vector<events::RecordedEvent>{};
+  }
+
+  // The lessons a repeatWeek scheduled.
+  std::vector<Scheduled> repeated(const std::string& actor, const std::string& json) {
+    std::vector<Scheduled> out;
+    for (const events::RecordedEvent& e : written(actor, json, "LessonScheduled")) {
       with_payload(e, [&](schema::JournalEvent::Reader ev) {
         auto l = ev.getLessonScheduled();
         EXPECT_EQ(e.stream, "lesson-" + std::string(l.getLessonId().cStr()));
@@ -49,6 +64,19 @@ class TimetableTest : public RulesTest {
         out.emplace_back(l.getLessonId().cStr(), l.getDate().cStr(), l.getNumber(),
                          l.getSubjectId().cStr(), l.getSubgroupId().cStr(),
                          l.getTeacherId().cStr());
+      });
+    }
+    return out;
+  }
+
+  // The lessons a cancelLessons cancelled, each with `reason`.
+  std::vector<std::string> cancelled(const std::string& actor, const std::string& json,
+                                     const std::string& reason = "Новое расписание") {
+    std::vector<std::string> out;
+    for (const events::RecordedEvent& e : written(actor, json, "LessonCancelled")) {
+      with_payload(e, [&](schema::JournalEvent::Reader ev) {
+        EXPECT_EQ(std::string(ev.getLessonCancelled().getReason().cStr()), reason);
+        out.emplace_back(ev.getLessonCancelled().getLessonId().cStr());
       });
     }
     return out;
@@ -144,6 +172,36 @@ TEST_F(TimetableTest, Refusals) {
               repeat("c5a", "2026-10-05", "2026-10-25", std::string(60, 'x'))),
       rejects("an id taken", E::kAlreadyExists, "deputy",
               repeat("c5a", "2026-10-05", "2026-10-25", "dup")),
+  });
+}
+
+TEST_F(TimetableTest, CancelLessonsClearsAnOldTimetableAndKeepsWhatTookPlace) {
+  repeated("deputy", repeat("c5a", "2026-10-05", "2026-10-25"));  // rw-1..rw-4: 12 and 19 October
+  // On 12 October math is held and English has its attendance: they took place.
+  at("2026-10-12 12:00");
+  ok("t-math", R"({"holdLesson": {"lessonId": "rw-1", "topic": "Дроби"}})");
+  ok("t-eng", R"({"recordAttendance": {"lessonId": "rw-2", "studentId": "s1", "code": "absent"}})");
+  EXPECT_EQ(cancelled("deputy", cancel("2026-10-06", "2026-10-25")),
+            (std::vector<std::string>{"rw-3", "rw-4"}));
+  // The freed week takes the timetable again; then its teacher cancels her own.
+  EXPECT_EQ(repeated("deputy", repeat("c5a", "2026-10-05", "2026-10-25", "rw2")),
+            (std::vector<Scheduled>{{"rw2-1", "2026-10-19", 2, "math", "", "t-math"},
+                                    {"rw2-2", "2026-10-19", 3, "eng", "g1", "t-eng"}}));
+  EXPECT_EQ(cancelled("t-math", cancel("2026-10-13", "2026-10-31", "Курсы повышения квалификации"),
+                      "Курсы повышения квалификации"),
+            (std::vector<std::string>{"rw2-1"}));
+  // Nothing is left to cancel in a closed period either.
+  ok("director", R"({"closePeriod": {"schoolId": "sch1", "periodId": "q1"}})");
+  check({
+      rejects("the secretary", E::kNotAuthorized, "secretary", cancel("2026-10-01", "2026-10-31")),
+      rejects("a teacher with nothing in the class", E::kNotAuthorized, "t-free",
+              cancel("2026-10-01", "2026-10-31")),
+      rejects("a teacher with no lesson of hers", E::kInvalidValue, "t-rus",
+              cancel("2026-10-01", "2026-10-31")),
+      rejects("a closed period", E::kInvalidValue, "deputy", cancel("2026-10-01", "2026-10-26")),
+      rejects("no reason", E::kReasonRequired, "deputy", cancel("2026-10-01", "2026-10-31", " ")),
+      rejects("until before from", E::kInvalidValue, "deputy", cancel("2026-10-31", "2026-10-01")),
+      rejects("no date", E::kInvalidCommand, "deputy", cancel("", "2026-10-31")),
   });
 }
 

@@ -59,7 +59,9 @@ std::vector<std::string> create_args(const fs::path& data, const std::string& lo
 class SchoolSetupTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto log = events::open_event_log({(dir_.path() / "log").string()});
+    events::LogOptions options;
+    options.path = (dir_.path() / "log").string();
+    auto log = events::open_event_log(options);
     ASSERT_TRUE(log) << log.error().to_string();
     log_ = std::move(*log);
     auto journal = commands::Journal::open({log_.get(), {}, nullptr, 8});

@@ -92,6 +92,13 @@ std::string repeat_week_day(int col, int weeks) {
                                      "2027-03-11", "2027-03-18", "2027-03-25", "2027-04-01"};
   return kThursdays[col + weeks];
 }
+// Column `col`'s Friday in 2027 (cancelLessons).
+std::string cancel_day(int col) {
+  static const char* kFridays[] = {"2027-01-15", "2027-01-22", "2027-01-29", "2027-02-05",
+                                   "2027-02-12", "2027-02-19", "2027-02-26", "2027-03-05",
+                                   "2027-03-12", "2027-03-19", "2027-03-26"};
+  return kFridays[col];
+}
 std::string user_json(const std::string& id, const std::string& roles) {
   return R"({"registerUser": {"userId": ")" + id +
          R"(", "schoolId": "sch1", "fullName": "Тестов Тест Тестович", "roles": )" + roles + "}}";
@@ -352,6 +359,18 @@ const std::vector<Row>& rows() {
                                  R"(", "classId": "c5a", "subgroupId": "", "subjectId": "math",
              "teacherId": "t-math", "date": ")" +
                                  repeat_week_day(c.col, 0) + R"(", "number": 2}})"}};
+       }},
+      // Each column cancels the lessons of a Friday of its own in 2027.
+      {"`cancelLessons` (reason; lessons that took place stay)", "YNYNYNVNNNN",
+       [](const Cell& c) {
+         return R"({"cancelLessons": {"classId": "c5a", "from": ")" + cancel_day(c.col) +
+                R"(", "until": ")" + cancel_day(c.col) + R"(", "reason": "Новое расписание"}})";
+       },
+       [](const Cell& c) {
+         return Steps{{kSys, R"({"scheduleLesson": {"lessonId": ")" + c.id("les-") +
+                                 R"(", "classId": "c5a", "subgroupId": "", "subjectId": "math",
+             "teacherId": "t-math", "date": ")" +
+                                 cancel_day(c.col) + R"(", "number": 2}})"}};
        }},
       {"`holdLesson`", "LLLLYLLLNNN",
        [](const Cell& c) {

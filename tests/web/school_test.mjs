@@ -7,7 +7,7 @@
 // teacher with her login, and a class with its class teacher; the teacher
 // signs in with the password from the slip and is offered her class; the
 // teacher adds a lesson and repeats its week, the administrator puts a
-// lesson into the class's timetable and fills the next weeks. Each
+// lesson into the class's timetable, fills the next weeks and cancels them. Each
 // figure is checked against what the server says. On the demo server: the
 // administrator lands on the school page with the whole staff, the director
 // reads it without the administrator's buttons.
@@ -257,7 +257,7 @@ test('the teacher adds a lesson of her own to the register', async () => {
   await teacher.context().close();
 });
 
-test('the administrator puts a lesson into 5А\'s timetable and fills the next weeks from it', async () => {
+test('the administrator puts a lesson into 5А\'s timetable, fills the next weeks from it, then clears them', async () => {
   const row = page.locator('.class-table tr', { hasText: '5А' });
   await row.locator('button', { hasText: 'Урок…' }).click();
   await submitDialog(page, { load: { label: `Математика — ${teacherName}` }, date: `${yearStart}-11-10`, number: '2' });
@@ -275,6 +275,14 @@ test('the administrator puts a lesson into 5А\'s timetable and fills the next w
   const [, view] = await ask(page, [{ register: { classId: c5a.classId, subjectId: school.subjects[0].id, periodId: period.periodId } }]);
   const dates = view.result.register.lessons.map((l) => `${l.date}/${l.number}`);
   assert(dates.join(' ') === [10, 17, 24].map((d) => `${yearStart}-11-${d}/2`).join(' '), `the server's register: ${dates}`);
+  // The timetable changes from 16 November: the two weeks are cleared.
+  await row.locator('button', { hasText: 'Отменить уроки…' }).click();
+  await submitDialog(page, { from: `${yearStart}-11-16`, until: `${yearStart}-11-30`, reason: 'Новое расписание' });
+  await page.locator('.toast', { hasText: 'Отменено уроков: 2' }).waitFor({ timeout: 15000 });
+  const [, cleared] = await ask(page, [{ register: { classId: c5a.classId, subjectId: school.subjects[0].id, periodId: period.periodId } }]);
+  const state = cleared.result.register.lessons.map((l) => `${l.date}${l.cancelled ? ' отменён' : ''}`);
+  assert(state.join('|') === [`${yearStart}-11-10`, `${yearStart}-11-17 отменён`, `${yearStart}-11-24 отменён`].join('|'),
+    `the server's register after the cancellation: ${state}`);
 });
 
 test('the administrator gives the teacher a second load, then ends it', async () => {

@@ -7,7 +7,7 @@ import { h } from '../dom.js';
 import { ddmmyyyy, todayIso } from '../format.js';
 import { commandDialog, latin } from '../dialogs.js';
 import { hasRole } from '../session.js';
-import { keeperLessonDialog, repeatWeekDialog } from '../register/lesson_scheduler.js';
+import { cancelLessonsDialog, keeperLessonDialog, repeatWeekDialog } from '../register/lesson_scheduler.js';
 
 const KINDS = {
   quarters: { title: 'четверти', prefix: 'q', names: ['1 четверть', '2 четверть', '3 четверть', '4 четверть'] },
@@ -34,6 +34,8 @@ export function schoolBooks({ me, send, state }) {
   const heads = hasRole(me, 'administrator', 'director', 'deputyDirector');
   // The timetable's keepers put lessons in for any teacher.
   const keepers = hasRole(me, 'administrator', 'deputyDirector', 'secretary');
+  // ...and the heads of it cancel lessons (as cancelLesson: not the secretary).
+  const cancellers = hasRole(me, 'administrator', 'deputyDirector');
 
   const card = (id, titleText, action, ...body) => h('section', { class: 'card school-book', id, 'aria-labelledby': id + '-title' },
     h('div', { class: 'section-head' }, h('h2', { id: id + '-title' }, titleText), action), ...body);
@@ -246,7 +248,8 @@ export function schoolBooks({ me, send, state }) {
       keepers ? button('Урок…', () => keeperLessonDialog({ school: state.school, cls: c, loads: classLoads(c), command: send }), 'btn btn-small') : null,
       keepers ? button('Повторить неделю…', () => repeatWeekDialog({
         school: state.school, classId: c.classId, className: c.name, own: false, command: send,
-      }), 'btn btn-small') : null);
+      }), 'btn btn-small') : null,
+      cancellers ? button('Отменить уроки…', () => cancelLessonsDialog({ classId: c.classId, className: c.name, command: send }), 'btn btn-small btn-danger') : null);
   }
 
   // ---- rendering ----

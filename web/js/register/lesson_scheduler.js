@@ -4,7 +4,8 @@
 // assignment of the class and subject); the school page's «Урок…» does the
 // same for a timetable keeper, for any teacher with a load in the class.
 // «Повторить неделю…» (both pages) fills the following weeks from one week
-// already set (repeatWeek). The register's subscription then shows the new
+// already set (repeatWeek); the school page's «Отменить уроки…» clears a
+// span of days (cancelLessons). The register's subscription then shows the new
 // columns; a click on a date records the topic, and marks go in once the
 // lesson has begun.
 import { h } from '../dom.js';
@@ -25,6 +26,9 @@ function numberSelect(school) {
 }
 
 const groupText = (g) => (g ? `группа ${g}` : 'весь класс');
+
+// How many events one accepted command wrote (they are contiguous).
+const eventsWritten = (accepted) => Number(BigInt(accepted.lastPosition) - BigInt(accepted.firstPosition)) + 1;
 
 export function scheduleDialog(client, { me, sel, school, className, subjectName, inPeriod }) {
   const assignments = ownAssignments(me, sel);
@@ -105,10 +109,37 @@ export function repeatWeekDialog({ school, classId, className, own, command }) {
     ],
     check: () => (until.value && until.value > week.value ? null : 'Дата окончания должна быть позже выбранной недели.'),
     send: async () => {
-      const accepted = await command({ repeatWeek: { classId, date: week.value, until: until.value, lessonIdPrefix: newId('l') } });
-      added = Number(BigInt(accepted.lastPosition) - BigInt(accepted.firstPosition)) + 1;
+      added = eventsWritten(await command({ repeatWeek: { classId, date: week.value, until: until.value, lessonIdPrefix: newId('l') } }));
     },
     done: () => `Добавлено уроков: ${added} (по ${ddmmyyyy(until.value)})`,
   });
   week.focus();
+}
+
+// «Отменить уроки…»: a class's lessons in a span of days cancelled with a
+// reason in one command (cancelLessons), e.g. the weeks of an old timetable
+// before a new week is repeated into them. The journal keeps the lessons
+// that took place (held, or with marks or attendance) and those in a closed
+// period, and refuses when nothing is left to cancel.
+export function cancelLessonsDialog({ classId, className, command }) {
+  const from = h('input', { type: 'date', class: 'input', name: 'from', required: true, value: todayIso() });
+  const until = h('input', { type: 'date', class: 'input', name: 'until', required: true });
+  const reason = h('input', { class: 'input', name: 'reason', required: true, maxlength: 500, autocomplete: 'off', placeholder: 'Новое расписание с 12.01' });
+  let count = 0;
+  commandDialog(`Отменить уроки: ${className}`, {
+    submitText: 'Отменить уроки',
+    danger: true,
+    fields: [
+      h('p', {}, 'Уроки класса в эти дни будут отменены с указанной причиной; они останутся в истории журнала. Проведённые уроки и уроки с отметками или посещаемостью не отменяются.'),
+      h('label', {}, 'С', from),
+      h('label', {}, 'По (включительно)', until),
+      h('label', {}, 'Причина', reason),
+    ],
+    check: () => (until.value && until.value >= from.value ? null : 'Дата окончания раньше даты начала.'),
+    send: async () => {
+      count = eventsWritten(await command({ cancelLessons: { classId, from: from.value, until: until.value, reason: reason.value.trim() } }));
+    },
+    done: () => `Отменено уроков: ${count}`,
+  });
+  from.focus();
 }
