@@ -182,7 +182,9 @@ test('she opens 5А and makes the teacher its class teacher, who then signs in',
   await shot(page, '62-school-set-up.png', { fullPage: true });
   const teacher = await openPage();
   await signIn(teacher, NEW, 'petrova.sy', teacherPassword, '/register.html');
-  assert(await teacher.locator('nav a[href="class.html"]').count() === 1, 'the class teacher is not offered her class');
+  // The navigation is drawn once the page has `me`, after the URL changed.
+  await teacher.locator('nav a[href="class.html"]').waitFor({ timeout: 15000 })
+    .catch(() => { throw new Error('the class teacher is not offered her class'); });
   await teacher.goto(`${NEW}class.html`);
   await teacher.waitForFunction(() => document.querySelector('#class-title')?.textContent === 'Класс 5А', null, { timeout: 15000 });
   await teacher.context().close();
