@@ -439,6 +439,12 @@ std::optional<SchoolInfo> Journal::school_info(const std::string& school_id) con
   return internal::describe_school(impl_->state, school_id);
 }
 
+std::optional<ClassWeekInfo> Journal::class_week(const std::string& class_id,
+                                                 const std::string& date) const {
+  std::shared_lock lock(impl_->state_mu);
+  return internal::describe_class_week(impl_->state, class_id, date);
+}
+
 bool Journal::may_read_student(const std::string& actor, const std::string& student_id) const {
   std::shared_lock lock(impl_->state_mu);
   return internal::may_read_student(impl_->state, actor, student_id, impl_->now());

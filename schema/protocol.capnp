@@ -148,8 +148,9 @@ struct Request {
     classRoster @17 :Text;     # a class id: students, parents, access, consent (class teacher, administration, auditors)
     verifyLog @18 :Void;       # auditors: check the whole log's hash chain (one at a time)
     staff @19 :Text;           # a school id; empty: the user's own school. Its staff with their access (the office, the heads, auditors)
-    importLists @20 :ImportListsQuery;
-    parents @21 :Text;         # a school id; empty: the user's own school. Its parents with their children (the office)  # the office: the secretary's CSV lists, checked and (apply) written, as `zhurnal import`
+    importLists @20 :ImportListsQuery;  # the office: the secretary's CSV lists, checked and (apply) written, as `zhurnal import`
+    parents @21 :Text;         # a school id; empty: the user's own school. Its parents with their children (the office)
+    classWeek @22 :ClassWeekQuery;  # a class's lessons of one week (the school's office and heads, the class's teachers, auditors)
   }
 }
 
@@ -173,6 +174,32 @@ struct ParentList {
   # journal has already instead of registering her twice.
   schoolId @0 :Text;
   parents @1 :List(Me);
+}
+
+struct ClassWeekQuery {
+  classId @0 :Text;
+  date @1 :Text;               # any day of the week wanted, "YYYY-MM-DD"
+}
+
+struct ClassWeek {
+  # One week of a class's timetable, Monday to Sunday, by date, lesson
+  # number and group: every lesson scheduled, the cancelled ones included,
+  # so that a week is seen before it is repeated or cleared (repeatWeek,
+  # cancelLessons).
+  classId @0 :Text;
+  monday @1 :Text;
+  lessons @2 :List(Lesson);
+  struct Lesson {
+    lessonId @0 :Text;
+    date @1 :Text;
+    number @2 :UInt8;
+    subjectId @3 :Text;
+    subgroupId @4 :Text;       # empty: the whole class
+    teacherId @5 :Text;
+    teacherName @6 :Text;
+    held @7 :Bool;
+    cancelled @8 :Bool;
+  }
 }
 
 struct ImportListsQuery {
@@ -324,6 +351,7 @@ struct Response {
     staff @18 :StaffRoster;
     importLists @19 :ImportListsResult;
     parents @20 :ParentList;
+    classWeek @21 :ClassWeek;
   }
 }
 

@@ -27,6 +27,11 @@ inline constexpr Date kEndOfTime{INT32_MAX};
 // Strict "YYYY-MM-DD" with a real calendar date; nullopt otherwise.
 std::optional<Date> parse_date(std::string_view text);
 std::string format_date(Date d);
+// The Monday of `day`'s week (1970-01-01 was a Thursday).
+inline Date monday_of(Date day) {
+  const int32_t weekday = ((day.days + 3) % 7 + 7) % 7;  // Monday 0
+  return Date{day.days - weekday};
+}
 // "ДД.ММ.ГГГГ", as a date is written in Russian: for messages, never events.
 std::string format_date_ru(Date d);
 // "HH:MM" -> minutes after midnight; nullopt when malformed.

@@ -56,12 +56,6 @@ bool has_active_marks(const Decision& d, const Lesson& l) {
 // class's whole year at 36 lessons a week is about 1,300.
 constexpr int kMaxRepeatedLessons = 2000;
 
-// The Monday of `day`'s week (1970-01-01 was a Thursday).
-Date monday_of(Date day) {
-  const int32_t weekday = ((day.days + 3) % 7 + 7) % 7;  // Monday 0
-  return Date{day.days - weekday};
-}
-
 // The class's lessons by slot (date, number): the subgroups holding it.
 class Slots {
  public:

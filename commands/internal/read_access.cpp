@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <tuple>
 
 #include "decider_support.hpp"
 
@@ -146,6 +147,31 @@ std::optional<SchoolInfo> describe_school(const JournalState& s, const std::stri
     return a.grade != b.grade ? a.grade < b.grade : a.name < b.name;
   });
   return info;
+}
+
+std::optional<ClassWeekInfo> describe_class_week(const JournalState& s, const std::string& class_id,
+                                                 const std::string& date) {
+  const ClassGroup* cls = s.class_group(class_id);
+  if (!cls) return std::nullopt;
+  ClassWeekInfo week;
+  auto day = parse_date(date);
+  if (!day) return week;
+  const Date monday = monday_of(*day);
+  const Date sunday{monday.days + 6};
+  week.monday = format_date(monday);
+  std::vector<const Lesson*> lessons;
+  for (const std::string& id : cls->lessons) {
+    const Lesson* l = s.lesson(id);
+    if (l && l->date >= monday && l->date <= sunday) lessons.push_back(l);
+  }
+  std::ranges::sort(lessons, {}, [](const Lesson* l) {
+    return std::tie(l->date, l->number, l->subgroup_id, l->id);
+  });
+  for (const Lesson* l : lessons) {
+    week.lessons.push_back({l->id, format_date(l->date), l->subject_id, l->subgroup_id,
+                            l->teacher_id, l->number, l->held, l->cancelled});
+  }
+  return week;
 }
 
 std::vector<UserInfo> describe_users(const JournalState& s, const std::string& school_id,

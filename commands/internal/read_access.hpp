@@ -15,6 +15,8 @@ namespace zhurnal::commands::internal {
 // docs/permissions.md.
 std::optional<UserInfo> describe_user(const JournalState& s, const std::string& id, int64_t now_us);
 std::optional<SchoolInfo> describe_school(const JournalState& s, const std::string& id);
+std::optional<ClassWeekInfo> describe_class_week(const JournalState& s, const std::string& class_id,
+                                                 const std::string& date);
 // The school's users holding any of `roles` (kStaffRoles: its staff), by
 // name then id.
 std::vector<UserInfo> describe_users(const JournalState& s, const std::string& school_id,

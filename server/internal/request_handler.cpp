@@ -480,6 +480,9 @@ std::optional<std::string> RequestHandler::answer(const std::shared_ptr<Connecti
       case Request::PARENTS:
         parent_list(ctx_, user, req.getParents().cStr(), reply.r);
         break;
+      case Request::CLASS_WEEK:
+        class_week(ctx_, user, req.getClassWeek(), reply.r);
+        break;
       case Request::IMPORT_LISTS:
         imports_.handle(ctx_, user, req.getImportLists(), reply.r);
         break;

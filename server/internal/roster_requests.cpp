@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <map>
 
 #include "response_error.hpp"
 #include "schema/message_reader.hpp"
@@ -19,6 +20,18 @@ int64_t now_us() {
   return std::chrono::duration_cast<std::chrono::microseconds>(
              std::chrono::system_clock::now().time_since_epoch())
       .count();
+}
+
+// A head or the office of the school `class_id` belongs to.
+bool office_of_class(ServerContext& ctx, const commands::UserInfo& me,
+                     const std::string& class_id) {
+  if (!has_role(me, "director") && !has_role(me, "deputyDirector") &&
+      !has_role(me, "administrator") && !has_role(me, "secretary")) {
+    return false;
+  }
+  auto school = me.school_id.empty() ? std::nullopt : ctx.journal->school_info(me.school_id);
+  return school &&
+         std::ranges::any_of(school->classes, [&](const auto& c) { return c.id == class_id; });
 }
 
 }  // namespace
@@ -66,15 +79,45 @@ bool may_read_roster(ServerContext& ctx, const std::string& user, const std::str
   }
   // The school's office keeps the lists, links parents and records consent;
   // the list carries no marks.
-  if (has_role(*me, "director") || has_role(*me, "deputyDirector") ||
-      has_role(*me, "administrator") || has_role(*me, "secretary")) {
-    auto school = me->school_id.empty() ? std::nullopt : ctx.journal->school_info(me->school_id);
-    if (!school) return false;
-    for (const auto& c : school->classes) {
-      if (c.id == class_id) return true;
+  return office_of_class(ctx, *me, class_id);
+}
+
+void class_week(ServerContext& ctx, const std::string& user, schema::ClassWeekQuery::Reader query,
+                schema::Response::Builder response) {
+  auto fail = [&](const char* code, const std::string& text) { set_error(response, code, text); };
+  if (user.empty()) return fail("not_signed_in", "Войдите в систему");
+  const std::string class_id = query.getClassId().cStr();
+  auto me = ctx.journal->user_info(user);
+  // The heads and the office of its school, its teachers (who teach or lead
+  // it), auditors; an unknown class is refused like a forbidden one.
+  const bool allowed =
+      me && (has_role(*me, "auditor") || office_of_class(ctx, *me, class_id) ||
+             (has_role(*me, "teacher") && std::ranges::count(me->classes, class_id) > 0));
+  auto week = allowed ? ctx.journal->class_week(class_id, query.getDate().cStr()) : std::nullopt;
+  if (!week) return fail("forbidden", kForbidden);
+  if (week->monday.empty()) return fail("bad_request", "Некорректная дата: ожидается ГГГГ-ММ-ДД");
+  auto view = response.getResult().initClassWeek();
+  view.setClassId(class_id);
+  view.setMonday(week->monday);
+  auto out = view.initLessons(static_cast<unsigned>(week->lessons.size()));
+  std::map<std::string, std::string> names;  // teacher id -> full name
+  for (unsigned i = 0; i < week->lessons.size(); ++i) {
+    const auto& l = week->lessons[i];
+    auto o = out[i];
+    o.setLessonId(l.id);
+    o.setDate(l.date);
+    o.setNumber(static_cast<uint8_t>(l.number));
+    o.setSubjectId(l.subject_id);
+    o.setSubgroupId(l.subgroup_id);
+    o.setTeacherId(l.teacher_id);
+    auto [name, fresh] = names.try_emplace(l.teacher_id);
+    if (fresh) {
+      if (auto t = ctx.journal->user_info(l.teacher_id)) name->second = t->full_name;
     }
+    o.setTeacherName(name->second);
+    o.setHeld(l.held);
+    o.setCancelled(l.cancelled);
   }
-  return false;
 }
 
 void class_roster(ServerContext& ctx, const std::string& user, const std::string& class_id,

@@ -37,6 +37,10 @@ bool may_read_roster(ServerContext& ctx, const std::string& user, const std::str
 void class_roster(ServerContext& ctx, const std::string& user, const std::string& class_id,
                   schema::Response::Builder response);
 
+// The `classWeek` request: one week of a class's lessons, or an error.
+void class_week(ServerContext& ctx, const std::string& user, schema::ClassWeekQuery::Reader query,
+                schema::Response::Builder response);
+
 // The `staff` request: the staff of `school_id` (empty: the user's own
 // school), or an error.
 void staff_roster(ServerContext& ctx, const std::string& user, const std::string& school_id,

@@ -2,7 +2,8 @@
 // the running server: who may read it (the class teacher of the class, the
 // director and deputy of its school, auditors) and who may not; what it
 // shows about access and consent; live pushes after a change; and that
-// revoking a login ends that user's open session.
+// revoking a login ends that user's open session. Also the school's staff
+// and parents lists, and a class's week of lessons.
 #include <algorithm>
 #include <set>
 #include <vector>
@@ -245,6 +246,61 @@ TEST_F(StaffRosterTest, TheOfficeListsTheParentsWithTheirChildren) {
       << *r;
   // Staff are not parents.
   EXPECT_EQ(r->find(R"("userId":"t-rus")"), std::string::npos) << *r;
+}
+
+using ClassWeekTest = ServerFixture;
+
+std::string week_query(const std::string& class_id, const std::string& date) {
+  return R"("classWeek": {"classId": ")" + class_id + R"(", "date": ")" + date + R"("})";
+}
+
+// A class's week (`classWeek`): its school's heads and office, its teachers
+// and auditors read it; parents, students and other classes' teachers do not.
+TEST_F(ClassWeekTest, TheSchoolTheClassTeachersAndAuditorsRead) {
+  at("2026-10-05 10:00");
+  const std::set<std::string> allowed = {"admin",   "director", "deputy", "secretary",
+                                         "auditor", "t-math",   "t-rus",  "t-eng"};
+  for (const char* user : {"admin", "director", "deputy", "secretary", "auditor", "t-math", "t-rus",
+                           "t-eng", "p1", "s1"}) {
+    SCOPED_TRACE(user);
+    auto c = signed_in(user);
+    EXPECT_EQ(outcome(*c, week_query("c5a", "2026-10-07")),
+              allowed.count(user) ? "ok" : "forbidden");
+  }
+  auto math = signed_in("t-math");
+  EXPECT_EQ(outcome(*math, week_query("c6b", "2026-10-07")), "forbidden");  // not her class
+  auto admin = signed_in("admin");
+  EXPECT_EQ(outcome(*admin, week_query("nope", "2026-10-07")), "forbidden");
+  EXPECT_EQ(outcome(*admin, week_query("c5a", "07.10.2026")), "bad_request");
+  WsClient anonymous(port_);
+  EXPECT_EQ(outcome(anonymous, week_query("c5a", "2026-10-07")), "not_signed_in");
+}
+
+TEST_F(ClassWeekTest, ListsTheWeeksLessonsWithTheirTeachersCancelledOnesIncluded) {
+  at("2026-10-05 10:00");
+  ok("deputy", R"({"cancelLesson": {"lessonId": "l-eng", "reason": "Учитель на курсах"}})");
+  ok("deputy", R"({"scheduleLesson": {"lessonId": "l-next", "classId": "c5a", "subgroupId": "",
+      "subjectId": "math", "teacherId": "t-math", "date": "2026-10-12", "number": 1}})");
+  auto deputy = signed_in("deputy");
+  auto r = deputy->request("w", week_query("c5a", "2026-10-11"));  // a Sunday
+  ASSERT_TRUE(r);
+  EXPECT_NE(
+      r->find(R"("classWeek":{"classId":"c5a","monday":"2026-10-05","lessons":[)"
+              R"({"lessonId":"l-math","date":"2026-10-05","number":2,"subjectId":"math",)"
+              R"("subgroupId":"","teacherId":"t-math","teacherName":"Иванова Мария Петровна",)"
+              R"("held":false,"cancelled":false},)"
+              R"({"lessonId":"l-eng","date":"2026-10-05","number":3,"subjectId":"eng",)"
+              R"("subgroupId":"g1","teacherId":"t-eng","teacherName":"Морозова Дарья Андреевна",)"
+              R"("held":false,"cancelled":true}]})"),
+      std::string::npos)
+      << *r;
+  r = deputy->request("w2", week_query("c5a", "2026-10-12"));
+  ASSERT_TRUE(r);
+  EXPECT_NE(r->find(R"("monday":"2026-10-12","lessons":[{"lessonId":"l-next",)"), std::string::npos)
+      << *r;
+  r = deputy->request("w3", week_query("c5a", "2026-09-14"));
+  ASSERT_TRUE(r);
+  EXPECT_NE(r->find(R"("monday":"2026-09-14","lessons":[]})"), std::string::npos) << *r;
 }
 
 }  // namespace

@@ -6,8 +6,8 @@
 // password, opens the academic year, adds a subject and a work type, a
 // teacher with her login, and a class with its class teacher; the teacher
 // signs in with the password from the slip and is offered her class; the
-// teacher adds a lesson and repeats its week, the administrator puts a
-// lesson into the class's timetable, fills the next weeks and cancels them. Each
+// teacher adds a lesson and repeats its week; the administrator opens the
+// class's timetable, puts a lesson in, fills the next weeks and clears them. Each
 // figure is checked against what the server says. On the demo server: the
 // administrator lands on the school page with the whole staff, the director
 // reads it without the administrator's buttons.
@@ -67,9 +67,9 @@ async function signIn(p, base, login, password, landing) {
   ]);
 }
 
-// Fills and sends the open dialog: `fields` maps a name to a value.
+// Fills and sends the open dialog (the topmost): `fields` maps a name to a value.
 async function fillAndSend(p, fields) {
-  const d = p.locator('dialog[open]');
+  const d = p.locator('dialog[open]').last();
   for (const [name, value] of Object.entries(fields)) {
     const input = d.locator(`[name=${name}]`);
     if (await input.evaluate((e) => e.tagName) === 'SELECT') await input.selectOption(value);
@@ -79,10 +79,12 @@ async function fillAndSend(p, fields) {
   return d;
 }
 
-// The same, for a dialog that must close (the change was accepted).
+// The same, for a dialog that must close (the change was accepted); one
+// beneath it (the timetable's week) stays open.
 async function submitDialog(p, fields) {
+  const open = await p.locator('dialog[open]').count();
   const d = await fillAndSend(p, fields);
-  await p.waitForFunction(() => !document.querySelector('dialog[open]'), null, { timeout: 15000 }).catch(async () => {
+  await p.waitForFunction((n) => document.querySelectorAll('dialog[open]').length < n, open, { timeout: 15000 }).catch(async () => {
     throw new Error('the dialog stayed open: ' + await d.locator('.form-error').textContent());
   });
 }
@@ -259,32 +261,46 @@ test('the teacher adds a lesson of her own to the register', async () => {
   await teacher.context().close();
 });
 
-test('the administrator puts a lesson into 5А\'s timetable, fills the next weeks from it, then clears them', async () => {
-  const row = page.locator('.class-table tr', { hasText: '5А' });
-  await row.locator('button', { hasText: 'Урок…' }).click();
-  await submitDialog(page, { load: { label: `Математика — ${teacherName}` }, date: `${yearStart}-11-10`, number: '2' });
-  await row.locator('button', { hasText: 'Повторить неделю…' }).click();
+test('the administrator fills 5А\'s timetable from one week, then clears it', async () => {
+  const y = yearStart;
+  await page.locator('.class-table tr', { hasText: '5А' }).locator('button', { hasText: 'Расписание…' }).click();
+  const week = page.locator('dialog.timetable-dialog');
+  await week.locator('input[name=weekOf]').fill(`${y}-11-10`);
+  await week.locator('.week-title', { hasText: '9–15 ноября' }).waitFor({ timeout: 15000 });
+  await week.locator('.empty', { hasText: 'нет уроков' }).waitFor({ timeout: 15000 });
+  await week.locator('button', { hasText: 'Добавить урок…' }).click();
+  await submitDialog(page, { load: { label: `Математика — ${teacherName}` }, date: `${y}-11-10`, number: '2' });
+  await week.locator('.week-lesson', { hasText: 'Математика' }).waitFor({ timeout: 15000 });
+  assert(/Петрова С\. Ю\./.test(await week.locator('.week-lesson').textContent()), 'no teacher in the lesson');
+  await week.locator('button', { hasText: 'Повторить эту неделю…' }).click();
   // An end inside the chosen week: the journal's refusal stays in the dialog.
-  const d = await fillAndSend(page, { week: `${yearStart}-11-10`, until: `${yearStart}-11-15` });
+  const d = await fillAndSend(page, { until: `${y}-11-15` });
   await d.locator('.form-error:not([hidden])').waitFor({ timeout: 15000 });
   assert(/позже выбранной недели/.test(await d.locator('.form-error').textContent()), 'no refusal of an end inside the week');
-  await submitDialog(page, { until: `${yearStart}-11-30` });
+  await submitDialog(page, { until: `${y}-11-30` });
   await page.locator('.toast', { hasText: 'Добавлено уроков: 2' }).waitFor({ timeout: 15000 });
-  await shot(page, '66-school-week-repeated.png', { fullPage: true });
+  await week.locator('button', { hasText: 'Неделя вперёд ›' }).click();
+  await week.locator('.week-title', { hasText: '16–22 ноября' }).waitFor({ timeout: 15000 });
+  await week.locator('.week-lesson:not(.cancelled)', { hasText: 'Математика' }).waitFor({ timeout: 15000 });
+  await shot(page, '66-school-timetable-week.png');
   const school = (await ask(page, [{ school: '' }]))[1].result.school;
   const c5a = school.classes.find((c) => c.name === '5А');
   const period = school.periods.find((p) => p.name === '2 четверть');
-  const [, view] = await ask(page, [{ register: { classId: c5a.classId, subjectId: school.subjects[0].id, periodId: period.periodId } }]);
-  const dates = view.result.register.lessons.map((l) => `${l.date}/${l.number}`);
-  assert(dates.join(' ') === [10, 17, 24].map((d) => `${yearStart}-11-${d}/2`).join(' '), `the server's register: ${dates}`);
+  const registerDates = async () => {
+    const [, view] = await ask(page, [{ register: { classId: c5a.classId, subjectId: school.subjects[0].id, periodId: period.periodId } }]);
+    return view.result.register.lessons.map((l) => `${l.date}/${l.number}${l.cancelled ? ' отменён' : ''}`).join(' ');
+  };
+  let dates = await registerDates();
+  assert(dates === [10, 17, 24].map((n) => `${y}-11-${n}/2`).join(' '), `the server's register: ${dates}`);
   // The timetable changes from 16 November: the two weeks are cleared.
-  await row.locator('button', { hasText: 'Отменить уроки…' }).click();
-  await submitDialog(page, { from: `${yearStart}-11-16`, until: `${yearStart}-11-30`, reason: 'Новое расписание' });
+  await week.locator('button', { hasText: 'Отменить уроки…' }).click();
+  assert(await page.locator('dialog[open] input[name=from]').last().inputValue() === `${y}-11-16`, 'the span does not start on the week shown');
+  await submitDialog(page, { until: `${y}-11-30`, reason: 'Новое расписание' });
   await page.locator('.toast', { hasText: 'Отменено уроков: 2' }).waitFor({ timeout: 15000 });
-  const [, cleared] = await ask(page, [{ register: { classId: c5a.classId, subjectId: school.subjects[0].id, periodId: period.periodId } }]);
-  const state = cleared.result.register.lessons.map((l) => `${l.date}${l.cancelled ? ' отменён' : ''}`);
-  assert(state.join('|') === [`${yearStart}-11-10`, `${yearStart}-11-17 отменён`, `${yearStart}-11-24 отменён`].join('|'),
-    `the server's register after the cancellation: ${state}`);
+  await week.locator('.week-lesson.cancelled', { hasText: 'Математика' }).waitFor({ timeout: 15000 });
+  dates = await registerDates();
+  assert(dates === `${y}-11-10/2 ${y}-11-17/2 отменён ${y}-11-24/2 отменён`, `the server's register after the cancellation: ${dates}`);
+  await week.locator('button', { hasText: 'Закрыть' }).click();
 });
 
 test('the administrator gives the teacher a second load, then ends it', async () => {
@@ -328,6 +344,16 @@ test('on the demo, the administrator lands on the whole staff and the director r
   assert(await director.locator('button', { hasText: 'Выдать доступ' }).count() === 0, 'the director is offered to issue logins');
   assert(await director.locator('button', { hasText: 'Добавить сотрудника' }).count() === 0, 'the director is offered to add staff');
   await director.locator('button', { hasText: 'Закрыть…' }).first().waitFor({ timeout: 5000 });
+  // She reads a class's timetable, without the keepers' buttons.
+  await director.locator('.class-table tr', { hasText: '5А' }).locator('button', { hasText: 'Расписание…' }).click();
+  const week = director.locator('dialog.timetable-dialog');
+  await week.locator('input[name=weekOf]').fill('2026-09-07');
+  await week.locator('.week-lesson').first().waitFor({ timeout: 15000 });
+  const [, served] = await ask(director, [{ classWeek: { classId: 'sch1-c5a', date: '2026-09-07' } }]);
+  assert(await week.locator('.week-lesson').count() === served.result.classWeek.lessons.length,
+    `the grid and the server's ${served.result.classWeek.lessons.length} lessons differ`);
+  assert(await week.locator('button', { hasText: 'Добавить урок…' }).count() === 0, 'the director is offered to add lessons');
+  await shot(director, '67-school-timetable-demo.png');
 });
 
 test('no script errors on the pages', async () => {

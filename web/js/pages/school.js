@@ -66,7 +66,7 @@ async function reload() {
   }
 }
 
-const books = schoolBooks({ me, send, state });
+const books = schoolBooks({ client, me, send, state });
 
 function render() {
   const s = state.school;

@@ -1,13 +1,13 @@
 // The school page's reference books: academic years with their periods and
 // holidays, subjects, work types and classes, and the dialogs that change
-// them, and the timetable's tools for a class (a lesson for any teacher,
-// a week repeated). `send(command)` writes and has the page read the school again;
-// `state.school` is the SchoolView, `state.staff` the staff list.
+// them, and each class's timetable (school_timetable.js). `send(command)`
+// writes and has the page read the school again; `state.school` is the
+// SchoolView, `state.staff` the staff list.
 import { h } from '../dom.js';
 import { ddmmyyyy, todayIso } from '../format.js';
 import { commandDialog, latin } from '../dialogs.js';
 import { hasRole } from '../session.js';
-import { cancelLessonsDialog, keeperLessonDialog, repeatWeekDialog } from '../register/lesson_scheduler.js';
+import { timetableDialog } from './school_timetable.js';
 
 const KINDS = {
   quarters: { title: 'четверти', prefix: 'q', names: ['1 четверть', '2 четверть', '3 четверть', '4 четверть'] },
@@ -28,7 +28,7 @@ function typicalDay(y, md) {
   return md.startsWith('+') ? `${y + 1}-${md.slice(1)}` : `${y}-${md}`;
 }
 
-export function schoolBooks({ me, send, state }) {
+export function schoolBooks({ client, me, send, state }) {
   const admin = hasRole(me, 'administrator');
   const office = hasRole(me, 'administrator', 'secretary');
   const heads = hasRole(me, 'administrator', 'director', 'deputyDirector');
@@ -245,11 +245,9 @@ export function schoolBooks({ me, send, state }) {
   function classActions(c) {
     return h('td', { class: 'actions' },
       office ? button('Классный руководитель…', () => classTeacherDialog(c), 'btn btn-small') : null,
-      keepers ? button('Урок…', () => keeperLessonDialog({ school: state.school, cls: c, loads: classLoads(c), command: send }), 'btn btn-small') : null,
-      keepers ? button('Повторить неделю…', () => repeatWeekDialog({
-        school: state.school, classId: c.classId, className: c.name, own: false, command: send,
-      }), 'btn btn-small') : null,
-      cancellers ? button('Отменить уроки…', () => cancelLessonsDialog({ classId: c.classId, className: c.name, command: send }), 'btn btn-small btn-danger') : null);
+      button('Расписание…', () => timetableDialog({
+        client, school: state.school, cls: c, rights: { keepers, cancellers }, loads: classLoads, send,
+      }), 'btn btn-small'));
   }
 
   // ---- rendering ----
@@ -278,11 +276,11 @@ export function schoolBooks({ me, send, state }) {
       card('classes', year ? `Классы, ${year.name}` : 'Классы', office && year ? button('Открыть класс…', () => classDialog(year), 'btn') : null,
         classes.length
           ? h('table', { class: 'table class-table' },
-            h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Класс'), h('th', { scope: 'col' }, 'Классный руководитель'), keepers ? h('th', { scope: 'col' }) : null)),
+            h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Класс'), h('th', { scope: 'col' }, 'Классный руководитель'), h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, 'Действия')))),
             h('tbody', {}, classes.map((c) => h('tr', { dataset: { class: c.classId } },
               h('th', { scope: 'row' }, h('a', { href: `class.html?class=${encodeURIComponent(c.classId)}` }, c.name)),
               h('td', {}, staffName(c.classTeacherId) || 'не назначен'),
-              keepers ? classActions(c) : null))))
+              classActions(c)))))
           : h('p', { class: 'empty' }, year ? 'Классы не открыты. Их можно открыть здесь или импортом списков (zhurnal import).' : 'Сначала откройте учебный год.')),
     ];
   }

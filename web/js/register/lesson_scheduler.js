@@ -57,13 +57,13 @@ export function scheduleDialog(client, { me, sel, school, className, subjectName
 
 // A timetable keeper's lesson for any load of the class: `loads` are
 // {teacherId, teacherName, subjectId, subgroupId} running today or later.
-export function keeperLessonDialog({ school, cls, loads, command }) {
+export function keeperLessonDialog({ school, cls, loads, command, date: day = todayIso() }) {
   const subjectName = (id) => school.subjects.find((s) => s.id === id)?.name || id;
   const load = h('select', { class: 'input', name: 'load', required: true },
     h('option', { value: '' }, '— предмет и учитель —'),
     loads.map((l, i) => h('option', { value: String(i) },
       `${subjectName(l.subjectId)}${l.subgroupId ? ` (${groupText(l.subgroupId)})` : ''} — ${l.teacherName}`)));
-  const date = h('input', { type: 'date', class: 'input', name: 'date', required: true, value: todayIso() });
+  const date = h('input', { type: 'date', class: 'input', name: 'date', required: true, value: day });
   const number = numberSelect(school);
   commandDialog(`Новый урок: ${cls.name}`, {
     submitText: 'Добавить урок',
@@ -91,10 +91,9 @@ export function keeperLessonDialog({ school, cls, loads, command }) {
 // each following week up to a day, in one command. The journal skips
 // holidays, closed periods, slots the class already has a lesson in and days
 // past a teacher's load, and refuses when nothing is left to add.
-export function repeatWeekDialog({ school, classId, className, own, command }) {
-  const today = todayIso();
-  const week = h('input', { type: 'date', class: 'input', name: 'week', required: true, value: today });
-  const period = (school.periods || []).find((p) => p.start <= today && today <= p.end);
+export function repeatWeekDialog({ school, classId, className, own, command, week: day = todayIso() }) {
+  const week = h('input', { type: 'date', class: 'input', name: 'week', required: true, value: day });
+  const period = (school.periods || []).find((p) => p.start <= day && day <= p.end);
   const until = h('input', { type: 'date', class: 'input', name: 'until', required: true, value: period?.end || '' });
   let added = 0;
   commandDialog(`Повторить неделю: ${className}`, {
@@ -121,8 +120,8 @@ export function repeatWeekDialog({ school, classId, className, own, command }) {
 // before a new week is repeated into them. The journal keeps the lessons
 // that took place (held, or with marks or attendance) and those in a closed
 // period, and refuses when nothing is left to cancel.
-export function cancelLessonsDialog({ classId, className, command }) {
-  const from = h('input', { type: 'date', class: 'input', name: 'from', required: true, value: todayIso() });
+export function cancelLessonsDialog({ classId, className, command, from: day = todayIso() }) {
+  const from = h('input', { type: 'date', class: 'input', name: 'from', required: true, value: day });
   const until = h('input', { type: 'date', class: 'input', name: 'until', required: true });
   const reason = h('input', { class: 'input', name: 'reason', required: true, maxlength: 500, autocomplete: 'off', placeholder: 'Новое расписание с 12.01' });
   let count = 0;

@@ -94,6 +94,17 @@ struct SchoolInfo {
   std::vector<Class> classes;
 };
 
+// A week of a class's lessons, as the decision state holds them.
+struct ClassWeekInfo {
+  struct Lesson {
+    std::string id, date, subject_id, subgroup_id, teacher_id;  // date "YYYY-MM-DD"
+    int number = 1;
+    bool held = false, cancelled = false;
+  };
+  std::string monday;           // empty: the date asked is malformed
+  std::vector<Lesson> lessons;  // by date, number, group
+};
+
 // Who a signed-in person is, as the journal knows them.
 struct UserInfo {
   std::string id;
@@ -158,6 +169,10 @@ class Journal {
   bool login_taken(const std::string& login) const;
   // A school's periods, subjects, work types and classes, or nullopt.
   std::optional<SchoolInfo> school_info(const std::string& school_id) const;
+  // The lessons of the week (Monday to Sunday) holding `date` ("YYYY-MM-DD")
+  // of a class; nullopt for an unknown class, no Monday for a malformed date.
+  std::optional<ClassWeekInfo> class_week(const std::string& class_id,
+                                          const std::string& date) const;
   // Read permissions, checked by the server on every query and every push:
   // a parent reads only her children, a student only herself, a teacher the
   // classes she teaches or leads, the administration its school, the auditor
