@@ -14,13 +14,14 @@
 // in-process as the system actor (or as the teacher who owns them) before the
 // cell runs, so a refusal is always about the right, never about the data.
 #include <algorithm>
-#include <cstring>
 #include <fstream>
 #include <functional>
 #include <map>
 #include <regex>
 #include <set>
 
+#include "commands/internal/calendar.hpp"
+#include "markdown_table.hpp"
 #include "server_fixture.hpp"
 
 #ifndef ZHURNAL_DOCS_DIR
@@ -84,20 +85,11 @@ std::string lesson_json(const std::string& id, const std::string& teacher = "t-m
   return R"({"scheduleLesson": {"lessonId": ")" + id + R"(", "classId": "c5a", "subgroupId": "",
       "subjectId": "math", "teacherId": ")" + teacher + R"(", "date": "2026-10-05", "number": 2}})";
 }
-// The Thursday `weeks` after column `col`'s own week in 2027 (repeatWeek).
-std::string repeat_week_day(int col, int weeks) {
-  // Thursdays: the declareHoliday row makes 10 February 2027 a holiday.
-  static const char* kThursdays[] = {"2027-01-14", "2027-01-21", "2027-01-28", "2027-02-04",
-                                     "2027-02-11", "2027-02-18", "2027-02-25", "2027-03-04",
-                                     "2027-03-11", "2027-03-18", "2027-03-25", "2027-04-01"};
-  return kThursdays[col + weeks];
-}
-// Column `col`'s Friday in 2027 (cancelLessons).
-std::string cancel_day(int col) {
-  static const char* kFridays[] = {"2027-01-15", "2027-01-22", "2027-01-29", "2027-02-05",
-                                   "2027-02-12", "2027-02-19", "2027-02-26", "2027-03-05",
-                                   "2027-03-12", "2027-03-19", "2027-03-26"};
-  return kFridays[col];
+// Column `col`'s own days in 2027: `weekday` (0 Monday) of the week
+// `col + weeks` weeks after that of 11 January.
+std::string day_2027(int col, int weeks, int weekday) {
+  const auto monday = commands::internal::parse_date("2027-01-11");
+  return commands::internal::format_date({monday->days + 7 * (col + weeks) + weekday});
 }
 std::string user_json(const std::string& id, const std::string& roles) {
   return R"({"registerUser": {"userId": ")" + id +
@@ -345,32 +337,33 @@ const std::vector<Row>& rows() {
        }},
       // ---- lessons, marks, attendance ----
       {"`scheduleLesson`", "YNYYYNNNNNN", [](const Cell& c) { return lesson_json(c.id("les-")); }},
-      // Each column repeats a week of its own (a week apart, 14 January 2027
-      // on), which holds a math lesson of t-math's; a keeper's repeat lands
-      // in the next column's week, which still has its next week free.
+      // Each column repeats a week of its own, which holds a math lesson of
+      // t-math's on Thursday; a keeper's repeat lands in the next column's
+      // week, which still has its next week free. (Not Wednesday: the
+      // declareHoliday row makes 10 February 2027 a holiday.)
       {"`repeatWeek`", "YNYYYNVNNNN",
        [](const Cell& c) {
-         return R"({"repeatWeek": {"classId": "c5a", "date": ")" + repeat_week_day(c.col, 0) +
-                R"(", "until": ")" + repeat_week_day(c.col, 1) + R"(", "lessonIdPrefix": ")" +
+         return R"({"repeatWeek": {"classId": "c5a", "date": ")" + day_2027(c.col, 0, 3) +
+                R"(", "until": ")" + day_2027(c.col, 1, 3) + R"(", "lessonIdPrefix": ")" +
                 c.id("rw") + R"("}})";
        },
        [](const Cell& c) {
          return Steps{{kSys, R"({"scheduleLesson": {"lessonId": ")" + c.id("les-") +
                                  R"(", "classId": "c5a", "subgroupId": "", "subjectId": "math",
              "teacherId": "t-math", "date": ")" +
-                                 repeat_week_day(c.col, 0) + R"(", "number": 2}})"}};
+                                 day_2027(c.col, 0, 3) + R"(", "number": 2}})"}};
        }},
-      // Each column cancels the lessons of a Friday of its own in 2027.
+      // Each column cancels the lessons of a Friday of its own.
       {"`cancelLessons` (reason; lessons that took place stay)", "YNYNYNVNNNN",
        [](const Cell& c) {
-         return R"({"cancelLessons": {"classId": "c5a", "from": ")" + cancel_day(c.col) +
-                R"(", "until": ")" + cancel_day(c.col) + R"(", "reason": "Новое расписание"}})";
+         return R"({"cancelLessons": {"classId": "c5a", "from": ")" + day_2027(c.col, 0, 4) +
+                R"(", "until": ")" + day_2027(c.col, 0, 4) + R"(", "reason": "Новое расписание"}})";
        },
        [](const Cell& c) {
          return Steps{{kSys, R"({"scheduleLesson": {"lessonId": ")" + c.id("les-") +
                                  R"(", "classId": "c5a", "subgroupId": "", "subjectId": "math",
              "teacherId": "t-math", "date": ")" +
-                                 cancel_day(c.col) + R"(", "number": 2}})"}};
+                                 day_2027(c.col, 0, 4) + R"(", "number": 2}})"}};
        }},
       {"`holdLesson`", "LLLLYLLLNNN",
        [](const Cell& c) {
@@ -454,39 +447,6 @@ const std::vector<Row>& rows() {
 }
 
 // ---- the document's tables ----------------------------------------------
-
-std::string trim(std::string s) {
-  const auto b = s.find_first_not_of(" \t");
-  const auto e = s.find_last_not_of(" \t");
-  return b == std::string::npos ? std::string() : s.substr(b, e - b + 1);
-}
-
-std::vector<std::string> cells_of(const std::string& line) {
-  std::vector<std::string> cells;
-  std::string cur;
-  bool code = false;
-  for (size_t i = 1; i < line.size(); ++i) {  // skip the leading '|'
-    const char ch = line[i];
-    if (ch == '`') code = !code;
-    if (ch == '|' && !code) {
-      cells.push_back(trim(cur));
-      cur.clear();
-    } else {
-      cur += ch;
-    }
-  }
-  return cells;
-}
-
-// A column header without its footnote marks ("Par¹" -> "Par").
-std::string column_name(std::string h) {
-  for (const char* mark : {"¹", "²", "³", "⁴", "⁵", "⁶", "⁷", "⁸", "⁹", "*"}) {
-    for (size_t at = h.find(mark); at != std::string::npos; at = h.find(mark)) {
-      h.erase(at, std::strlen(mark));
-    }
-  }
-  return trim(h);
-}
 
 // A cell's outcome: 'Y' for "yes…", "own…", "herself…"; for "no…" the
 // letter of the first `code` in it (not_authorized when none); '-' for "—".
