@@ -249,10 +249,18 @@ test('the teacher adds a lesson of her own to the register', async () => {
   const lessons = view.result.register.lessons;
   assert(lessons.length === 1 && lessons[0].date === `${yearStart}-10-05` && lessons[0].number === 3,
     `the server's register: ${JSON.stringify(lessons)}`);
-  // She repeats that week up to 25 October: Mondays 12 and 19 October.
-  await teacher.click('button:has-text("Повторить неделю…")');
-  await submitDialog(teacher, { week: `${yearStart}-10-07`, until: `${yearStart}-10-25` });
+  // In the class's timetable she repeats that week up to 25 October:
+  // Mondays 12 and 19 October.
+  await teacher.click('button:has-text("Расписание класса…")');
+  const week = teacher.locator('dialog.timetable-dialog');
+  await week.locator('input[name=weekOf]').fill(`${yearStart}-10-07`);
+  await week.locator('.week-lesson', { hasText: 'Математика' }).waitFor({ timeout: 15000 });
+  assert(await week.locator('button', { hasText: 'Добавить урок…' }).count() === 0, 'a teacher is offered the keepers\' lesson');
+  await week.locator('button', { hasText: 'Повторить мои уроки этой недели…' }).click();
+  assert(await teacher.locator('dialog[open] input[name=week]').last().inputValue() === `${yearStart}-10-05`, 'the repeat does not start from the week shown');
+  await submitDialog(teacher, { until: `${yearStart}-10-25` });
   await teacher.locator('.toast', { hasText: 'Добавлено уроков: 2' }).waitFor({ timeout: 15000 });
+  await week.locator('button', { hasText: 'Закрыть' }).click();
   await teacher.locator('tr.dates th', { hasText: '19' }).first().waitFor({ timeout: 15000 });
   const [, after] = await ask(teacher, [{ register: { classId: c5a.classId, subjectId: school.subjects[0].id, periodId: period.periodId } }]);
   const dates = after.result.register.lessons.map((l) => `${l.date}/${l.number}`);

@@ -12,7 +12,8 @@ import { RegisterGrid, DRAFT_CODES } from '../register/grid.js';
 import { CellEditor, valueFromDraft } from '../register/cell_editor.js';
 import { LessonEditor } from '../register/lesson_editor.js';
 import { renderPrint, renderTopics } from '../register/pages.js';
-import { ownAssignments, repeatWeekDialog, scheduleDialog } from '../register/lesson_scheduler.js';
+import { ownAssignments, scheduleDialog } from '../register/lesson_scheduler.js';
+import { timetableDialog } from './school_timetable.js';
 
 const WORK_TYPE_KEY = 'zhurnal.workType';
 const FRESH_MS = 4000;
@@ -49,15 +50,15 @@ const addLesson = h('button', {
     inPeriod: (date) => !state.view?.period?.start || (state.view.period.start <= date && date <= state.view.period.end),
   }),
 }, 'Добавить урок…');
-// ...and repeats her lessons of the class from one week into the next ones.
-const repeatWeek = h('button', {
+// ...and sees the class's timetable, where she repeats or cancels her own.
+const timetable = h('button', {
   type: 'button', class: 'btn', hidden: true,
-  onclick: async () => repeatWeekDialog({
-    school: await loadSchool(client), classId: state.sel.classId,
-    className: state.view?.className || state.info?.className || '', own: true,
-    command: (c) => client.command(c),
+  onclick: async () => timetableDialog({
+    client, school: await loadSchool(client), rights: { own: true },
+    cls: { classId: state.sel.classId, name: state.view?.className || state.info?.className || '' },
+    send: (c) => client.command(c),
   }),
-}, 'Повторить неделю…');
+}, 'Расписание класса…');
 const title = h('h1', { id: 'register-title' }, 'Журнал класса');
 const subtitle = h('p', { class: 'subtitle' });
 const messageBox = h('div', { class: 'register-message' });
@@ -72,7 +73,7 @@ const controls = h('div', { class: 'no-print', hidden: true },
     h('label', { for: 'pick-period' }, 'Период'), periodSelect,
     h('span', { class: 'toolbar-gap' }),
     h('label', { for: 'pick-worktype' }, 'Вид работы'), workTypeSelect,
-    addLesson, repeatWeek,
+    addLesson, timetable,
     h('button', { type: 'button', class: 'btn', onclick: () => window.print() }, 'Печать')),
   h('p', { class: 'hint' },
     'Щёлкните клетку и наберите отметку (1–5) или код посещаемости (Н, Б, У, ОП), Enter — сохранить и перейти к следующему ученику. ',
@@ -408,7 +409,7 @@ async function defaultPeriod(classId, subjectId) {
 function renderPickers() {
   const sel = state.sel;
   addLesson.hidden = !ownAssignments(me, sel).length;
-  repeatWeek.hidden = !(me.assignments || []).some((a) => a.classId === sel?.classId);
+  timetable.hidden = !(me.assignments || []).some((a) => a.classId === sel?.classId);
   const classes = state.classes.some((c) => c.classId === sel?.classId) ? state.classes
     : [{ classId: sel?.classId, name: state.view?.className || sel?.classId }, ...state.classes];
   clear(classSelect).append(...classes.map((c) =>

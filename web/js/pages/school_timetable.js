@@ -1,11 +1,12 @@
-// The school page's timetable of a class («Расписание…»): one week at a
-// time (`classWeek`), lesson numbers down and weekdays across, each lesson
-// with its subject, group and teacher, the cancelled ones struck through.
-// The director reads it; the timetable's keepers (the administrator, the
-// deputy, the secretary) put a lesson in for any load of the class and
-// repeat the week shown into the following ones, and the administrator and
-// the deputy cancel a span of lessons. After each change the week is read
-// again.
+// A class's timetable («Расписание…» on the school page, «Расписание
+// класса…» in the register): one week at a time (`classWeek`), lesson
+// numbers down and weekdays across, each lesson with its subject, group and
+// teacher, the cancelled ones struck through. The director reads it; the
+// timetable's keepers (the administrator, the deputy, the secretary) put a
+// lesson in for any load of the class and repeat the week shown into the
+// following ones, and the administrator and the deputy cancel a span of
+// lessons; a teacher repeats or cancels her own. After each change the
+// week is read again.
 import { h, clear } from '../dom.js';
 import { addDays, mondayOf, todayIso, weekText } from '../format.js';
 import { dialog } from '../dialogs.js';
@@ -19,10 +20,13 @@ function shortName(full) {
   return [last, ...rest.map((p) => `${p[0]}.`)].join(' ');
 }
 
-// `rights`: { keepers, cancellers }; `loads(c)`: the class's running loads;
-// `send(command)`: writes and has the page read the school again.
-export function timetableDialog({ client, school, cls, rights, loads, send }) {
+// `rights`: { keepers, cancellers } on the school page, { own } for a
+// teacher of the class (the register): her own lessons repeated or
+// cancelled. `loads(c)`: the class's running loads; `send(command)` writes
+// (and has the page read what it shows again).
+export function timetableDialog({ client, school, cls, rights, loads = () => [], send }) {
   let monday = mondayOf(todayIso());
+  const own = !rights.keepers && Boolean(rights.own);
   const subjectName = (id) => school.subjects.find((s) => s.id === id)?.name || id;
   const title = h('p', { class: 'week-title', 'aria-live': 'polite' });
   const grid = h('div', { class: 'table-wrap week-grid-box' });
@@ -46,10 +50,12 @@ export function timetableDialog({ client, school, cls, rights, loads, send }) {
     grid, error,
     h('div', { class: 'dialog-buttons' },
       rights.keepers ? button('Добавить урок…', () => keeperLessonDialog({ school, cls, loads: loads(cls), command, date: monday }), 'btn btn-primary') : null,
-      rights.keepers ? button('Повторить эту неделю…', () => repeatWeekDialog({
-        school, classId: cls.classId, className: cls.name, own: false, command, week: monday,
+      rights.keepers || own ? button(own ? 'Повторить мои уроки этой недели…' : 'Повторить эту неделю…', () => repeatWeekDialog({
+        school, classId: cls.classId, className: cls.name, own, command, week: monday,
       })) : null,
-      rights.cancellers ? button('Отменить уроки…', () => cancelLessonsDialog({ classId: cls.classId, className: cls.name, command, from: monday }), 'btn btn-danger') : null,
+      rights.cancellers || own ? button(own ? 'Отменить мои уроки…' : 'Отменить уроки…', () => cancelLessonsDialog({
+        classId: cls.classId, className: cls.name, own, command, from: monday,
+      }), 'btn btn-danger') : null,
       button('Закрыть', () => d.close(), 'btn btn-ghost')));
   d.classList.add('timetable-dialog');
 

@@ -4,8 +4,9 @@
 // assignment of the class and subject); the school page's «Урок…» does the
 // same for a timetable keeper, for any teacher with a load in the class.
 // «Повторить неделю…» (both pages) fills the following weeks from one week
-// already set (repeatWeek); the school page's «Отменить уроки…» clears a
-// span of days (cancelLessons). The register's subscription then shows the new
+// already set (repeatWeek); «Отменить уроки…» clears a span of days
+// (cancelLessons). Both are offered in a class's timetable
+// (pages/school_timetable.js). The register's subscription then shows the new
 // columns; a click on a date records the topic, and marks go in once the
 // lesson has begun.
 import { h } from '../dom.js';
@@ -120,7 +121,7 @@ export function repeatWeekDialog({ school, classId, className, own, command, wee
 // before a new week is repeated into them. The journal keeps the lessons
 // that took place (held, or with marks or attendance) and those in a closed
 // period, and refuses when nothing is left to cancel.
-export function cancelLessonsDialog({ classId, className, command, from: day = todayIso() }) {
+export function cancelLessonsDialog({ classId, className, own = false, command, from: day = todayIso() }) {
   const from = h('input', { type: 'date', class: 'input', name: 'from', required: true, value: day });
   const until = h('input', { type: 'date', class: 'input', name: 'until', required: true });
   const reason = h('input', { class: 'input', name: 'reason', required: true, maxlength: 500, autocomplete: 'off', placeholder: 'Новое расписание с 12.01' });
@@ -129,7 +130,8 @@ export function cancelLessonsDialog({ classId, className, command, from: day = t
     submitText: 'Отменить уроки',
     danger: true,
     fields: [
-      h('p', {}, 'Уроки класса в эти дни будут отменены с указанной причиной; они останутся в истории журнала. Проведённые уроки и уроки с отметками или посещаемостью не отменяются.'),
+      h('p', {}, own ? 'Ваши уроки в этом классе в эти дни будут отменены с указанной причиной; они останутся в истории журнала. Проведённые уроки и уроки с отметками или посещаемостью не отменяются.'
+        : 'Уроки класса в эти дни будут отменены с указанной причиной; они останутся в истории журнала. Проведённые уроки и уроки с отметками или посещаемостью не отменяются.'),
       h('label', {}, 'С', from),
       h('label', {}, 'По (включительно)', until),
       h('label', {}, 'Причина', reason),
