@@ -81,9 +81,11 @@ struct Row {
 
 const std::string kSys = "system";
 
-std::string lesson_json(const std::string& id, const std::string& teacher = "t-math") {
+std::string lesson_json(const std::string& id, const std::string& teacher = "t-math",
+                        const std::string& date = "2026-10-05") {
   return R"({"scheduleLesson": {"lessonId": ")" + id + R"(", "classId": "c5a", "subgroupId": "",
-      "subjectId": "math", "teacherId": ")" + teacher + R"(", "date": "2026-10-05", "number": 2}})";
+      "subjectId": "math", "teacherId": ")" +
+         teacher + R"(", "date": ")" + date + R"(", "number": 2}})";
 }
 // Column `col`'s own days in 2027: `weekday` (0 Monday) of the week
 // `col + weeks` weeks after that of 11 January.
@@ -348,10 +350,7 @@ const std::vector<Row>& rows() {
                 c.id("rw") + R"("}})";
        },
        [](const Cell& c) {
-         return Steps{{kSys, R"({"scheduleLesson": {"lessonId": ")" + c.id("les-") +
-                                 R"(", "classId": "c5a", "subgroupId": "", "subjectId": "math",
-             "teacherId": "t-math", "date": ")" +
-                                 day_2027(c.col, 0, 3) + R"(", "number": 2}})"}};
+         return Steps{{kSys, lesson_json(c.id("les-"), "t-math", day_2027(c.col, 0, 3))}};
        }},
       // Each column cancels the lessons of a Friday of its own.
       {"`cancelLessons` (reason; lessons that took place stay)", "YNYNYNVNNNN",
@@ -360,10 +359,7 @@ const std::vector<Row>& rows() {
                 R"(", "until": ")" + day_2027(c.col, 0, 4) + R"(", "reason": "Новое расписание"}})";
        },
        [](const Cell& c) {
-         return Steps{{kSys, R"({"scheduleLesson": {"lessonId": ")" + c.id("les-") +
-                                 R"(", "classId": "c5a", "subgroupId": "", "subjectId": "math",
-             "teacherId": "t-math", "date": ")" +
-                                 day_2027(c.col, 0, 4) + R"(", "number": 2}})"}};
+         return Steps{{kSys, lesson_json(c.id("les-"), "t-math", day_2027(c.col, 0, 4))}};
        }},
       {"`holdLesson`", "LLLLYLLLNNN",
        [](const Cell& c) {
