@@ -1,9 +1,11 @@
 #include "http_routes.hpp"
-#include "report_routes.hpp"
 
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+
+#include "import_route.hpp"
+#include "report_routes.hpp"
 
 namespace zhurnal::server::internal {
 namespace {
@@ -122,7 +124,24 @@ std::optional<std::filesystem::path> resolve(const std::string& root, std::strin
 
 }  // namespace
 
+std::optional<std::string> bearer_token(const HttpRequest::header_type& req) {
+  auto it = req.find(http::field::authorization);
+  if (it == req.end()) return std::nullopt;
+  std::string_view v(it->value().data(), it->value().size());
+  constexpr std::string_view kScheme = "Bearer ";
+  if (v.size() <= kScheme.size() ||
+      !boost::beast::iequals(boost::beast::string_view(v.data(), kScheme.size()),
+                             boost::beast::string_view(kScheme.data(), kScheme.size())))
+    return std::nullopt;
+  v.remove_prefix(kScheme.size());
+  while (!v.empty() && v.front() == ' ') v.remove_prefix(1);
+  while (!v.empty() && v.back() == ' ') v.remove_suffix(1);
+  if (v.empty() || v.size() > 512) return std::nullopt;
+  return std::string(v);
+}
+
 HttpResponse handle_http(SharedState& state, const HttpRequest& req) {
+  if (is_import_request(req)) return handle_import(state, req);
   if (req.method() != http::verb::get && req.method() != http::verb::head) {
     return make(req, http::status::method_not_allowed, "{\"error\":\"method_not_allowed\"}",
                 "application/json");

@@ -4,6 +4,8 @@
 #pragma once
 
 #include <boost/beast/http.hpp>
+#include <optional>
+#include <string>
 
 #include "shared_state.hpp"
 
@@ -13,5 +15,9 @@ using HttpRequest = boost::beast::http::request<boost::beast::http::string_body>
 using HttpResponse = boost::beast::http::response<boost::beast::http::string_body>;
 
 HttpResponse handle_http(SharedState& state, const HttpRequest& request);
+
+// The session token of `Authorization: Bearer <token>`, or nullopt when the
+// header is missing, of another scheme, empty or over 512 bytes.
+std::optional<std::string> bearer_token(const HttpRequest::header_type& request);
 
 }  // namespace zhurnal::server::internal

@@ -1,9 +1,12 @@
 #include "http_session.hpp"
 
-#include <boost/beast/websocket.hpp>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <boost/beast/websocket.hpp>
+
 #include "http_routes.hpp"
+#include "import_route.hpp"
 #include "websocket_session.hpp"
 
 namespace zhurnal::server::internal {
@@ -36,10 +39,43 @@ void HttpSession::run() {
 
 void HttpSession::do_read() {
   parser_.emplace();
-  parser_->body_limit(state_->options.max_body_bytes);
+  // The parser checks a Content-Length against the limit as it reads the
+  // header: an /import's, until the header shows what the request is.
+  parser_->body_limit(std::max(state_->options.max_body_bytes, state_->options.max_import_bytes));
   parser_->header_limit(16 * 1024);
   // Slowloris: the whole request must arrive in time, however slowly it trickles.
   stream_.expires_after(state_->options.http_request_timeout);
+  http::async_read_header(stream_, buffer_, *parser_,
+                          beast::bind_front_handler(&HttpSession::on_header, shared_from_this()));
+}
+
+void HttpSession::on_header(beast::error_code ec, std::size_t bytes) {
+  if (ec) return on_read(ec, bytes);
+  if (!is_import_request(parser_->get())) {
+    const size_t limit = state_->options.max_body_bytes;
+    if (parser_->content_length().value_or(0) > limit) return on_read(http::error::body_limit, 0);
+    parser_->body_limit(limit);  // a chunked body's, as it arrives
+    return read_body({}, 0);
+  }
+  // An /import is judged by its header (a school office's session) before
+  // its larger body is read.
+  if (auto refusal = import_header_refusal(*state_, parser_->get())) {
+    return write_response(std::make_shared<HttpResponse>(std::move(*refusal)));
+  }
+  stream_.expires_after(state_->options.import_request_timeout);
+  if (!beast::iequals(parser_->get()[http::field::expect], "100-continue")) return read_body({}, 0);
+  // curl and other clients wait for this before sending a large body.
+  auto res = std::make_shared<http::response<http::empty_body>>(http::status::continue_, 11);
+  res->set(http::field::server, "zhurnal");
+  response_ = res;
+  http::async_write(stream_, *res, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+    self->response_.reset();
+    self->read_body(ec, 0);
+  });
+}
+
+void HttpSession::read_body(beast::error_code ec, std::size_t bytes) {
+  if (ec) return on_read(ec, bytes);
   http::async_read(stream_, buffer_, *parser_,
                    beast::bind_front_handler(&HttpSession::on_read, shared_from_this()));
 }

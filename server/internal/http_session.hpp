@@ -1,9 +1,9 @@
 // HttpSession: one TCP connection speaking HTTP/1.1 until it upgrades to a
-// WebSocket on /ws. Headers (16 KiB) and bodies (max_body_bytes) are
-// limited and answered 431 / 413 before the connection closes; a request
-// must arrive whole within http_request_timeout (slowloris); the connection
-// holds one of its peer address's anonymous slots (max_anonymous_per_address)
-// and is closed at once when there is none.
+// WebSocket on /ws. Headers (16 KiB) and bodies (max_body_bytes; an
+// /import's max_import_bytes) are limited and answered 431 / 413 before the
+// connection closes; a request must arrive whole within http_request_timeout
+// (an /import's import_request_timeout) (slowloris); the connection holds one of its peer address's
+// anonymous slots (max_anonymous_per_address) and is closed at once when there is none.
 #pragma once
 
 #include <boost/beast/core.hpp>
@@ -25,6 +25,10 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
 
  private:
   void do_read();
+  // The header is read: an /import is judged by it (import_route.hpp)
+  // before its body is read with the larger limit.
+  void on_header(boost::beast::error_code ec, std::size_t bytes);
+  void read_body(boost::beast::error_code ec, std::size_t bytes);
   void on_read(boost::beast::error_code ec, std::size_t bytes);
   void write_response(std::shared_ptr<HttpResponse> res);
   void on_write(bool keep_alive, boost::beast::error_code ec, std::size_t bytes);

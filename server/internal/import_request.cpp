@@ -39,17 +39,29 @@ std::optional<import::ImportFile> file_of(schema::ImportListsQuery::ImportFile::
 
 }  // namespace
 
+std::optional<commands::UserInfo> importer(ServerContext& ctx, const std::string& user,
+                                           ImportRefusal* refusal) {
+  if (user.empty()) {
+    *refusal = {"not_signed_in", "Войдите в систему"};
+    return std::nullopt;
+  }
+  auto me = ctx.journal->user_info(user);
+  if (!me || me->school_id.empty() ||
+      !(has_role(*me, "secretary") || has_role(*me, "administrator"))) {
+    *refusal = {"forbidden", "Списки загружают секретарь и администратор школы"};
+    return std::nullopt;
+  }
+  return me;
+}
+
 ListImports::ListImports() = default;
 ListImports::~ListImports() = default;
 
 void ListImports::handle(ServerContext& ctx, const std::string& user,
                          schema::ImportListsQuery::Reader q, schema::Response::Builder r) {
-  if (user.empty()) return set_error(r, "not_signed_in", "Войдите в систему");
-  auto me = ctx.journal->user_info(user);
-  if (!me || me->school_id.empty() ||
-      !(has_role(*me, "secretary") || has_role(*me, "administrator"))) {
-    return set_error(r, "forbidden", "Списки загружают секретарь и администратор школы");
-  }
+  ImportRefusal refusal;
+  const auto me = importer(ctx, user, &refusal);
+  if (!me) return set_error(r, refusal.code, refusal.message);
   bool bad = false;
   const auto students = file_of(q.getStudents(), q.hasStudents(), &bad);
   const auto teachers = file_of(q.getTeachers(), q.hasTeachers(), &bad);

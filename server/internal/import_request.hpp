@@ -15,6 +15,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include "schema/protocol.capnp.h"
@@ -25,6 +26,17 @@ class ImportState;
 }
 
 namespace zhurnal::server::internal {
+
+// The signed-in secretary or administrator of a school `user` is, or
+// nullopt with *refusal set to why she may not import lists: {code, Russian
+// message} (`not_signed_in`, `forbidden`). POST /import asks it of the
+// request's header, before its body is read.
+struct ImportRefusal {
+  const char* code = "";
+  const char* message = "";
+};
+std::optional<commands::UserInfo> importer(ServerContext& ctx, const std::string& user,
+                                           ImportRefusal* refusal);
 
 class ListImports {
  public:

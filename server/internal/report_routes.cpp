@@ -110,20 +110,6 @@ std::string ascii_name(const std::string& s) {
   return out;
 }
 
-std::optional<std::string> bearer_token(const HttpRequest& req) {
-  auto it = req.find(http::field::authorization);
-  if (it == req.end()) return std::nullopt;
-  std::string_view v(it->value().data(), it->value().size());
-  constexpr std::string_view kScheme = "Bearer ";
-  if (v.size() <= kScheme.size() || !boost::beast::iequals(boost::beast::string_view(v.data(), kScheme.size()),
-                                                            boost::beast::string_view(kScheme.data(), kScheme.size()))) return std::nullopt;
-  v.remove_prefix(kScheme.size());
-  while (!v.empty() && v.front() == ' ') v.remove_prefix(1);
-  while (!v.empty() && v.back() == ' ') v.remove_suffix(1);
-  if (v.empty() || v.size() > 512) return std::nullopt;
-  return std::string(v);
-}
-
 const char* kForbidden = "Недостаточно прав для просмотра";
 
 }  // namespace

@@ -233,6 +233,36 @@ void RequestHandler::start_command(const std::shared_ptr<Connection>& conn,
   }
 }
 
+std::string RequestHandler::answer_import(const std::string& user, std::string_view body,
+                                          std::string* code) {
+  ctx_.metrics->requests.fetch_add(1, std::memory_order_relaxed);
+  capnp::MallocMessageBuilder in;
+  auto req = in.initRoot<Request>();
+  Reply reply;
+  if (auto bad = decode_request(body, req)) {
+    ctx_.metrics->bad_requests.fetch_add(1, std::memory_order_relaxed);
+    reply.r.setId(req.getId());
+    reply.fail("bad_request", *bad);
+  } else if (!req.isImportLists()) {
+    ctx_.metrics->bad_requests.fetch_add(1, std::memory_order_relaxed);
+    reply.r.setId(req.getId());
+    reply.fail("bad_request", "Этот адрес принимает только загрузку списков (importLists)");
+  } else {
+    reply.r.setId(req.getId());
+    try {
+      imports_.handle(ctx_, user, req.getImportLists(), reply.r);
+    } catch (const kj::Exception& e) {  // as answer(): a bug or an infrastructure fault
+      if (ctx_.logger) ctx_.logger->error("import over HTTP failed: {}", e.getDescription().cStr());
+      reply.fail("internal", "Внутренняя ошибка сервера");
+    } catch (const std::exception& e) {
+      if (ctx_.logger) ctx_.logger->error("import over HTTP failed: {}", e.what());
+      reply.fail("internal", "Внутренняя ошибка сервера");
+    }
+  }
+  *code = reply.r.getOk() ? "" : reply.r.getError().getCode().cStr();
+  return reply.json();
+}
+
 std::optional<std::string> RequestHandler::answer(const std::shared_ptr<Connection>& conn,
                                                   std::string_view frame, Respond& respond) {
   ctx_.metrics->requests.fetch_add(1, std::memory_order_relaxed);

@@ -41,6 +41,13 @@ class RequestHandler {
   // and folded into the journal's state (or it is rejected).
   void handle(const std::shared_ptr<Connection>& conn, std::string_view frame, Respond respond);
 
+  // The body of POST /import (docs/protocol.md, "Lists over HTTP"): a
+  // request frame whose one allowed kind is importLists, from `user` (whom
+  // the request's bearer token names), larger than a WebSocket frame may
+  // be. Returns the ServerMessage JSON as the WebSocket would send it; *code
+  // is its error code, empty when it succeeded.
+  std::string answer_import(const std::string& user, std::string_view body, std::string* code);
+
  private:
   // The response, or nullopt when `respond` was taken to answer later.
   std::optional<std::string> answer(const std::shared_ptr<Connection>& conn, std::string_view frame,

@@ -2,13 +2,14 @@
 // who gets a file and who is refused; the XLSX is a valid zip whose sheets
 // hold the view's values; the CSV's values equal the view's; the download's
 // headers (RFC 5987 file name, no caching) and the CSV's formula guard.
-#include <boost/beast/http.hpp>
 #include <minizip/unzip.h>
 
+#include <boost/beast/http.hpp>
 #include <map>
 #include <regex>
 #include <sstream>
 
+#include "http_client.hpp"
 #include "server_fixture.hpp"
 
 namespace zhurnal::server::testing {
@@ -16,33 +17,10 @@ namespace {
 
 namespace http = boost::beast::http;
 
-struct HttpAnswer {
-  unsigned status = 0;
-  std::string content_type, disposition, cache_control, body;
-};
-
-// One GET on a fresh connection; `token` goes in Authorization: Bearer.
+// One GET (or HEAD) on a fresh connection; `token` goes in Authorization: Bearer.
 HttpAnswer get(uint16_t port, const std::string& target, const std::string& token,
                http::verb verb = http::verb::get) {
-  boost::asio::io_context ioc;
-  boost::beast::tcp_stream stream(ioc);
-  stream.connect({boost::asio::ip::make_address("127.0.0.1"), port});
-  stream.expires_after(std::chrono::seconds(10));
-  http::request<http::empty_body> req{verb, target, 11};
-  req.set(http::field::host, "127.0.0.1");
-  if (!token.empty()) req.set(http::field::authorization, "Bearer " + token);
-  http::write(stream, req);
-  boost::beast::flat_buffer buffer;
-  http::response_parser<http::string_body> parser;
-  parser.body_limit(64 << 20);
-  if (verb == http::verb::head) parser.skip(true);
-  http::read(stream, buffer, parser);
-  auto& res = parser.get();
-  boost::beast::error_code ec;
-  stream.socket().shutdown(boost::asio::ip::tcp::socket::shutdown_both, ec);
-  return {res.result_int(), std::string(res[http::field::content_type]),
-          std::string(res[http::field::content_disposition]), std::string(res[http::field::cache_control]),
-          res.body()};
+  return http_request(port, verb, target, token);
 }
 
 // The files of a zip archive in memory, read with minizip through a memory

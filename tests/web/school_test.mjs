@@ -192,7 +192,7 @@ test('she opens 5А and makes the teacher its class teacher, who then signs in',
   await teacher.context().close();
 });
 
-test('the lists are checked, a wrong birth date refused, then written with a new class', async () => {
+test('the lists are checked, a wrong birth date refused, a large list checked, then written with a new class', async () => {
   const y = yearStart;
   const header = 'Фамилия;Имя;Отчество;Дата рождения;Класс;Дата зачисления;Приказ';
   const rows = [`Алексеев;Иван;Петрович;14.03.2015;5А;01.09.${y};№ 1-у от 01.09.${y}`,
@@ -212,6 +212,23 @@ test('the lists are checked, a wrong birth date refused, then written with a new
   await box.locator('.import-errors').waitFor({ timeout: 15000 });
   assert(/строка 3/.test(await box.locator('.import-report').textContent()), 'the report does not name line 3');
   assert(await box.locator('button', { hasText: 'Записать' }).isDisabled(), 'writing is offered for lists with errors');
+  // A large school's list is more than a WebSocket frame takes (256 KiB):
+  // the page sends it as POST /import.
+  const big = join(work, 'ученики-школа.csv');
+  const surnames = ['Иванов', 'Петров', 'Сидоров', 'Кузнецов', 'Смирнов', 'Попов', 'Лебедев', 'Козлов', 'Новиков', 'Морозов'];
+  const names = ['Иван', 'Пётр', 'Алексей', 'Дмитрий', 'Сергей', 'Андрей', 'Михаил', 'Николай', 'Артём', 'Максим'];
+  const bigRows = [];
+  for (let i = 0; i < 3000; ++i) {
+    const day = String(1 + (i % 28)).padStart(2, '0'), month = String(1 + Math.floor(i / 28) % 12).padStart(2, '0');
+    bigRows.push(`${surnames[i % 10]};${names[Math.floor(i / 10) % 10]};Олегович;${day}.${month}.${y - 11 - Math.floor(i / 336) % 3};` +
+      `${5 + Math.floor(i / 336) % 3}${'АБВГ'[Math.floor(i / 100) % 4]};01.09.${y};№ ${i + 1}-у от 01.09.${y}`);
+  }
+  writeFileSync(big, '\ufeff' + [header, ...bigRows].join('\r\n') + '\r\n');
+  await box.locator('input[name=students]').setInputFiles(big);
+  await box.locator('button', { hasText: 'Проверить' }).click();
+  await box.locator('.import-verdict', { hasText: 'Ошибок нет' }).waitFor({ timeout: 30000 })
+    .catch(async () => { throw new Error(`the large list: ${await box.locator('.import-verdict').textContent()} ${(await box.locator('.import-report').textContent()).slice(0, 500)}`); });
+  assert(/строк с данными — 3000/.test(await box.locator('.import-report').textContent()), 'the report does not count the large list');
   await box.locator('input[name=students]').setInputFiles(good);
   await box.locator('input[name=teachers]').setInputFiles(teachers);
   await box.locator('button', { hasText: 'Проверить' }).click();

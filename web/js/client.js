@@ -43,6 +43,33 @@ export function storedToken() {
   return sessionStorage.getItem(TOKEN_KEY);
 }
 
+// A request too large for a WebSocket frame (the secretary's lists: POST
+// /import, docs/protocol.md "Lists over HTTP"), sent as a JSON body with the
+// session token in Authorization. Resolves with the response's `result`;
+// rejects with a ProtocolError, as Client.request() does.
+export async function requestOverHttp(path, request) {
+  let res;
+  try {
+    res = await fetch(new URL(path, location.href), {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${storedToken() || ''}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ id: newId('h'), ...request }),
+      cache: 'no-store',
+    });
+  } catch {
+    throw new ProtocolError('offline', 'Нет связи с сервером');
+  }
+  let body = null;
+  try { body = await res.json(); } catch { /* not JSON: a proxy's error page */ }
+  const response = body?.response;
+  if (!response) {
+    throw new ProtocolError(body?.error || `http_${res.status}`,
+      res.status === 413 ? 'Запрос больше, чем принимает сервер' : `Ошибка сервера (${res.status})`);
+  }
+  if (!response.ok) throw new ProtocolError(response.error.code, response.error.message, response.error.retryAfterSeconds);
+  return response.result;
+}
+
 function socketUrl() {
   const url = new URL('ws', location.href);
   url.protocol = location.protocol === 'https:' ? 'wss:' : 'ws:';

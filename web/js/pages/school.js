@@ -38,7 +38,7 @@ const errorBox = h('div', { class: 'school-error' });
 const staffBox = h('section', { class: 'card school-staff', 'aria-labelledby': 'staff-title' });
 const booksBox = h('div', { class: 'school-books' });
 // The lists' import keeps its files and report across the page's re-reads.
-const importBox = office ? schoolImport({ client, written: () => reload() }) : null;
+const importBox = office ? schoolImport({ written: () => reload() }) : null;
 clear(main).append(h('div', { class: 'page-head' }, h('div', {}, title, subtitle)), errorBox, staffBox, booksBox, importBox);
 
 // Sends a command, then reads the school again (the page has no

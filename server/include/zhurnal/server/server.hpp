@@ -26,6 +26,11 @@ struct ServerOptions {
   size_t max_connections = 20000;
   size_t max_frame_bytes = 256 * 1024;
   size_t max_body_bytes = 64 * 1024;
+  // POST /import (the secretary's lists over HTTP, docs/protocol.md): its
+  // body may be this large and take this long to arrive. The header is
+  // checked first (a signed-in office), so nobody else can send that much.
+  size_t max_import_bytes = 8 * 1024 * 1024;
+  std::chrono::seconds import_request_timeout{120};
   size_t max_send_queue_bytes = 4 * 1024 * 1024;  // past this a slow reader is disconnected
   size_t max_requests_in_flight = 32;             // per connection
   std::chrono::seconds idle_timeout{300};
