@@ -3,6 +3,7 @@
 namespace zhurnal::commands {
 
 std::string_view error_code_name(ErrorCode code) {
+  // clang-format off: one line per code, a table
   switch (code) {
     case ErrorCode::kInvalidCommand: return "invalid_command";
     case ErrorCode::kNotAuthorized: return "not_authorized";
@@ -25,7 +26,10 @@ std::string_view error_code_name(ErrorCode code) {
     case ErrorCode::kStorageFailure: return "storage_failure";
     case ErrorCode::kNoSpace: return "no_space";
     case ErrorCode::kUnavailable: return "unavailable";
+    case ErrorCode::kRetired:
+      return "retired";
   }
+  // clang-format on
   return "unknown";
 }
 

@@ -91,18 +91,22 @@ struct HolidayDeclared {
 }
 
 struct SubjectDefined {
+  # Also a change: defining an existing subject again renames it (wherever
+  # it is shown, its past lessons included), retires it or brings it back.
   schoolId @0 :Text;
   subjectId @1 :Text;
   name @2 :Text;
+  retired @3 :Bool;              # no new loads or lessons of it; what it has stays and shows
 }
 
 struct WorkTypeDefined {
   # Also a change: defining an existing work type again replaces name and
-  # weight for marks posted from then on.
+  # weight for marks posted from then on, retires it or brings it back.
   schoolId @0 :Text;
   workTypeId @1 :Text;
   name @2 :Text;                 # "Контрольная работа"
   weight @3 :UInt8;              # 1..10
+  retired @4 :Bool;              # no new marks of it; the marks posted keep it and their weight
 }
 
 struct PeriodClosed {

@@ -287,11 +287,13 @@ struct SchoolView {
   struct Named {
     id @0 :Text;
     name @1 :Text;
+    retired @2 :Bool;          # a subject: no new loads or lessons of it
   }
   struct WorkType {
     workTypeId @0 :Text;
     name @1 :Text;
     weight @2 :UInt8;
+    retired @3 :Bool;          # no new marks of it
   }
   struct Class {
     classId @0 :Text;

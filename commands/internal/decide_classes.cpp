@@ -16,6 +16,7 @@ namespace {
 using schema::Role;
 
 using support::check_id;
+using support::check_not_retired;
 using support::check_text;
 using support::date_field;
 using support::find_student;
@@ -206,6 +207,7 @@ Verdict assign_teaching(Decision& d, schema::TeachingAssigned::Reader c) {
   if (Verdict v = check_id(c.getSubjectId(), "предмета")) return v;
   const std::string subject = text(c.getSubjectId()), subgroup = text(c.getSubgroupId());
   if (!ref->school->subjects.count(subject)) return not_found("Предмет", subject);
+  if (Verdict v = check_not_retired(*ref->school, subject)) return v;
   if (!subgroup.empty()) {
     if (Verdict v = check_id(c.getSubgroupId(), "группы")) return v;
     if (!ref->cls->subgroups.count(subgroup)) return not_found("Группа", subgroup);

@@ -114,6 +114,7 @@ Verdict schedule_lesson(Decision& d, schema::LessonScheduled::Reader c) {
   if (!school->subjects.count(text(c.getSubjectId()))) {
     return not_found("Предмет", text(c.getSubjectId()));
   }
+  if (Verdict v = support::check_not_retired(*school, text(c.getSubjectId()))) return v;
   const std::string subgroup = text(c.getSubgroupId());
   if (!subgroup.empty() && !cls->subgroups.count(subgroup)) return not_found("Группа", subgroup);
   const User* teacher = d.state.user(text(c.getTeacherId()));
@@ -197,6 +198,7 @@ Verdict repeat_week(Decision& d, schema::RepeatWeek::Reader c) {
       if (target > *until || on_holiday(*year, target)) continue;
       if (l->number > static_cast<int>(school->bells.size())) continue;
       if (closed_on(d, *school, target)) continue;
+      if (school->retired_subjects.count(l->subject_id)) continue;
       // Past the end of an assignment (or a one-off substitute): not repeated.
       if (!d.state.teaches(l->teacher_id, cls->id, l->subgroup_id, l->subject_id, target)) continue;
       if (slots.taken(target, l->number, l->subgroup_id)) continue;

@@ -53,6 +53,10 @@ Verdict post_one(Decision& d, const LessonRef& ref, capnp::Text::Reader mark_id,
 std::expected<WorkType, Rejection> find_work_type(const LessonRef& ref, capnp::Text::Reader id) {
   auto it = ref.school->work_types.find(text(id));
   if (it == ref.school->work_types.end()) return std::unexpected(not_found("Вид работы", text(id)));
+  if (it->second.retired) {
+    return std::unexpected(reject(ErrorCode::kRetired,
+                                  "Вид работы «" + it->second.name + "» выведен из употребления"));
+  }
   return it->second;
 }
 

@@ -220,16 +220,25 @@ Verdict define_subject(Decision& d, schema::SubjectDefined::Reader c) {
   if (!school) return school.error();
   const School& s = **school;
   if (Verdict v = check_id(c.getSubjectId(), "предмета")) return v;
-  const std::string id = text(c.getSubjectId());
-  if (s.subjects.count(id)) return already_exists("Предмет", id);
+  const std::string id = text(c.getSubjectId()), name = text(c.getName());
   if (Verdict v = check_text(c.getName(), kMaxNameBytes, "Не указано название предмета")) return v;
-  for (const auto& [other_id, name] : s.subjects) {
-    if (name == text(c.getName())) return already_exists("Предмет с названием", name);
+  for (const auto& [other_id, other_name] : s.subjects) {
+    if (other_id != id && other_name == name) return already_exists("Предмет с названием", name);
+  }
+  // Defining an existing subject again renames, retires or returns it (see
+  // SubjectDefined); a new one starts in use.
+  if (auto it = s.subjects.find(id); it == s.subjects.end()) {
+    if (c.getRetired()) return invalid("Новый предмет не может быть выведен из употребления");
+  } else if (it->second == name && s.retired_subjects.count(id) == (c.getRetired() ? 1u : 0u)) {
+    return reject(ErrorCode::kAlreadyDone, c.getRetired()
+                                               ? "Предмет уже выведен из употребления"
+                                               : "Предмет уже определён с этим названием");
   }
   auto e = d.out.add(school_stream(s.id)).initSubjectDefined();
   e.setSchoolId(s.id);
   e.setSubjectId(id);
-  e.setName(c.getName());
+  e.setName(name);
+  e.setRetired(c.getRetired());
   return std::nullopt;
 }
 
@@ -248,16 +257,22 @@ Verdict define_work_type(Decision& d, schema::WorkTypeDefined::Reader c) {
   for (const auto& [other_id, w] : s.work_types) {
     if (other_id != id && w.name == name) return already_exists("Вид работы с названием", name);
   }
-  // Defining an existing work type again changes it (see WorkTypeDefined).
-  if (auto it = s.work_types.find(id);
-      it != s.work_types.end() && it->second.name == name && it->second.weight == c.getWeight()) {
-    return reject(ErrorCode::kAlreadyDone, "Вид работы уже определён с этим названием и весом");
+  // Defining an existing work type again changes it (see WorkTypeDefined);
+  // a new one starts in use.
+  if (auto it = s.work_types.find(id); it == s.work_types.end()) {
+    if (c.getRetired()) return invalid("Новый вид работы не может быть выведен из употребления");
+  } else if (it->second.name == name && it->second.weight == c.getWeight() &&
+             it->second.retired == c.getRetired()) {
+    return reject(ErrorCode::kAlreadyDone,
+                  c.getRetired() ? "Вид работы уже выведен из употребления"
+                                 : "Вид работы уже определён с этим названием и весом");
   }
   auto e = d.out.add(school_stream(s.id)).initWorkTypeDefined();
   e.setSchoolId(s.id);
   e.setWorkTypeId(id);
   e.setName(name);
   e.setWeight(c.getWeight());
+  e.setRetired(c.getRetired());
   return std::nullopt;
 }
 

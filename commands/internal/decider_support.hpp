@@ -63,6 +63,16 @@ inline std::expected<Date, Rejection> date_field(capnp::Text::Reader t, const st
   return *day;
 }
 
+// A subject the school has: kRetired when it is retired (nothing new of it:
+// no loads, no lessons).
+inline Verdict check_not_retired(const School& school, const std::string& subject_id) {
+  if (!school.retired_subjects.count(subject_id)) return std::nullopt;
+  auto it = school.subjects.find(subject_id);
+  return reject(ErrorCode::kRetired, "Предмет «" +
+                                         (it == school.subjects.end() ? subject_id : it->second) +
+                                         "» выведен из употребления");
+}
+
 // The school-local date now; UTC when the school (or its zone) is unknown.
 inline Date today(const Decision& d, const School* school) {
   if (school && school->zone) return local_date(school->zone, d.now_us);

@@ -137,8 +137,12 @@ std::optional<SchoolInfo> describe_school(const JournalState& s, const std::stri
             [](const auto& a, const auto& b) { return a.start < b.start; });
   std::sort(info.periods.begin(), info.periods.end(),
             [](const auto& a, const auto& b) { return a.start < b.start; });
-  for (const auto& [sid, name] : school->subjects) info.subjects.push_back({sid, name});
-  for (const auto& [wid, w] : school->work_types) info.work_types.push_back({wid, w.name, w.weight});
+  for (const auto& [sid, name] : school->subjects) {
+    info.subjects.push_back({sid, name, school->retired_subjects.count(sid) > 0});
+  }
+  for (const auto& [wid, w] : school->work_types) {
+    info.work_types.push_back({wid, w.name, w.weight, w.retired});
+  }
   for (const ClassGroup* c : s.classes_of_school(id)) {
     info.classes.push_back({c->id, std::to_string(c->grade) + c->letter, c->year_id, c->grade,
                             c->class_teacher_id});

@@ -86,13 +86,19 @@ void JournalState::apply_payload(const events::RecordedEvent& e, schema::Journal
     }
     case J::SUBJECT_DEFINED: {
       auto x = ev.getSubjectDefined();
-      schools_[str(x.getSchoolId())].subjects[str(x.getSubjectId())] = str(x.getName());
+      School& s = schools_[str(x.getSchoolId())];
+      s.subjects[str(x.getSubjectId())] = str(x.getName());
+      if (x.getRetired()) {
+        s.retired_subjects.insert(str(x.getSubjectId()));
+      } else {
+        s.retired_subjects.erase(str(x.getSubjectId()));
+      }
       break;
     }
     case J::WORK_TYPE_DEFINED: {
       auto x = ev.getWorkTypeDefined();
-      schools_[str(x.getSchoolId())].work_types[str(x.getWorkTypeId())] = {str(x.getName()),
-                                                                           x.getWeight()};
+      schools_[str(x.getSchoolId())].work_types[str(x.getWorkTypeId())] = {
+          str(x.getName()), x.getWeight(), x.getRetired()};
       break;
     }
     case J::PERIOD_CLOSED: {

@@ -57,6 +57,7 @@ struct YearInfo {
 struct WorkType {
   std::string name;
   uint8_t weight = 1;
+  bool retired = false;  // no new marks of it (WorkTypeDefined.retired)
 };
 
 struct School {
@@ -67,6 +68,7 @@ struct School {
   int lesson_minutes = 40;
   std::map<std::string, YearInfo> years;
   std::map<std::string, std::string> subjects;  // id -> name
+  std::set<std::string> retired_subjects;       // no new loads or lessons of them
   std::map<std::string, WorkType> work_types;
   std::set<std::string> closed_periods;
   std::set<std::string> signed_months;  // "2026-10"

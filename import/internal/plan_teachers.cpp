@@ -23,7 +23,9 @@ bool is_yes(const std::string& text) {
 
 std::string known_subjects(const SchoolView& view) {
   std::string out;
-  for (const auto& [id, name] : view.subjects()) out += (out.empty() ? "" : ", ") + name;
+  for (const auto& [id, name] : view.subjects()) {
+    if (!view.subject_retired(id)) out += (out.empty() ? "" : ", ") + name;
+  }
   return out.empty() ? "справочник пуст" : "есть: " + out;
 }
 
@@ -148,6 +150,11 @@ void Planner::plan_teaching(const TeacherRow& t, const Teacher& teacher, size_t 
   std::vector<std::pair<std::string, std::string>> subjects;  // id, name
   for (const std::string& s : t.subjects) {
     if (const std::string* id = view_.subject_id_by_name(s)) {
+      if (view_.subject_retired(*id)) {
+        row.errors.push_back("Предмет «" + view_.subjects().at(*id) +
+                             "» выведен из употребления (" + known_subjects(view_) + ")");
+        continue;
+      }
       subjects.emplace_back(*id, view_.subjects().at(*id));
     } else {
       row.errors.push_back("Предмета «" + s + "» нет в справочнике школы (" +

@@ -86,7 +86,13 @@ void SchoolView::fold_event(const events::RecordedEvent& e) {
     }
     case J::SUBJECT_DEFINED: {
       auto x = ev.getSubjectDefined();
-      if (str(x.getSchoolId()) == school_id_) subjects_[str(x.getSubjectId())] = str(x.getName());
+      if (str(x.getSchoolId()) != school_id_) break;
+      subjects_[str(x.getSubjectId())] = str(x.getName());
+      if (x.getRetired()) {
+        retired_subjects_.insert(str(x.getSubjectId()));
+      } else {
+        retired_subjects_.erase(str(x.getSubjectId()));
+      }
       break;
     }
     case J::USER_REGISTERED: {

@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -105,6 +106,8 @@ class SchoolView {
   // A subject of this school by id or by name (folded).
   const std::string* subject_id_by_name(const std::string& text) const;
   const std::map<std::string, std::string>& subjects() const { return subjects_; }
+  // Retired (SubjectDefined.retired): no new loads of it.
+  bool subject_retired(const std::string& id) const { return retired_subjects_.count(id) > 0; }
 
   const std::map<std::string, ViewUser>& users() const { return users_; }
   const std::map<std::string, ViewClass>& classes() const { return classes_; }
@@ -121,6 +124,7 @@ class SchoolView {
   uint64_t position_ = 0;
   std::map<std::string, ViewYear> years_;
   std::map<std::string, std::string> subjects_;  // id -> name
+  std::set<std::string> retired_subjects_;
   std::map<std::string, ViewUser> users_;
   std::map<std::string, ViewClass> classes_;
   std::map<std::string, ViewStudent> students_;

@@ -156,15 +156,16 @@ Described describe_and_apply(Fold& f, J::Reader e,
     case J::SUBJECT_DEFINED: {
       auto s = e.getSubjectDefined();
       d.previous = prev_or(f.subjects, str(s.getSubjectId()), "");
-      d.value = str(s.getName());
-      f.subjects[str(s.getSubjectId())] = d.value;
+      f.subjects[str(s.getSubjectId())] = str(s.getName());
+      d.value = str(s.getName()) + (s.getRetired() ? ", выведен из употребления" : "");
       d.summary = "Предмет " + d.value;
       break;
     }
     case J::WORK_TYPE_DEFINED: {
       auto w = e.getWorkTypeDefined();
       d.previous = prev_or(f.work_types, str(w.getWorkTypeId()), "");
-      d.value = str(w.getName()) + ", вес " + std::to_string(w.getWeight());
+      d.value = str(w.getName()) + ", вес " + std::to_string(w.getWeight()) +
+                (w.getRetired() ? ", выведен из употребления" : "");
       f.work_types[str(w.getWorkTypeId())] = str(w.getName());
       d.summary = "Вид работы " + d.value;
       break;

@@ -51,12 +51,14 @@ void fill_school(const commands::SchoolInfo& info, schema::SchoolView::Builder o
   for (size_t i = 0; i < info.subjects.size(); ++i) {
     subjects[i].setId(info.subjects[i].id);
     subjects[i].setName(info.subjects[i].name);
+    subjects[i].setRetired(info.subjects[i].retired);
   }
   auto work = out.initWorkTypes(info.work_types.size());
   for (size_t i = 0; i < info.work_types.size(); ++i) {
     work[i].setWorkTypeId(info.work_types[i].id);
     work[i].setName(info.work_types[i].name);
     work[i].setWeight(info.work_types[i].weight);
+    work[i].setRetired(info.work_types[i].retired);
   }
   auto bells = out.initBells(info.bells.size());
   for (size_t i = 0; i < info.bells.size(); ++i) bells.set(i, info.bells[i]);

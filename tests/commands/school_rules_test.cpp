@@ -165,7 +165,6 @@ TEST_F(SchoolRulesTest, DefineSubjectAndWorkType) {
            name + R"("}})";
   };
   check({
-      rejects("subject id taken", E::kAlreadyExists, "admin", subject("math", "Алгебра")),
       rejects("subject name taken", E::kAlreadyExists, "admin", subject("math2", "Математика")),
       rejects("subject without name", E::kInvalidCommand, "admin", subject("phys", "")),
       rejects("subject without id", E::kInvalidCommand, "admin", subject("", "Физика")),
@@ -180,6 +179,66 @@ TEST_F(SchoolRulesTest, DefineSubjectAndWorkType) {
               "school-sch1"),
       rejects("defined again unchanged", E::kAlreadyDone, "admin",
               work_type("oral", "Ответ на уроке", 2)),
+  });
+}
+
+// Renaming, retiring and bringing back: a retired subject takes no new
+// loads or lessons (repeatWeek skips its lessons), a retired work type no
+// new marks; what they have stays.
+TEST_F(SchoolRulesTest, RenameAndRetireSubjectsAndWorkTypes) {
+  auto subject = [](const std::string& id, const std::string& name, bool retired) {
+    return R"({"defineSubject": {"schoolId": "sch1", "subjectId": ")" + id + R"(", "name": ")" +
+           name + R"(", "retired": )" + (retired ? "true" : "false") + "}}";
+  };
+  auto retired_work_type = [](const std::string& id, const std::string& name, int weight,
+                              bool retired) {
+    return R"({"defineWorkType": {"schoolId": "sch1", "workTypeId": ")" + id + R"(", "name": ")" +
+           name + R"(", "weight": )" + std::to_string(weight) + R"(, "retired": )" +
+           (retired ? "true" : "false") + "}}";
+  };
+  const std::string load = R"({"assignTeaching": {"assignmentId": "a-math-6b", "classId": "c6b",
+      "subgroupId": "", "subjectId": "math", "teacherId": "t-free", "start": "2026-10-01", "end": ""}})";
+  const std::string lesson = R"({"scheduleLesson": {"lessonId": "l-math2", "classId": "c5a",
+      "subgroupId": "", "subjectId": "math", "teacherId": "t-math", "date": "2026-10-06", "number": 2}})";
+  check({
+      rejects("unchanged", E::kAlreadyDone, "admin", subject("math", "Математика", false)),
+      rejects("a new subject retired", E::kInvalidValue, "admin", subject("phys", "Физика", true)),
+      rejects("the deputy", E::kNotAuthorized, "deputy", subject("math", "Алгебра", false)),
+      accepts("renamed", "admin", subject("math", "Алгебра", false), "school-sch1"),
+      accepts("the old name free again", "admin", subject("math2", "Математика", false),
+              "school-sch1"),
+      rejects("renamed to a name taken", E::kAlreadyExists, "admin",
+              subject("math", "Математика", false)),
+      accepts("retired", "admin", subject("math", "Алгебра", true), "school-sch1"),
+      rejects("retired again", E::kAlreadyDone, "admin", subject("math", "Алгебра", true)),
+      rejects("a load of it", E::kRetired, "deputy", load),
+      rejects("a lesson of it", E::kRetired, "deputy", lesson),
+      rejects("repeating a week of only its lessons", E::kInvalidValue, "t-math",
+              R"({"repeatWeek": {"classId": "c5a", "date": "2026-10-05", "until": "2026-10-19",
+                  "lessonIdPrefix": "rw"}})"),
+      accepts("back in use", "admin", subject("math", "Алгебра", false), "school-sch1"),
+      accepts("a load of it again", "deputy", load, "class-c6b"),
+      accepts("a lesson of it again", "deputy", lesson, "lesson-l-math2"),
+      rejects("a new work type retired", E::kInvalidValue, "admin",
+              retired_work_type("hw", "Домашняя работа", 2, true)),
+      accepts("work type retired", "admin", retired_work_type("oral", "Ответ на уроке", 1, true),
+              "school-sch1"),
+      rejects("retired again", E::kAlreadyDone, "admin",
+              retired_work_type("oral", "Ответ на уроке", 1, true)),
+  });
+  EXPECT_EQ(journal_->school_info("sch1")->subjects.size(), 4u);
+  at("2026-10-05 09:30");
+  auto mark = [](const std::string& id, const std::string& work_type) {
+    return R"({"postMark": {"markId": ")" + id + R"(", "lessonId": "l-math", "studentId": "s1",
+        "value": {"numeric": 5}, "workTypeId": ")" +
+           work_type + R"(", "comment": ""}})";
+  };
+  check({
+      rejects("a mark of it", E::kRetired, "t-math", mark("m1", "oral")),
+      accepts("a mark of another", "t-math", mark("m1", "test"), "lesson-l-math"),
+      accepts("work type back in use", "admin",
+              retired_work_type("oral", "Ответ на уроке", 1, false), "school-sch1"),
+      accepts("a mark of it again", "t-math", mark("m2", "oral"), "lesson-l-math"),
   });
 }
 

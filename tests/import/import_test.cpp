@@ -318,6 +318,24 @@ TEST_F(ImportFixture, TeacherRowChecks) {
   }
 }
 
+// A retired subject takes no new loads: a list naming it is an error of
+// its row, and the subjects the report offers instead are those in use.
+TEST_F(ImportFixture, ARetiredSubjectIsAnErrorOfTheRow) {
+  ok("admin", R"({"defineSubject": {"schoolId": "sch1", "subjectId": "eng",
+      "name": "Английский язык", "retired": true}})");
+  auto plan = prepare(std::nullopt,
+                      text_file("t.csv", "ФИО;Предметы;Классы\nОрлов Олег;Английский язык;6Б\n"),
+                      options());
+  ASSERT_TRUE(plan);
+  const RowReport& got = row(plan->report(), ListKind::kTeachers, 2);
+  EXPECT_EQ(got.action, RowAction::kError);
+  const std::string errors = joined(got.errors);
+  EXPECT_NE(errors.find("Предмет «Английский язык» выведен из употребления (есть: "),
+            std::string::npos)
+      << errors;
+  EXPECT_EQ(errors.find(", Английский язык"), std::string::npos) << errors;
+}
+
 TEST_F(ImportFixture, OpenClassesOpensMissingClassesInTheCurrentYear) {
   const ImportFile file = text_file(
       "s.csv", std::string(kStudentsHeader) + "Орлова;Вера;;14.03.2014;7В;01.09.2026;№ 3\n");

@@ -140,17 +140,39 @@ test('she opens the academic year with the typical quarters, then a holiday', as
     `the server's school: ${JSON.stringify(school.result.school).slice(0, 400)}`);
 });
 
-test('she adds a subject and a work type with its weight', async () => {
-  await page.click('button:has-text("Добавить предмет…")');
-  await submitDialog(page, { name: 'Математика' });
-  await page.locator('#subjects li', { hasText: 'Математика' }).waitFor({ timeout: 15000 });
-  await page.click('button:has-text("Добавить вид работы…")');
-  await submitDialog(page, { name: 'Контрольная работа', weight: '3' });
-  await page.locator('.work-type-table tr', { hasText: 'Контрольная работа' }).waitFor({ timeout: 15000 });
+test('she adds subjects and work types, renames a subject and retires what is no longer used', async () => {
+  const subjectRow = (name) => page.locator('#subjects tr', { hasText: name });
+  for (const name of ['Математика', 'Черчение', 'Информатка']) {
+    await page.click('button:has-text("Добавить предмет…")');
+    await submitDialog(page, { name });
+    await subjectRow(name).waitFor({ timeout: 15000 });
+  }
+  // A typo is put right: the subject keeps its id under the new name.
+  await subjectRow('Информатка').locator('button', { hasText: 'Переименовать…' }).click();
+  await submitDialog(page, { name: 'Информатика' });
+  await subjectRow('Информатика').waitFor({ timeout: 15000 });
+  await subjectRow('Черчение').locator('button', { hasText: 'Вывести…' }).click();
+  await page.locator('dialog[open] button[type=submit]', { hasText: 'Вывести из употребления' }).click();
+  await subjectRow('Черчение').locator('.retired-mark').waitFor({ timeout: 15000 });
+  for (const [name, weight] of [['Контрольная работа', '3'], ['Самостоятельная работа', '2']]) {
+    await page.click('button:has-text("Добавить вид работы…")');
+    await submitDialog(page, { name, weight });
+    await page.locator('.work-type-table tr', { hasText: name }).waitFor({ timeout: 15000 });
+  }
+  const workRow = page.locator('.work-type-table tr', { hasText: 'Самостоятельная работа' });
+  await workRow.locator('button', { hasText: 'Вывести…' }).click();
+  await page.locator('dialog[open] button[type=submit]', { hasText: 'Вывести из употребления' }).click();
+  await workRow.locator('.retired-mark').waitFor({ timeout: 15000 });
+  await shot(page, '60-school-books-retired.png');
   const [, school] = await ask(page, [{ school: '' }]);
   const s = school.result.school;
-  assert(s.subjects.some((x) => x.name === 'Математика'), 'no subject on the server');
-  assert(s.workTypes.some((w) => w.name === 'Контрольная работа' && w.weight === 3), `work types: ${JSON.stringify(s.workTypes)}`);
+  const subjects = Object.fromEntries(s.subjects.map((x) => [x.name, x]));
+  assert(subjects['Математика'] && !subjects['Математика'].retired, `subjects: ${JSON.stringify(s.subjects)}`);
+  assert(subjects['Черчение']?.retired === true, `subjects: ${JSON.stringify(s.subjects)}`);
+  assert(subjects['Информатика'] && !subjects['Информатка'] && subjects['Информатика'].id.startsWith('informatka'),
+    `the renamed subject: ${JSON.stringify(s.subjects)}`);
+  assert(s.workTypes.some((w) => w.name === 'Контрольная работа' && w.weight === 3 && !w.retired), `work types: ${JSON.stringify(s.workTypes)}`);
+  assert(s.workTypes.some((w) => w.name === 'Самостоятельная работа' && w.retired === true), `work types: ${JSON.stringify(s.workTypes)}`);
 });
 
 test('she adds a teacher and issues her login: the slip shows the one-time password', async () => {
@@ -252,6 +274,9 @@ test('the teacher adds a lesson of her own to the register', async () => {
   await teacher.waitForFunction(() => /Журнал: 5А, Математика/.test(document.querySelector('#register-title')?.textContent), null, { timeout: 15000 });
   await teacher.selectOption('#pick-period', { label: '1 четверть' });
   await teacher.locator('.grid-box .empty').waitFor({ timeout: 15000 });  // no lessons yet
+  const kinds = await teacher.locator('#pick-worktype option').allTextContents();
+  assert(kinds.some((k) => k.startsWith('Контрольная работа')) && !kinds.some((k) => k.startsWith('Самостоятельная')),
+    `work types offered for marks: ${kinds}`);
   await teacher.click('button:has-text("Добавить урок…")');
   const bells = await teacher.locator('dialog[open] select[name=number] option').allTextContents();
   assert(bells[2] === '3 урок, 10:20', `the bell schedule offered: ${bells}`);
@@ -262,7 +287,7 @@ test('the teacher adds a lesson of her own to the register', async () => {
   const school = register.result.school;
   const c5a = school.classes.find((c) => c.name === '5А');
   const period = school.periods.find((p) => p.name === '1 четверть');
-  const [, view] = await ask(teacher, [{ register: { classId: c5a.classId, subjectId: school.subjects[0].id, periodId: period.periodId } }]);
+  const [, view] = await ask(teacher, [{ register: { classId: c5a.classId, subjectId: school.subjects.find((x) => x.name === 'Математика').id, periodId: period.periodId } }]);
   const lessons = view.result.register.lessons;
   assert(lessons.length === 1 && lessons[0].date === `${yearStart}-10-05` && lessons[0].number === 3,
     `the server's register: ${JSON.stringify(lessons)}`);
@@ -279,7 +304,7 @@ test('the teacher adds a lesson of her own to the register', async () => {
   await teacher.locator('.toast', { hasText: 'Добавлено уроков: 2' }).waitFor({ timeout: 15000 });
   await week.locator('button', { hasText: 'Закрыть' }).click();
   await teacher.locator('tr.dates th', { hasText: '19' }).first().waitFor({ timeout: 15000 });
-  const [, after] = await ask(teacher, [{ register: { classId: c5a.classId, subjectId: school.subjects[0].id, periodId: period.periodId } }]);
+  const [, after] = await ask(teacher, [{ register: { classId: c5a.classId, subjectId: school.subjects.find((x) => x.name === 'Математика').id, periodId: period.periodId } }]);
   const dates = after.result.register.lessons.map((l) => `${l.date}/${l.number}`);
   assert(dates.join(' ') === [5, 12, 19].map((d) => `${yearStart}-10-${String(d).padStart(2, '0')}/3`).join(' '),
     `the server's register after the repeat: ${dates}`);
@@ -312,7 +337,7 @@ test('the administrator fills 5А\'s timetable from one week, then clears it', a
   const c5a = school.classes.find((c) => c.name === '5А');
   const period = school.periods.find((p) => p.name === '2 четверть');
   const registerDates = async () => {
-    const [, view] = await ask(page, [{ register: { classId: c5a.classId, subjectId: school.subjects[0].id, periodId: period.periodId } }]);
+    const [, view] = await ask(page, [{ register: { classId: c5a.classId, subjectId: school.subjects.find((x) => x.name === 'Математика').id, periodId: period.periodId } }]);
     return view.result.register.lessons.map((l) => `${l.date}/${l.number}${l.cancelled ? ' отменён' : ''}`).join(' ');
   };
   let dates = await registerDates();
@@ -334,6 +359,8 @@ test('the administrator gives the teacher a second load, then ends it', async ()
   const d = page.locator('dialog[open]');
   assert(/5А/.test(await d.locator('.load-table').textContent()), 'the load from the list is not shown');
   await d.locator('button', { hasText: 'Назначить…' }).click();
+  const offered = await page.locator('dialog[open] select[name=subject] option').allTextContents();
+  assert(offered.includes('Информатика') && !offered.includes('Черчение'), `subjects offered for a load: ${offered}`);
   await submitDialog(page, { class: { label: '6Б' }, subject: { label: 'Математика' }, start: `${yearStart}-09-01` });
   const loadsOf = async () => {
     const [, staff] = await ask(page, [{ staff: '' }]);

@@ -57,12 +57,14 @@ export function workTypeName(id) {
   return w?.name || id || 'без вида работы';
 }
 
-// The school's work types [{workTypeId, name, weight}], plus any id a view
-// showed that the reference book lacks (by id, with the weight it carries).
+// The school's work types in use [{workTypeId, name, weight}] (a retired
+// one takes no new marks), plus any id a view showed that the reference
+// book lacks (by id, with the weight it carries).
 export function workTypesWith(seen = new Map()) {
-  const list = [...(current?.workTypes || [])];
+  const all = current?.workTypes || [];
+  const list = all.filter((w) => !w.retired);
   for (const [id, weight] of seen) {
-    if (!list.some((w) => w.workTypeId === id)) list.push({ workTypeId: id, name: id, weight });
+    if (!all.some((w) => w.workTypeId === id)) list.push({ workTypeId: id, name: id, weight });
   }
   return list;
 }

@@ -166,19 +166,46 @@ export function schoolBooks({ client, me, send, state }) {
 
   // ---- subjects and work types ----
 
-  function subjectDialog() {
-    const name = textInput('name', 'Математика');
-    commandDialog('Новый предмет', {
-      submitText: 'Добавить',
-      fields: [h('label', {}, 'Название предмета', name)],
+  // A new subject, or an existing one renamed (everywhere, its past
+  // lessons included).
+  function subjectDialog(existing) {
+    const name = textInput('name', 'Математика', existing?.name || '');
+    commandDialog(existing ? `Предмет: ${existing.name}` : 'Новый предмет', {
+      submitText: existing ? 'Переименовать' : 'Добавить',
+      fields: [h('label', {}, 'Название предмета', name),
+        existing ? h('p', { class: 'hint' }, 'Новое название будет показано везде, в том числе в прошедших уроках.') : null],
       send: () => {
         const taken = (state.school.subjects || []).map((s) => s.id);
-        return send({ defineSubject: { schoolId: me.schoolId, subjectId: idFrom(name.value.trim(), taken), name: name.value.trim() } });
+        const subjectId = existing ? existing.id : idFrom(name.value.trim(), taken);
+        return send({ defineSubject: { schoolId: me.schoolId, subjectId, name: name.value.trim(), retired: !!existing?.retired } });
       },
-      done: () => `Предмет добавлен: ${name.value.trim()}`,
+      done: () => (existing ? `Предмет переименован: ${name.value.trim()}` : `Предмет добавлен: ${name.value.trim()}`),
     });
     name.focus();
   }
+
+  // Retires a subject or a work type (nothing new of it; what it has stays
+  // and shows) or brings it back: `entry` is the SchoolView's, `command`
+  // the definition with the new `retired`.
+  function retireDialog(kind, entry, command) {
+    const retire = !entry.retired;
+    const what = kind === 'subject' ? 'Предмет' : 'Вид работы';
+    commandDialog(`${what}: ${entry.name}`, {
+      submitText: retire ? 'Вывести из употребления' : 'Вернуть в употребление',
+      fields: [h('p', { class: 'hint' }, retire
+        ? (kind === 'subject'
+          ? 'Новые назначения и уроки по предмету станут невозможны. Проведённые уроки, отметки и нагрузка сохранятся и останутся видны.'
+          : 'Новые отметки этого вида станут невозможны. Поставленные отметки сохранятся с прежним весом.')
+        : 'Предмет или вид работы снова можно будет выбирать.')],
+      send: () => send(command(retire)),
+      done: () => `${what} «${entry.name}» ${retire ? 'выведен из употребления' : 'возвращён в употребление'}`,
+    });
+  }
+  const retireSubject = (x) => retireDialog('subject', x,
+    (retired) => ({ defineSubject: { schoolId: me.schoolId, subjectId: x.id, name: x.name, retired } }));
+  const retireWorkType = (w) => retireDialog('workType', w,
+    (retired) => ({ defineWorkType: { schoolId: me.schoolId, workTypeId: w.workTypeId, name: w.name, weight: w.weight, retired } }));
+  const retiredMark = (entry) => (entry.retired ? h('small', { class: 'retired-mark' }, 'выведен из употребления') : null);
 
   function workTypeDialog(existing) {
     const name = textInput('name', 'Контрольная работа', existing?.name || '');
@@ -190,7 +217,7 @@ export function schoolBooks({ client, me, send, state }) {
       send: () => {
         const taken = (state.school.workTypes || []).map((w) => w.workTypeId);
         const workTypeId = existing ? existing.workTypeId : idFrom(name.value.trim(), taken);
-        return send({ defineWorkType: { schoolId: me.schoolId, workTypeId, name: name.value.trim(), weight: Number(weight.value) } });
+        return send({ defineWorkType: { schoolId: me.schoolId, workTypeId, name: name.value.trim(), weight: Number(weight.value), retired: !!existing?.retired } });
       },
       done: () => `Вид работы сохранён: ${name.value.trim()}`,
     });
@@ -233,11 +260,13 @@ export function schoolBooks({ client, me, send, state }) {
     teacher.focus();
   }
 
-  // The class's loads running today or later, for a keeper's lesson.
+  // The class's loads running today or later, of subjects in use, for a
+  // keeper's lesson.
   function classLoads(c) {
     const today = todayIso();
+    const retired = new Set((state.school.subjects || []).filter((x) => x.retired).map((x) => x.id));
     return state.staff.flatMap((m) => (m.assignments || [])
-      .filter((a) => a.classId === c.classId && (!a.end || a.end >= today))
+      .filter((a) => a.classId === c.classId && (!a.end || a.end >= today) && !retired.has(a.subjectId))
       .map((a) => ({ teacherId: m.userId, teacherName: m.fullName, subjectId: a.subjectId, subgroupId: a.subgroupId })))
       .sort((a, b) => a.subjectId.localeCompare(b.subjectId, 'ru') || a.teacherName.localeCompare(b.teacherName, 'ru'));
   }
@@ -253,7 +282,8 @@ export function schoolBooks({ client, me, send, state }) {
   // ---- rendering ----
 
   function render() {
-    const s = state.school;
+    // Subjects by name (the school view lists them by id).
+    const s = { ...state.school, subjects: [...(state.school.subjects || [])].sort((a, b) => a.name.localeCompare(b.name, 'ru')) };
     const year = currentYear();
     const staffName = (id) => state.staff.find((m) => m.userId === id)?.fullName || '';
     const classes = year ? (s.classes || []).filter((c) => c.yearId === year.yearId) : [];
@@ -261,17 +291,26 @@ export function schoolBooks({ client, me, send, state }) {
       card('years', 'Учебный год', admin ? button('Открыть учебный год…', yearDialog, 'btn btn-primary') : null,
         (s.years || []).length ? (s.years || []).map(yearBlock)
           : h('p', { class: 'empty' }, 'Учебный год не открыт: без него нельзя открыть классы и вести журнал.')),
-      card('subjects', 'Предметы', admin ? button('Добавить предмет…', subjectDialog, 'btn') : null,
+      card('subjects', 'Предметы', admin ? button('Добавить предмет…', () => subjectDialog(null), 'btn') : null,
         (s.subjects || []).length
-          ? h('ul', { class: 'book-list' }, s.subjects.map((x) => h('li', { dataset: { subject: x.id } }, x.name)))
+          ? (admin
+            ? h('table', { class: 'table subject-table' },
+              h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Предмет'), h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, 'Действия')))),
+              h('tbody', {}, s.subjects.map((x) => h('tr', { dataset: { subject: x.id }, class: x.retired ? 'retired' : '' },
+                h('th', { scope: 'row' }, x.name, retiredMark(x)),
+                h('td', { class: 'actions' }, button('Переименовать…', () => subjectDialog(x), 'btn btn-small'),
+                  button(x.retired ? 'Вернуть…' : 'Вывести…', () => retireSubject(x), 'btn btn-small'))))))
+            : h('ul', { class: 'book-list' }, s.subjects.map((x) => h('li', { dataset: { subject: x.id }, class: x.retired ? 'retired' : '' },
+              x.name, retiredMark(x)))))
           : h('p', { class: 'empty' }, 'Предметы не заданы.')),
       card('work-types', 'Виды работ', admin ? button('Добавить вид работы…', () => workTypeDialog(null), 'btn') : null,
         (s.workTypes || []).length
           ? h('table', { class: 'table work-type-table' },
             h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Вид работы'), h('th', { scope: 'col' }, 'Вес'), admin ? h('th', { scope: 'col' }) : null)),
-            h('tbody', {}, s.workTypes.map((w) => h('tr', { dataset: { workType: w.workTypeId } },
-              h('th', { scope: 'row' }, w.name), h('td', {}, String(w.weight)),
-              admin ? h('td', { class: 'actions' }, button('Изменить…', () => workTypeDialog(w), 'btn btn-small')) : null))))
+            h('tbody', {}, s.workTypes.map((w) => h('tr', { dataset: { workType: w.workTypeId }, class: w.retired ? 'retired' : '' },
+              h('th', { scope: 'row' }, w.name, retiredMark(w)), h('td', {}, String(w.weight)),
+              admin ? h('td', { class: 'actions' }, button('Изменить…', () => workTypeDialog(w), 'btn btn-small'),
+                button(w.retired ? 'Вернуть…' : 'Вывести…', () => retireWorkType(w), 'btn btn-small')) : null))))
           : h('p', { class: 'empty' }, 'Виды работ не заданы: без них отметки не ставятся.')),
       card('classes', year ? `Классы, ${year.name}` : 'Классы', office && year ? button('Открыть класс…', () => classDialog(year), 'btn') : null,
         classes.length

@@ -45,7 +45,7 @@ export function loadsDialog({ member, school, send }) {
     const cls = h('select', { class: 'input', name: 'class', required: true },
       h('option', { value: '' }, '— класс —'), classes.map((c) => h('option', { value: c.classId }, c.name)));
     const subject = h('select', { class: 'input', name: 'subject', required: true },
-      h('option', { value: '' }, '— предмет —'), school.subjects.map((s) => h('option', { value: s.id }, s.name)));
+      h('option', { value: '' }, '— предмет —'), school.subjects.filter((s) => !s.retired).map((s) => h('option', { value: s.id }, s.name)));
     const group = h('input', { class: 'input', name: 'subgroup', maxlength: 64, autocomplete: 'off', placeholder: 'весь класс' });
     const start = h('input', { type: 'date', class: 'input', name: 'start', required: true, value: year && today < year.start ? year.start : today });
     commandDialog(`Назначить нагрузку: ${member.fullName}`, {

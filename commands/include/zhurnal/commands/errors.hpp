@@ -31,6 +31,7 @@ enum class ErrorCode : uint16_t {
   kStorageFailure = 19,      // the log could not write; nothing was written
   kNoSpace = 20,             // the disk is full; nothing was written
   kUnavailable = 21,         // the journal is shutting down
+  kRetired = 22,             // the subject or work type is retired: nothing new of it
 };
 
 std::string_view error_code_name(ErrorCode code);

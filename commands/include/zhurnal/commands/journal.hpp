@@ -67,10 +67,12 @@ struct SchoolInfo {
   };
   struct Named {
     std::string id, name;
+    bool retired = false;  // a subject: no new loads or lessons of it
   };
   struct WorkType {
     std::string id, name;
     uint8_t weight = 1;
+    bool retired = false;  // no new marks of it
   };
   struct Class {
     std::string id, name, year_id;  // name: "5А"
