@@ -15,6 +15,7 @@
 #include "zhurnal/demo/generator.hpp"
 #include "zhurnal/events/event_log.hpp"
 #include "zhurnal/events/kv_store.hpp"
+#include "zhurnal/import/import_cli.hpp"
 #include "zhurnal/projections/engine.hpp"
 #include "zhurnal/projections/views.hpp"
 #include "zhurnal/server/control_socket.hpp"
@@ -208,16 +209,22 @@ int run_serve(const ServeOptions& o, std::shared_ptr<spdlog::logger> logger) {
   so.worker_threads = std::max<int>(so.worker_threads,
                                     static_cast<int>(credential_options.max_concurrent_hashes +
                                                      credential_options.max_waiting_checks) + 2);
-  server::Server srv(so, {log->get(), journal->get(), engine->get(), &views, &session_auth,
-                          &metrics, logger, engine_options.bulk_memory_bytes});
+  // The secretary's lists, from the web page or `zhurnal import` beside the
+  // server: one import at a time.
+  import::ServerImports imports;
+  server::ServerContext context{
+      log->get(),    journal->get(), engine->get(), &views,
+      &session_auth, &metrics,       logger,        engine_options.bulk_memory_bytes};
+  context.imports = &imports;
+  server::Server srv(so, context);
   sessions.on_ended([&srv](const std::string& token, auth::EndReason) { srv.end_session(token); });
   if (!srv.listen()) return 2;
   // `zhurnal backup`, `zhurnal import` and `zhurnal school create` ask the
   // running server through DATA/control.sock.
-  server::ControlSocket control(
-      (fs::path(o.data) / "control.sock").string(),
-      {log->get(), credentials_store->get(), views_store->get(), journal->get(), &authenticator},
-      logger);
+  server::ControlSocket control((fs::path(o.data) / "control.sock").string(),
+                                {log->get(), credentials_store->get(), views_store->get(),
+                                 journal->get(), &authenticator, &imports},
+                                logger);
   control.start();  // without it the server still serves; backups and imports need a stop
 
   std::printf("zhurnal: журнал работает на http://%s:%u/ (данные: %s)\n", host.c_str(), srv.port(),

@@ -1,6 +1,7 @@
 // `zhurnal import`: wiring of files, the log, the report and the Journal.
 #include "zhurnal/import/import_cli.hpp"
 
+#include <kj/exception.h>
 #include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
@@ -157,6 +158,37 @@ int run_import(const ImportCliOptions& o, const std::optional<ImportFile>& stude
   std::fputs(run.out.c_str(), stdout);
   if (!run.err.empty()) std::fprintf(stderr, "zhurnal import: %s\n", run.err.c_str());
   return run.exit_code;
+}
+
+ServerImports::ServerImports() = default;
+ServerImports::~ServerImports() = default;
+
+std::optional<ImportRunResult> ServerImports::run(events::EventLog& log, commands::Journal* journal,
+                                                  const std::optional<ImportFile>& students,
+                                                  const std::optional<ImportFile>& teachers,
+                                                  const ImportOptions& options, bool apply,
+                                                  const std::shared_ptr<spdlog::logger>& logger,
+                                                  std::chrono::milliseconds wait) {
+  std::unique_lock lock(mu_, std::defer_lock);
+  if (!lock.try_lock_for(wait)) return std::nullopt;
+  auto& state = states_[options.school_id];
+  if (!state) state = std::make_unique<ImportState>(options.school_id);
+  ImportRunResult run;
+  // Nothing in the import should throw; if it does, the server goes on
+  // (what was written stays written, as after any rejection).
+  try {
+    run = run_import_files(log, state.get(), journal, students, teachers, options, apply, logger);
+  } catch (const kj::Exception& e) {
+    run.exit_code = kCannotRead;
+    run.err = e.getDescription().cStr();
+  } catch (const std::exception& e) {
+    run.exit_code = kCannotRead;
+    run.err = e.what();
+  }
+  // A state that failed to read the log keeps failing: the next import
+  // starts a new one.
+  if (!run.err.empty()) states_.erase(options.school_id);
+  return run;
 }
 
 }  // namespace zhurnal::import

@@ -34,6 +34,8 @@ constexpr int kRequestTimeoutMs = 5000;
 // local process, so a minute is ample.
 constexpr int64_t kMaxImportFileBytes = int64_t{import::kMaxFileBytes};
 constexpr int kImportFilesTimeoutMs = 60000;
+// How long an import waits for one that runs (the web page's): `busy` after.
+constexpr auto kImportWait = std::chrono::minutes(5);
 
 void send_line(int fd, const std::string& line) {
   // MSG_NOSIGNAL: a client that went away must not kill the server; the
@@ -297,7 +299,7 @@ void ControlSocket::import(int fd, const std::vector<std::string>& request, std:
               "0|1<TAB>0|1<TAB>файл<TAB>байт<TAB>файл<TAB>байт\n");
     return;
   }
-  if (!stores_.journal) {
+  if (!stores_.journal || !stores_.imports) {
     send_line(fd, "error\tunavailable\tэтот сервер не принимает списки через управляющий сокет\n");
     return;
   }
@@ -347,24 +349,15 @@ void ControlSocket::import(int fd, const std::vector<std::string>& request, std:
   options.open_classes = open_classes == 1;
   logger_->info("import into {} as {} requested by uid {}{}", options.school_id, options.actor, uid,
                 apply == 1 ? ", to apply" : ", a dry run");
-  auto& state = import_states_[options.school_id];
-  if (!state) state = std::make_unique<import::ImportState>(options.school_id);
-  import::ImportRunResult run;
-  try {
-    run = import::run_import_files(*stores_.log, state.get(), stores_.journal, students, teachers,
-                                   options, apply == 1, logger_);
-  } catch (...) {
-    // Nothing in the import should throw (std:: or kj:: exceptions); if it
-    // does, the server goes on (what was written stays written, as after any
-    // rejection).
-    logger_->error("import into {} failed: {}", options.school_id, describe_current_exception());
-    run.exit_code = 2;
-    run.err = "сбой импорта на сервере (подробности в журнале сервера)";
+  // One import at a time with the web page's: wait for one that runs.
+  auto run = stores_.imports->run(*stores_.log, stores_.journal, students, teachers, options,
+                                  apply == 1, logger_, kImportWait);
+  if (!run) {
+    send_line(fd, "error\tbusy\tсервер уже загружает списки, повторите позже\n");
+    return;
   }
-  // A state that failed to read the log keeps failing: the next import
-  // starts a new one.
-  if (!run.err.empty()) import_states_.erase(options.school_id);
-  send_answer(fd, run.out, run.err, run.exit_code);
+  if (!run->err.empty()) logger_->error("import into {} failed: {}", options.school_id, run->err);
+  send_answer(fd, run->out, run->err, run->exit_code);
 }
 
 void ControlSocket::create_school(int fd, const std::vector<std::string>& request, uint32_t uid) {

@@ -1,7 +1,6 @@
 #include "import_request.hpp"
 
 #include <kj/encoding.h>
-#include <kj/exception.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -54,14 +53,12 @@ std::optional<commands::UserInfo> importer(ServerContext& ctx, const std::string
   return me;
 }
 
-ListImports::ListImports() = default;
-ListImports::~ListImports() = default;
-
-void ListImports::handle(ServerContext& ctx, const std::string& user,
-                         schema::ImportListsQuery::Reader q, schema::Response::Builder r) {
+void import_lists(ServerContext& ctx, const std::string& user, schema::ImportListsQuery::Reader q,
+                  schema::Response::Builder r) {
   ImportRefusal refusal;
   const auto me = importer(ctx, user, &refusal);
   if (!me) return set_error(r, refusal.code, refusal.message);
+  if (!ctx.imports) return set_error(r, "unavailable", "Этот сервер не загружает списки");
   bool bad = false;
   const auto students = file_of(q.getStudents(), q.hasStudents(), &bad);
   const auto teachers = file_of(q.getTeachers(), q.hasTeachers(), &bad);
@@ -70,44 +67,29 @@ void ListImports::handle(ServerContext& ctx, const std::string& user,
     return set_error(r, "bad_request", "Выберите список учеников или учителей");
   }
 
-  std::unique_lock lock(mu_, std::defer_lock);
-  if (!lock.try_lock_for(kWait)) {
-    return set_error(r, "busy", "Сервер уже загружает списки, повторите через минуту",
-                     kRetrySeconds);
-  }
   import::ImportOptions options;
   options.school_id = me->school_id;
   options.actor = user;
   options.today = q.getDate().cStr();
   options.open_classes = q.getOpenClasses();
   options.apply_hint = "Для записи нажмите «Записать».";
-  auto& state = states_[options.school_id];
-  if (!state) state = std::make_unique<import::ImportState>(options.school_id);
-  import::ImportRunResult run;
-  try {
-    run = import::run_import_files(*ctx.log, state.get(), ctx.journal, students, teachers, options,
-                                   q.getApply(), ctx.logger);
-  } catch (const kj::Exception& e) {
-    run.exit_code = kCannotRead;
-    run.err = e.getDescription().cStr();
-  } catch (const std::exception& e) {
-    run.exit_code = kCannotRead;
-    run.err = e.what();
+  auto run = ctx.imports->run(*ctx.log, ctx.journal, students, teachers, options, q.getApply(),
+                              ctx.logger, kWait);
+  if (!run) {
+    return set_error(r, "busy", "Сервер уже загружает списки, повторите через минуту",
+                     kRetrySeconds);
   }
-  if (run.exit_code == kCannotRead || !run.err.empty()) {
-    // A state that failed to read the log keeps failing: the next import
-    // starts a new one.
-    states_.erase(options.school_id);
-    if (ctx.logger) ctx.logger->error("importLists by {}: {}", user, run.err);
+  if (run->exit_code == kCannotRead || !run->err.empty()) {
+    if (ctx.logger) ctx.logger->error("importLists by {}: {}", user, run->err);
     return set_error(r, "internal", "Не удалось загрузить списки: ошибка сервера");
   }
   if (ctx.logger) {
     ctx.logger->info("importLists by {} into {}{}: exit {}", user, options.school_id,
-                     q.getApply() ? ", to apply" : ", a dry run", run.exit_code);
+                     q.getApply() ? ", to apply" : ", a dry run", run->exit_code);
   }
   auto out = r.getResult().initImportLists();
-  out.setExitCode(static_cast<uint8_t>(run.exit_code));
-  out.setReport(run.out);
+  out.setExitCode(static_cast<uint8_t>(run->exit_code));
+  out.setReport(run->out);
   r.setOk(true);
 }
 

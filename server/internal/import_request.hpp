@@ -4,26 +4,19 @@
 // administrator, for her own school. The files come in base64, so that a
 // list saved by Russian Excel in Windows-1251 arrives byte for byte.
 //
-// One import at a time on the server: a request that cannot start within
-// two seconds is answered `busy`. Like the control socket's imports, it
-// keeps what it read of each school's log between requests, so only the
-// first one after a start reads the whole log.
+// One import at a time on the server, the control socket's included
+// (import::ServerImports, which keeps what it read of each school's log
+// between imports): a request that cannot start within two seconds is
+// answered `busy`.
 //
-// Thread safety: handle() may be called from any worker thread.
+// Thread safety: import_lists() may be called from any worker thread.
 #pragma once
 
-#include <map>
-#include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 
 #include "schema/protocol.capnp.h"
 #include "zhurnal/server/context.hpp"
-
-namespace zhurnal::import {
-class ImportState;
-}
 
 namespace zhurnal::server::internal {
 
@@ -38,17 +31,9 @@ struct ImportRefusal {
 std::optional<commands::UserInfo> importer(ServerContext& ctx, const std::string& user,
                                            ImportRefusal* refusal);
 
-class ListImports {
- public:
-  ListImports();
-  ~ListImports();
-
-  void handle(ServerContext& ctx, const std::string& user, schema::ImportListsQuery::Reader query,
-              schema::Response::Builder response);
-
- private:
-  std::timed_mutex mu_;  // one import at a time; guards states_
-  std::map<std::string, std::unique_ptr<import::ImportState>> states_;
-};
+// Answers an importLists request of `user` through ctx.imports
+// (`unavailable` when the server has none).
+void import_lists(ServerContext& ctx, const std::string& user,
+                  schema::ImportListsQuery::Reader query, schema::Response::Builder response);
 
 }  // namespace zhurnal::server::internal

@@ -252,7 +252,7 @@ std::string RequestHandler::answer_import(const std::string& user, std::string_v
   } else {
     reply.r.setId(req.getId());
     try {
-      imports_.handle(ctx_, user, req.getImportLists(), reply.r);
+      import_lists(ctx_, user, req.getImportLists(), reply.r);
     } catch (const kj::Exception& e) {  // as answer(): a bug or an infrastructure fault
       if (ctx_.logger) ctx_.logger->error("import over HTTP failed: {}", e.getDescription().cStr());
       reply.fail("internal", "Внутренняя ошибка сервера");
@@ -516,7 +516,7 @@ std::optional<std::string> RequestHandler::answer(const std::shared_ptr<Connecti
         class_week(ctx_, user, req.getClassWeek(), reply.r);
         break;
       case Request::IMPORT_LISTS:
-        imports_.handle(ctx_, user, req.getImportLists(), reply.r);
+        import_lists(ctx_, user, req.getImportLists(), reply.r);
         break;
       case Request::UNSUBSCRIBE:
         if (!hub_.unsubscribe(conn->id(), req.getUnsubscribe().cStr())) {

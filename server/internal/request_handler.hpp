@@ -68,7 +68,6 @@ class RequestHandler {
   boost::asio::thread_pool& workers_;
   boost::asio::thread_pool& commands_;
   AuditRequests audit_{ctx_};  // history and asOf (audit_requests.hpp)
-  ListImports imports_;        // importLists (import_request.hpp)
 };
 
 // A response with only an error, for frames that never reach the handler

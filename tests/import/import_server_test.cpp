@@ -20,6 +20,7 @@
 
 #include "crash/child_process.hpp"
 #include "import_support.hpp"
+#include "zhurnal/import/import_cli.hpp"
 #include "zhurnal/server/control_socket.hpp"
 
 namespace zhurnal::import::testing {
@@ -47,7 +48,7 @@ class ImportServerTest : public ImportFixture {
     control_.reset();
     control_ = std::make_unique<server::ControlSocket>(
         (data() / "control.sock").string(),
-        server::ControlSocket::Stores{log_.get(), nullptr, nullptr, journal},
+        server::ControlSocket::Stores{log_.get(), nullptr, nullptr, journal, nullptr, &imports_},
         std::make_shared<spdlog::logger>("control-test",
                                          std::make_shared<spdlog::sinks::null_sink_mt>()));
     ASSERT_TRUE(control_->start());
@@ -99,6 +100,7 @@ class ImportServerTest : public ImportFixture {
   }
 
   zhurnal::testing::TempDir files_;
+  ServerImports imports_;
   std::unique_ptr<server::ControlSocket> control_;
 };
 

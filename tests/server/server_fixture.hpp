@@ -12,6 +12,7 @@
 #include "commands/journal_fixture.hpp"
 #include "ws_client.hpp"
 #include "zhurnal/auth/authenticator.hpp"
+#include "zhurnal/import/import_cli.hpp"
 #include "zhurnal/projections/engine.hpp"
 #include "zhurnal/projections/views.hpp"
 #include "zhurnal/server/server.hpp"
@@ -58,9 +59,10 @@ class ServerFixture : public commands::testing::JournalFixture {
     o.port = 0;
     o.max_send_queue_bytes = send_queue_bytes_;
     o.max_frame_bytes = 64 * 1024;
-    server_ = std::make_unique<Server>(o, ServerContext{log_.get(), journal_.get(), engine_.get(),
-                                                        views_.get(), auth_port_.get(), &metrics_,
-                                                        nullptr});
+    ServerContext context{log_.get(),       journal_.get(), engine_.get(), views_.get(),
+                          auth_port_.get(), &metrics_,      nullptr};
+    context.imports = &imports_;
+    server_ = std::make_unique<Server>(o, context);
     sessions_.on_ended([this](const std::string& token, auth::EndReason) { server_->end_session(token); });
     ASSERT_TRUE(server_->listen());
     port_ = server_->port();
@@ -94,6 +96,7 @@ class ServerFixture : public commands::testing::JournalFixture {
   std::unique_ptr<auth::Authenticator> authenticator_;
   std::unique_ptr<SessionAuth> auth_port_;
   Metrics metrics_;
+  import::ServerImports imports_;  // importLists
   size_t send_queue_bytes_ = 4 << 20;
   std::unique_ptr<Server> server_;
   std::thread thread_;

@@ -17,7 +17,10 @@
 // running the same files again continues).
 #pragma once
 
+#include <chrono>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 
@@ -79,5 +82,33 @@ ImportRunResult run_import_files(events::EventLog& log, ImportState* state,
                                  const std::optional<ImportFile>& teachers,
                                  const ImportOptions& options, bool apply,
                                  const std::shared_ptr<spdlog::logger>& logger);
+
+// The imports of one running server, from its control socket (`zhurnal
+// import --data` beside it) and from the web page (importLists, POST
+// /import): one at a time, whatever their way in, each school's
+// ImportState kept between them, so that only the first import of a school
+// after a start reads the whole log. Thread-safe.
+class ServerImports {
+ public:
+  ServerImports();
+  ~ServerImports();
+  ServerImports(const ServerImports&) = delete;
+  ServerImports& operator=(const ServerImports&) = delete;
+
+  // run_import_files() with the school's kept state, once no other import
+  // runs, waiting at most `wait`; nullopt when another one still ran then.
+  // A run that could not go on (`err` set; a throw is one, with exit code
+  // 2) drops the school's state: the next import starts a new one.
+  std::optional<ImportRunResult> run(events::EventLog& log, commands::Journal* journal,
+                                     const std::optional<ImportFile>& students,
+                                     const std::optional<ImportFile>& teachers,
+                                     const ImportOptions& options, bool apply,
+                                     const std::shared_ptr<spdlog::logger>& logger,
+                                     std::chrono::milliseconds wait);
+
+ private:
+  std::timed_mutex mu_;  // one import at a time; guards states_
+  std::map<std::string, std::unique_ptr<ImportState>> states_;
+};
 
 }  // namespace zhurnal::import

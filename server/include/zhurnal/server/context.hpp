@@ -17,6 +17,10 @@ namespace spdlog {
 class logger;
 }
 
+namespace zhurnal::import {
+class ServerImports;
+}
+
 namespace zhurnal::server {
 
 struct AuthFailure {
@@ -65,6 +69,9 @@ struct ServerContext {
   // (replay::AsOfOptions), as the engine's catch-up (`serve
   // --rebuild-memory-mib`).
   size_t fold_memory_bytes = size_t{1} << 30;
+  // The secretary's lists (importLists, POST /import), one import at a time
+  // with the control socket's; null: refused with `unavailable`.
+  import::ServerImports* imports = nullptr;
 };
 
 }  // namespace zhurnal::server

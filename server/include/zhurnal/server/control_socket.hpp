@@ -33,7 +33,6 @@
 #pragma once
 
 #include <atomic>
-#include <map>
 #include <memory>
 #include <string>
 #include <thread>
@@ -49,7 +48,7 @@ namespace zhurnal::commands {
 class Journal;
 }
 namespace zhurnal::import {
-class ImportState;
+class ServerImports;
 }
 namespace zhurnal::auth {
 class Authenticator;
@@ -63,11 +62,13 @@ class ControlSocket {
     events::EventLog* log = nullptr;
     events::KvStore* credentials = nullptr;
     events::KvStore* views = nullptr;
-    // Imports write through it; null: import requests are refused.
+    // Imports write through it, one at a time with the web's through
+    // `imports`; either null: import requests are refused.
     commands::Journal* journal = nullptr;
     // New schools' administrators get their passwords through it; null:
     // school requests are refused.
     auth::Authenticator* authenticator = nullptr;
+    import::ServerImports* imports = nullptr;
   };
 
   // The stores must outlive the ControlSocket (stop() before closing them).
@@ -97,10 +98,6 @@ class ControlSocket {
   int listen_fd_ = -1;
   int wake_fds_[2] = {-1, -1};  // a pipe: stop() writes, serve() wakes up
   std::thread thread_;
-  // What each school's imports were checked against, folded from the log so
-  // far (only the socket's thread uses them): the first import of a school
-  // reads the whole log, later ones what was appended since.
-  std::map<std::string, std::unique_ptr<import::ImportState>> import_states_;
 };
 
 }  // namespace zhurnal::server
