@@ -229,7 +229,7 @@ Verdict define_subject(Decision& d, schema::SubjectDefined::Reader c) {
   // SubjectDefined); a new one starts in use.
   if (auto it = s.subjects.find(id); it == s.subjects.end()) {
     if (c.getRetired()) return invalid("Новый предмет не может быть выведен из употребления");
-  } else if (it->second == name && s.retired_subjects.count(id) == (c.getRetired() ? 1u : 0u)) {
+  } else if (it->second == name && s.retired_subjects.contains(id) == c.getRetired()) {
     return reject(ErrorCode::kAlreadyDone, c.getRetired()
                                                ? "Предмет уже выведен из употребления"
                                                : "Предмет уже определён с этим названием");

@@ -69,7 +69,8 @@ std::optional<HttpResponse> import_header_refusal(SharedState& state,
 }
 
 HttpResponse handle_import(SharedState& state, const HttpRequest& req) {
-  if (auto refusal = import_header_refusal(state, req)) return std::move(*refusal);
+  // The header passed import_header_refusal (HttpSession::on_header); the
+  // session is checked again with the request (it may have ended since).
   std::string code;
   std::string json = state.handler.answer_import(user_of(state, req), req.body(), &code);
   if (state.context.logger && !code.empty()) {

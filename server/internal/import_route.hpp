@@ -28,7 +28,8 @@ bool is_import_request(const HttpRequest::header_type& request);
 std::optional<HttpResponse> import_header_refusal(SharedState& state,
                                                   const HttpRequest::header_type& request);
 
-// The answer to a whole POST /import: 200 with the response when it
+// The answer to a whole POST /import whose header passed
+// import_header_refusal: 200 with the response when it
 // succeeded (the import's own verdict is its exitCode), else 400, 401, 403,
 // 503 (busy, with Retry-After) or 500 with the error response.
 HttpResponse handle_import(SharedState& state, const HttpRequest& request);

@@ -241,16 +241,13 @@ std::string RequestHandler::answer_import(const std::string& user, std::string_v
   capnp::MallocMessageBuilder in;
   auto req = in.initRoot<Request>();
   Reply reply;
-  if (auto bad = decode_request(body, req)) {
+  auto bad = decode_request(body, req);
+  reply.r.setId(req.getId());
+  if (bad || !req.isImportLists()) {
     ctx_.metrics->bad_requests.fetch_add(1, std::memory_order_relaxed);
-    reply.r.setId(req.getId());
-    reply.fail("bad_request", *bad);
-  } else if (!req.isImportLists()) {
-    ctx_.metrics->bad_requests.fetch_add(1, std::memory_order_relaxed);
-    reply.r.setId(req.getId());
-    reply.fail("bad_request", "Этот адрес принимает только загрузку списков (importLists)");
+    reply.fail("bad_request",
+               bad ? *bad : "Этот адрес принимает только загрузку списков (importLists)");
   } else {
-    reply.r.setId(req.getId());
     try {
       import_lists(ctx_, user, req.getImportLists(), reply.r);
     } catch (const kj::Exception& e) {  // as answer(): a bug or an infrastructure fault
