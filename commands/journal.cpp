@@ -455,6 +455,12 @@ bool Journal::may_read_class(const std::string& actor, const std::string& class_
   return internal::may_read_class(impl_->state, actor, class_id, impl_->now());
 }
 
+std::string Journal::school_of_class(const std::string& class_id) const {
+  std::shared_lock lock(impl_->state_mu);
+  const internal::ClassGroup* c = impl_->state.class_group(class_id);
+  return c ? c->school_id : std::string();
+}
+
 bool Journal::may_read_school(const std::string& actor, const std::string& school_id) const {
   std::shared_lock lock(impl_->state_mu);
   return internal::may_read_school(impl_->state, actor, school_id);

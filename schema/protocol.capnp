@@ -60,6 +60,8 @@ struct Subscribe {
     log @3 :LogQuery;
     compliance @4 :ComplianceQuery;
     classRoster @5 :Text;      # a class id: the class list with parents and access
+    school @7 :Text;           # a school id (empty: one's own): its reference books,
+                               # pushed when they, its classes or its staff change
   }
   patches @6 :Bool;
   # Diary only (refused with any other view): after the first whole diary,
@@ -378,6 +380,7 @@ struct Push {
     compliance @5 :V.ComplianceView;
     classRoster @6 :V.ClassRoster;
     diaryPatch @7 :V.DiaryView;  # a diary subscription with `patches`: see Subscribe
+    school @8 :SchoolView;       # also pushed after a change of the school's staff
   }
 }
 

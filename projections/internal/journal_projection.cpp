@@ -45,6 +45,42 @@ void update_cell(ProjectionTx& tx, capnp::Text::Reader lesson, capnp::Text::Read
   tx.put(key, row.bytes());
 }
 
+// The school page's topics (Hub): "books/<school>" when a subject or work
+// type is defined or changed (registers and diaries show their names too),
+// "school/<school>" when its calendar, classes or staff change.
+void touch_books(ProjectionTx& tx, capnp::Text::Reader school) {
+  tx.touch("books/" + str(school));
+  tx.touch("school/" + str(school));
+}
+
+void touch_school(ProjectionTx& tx, capnp::Text::Reader school) {
+  tx.touch("school/" + str(school));
+}
+
+// Staff: anybody with a role other than student and parent.
+bool staff_roles(capnp::List<schema::Role>::Reader roles) {
+  for (schema::Role r : roles) {
+    if (r != schema::Role::STUDENT && r != schema::Role::PARENT) return true;
+  }
+  return false;
+}
+
+// The same for a change known by its user (staff only: the page lists no
+// parents or students) or its class: the school is read from the user's or
+// the class's row (absent when the event came first). A rebuild lists no
+// topics, so it skips the look-up.
+void touch_school_of(ProjectionTx& tx, const std::string& key) {
+  if (!tx.lists_topics()) return;
+  const std::string* stored = tx.find(key);
+  if (!stored) return;
+  if (key.starts_with("U/")) {
+    auto user = RowView<schema::UserRegistered>(*stored).get();
+    if (staff_roles(user.getRoles())) touch_school(tx, user.getSchoolId());
+  } else {
+    touch_school(tx, RowView<schema::ClassRow>(*stored).get().getSchoolId());
+  }
+}
+
 void add_mark(schema::CellRow::Builder cell, capnp::List<schema::CellMark>::Reader old,
               const events::RecordedEvent& e, schema::MarkPosted::Reader m) {
   // Lists in Cap'n Proto have a fixed size: copy the old marks into a new
@@ -179,40 +215,60 @@ void JournalProjection::apply(const events::RecordedEvent& e, J::Reader ev, Proj
     case J::SCHOOL_REGISTERED:
       tx.put("S/" + str(ev.getSchoolRegistered().getSchoolId()),
              struct_bytes(ev.getSchoolRegistered()));
+      touch_school(tx, ev.getSchoolRegistered().getSchoolId());
       break;
     case J::ACADEMIC_YEAR_OPENED: {
       auto x = ev.getAcademicYearOpened();
       tx.put("Y/" + str(x.getSchoolId()) + "/" + str(x.getYearId()), struct_bytes(x));
+      touch_school(tx, x.getSchoolId());
       break;
     }
+    case J::HOLIDAY_DECLARED:
+      touch_school(tx, ev.getHolidayDeclared().getSchoolId());
+      break;
+    case J::PERIOD_CLOSED:
+      touch_school(tx, ev.getPeriodClosed().getSchoolId());
+      break;
+    case J::PERIOD_REOPENED:
+      touch_school(tx, ev.getPeriodReopened().getSchoolId());
+      break;
     case J::SUBJECT_DEFINED: {
       auto x = ev.getSubjectDefined();
       tx.put("SUB/" + str(x.getSchoolId()) + "/" + str(x.getSubjectId()), str(x.getName()));
+      touch_books(tx, x.getSchoolId());
       break;
     }
     case J::WORK_TYPE_DEFINED: {
       auto x = ev.getWorkTypeDefined();
       tx.put("WT/" + str(x.getSchoolId()) + "/" + str(x.getWorkTypeId()), struct_bytes(x));
+      touch_books(tx, x.getSchoolId());
       break;
     }
-    case J::USER_REGISTERED:
-      tx.put("U/" + str(ev.getUserRegistered().getUserId()), struct_bytes(ev.getUserRegistered()));
+    case J::USER_REGISTERED: {
+      auto x = ev.getUserRegistered();
+      tx.put("U/" + str(x.getUserId()), struct_bytes(x));
+      if (staff_roles(x.getRoles())) touch_school(tx, x.getSchoolId());
       break;
+    }
     case J::ROLES_CHANGED: {
       auto x = ev.getRolesChanged();
       const std::string key = "U/" + str(x.getUserId());
       if (auto stored = tx.find(key)) {
         RowBuilder<schema::UserRegistered> row(stored);
+        const bool was_staff = staff_roles(row->asReader().getRoles());
         row->setRoles(x.getRoles());
+        if (was_staff || staff_roles(x.getRoles())) touch_school(tx, row->asReader().getSchoolId());
         tx.put(key, row.bytes());
       }
       break;
     }
     case J::CREDENTIALS_ISSUED:
       tx.put("CR/" + str(ev.getCredentialsIssued().getUserId()), "1");
+      touch_school_of(tx, "U/" + str(ev.getCredentialsIssued().getUserId()));
       break;
     case J::CREDENTIALS_REVOKED:
       tx.put("CR/" + str(ev.getCredentialsRevoked().getUserId()), "0");
+      touch_school_of(tx, "U/" + str(ev.getCredentialsRevoked().getUserId()));
       break;
     case J::CONSENT_RECORDED:
       tx.put("CO/" + str(ev.getConsentRecorded().getUserId()), struct_bytes(ev.getConsentRecorded()));
@@ -226,6 +282,7 @@ void JournalProjection::apply(const events::RecordedEvent& e, J::Reader ev, Proj
       row->setGrade(x.getGrade());
       row->setLetter(x.getLetter());
       tx.put("K/" + str(x.getClassId()), row.bytes());
+      touch_school(tx, x.getSchoolId());
       break;
     }
     case J::CLASS_TEACHER_ASSIGNED: {
@@ -235,9 +292,16 @@ void JournalProjection::apply(const events::RecordedEvent& e, J::Reader ev, Proj
         RowBuilder<schema::ClassRow> row(stored);
         row->setClassTeacherId(x.getTeacherId());
         tx.put(key, row.bytes());
+        touch_school(tx, row->asReader().getSchoolId());
       }
       break;
     }
+    case J::TEACHING_ASSIGNED:
+      touch_school_of(tx, "K/" + str(ev.getTeachingAssigned().getClassId()));
+      break;
+    case J::TEACHING_ENDED:
+      touch_school_of(tx, "K/" + str(ev.getTeachingEnded().getClassId()));
+      break;
     case J::SUBGROUP_DEFINED: {
       auto x = ev.getSubgroupDefined();
       tx.put("G/" + str(x.getClassId()) + "/" + str(x.getSubgroupId()), struct_bytes(x));

@@ -1,12 +1,14 @@
 #include "hub.hpp"
 
-#include <boost/asio/post.hpp>
 #include <spdlog/spdlog.h>
+
+#include <boost/asio/post.hpp>
 
 #include "json.hpp"
 #include "json_writer.hpp"
 #include "log_events.hpp"
 #include "roster_requests.hpp"
+#include "school_requests.hpp"
 
 namespace zhurnal::server::internal {
 
@@ -21,17 +23,21 @@ std::set<std::string> Hub::topics_of(const SubscriptionSpec& spec) {
   std::set<std::string> topics;
   if (spec.kind == SubscriptionSpec::Kind::kDiary) {
     topics.insert("diary/" + spec.student_id);
-    if (auto info = ctx_.journal->user_info(spec.student_id); info && !info->class_id.empty()) {
-      topics.insert("lesson-class/" + info->class_id);
+    if (auto info = ctx_.journal->user_info(spec.student_id)) {
+      if (!info->class_id.empty()) topics.insert("lesson-class/" + info->class_id);
+      topics.insert("books/" + info->school_id);  // subjects' names
     }
   } else if (spec.kind == SubscriptionSpec::Kind::kCompliance) {
     topics.insert("compliance/" + spec.school_id + "/" + spec.month);
   } else if (spec.kind == SubscriptionSpec::Kind::kRegister) {
     topics.insert("register/" + spec.class_id + "/" + spec.subject_id);
     topics.insert("class/" + spec.class_id);
+    topics.insert("books/" + ctx_.journal->school_of_class(spec.class_id));  // subject, work types
   } else if (spec.kind == SubscriptionSpec::Kind::kClassRoster) {
     topics.insert("roster/" + spec.class_id);
     topics.insert("class/" + spec.class_id);
+  } else if (spec.kind == SubscriptionSpec::Kind::kSchool) {
+    topics.insert("school/" + spec.school_id);
   }
   return topics;
 }
@@ -214,6 +220,11 @@ void Hub::push(const Key& key) {
         ctx_.engine && ctx_.engine->position() < want) {
       ctx_.engine->wait_position(want, std::chrono::seconds(1));
     }
+    // The school's view is the journal's decision state, which folds the
+    // same events on its own thread.
+    if (spec.kind == SubscriptionSpec::Kind::kSchool) {
+      ctx_.journal->wait_applied(changed_.load(std::memory_order_relaxed), std::chrono::seconds(1));
+    }
     // A patch reads its rows at the engine's position, which must cover it.
     if (!work.whole && (!ctx_.engine || ctx_.engine->position() < work.to)) work.whole = true;
     std::string frame;
@@ -289,6 +300,7 @@ std::string Hub::render(Connection& conn, const std::string& sub_id, const Subsc
       return write_view_push(sub_id, c.getPosition(), "compliance", c);
     }
     case SubscriptionSpec::Kind::kClassRoster:
+    case SubscriptionSpec::Kind::kSchool:
     case SubscriptionSpec::Kind::kLog:
       break;
   }
@@ -297,6 +309,8 @@ std::string Hub::render(Connection& conn, const std::string& sub_id, const Subsc
   push.setSubscription(sub_id);
   if (spec.kind == SubscriptionSpec::Kind::kClassRoster) {
     if (!render_roster(ctx_, user, spec, push, pushed)) return {};
+  } else if (spec.kind == SubscriptionSpec::Kind::kSchool) {
+    if (!render_school(ctx_, user, spec, push, pushed)) return {};
   } else {
     if (!ctx_.journal->may_read_log(user)) return {};
     auto events = ctx_.log->read_all(*pushed + 1, spec.log_limit);

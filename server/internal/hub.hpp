@@ -42,11 +42,18 @@
 namespace zhurnal::server::internal {
 
 struct SubscriptionSpec {
-  enum class Kind { kDiary, kRegister, kLog, kCompliance, kClassRoster } kind = Kind::kDiary;
+  enum class Kind {
+    kDiary,
+    kRegister,
+    kLog,
+    kCompliance,
+    kClassRoster,
+    kSchool
+  } kind = Kind::kDiary;
   std::string student_id, date;                   // diary
   bool patches = false;                           // diary: diaryPatch pushes wanted
   std::string class_id, subject_id, period_id;    // register; class list: class_id
-  std::string school_id, month;                   // compliance
+  std::string school_id, month;                   // compliance; school: school_id
   uint32_t log_limit = 1000;                      // log: events per push
 };
 

@@ -1,12 +1,10 @@
 #include "request_handler.hpp"
 
-#include <spdlog/spdlog.h>
-
 #include <capnp/schema.h>
+#include <spdlog/spdlog.h>
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/post.hpp>
-
 #include <chrono>
 
 #include "json.hpp"
@@ -15,6 +13,7 @@
 #include "request_decoder.hpp"
 #include "response_error.hpp"
 #include "roster_requests.hpp"
+#include "school_requests.hpp"
 #include "verify_log_request.hpp"
 
 namespace zhurnal::server::internal {
@@ -32,61 +31,6 @@ struct Reply {
   }
   std::string json() { return write_json(message.getRoot<schema::ServerMessage>().asReader()); }
 };
-
-void fill_school(const commands::SchoolInfo& info, schema::SchoolView::Builder out) {
-  out.setSchoolId(info.id);
-  out.setName(info.name);
-  out.setTimeZone(info.time_zone);
-  auto periods = out.initPeriods(info.periods.size());
-  for (size_t i = 0; i < info.periods.size(); ++i) {
-    const auto& p = info.periods[i];
-    periods[i].setPeriodId(p.id);
-    periods[i].setName(p.name);
-    periods[i].setStart(p.start);
-    periods[i].setEnd(p.end);
-    periods[i].setYearId(p.year_id);
-    periods[i].setClosed(p.closed);
-  }
-  auto subjects = out.initSubjects(info.subjects.size());
-  for (size_t i = 0; i < info.subjects.size(); ++i) {
-    subjects[i].setId(info.subjects[i].id);
-    subjects[i].setName(info.subjects[i].name);
-    subjects[i].setRetired(info.subjects[i].retired);
-  }
-  auto work = out.initWorkTypes(info.work_types.size());
-  for (size_t i = 0; i < info.work_types.size(); ++i) {
-    work[i].setWorkTypeId(info.work_types[i].id);
-    work[i].setName(info.work_types[i].name);
-    work[i].setWeight(info.work_types[i].weight);
-    work[i].setRetired(info.work_types[i].retired);
-  }
-  auto bells = out.initBells(info.bells.size());
-  for (size_t i = 0; i < info.bells.size(); ++i) bells.set(i, info.bells[i]);
-  out.setLessonMinutes(static_cast<uint16_t>(info.lesson_minutes));
-  auto years = out.initYears(info.years.size());
-  for (size_t i = 0; i < info.years.size(); ++i) {
-    const auto& y = info.years[i];
-    years[i].setYearId(y.id);
-    years[i].setName(y.name);
-    years[i].setStart(y.start);
-    years[i].setEnd(y.end);
-    auto holidays = years[i].initHolidays(y.holidays.size());
-    for (size_t j = 0; j < y.holidays.size(); ++j) {
-      holidays[j].setName(y.holidays[j].name);
-      holidays[j].setStart(y.holidays[j].start);
-      holidays[j].setEnd(y.holidays[j].end);
-    }
-  }
-  auto classes = out.initClasses(info.classes.size());
-  for (size_t i = 0; i < info.classes.size(); ++i) {
-    const auto& c = info.classes[i];
-    classes[i].setClassId(c.id);
-    classes[i].setName(c.name);
-    classes[i].setGrade(static_cast<uint8_t>(c.grade));
-    classes[i].setYearId(c.year_id);
-    classes[i].setClassTeacherId(c.class_teacher_id);
-  }
-}
 
 const char* kNotSignedIn = "Войдите в систему";
 
@@ -419,20 +363,9 @@ std::optional<std::string> RequestHandler::answer(const std::shared_ptr<Connecti
         result.setClassReport((*view)->getRoot<schema::ClassReport>().asReader());
         break;
       }
-      case Request::SCHOOL: {
-        if (!signed_in) return reply.fail("not_signed_in", kNotSignedIn), reply.json();
-        auto me = ctx_.journal->user_info(user);
-        std::string school = req.getSchool().cStr();
-        if (school.empty() && me) school = me->school_id;
-        // Everyone reads her own school's reference books; auditors any school's.
-        if (!me || (me->school_id != school && !ctx_.journal->may_read_log(user))) {
-          return reply.fail("forbidden", kForbidden), reply.json();
-        }
-        auto info = ctx_.journal->school_info(school);
-        if (!info) return reply.fail("not_found", "Школа не найдена: " + school), reply.json();
-        fill_school(*info, result.initSchool());
+      case Request::SCHOOL:
+        school_view(ctx_, user, req.getSchool().cStr(), reply.r);
         break;
-      }
       case Request::SUBSCRIBE: {
         if (!signed_in) return reply.fail("not_signed_in", kNotSignedIn), reply.json();
         auto s = req.getSubscribe();
@@ -465,6 +398,11 @@ std::optional<std::string> RequestHandler::answer(const std::shared_ptr<Connecti
             spec.month = s.getCompliance().getMonth().cStr();
             if (!ctx_.journal->may_read_school(user, spec.school_id)) {
               return reply.fail("forbidden", kForbidden), reply.json();
+            }
+            break;
+          case schema::Subscribe::SCHOOL:
+            if (auto no = school_subscription(ctx_, user, s.getSchool().cStr(), &spec)) {
+              return reply.fail(no->code, no->message), reply.json();
             }
             break;
           case schema::Subscribe::CLASS_ROSTER:

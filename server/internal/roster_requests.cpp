@@ -178,12 +178,11 @@ void parent_list(ServerContext& ctx, const std::string& user, const std::string&
   for (unsigned i = 0; i < parents.size(); ++i) fill_me(parents[i], *ctx.journal, out[i]);
 }
 
-std::optional<RosterRefusal> roster_subscription(ServerContext& ctx, const std::string& user,
-                                                 const std::string& class_id,
-                                                 SubscriptionSpec* spec) {
-  if (user.empty()) return RosterRefusal{"not_signed_in", "Войдите в систему"};
+std::optional<Refusal> roster_subscription(ServerContext& ctx, const std::string& user,
+                                           const std::string& class_id, SubscriptionSpec* spec) {
+  if (user.empty()) return Refusal{"not_signed_in", "Войдите в систему"};
   if (!may_read_roster(ctx, user, class_id) || !ctx.views->class_roster(class_id, now_us())) {
-    return RosterRefusal{"forbidden", kForbidden};
+    return Refusal{"forbidden", kForbidden};
   }
   spec->kind = SubscriptionSpec::Kind::kClassRoster;
   spec->class_id = class_id;

@@ -20,7 +20,7 @@
 
 namespace zhurnal::server::internal {
 
-struct RosterRefusal {
+struct Refusal {
   std::string code;     // "not_signed_in", "forbidden", "internal"
   std::string message;  // Russian
 };
@@ -53,9 +53,8 @@ void parent_list(ServerContext& ctx, const std::string& user, const std::string&
 
 // The `subscribe` to a class list: checks the user and fills `spec`, or says
 // why not.
-std::optional<RosterRefusal> roster_subscription(ServerContext& ctx, const std::string& user,
-                                                 const std::string& class_id,
-                                                 SubscriptionSpec* spec);
+std::optional<Refusal> roster_subscription(ServerContext& ctx, const std::string& user,
+                                           const std::string& class_id, SubscriptionSpec* spec);
 
 // A push of the class list: sets `push` and `*pushed` and returns true when
 // the user may still read it and it is newer than `*pushed`.

@@ -15,12 +15,6 @@ namespace {
 
 using ClassRosterTest = ServerFixture;
 
-std::string outcome(WsClient& c, const std::string& body) {
-  auto r = c.request("q", body);
-  if (!r) return "none";
-  return r->find(R"("ok":true)") != std::string::npos ? std::string("ok") : json_field(*r, "code");
-}
-
 // The JSON of one person of the list: from her userId to the next person.
 std::string person(const std::string& json, const std::string& user) {
   const size_t at = json.find(R"("userId":")" + user + "\"");

@@ -9,12 +9,6 @@ namespace {
 
 using VerifyLogTest = ServerFixture;
 
-std::string outcome(WsClient& c, const std::string& body) {
-  auto r = c.request("q", body);
-  if (!r) return "none";
-  return r->find(R"("ok":true)") != std::string::npos ? std::string("ok") : json_field(*r, "code");
-}
-
 TEST_F(VerifyLogTest, OnlyAuditorsMayCheck) {
   for (const char* user : {"t-math", "t-rus", "admin", "director", "deputy", "secretary", "p1", "s1"}) {
     SCOPED_TRACE(user);

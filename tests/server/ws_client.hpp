@@ -127,4 +127,11 @@ inline std::string json_field(const std::string& json, const std::string& name) 
   return json.substr(start, json.find('"', start) - start);
 }
 
+// What one request came to: "ok", the error's code, or "none" (no answer).
+inline std::string outcome(WsClient& c, const std::string& body) {
+  auto r = c.request("q", body);
+  if (!r) return "none";
+  return r->find(R"("ok":true)") != std::string::npos ? std::string("ok") : json_field(*r, "code");
+}
+
 }  // namespace zhurnal::server::testing

@@ -7,10 +7,11 @@
 // teacher with her login, and a class with its class teacher; the teacher
 // signs in with the password from the slip and is offered her class; the
 // teacher adds a lesson and repeats its week; the administrator opens the
-// class's timetable, puts a lesson in, fills the next weeks and clears them. Each
-// figure is checked against what the server says. On the demo server: the
-// administrator lands on the school page with the whole staff, the director
-// reads it without the administrator's buttons.
+// class's timetable, puts a lesson in, fills the next weeks and clears them;
+// a subject, a class and a teacher added on another connection show on the
+// open page at once. Each figure is checked against what the server says. On
+// the demo server: the administrator lands on the school page with the whole
+// staff, the director reads it without the administrator's buttons.
 //
 //   node school_test.mjs --url http://127.0.0.1:PORT/ --hints server.out --bin build/zhurnal ...
 import { spawn, execFile } from 'node:child_process';
@@ -212,6 +213,31 @@ test('she opens 5А and makes the teacher its class teacher, who then signs in',
   await teacher.goto(`${NEW}class.html`);
   await teacher.waitForFunction(() => document.querySelector('#class-title')?.textContent === 'Класс 5А', null, { timeout: 15000 });
   await teacher.context().close();
+});
+
+test('changes made elsewhere show on the open page at once', async () => {
+  // Commands on a connection of the test's own, as another member of the
+  // office would send them: only the page's subscription can bring them.
+  const [me, school] = await ask(page, [{ school: '' }]);
+  const schoolId = me.result.me.schoolId;
+  const yearId = school.result.school.years[0].yearId;
+  const [, subject, klass, staff] = await ask(page, [
+    { command: { commandId: 'live-subject', command: { defineSubject: { schoolId, subjectId: 'astro', name: 'Астрономия' } } } },
+    { command: { commandId: 'live-class', command: { openClass: { classId: `${schoolId}-live-9d`, schoolId,
+      yearId, grade: 9, letter: 'Д' } } } },
+    { command: { commandId: 'live-staff', command: { registerUser: { userId: `${schoolId}-live-t2`, schoolId,
+      fullName: 'Лебедева Ирина Олеговна', roles: ['teacher'] } } } },
+  ]);
+  for (const r of [subject, klass, staff]) assert(r.ok, JSON.stringify(r));
+  await page.locator('#subjects tr', { hasText: 'Астрономия' }).waitFor({ timeout: 15000 });
+  await page.locator('.class-table tr', { hasText: '9Д' }).waitFor({ timeout: 15000 });
+  await page.locator('tr.staff-row', { hasText: 'Лебедева Ирина Олеговна' }).waitFor({ timeout: 15000 });
+  // A rename too, and the subject keeps its place under the new name.
+  const [, renamed] = await ask(page, [
+    { command: { commandId: 'live-rename', command: { defineSubject: { schoolId, subjectId: 'astro', name: 'Астрономия и космос' } } } },
+  ]);
+  assert(renamed.ok, JSON.stringify(renamed));
+  await page.locator('#subjects tr', { hasText: 'Астрономия и космос' }).waitFor({ timeout: 15000 });
 });
 
 test('the lists are checked, a wrong birth date refused, a large list checked, then written with a new class', async () => {

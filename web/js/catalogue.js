@@ -8,6 +8,11 @@ const CACHE = 'zhurnal.school.';
 let current = null;   // the SchoolView loaded last
 const loading = new Map();  // school id -> Promise<SchoolView>
 
+// Keeps a newer view (a `school` push) for this page and the next ones.
+export function rememberSchool(view) {
+  remember(view);
+}
+
 function remember(view) {
   current = view;
   try {

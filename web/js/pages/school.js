@@ -7,12 +7,13 @@
 // teachers (the secretary also registers teachers), and with the deputy
 // assign and end teaching loads; the office loads the lists of
 // students and teachers (CSV, checked before they are written); the heads
-// close periods. The director and the deputy read the rest. After each change
-// the page reads the school again; it also does when the tab comes back
-// into view.
+// close periods. The director and the deputy read the rest. The page is live
+// (a `school` subscription): a change made anywhere, by another member of
+// the office, an import or the command line, shows at once; each push
+// brings the books, and the page reads the staff list again with it.
 import { startPage, hasRole } from '../session.js';
 import { h, clear, showError } from '../dom.js';
-import { loadSchool } from '../catalogue.js';
+import { rememberSchool } from '../catalogue.js';
 import { ROLE_NAMES, ddmmyyyy, shortDateTimeText } from '../format.js';
 import { commandDialog, issueDialog, newUserId, revokeDialog } from '../dialogs.js';
 import { schoolBooks } from './school_books.js';
@@ -38,31 +39,31 @@ const errorBox = h('div', { class: 'school-error' });
 const staffBox = h('section', { class: 'card school-staff', 'aria-labelledby': 'staff-title' });
 const booksBox = h('div', { class: 'school-books' });
 // The lists' import keeps its files and report across the page's re-reads.
-const importBox = office ? schoolImport({ written: () => reload() }) : null;
+const importBox = office ? schoolImport() : null;
 clear(main).append(h('div', { class: 'page-head' }, h('div', {}, title, subtitle)), errorBox, staffBox, booksBox, importBox);
 
-// Sends a command, then reads the school again (the page has no
-// subscription: the reference books change rarely).
+// Sends a command; what it changed comes back as a push.
 async function send(command) {
-  const accepted = await client.command(command);
-  reload();
-  return accepted;
+  return client.command(command);
 }
 
-async function reload() {
+// A push of the school: its books, then the staff list read again (a push
+// also follows a change of staff). Of overlapping reads the last one wins.
+let reads = 0;
+async function showSchool(push) {
+  state.school = push.school;
+  rememberSchool(push.school);
+  const read = ++reads;
   try {
-    const [school, staff] = await Promise.all([
-      loadSchool(client, '', { fresh: true }),
-      client.request({ staff: '' }),
-    ]);
-    state.school = school;
+    const staff = await client.request({ staff: '' });
+    if (read !== reads) return;
     // Each member is `me` of that person (roles, led classes, assignments)
     // with her access.
     state.staff = (staff.staff.staff || []).map((m) => ({ ...m.person, access: m.access }));
     clear(errorBox);
     render();
   } catch (err) {
-    showError(errorBox, 'Не удалось загрузить сведения о школе', err);
+    if (read === reads) showError(errorBox, 'Не удалось загрузить сведения о школе', err);
   }
 }
 
@@ -197,7 +198,8 @@ function rolesDialog(m) {
 
 // ---- start ----
 
-document.addEventListener('visibilitychange', () => {
-  if (document.visibilityState === 'visible' && state.school) reload();
-});
-await reload();
+try {
+  await client.subscribe({ school: '' }, showSchool);
+} catch (err) {
+  showError(errorBox, 'Не удалось загрузить сведения о школе', err);
+}

@@ -4,8 +4,8 @@
 // «Записать» once the check found no errors. The files go as their bytes
 // (base64), so a Windows-1251 list arrives as it is, in a POST /import
 // rather than over the WebSocket, whose frames (256 KiB) a large school's
-// list outgrows. `written()` runs after a write (the page reads the school
-// again).
+// list outgrows. What a write changes on the page (teachers, classes) comes
+// back through the page's live subscription.
 import { requestOverHttp } from '../client.js';
 import { h } from '../dom.js';
 import { todayIso } from '../format.js';
@@ -21,7 +21,7 @@ async function base64Of(file) {
   return btoa(binary);
 }
 
-export function schoolImport({ written }) {
+export function schoolImport() {
   const students = h('input', { type: 'file', name: 'students', accept: '.csv,text/csv' });
   const teachers = h('input', { type: 'file', name: 'teachers', accept: '.csv,text/csv' });
   const date = h('input', { type: 'date', class: 'input', name: 'date', value: todayIso() });
@@ -59,7 +59,6 @@ export function schoolImport({ written }) {
         : code === 3 ? 'Запись остановлена: журнал отклонил команду (см. ниже). Записанное до неё сохранено; повторная загрузка продолжит.'
           : apply ? 'Списки записаны.' : 'Ошибок нет. Проверьте отчёт и нажмите «Записать».';
       write.disabled = apply || code !== 0;
-      if (apply) written();
     } catch (err) {
       verdict.className = 'import-verdict import-errors';
       verdict.textContent = err.message || 'Не удалось загрузить списки';

@@ -171,6 +171,8 @@ class Journal {
   bool login_taken(const std::string& login) const;
   // A school's periods, subjects, work types and classes, or nullopt.
   std::optional<SchoolInfo> school_info(const std::string& school_id) const;
+  // The school a class belongs to; empty for an unknown class.
+  std::string school_of_class(const std::string& class_id) const;
   // The lessons of the week (Monday to Sunday) holding `date` ("YYYY-MM-DD")
   // of a class; nullopt for an unknown class, no Monday for a malformed date.
   std::optional<ClassWeekInfo> class_week(const std::string& class_id,
