@@ -139,9 +139,22 @@ void HttpSession::on_write(bool keep_alive, beast::error_code ec, std::size_t) {
   response_.reset();
   if (!keep_alive || state_->stopping) {
     stream_.socket().shutdown(boost::asio::ip::tcp::socket::shutdown_send, ec);
+    if (!state_->stopping) linger({}, 0);
     return;
   }
   do_read();
+}
+
+void HttpSession::linger(beast::error_code ec, std::size_t bytes) {
+  if (ec) return;  // the client closed, or the time is up: close
+  lingered_ += bytes;
+  if (lingered_ > state_->options.max_import_bytes) return;
+  if (!discard_) {
+    discard_ = std::make_unique<char[]>(kDiscardBytes);
+    stream_.expires_after(kLingerTime);
+  }
+  stream_.async_read_some(boost::asio::buffer(discard_.get(), kDiscardBytes),
+                          beast::bind_front_handler(&HttpSession::linger, shared_from_this()));
 }
 
 }  // namespace zhurnal::server::internal

@@ -4,11 +4,13 @@
 // write nothing; only the school's office may import; broken requests are
 // refused with a stable code. POST /import (lists larger than a WebSocket
 // frame) answers the same, and judges a request by its header before its
-// body is read.
+// body is read; a refused client that goes on sending still gets the answer.
 #include <kj/encoding.h>
 
+#include <algorithm>
 #include <fstream>
 #include <iterator>
+#include <thread>
 
 #include "http_client.hpp"
 #include "server_fixture.hpp"
@@ -253,6 +255,46 @@ TEST_F(ImportListsTest, HttpImportIsJudgedByItsHeaderBeforeItsBody) {
   size_t by_secretary = 0;
   for (const auto& e : *written) by_secretary += e.actor == "secretary";
   EXPECT_EQ(by_secretary, 8u);
+}
+
+// A client that sends its body without waiting (a browser's upload whose
+// session has ended) gets the refusal and may finish sending: the server
+// reads and drops the rest before it closes, instead of resetting the
+// connection under the client's feet.
+TEST_F(ImportListsTest, ARefusedClientStillSendingGetsTheAnswerNotAReset) {
+  at("2026-08-25 10:00");
+  std::string teacher_token;
+  auto teacher = signed_in("t-rus", &teacher_token);
+  const size_t length = 2'000'000;
+  const std::string head =
+      "POST /import HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + teacher_token +
+      "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(length) +
+      "\r\n\r\n";
+  const std::string chunk(64 * 1024, 'x');
+  boost::asio::io_context ioc;
+  boost::beast::tcp_stream stream(ioc);
+  stream.connect({boost::asio::ip::make_address("127.0.0.1"), port_});
+  stream.expires_after(std::chrono::seconds(10));
+  boost::asio::write(stream, boost::asio::buffer(head + chunk));
+  std::string got;
+  char buf[4096];
+  boost::beast::error_code ec;
+  while (got.find("\r\n\r\n") == std::string::npos || got.find("}") == std::string::npos) {
+    const size_t n = stream.read_some(boost::asio::buffer(buf), ec);
+    ASSERT_FALSE(ec) << ec.message() << ": " << got;
+    got.append(buf, n);
+  }
+  EXPECT_EQ(got.rfind("HTTP/1.1 403 Forbidden\r\n", 0), 0u) << got;
+  // The server has answered and shut its side; the client goes on sending.
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  for (size_t sent = chunk.size(); sent < length; sent += chunk.size()) {
+    boost::asio::write(
+        stream, boost::asio::buffer(chunk.data(), std::min(chunk.size(), length - sent)), ec);
+    ASSERT_FALSE(ec) << "the connection was reset after " << sent << " bytes: " << ec.message();
+  }
+  stream.socket().shutdown(boost::asio::ip::tcp::socket::shutdown_send, ec);
+  stream.read_some(boost::asio::buffer(buf), ec);
+  EXPECT_EQ(ec, boost::asio::error::eof) << ec.message();
 }
 
 }  // namespace
