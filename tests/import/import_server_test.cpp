@@ -1,8 +1,10 @@
 // `zhurnal import` beside a running server: the test holds the log and the
 // Journal open (as `zhurnal serve` does, so the command cannot open them) and
 // serves the control socket; the real binary hands the files to it. Also the
-// socket's answers to malformed import requests.
+// socket's answers to malformed import requests, and the server's one import
+// at a time.
 #include <gtest/gtest.h>
+#include <spdlog/sinks/base_sink.h>
 #include <spdlog/sinks/null_sink.h>
 #include <spdlog/spdlog.h>
 #include <sys/socket.h>
@@ -11,11 +13,15 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <condition_variable>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "crash/child_process.hpp"
@@ -173,6 +179,64 @@ TEST_F(ImportServerTest, ServerWithoutAJournalRefusesImports) {
   CliResult r = import(false);
   EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
   EXPECT_NE(r.err.find("сервер отказал: unavailable"), std::string::npos) << r.err;
+}
+
+// A sink that holds the thread that logs through it until released: the
+// import logs once it has written, still inside ServerImports::run().
+class HoldingSink : public spdlog::sinks::base_sink<std::mutex> {
+ public:
+  void wait_entered() {
+    std::unique_lock lock(mu_);
+    cv_.wait(lock, [&] { return entered_; });
+  }
+  void release() {
+    std::lock_guard lock(mu_);
+    released_ = true;
+    cv_.notify_all();
+  }
+
+ protected:
+  void sink_it_(const spdlog::details::log_msg&) override {
+    std::unique_lock lock(mu_);
+    entered_ = true;
+    cv_.notify_all();
+    cv_.wait(lock, [&] { return released_; });
+  }
+  void flush_() override {}
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool entered_ = false, released_ = false;
+};
+
+TEST_F(ImportServerTest, ImportsRunOneAtATimeAndAnotherIsBusyMeanwhile) {
+  auto sink = std::make_shared<HoldingSink>();
+  auto logger = std::make_shared<spdlog::logger>("holding", sink);
+  const auto students = data_file("students.csv"), teachers = data_file("teachers.csv");
+  ImportOptions o = options();
+  o.today = "25.08.2026";
+  const uint64_t head = log_->head_position();
+  std::optional<ImportRunResult> first;
+  std::thread writer([&] {
+    first = imports_.run(*log_, journal_.get(), students, teachers, o, true, logger,
+                         std::chrono::seconds(5));
+  });
+  sink->wait_entered();  // the first import has written and holds the queue
+  auto busy = imports_.run(*log_, journal_.get(), students, teachers, o, false, nullptr,
+                           std::chrono::milliseconds(200));
+  EXPECT_FALSE(busy) << "a second import ran beside the first";
+  sink->release();
+  writer.join();
+  ASSERT_TRUE(first);
+  EXPECT_EQ(first->exit_code, 0) << first->out << first->err;
+  EXPECT_EQ(log_->head_position(), head + 8);
+  // Once the first is done, the next one runs, on the state it left.
+  auto next = imports_.run(*log_, journal_.get(), students, teachers, o, false, nullptr,
+                           std::chrono::milliseconds(200));
+  ASSERT_TRUE(next);
+  EXPECT_EQ(next->exit_code, 0) << next->out << next->err;
+  EXPECT_NE(next->out.find("без изменений 7"), std::string::npos) << next->out;
 }
 
 }  // namespace
