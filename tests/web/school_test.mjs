@@ -6,7 +6,8 @@
 // password, opens the academic year, adds a subject and a work type, a
 // teacher with her login, and a class with its class teacher; the teacher
 // signs in with the password from the slip and is offered her class; the
-// teacher adds a lesson and repeats its week; the administrator opens the
+// teacher's open register offers a work type added meanwhile; she adds a
+// lesson and repeats its week; the administrator opens the
 // class's timetable, puts a lesson in, fills the next weeks and clears them;
 // a subject, a class and a teacher added on another connection show on the
 // open page at once. Each figure is checked against what the server says. On
@@ -303,6 +304,13 @@ test('the teacher adds a lesson of her own to the register', async () => {
   const kinds = await teacher.locator('#pick-worktype option').allTextContents();
   assert(kinds.some((k) => k.startsWith('Контрольная работа')) && !kinds.some((k) => k.startsWith('Самостоятельная')),
     `work types offered for marks: ${kinds}`);
+  // The administrator adds a work type meanwhile: the open register offers it.
+  const [me] = await ask(page, []);
+  const [, added] = await ask(page, [{ command: { commandId: 'live-wt', command: { defineWorkType: {
+    schoolId: me.result.me.schoolId, workTypeId: 'dictation', name: 'Диктант', weight: 2 } } } }]);
+  assert(added.ok, JSON.stringify(added));
+  await teacher.waitForFunction(() => [...document.querySelectorAll('#pick-worktype option')].some((o) => o.textContent.startsWith('Диктант')),
+    null, { timeout: 15000 }).catch(() => { throw new Error('the open register does not offer the new work type'); });
   await teacher.click('button:has-text("Добавить урок…")');
   const bells = await teacher.locator('dialog[open] select[name=number] option').allTextContents();
   assert(bells[2] === '3 урок, 10:20', `the bell schedule offered: ${bells}`);

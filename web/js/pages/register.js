@@ -5,7 +5,7 @@
 import { startPage, hasRole } from '../session.js';
 import { h, clear, toast, showError } from '../dom.js';
 import { newId, positionAfter } from '../client.js';
-import { loadSchool, workTypesWith } from '../catalogue.js';
+import { loadSchool, rememberSchool, workTypesWith } from '../catalogue.js';
 import { classInfo, classList, periodFor } from '../register/classes.js';
 import { ATTENDANCE_SHORT, ddmm, ddmmyyyy, markText, todayIso } from '../format.js';
 import { RegisterGrid, DRAFT_CODES } from '../register/grid.js';
@@ -439,6 +439,15 @@ async function start() {
   const administration = hasRole(me, 'director', 'deputyDirector', 'administrator', 'secretary');
   try {
     await loadSchool(client);
+    // The school's books stay current while the register is open: a work
+    // type added, renamed or retired is offered (or no longer) at once, and
+    // the marks' notes show its new name. (An auditor has no school of her
+    // own: she reads with the names loaded.)
+    client.subscribe({ school: '' }, (push) => {
+      rememberSchool(push.school);
+      renderWorkTypes();
+      rerender();
+    }).catch(() => {});
     state.classes = await classList(client, me, { everything: administration });
   } catch (e) {
     showError(messageBox, 'Не удалось загрузить список классов', e);
