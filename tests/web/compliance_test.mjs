@@ -3,7 +3,7 @@
 // page's numbers equal the server's own compliance query (asked over a
 // WebSocket of the test's own), the numbers follow a teacher's correction
 // live, the drill-down to a class's corrections, the monthly sign-off and
-// its refusals, the report downloads (XLSX, CSV: file name, content, the
+// its refusals (a month still running only with a box ticked), the report downloads (XLSX, CSV: file name, content, the
 // CSV's values equal the view's), and who may not download. Screenshots of
 // each page go to --screenshots. Waits are on conditions, never sleeps.
 //
@@ -217,6 +217,28 @@ test('the director signs the month off; a second signature is refused', async ()
   assert(!again.ok && again.error.code === 'already_done' && /уже подписан/.test(again.error.message),
     `a second sign-off: ${JSON.stringify(again)}`);
   await shot(director, '35-compliance-signed.png');
+});
+
+test('a month still running is signed only with the box ticked; no comment, no stray text', async () => {
+  const month = new Date().toISOString().slice(0, 7);
+  await director.goto(`${BASE}compliance.html?month=${month}`);
+  const form = director.locator('.signoff-form');
+  await form.waitFor({ timeout: 10000 });
+  await form.locator('.warn', { hasText: 'Месяц ещё не закончился' }).waitFor({ timeout: 5000 });
+  await form.locator('button[type=submit]').click();
+  // The form's own check stops it: nothing is sent.
+  assert(await director.$eval('#signoff-early', (box) => box.validity.valueMissing), 'the box is not required');
+  assert(!(await director.locator('#signoff.signed').count()), 'signed without ticking the box');
+  const [, unsigned] = await ask(director, [{ compliance: { schoolId, month } }]);
+  assert(!unsigned.result.compliance.signedOff, 'the server has a signature');
+  await director.check('#signoff-early');
+  await form.locator('button[type=submit]').click();
+  await director.locator('#signoff.signed').waitFor({ timeout: 5000 });
+  const text = await director.locator('#signoff').textContent();
+  assert(!/null|undefined/.test(text), `the signed month shows: ${text}`);
+  // Back to the month the next tests read.
+  await director.goto(`${BASE}compliance.html?month=${MONTH}`);
+  await director.locator('#signoff.signed').waitFor({ timeout: 10000 });
 });
 
 test('reports download as XLSX and CSV with Russian names; the CSV equals the view', async () => {

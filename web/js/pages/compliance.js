@@ -228,8 +228,8 @@ function renderSignOff() {
     signOffBox.classList.add('signed');
     signOffBox.append(h('p', { class: 'signoff-state', id: 'signoff-state' },
       h('strong', {}, 'Месяц подписан. '),
-      `Подписал(а): ${v.signOffName || s.directorId}, ${dateTimeText(s.atUs)}.`),
-    s.comment ? h('p', { class: 'signoff-comment' }, `Комментарий: ${s.comment}`) : null);
+      `Подписал(а): ${v.signOffName || s.directorId}, ${dateTimeText(s.atUs)}.`));
+    if (s.comment) signOffBox.append(h('p', { class: 'signoff-comment' }, `Комментарий: ${s.comment}`));
     return;
   }
   signOffBox.classList.remove('signed');
@@ -242,6 +242,8 @@ function renderSignOff() {
   const comment = h('textarea', { class: 'input', id: 'signoff-comment', rows: 2, maxlength: 2000, placeholder: 'Например: замечаний нет' });
   const error = h('p', { class: 'form-error', role: 'alert', hidden: true });
   const button = h('button', { type: 'submit', class: 'btn btn-primary' }, `Подписать ${monthTitle(state.month)}`);
+  // A month not yet over is signed only on purpose: the signature is final.
+  const early = unfinished ? h('input', { type: 'checkbox', id: 'signoff-early', required: true }) : null;
   const form = h('form', {
     class: 'signoff-form', onsubmit: async (e) => {
       e.preventDefault();
@@ -269,6 +271,7 @@ function renderSignOff() {
   },
   h('label', { for: 'signoff-comment' }, 'Комментарий (необязательно)'), comment,
   unfinished ? h('p', { class: 'warn' }, 'Месяц ещё не закончился: записи за него ещё могут появиться.') : null,
+  early ? h('label', { class: 'signoff-early', for: 'signoff-early' }, early, ' Подписать, хотя месяц ещё не закончился') : null,
   error,
   h('p', { class: 'hint' }, 'Подпись подтверждает, что журнал за месяц проверен. Отменить её нельзя.'),
   button);
