@@ -246,6 +246,18 @@ test('parent sees a mark live when the teacher posts it in another browser', asy
   await parent.locator('.subjects-table .mark.is-new', { hasText: '5' }).first().waitFor({ timeout: 2000 });
   await shot(parent, '09-diary-live-mark.png', { fullPage: true });
   assert(latency <= LIVE_BUDGET_MS, `the mark took ${latency} ms to appear (budget ${LIVE_BUDGET_MS} ms)`);
+  const badge = parent.locator('.lessons .mark.is-new', { hasText: '5' }).first();
+  assert(await badge.getAttribute('data-fresh') === 'новая', 'a new mark is not labelled «новая»');
+  // The teacher corrects it: the parent is told what it was and what it is, not of a new mark.
+  const markId = await badge.getAttribute('data-mark');
+  const [, corrected] = await ask(teacher, [{ command: { commandId: `fix-${markId}`, command: { correctMark: { markId, value: { numeric: 4 }, reason: 'Ошибка ввода' } } } }]);
+  assert(corrected.ok, JSON.stringify(corrected));
+  await parent.locator('.toast', { hasText: 'Отметка исправлена' }).waitFor({ timeout: 5000 });
+  const fixed = parent.locator(`.lessons .mark[data-mark="${markId}"]`).first();
+  await fixed.filter({ hasText: '4' }).waitFor({ timeout: 5000 });
+  assert(await fixed.getAttribute('data-fresh') === 'исправлена', `the corrected mark is labelled ${await fixed.getAttribute('data-fresh')}`);
+  const toastText = await parent.locator('.toast', { hasText: 'Отметка исправлена' }).first().textContent();
+  assert(/5.*→.*4/.test(toastText), `the correction's toast: ${toastText}`);
 });
 
 test('after a dropped connection the diary reconnects and gets what it missed', async () => {

@@ -25,8 +25,8 @@ const state = {
   sub: null,
   view: null,
   firstPush: true,
-  seen: new Map(),      // markId -> position of the last change shown
-  fresh: new Map(),     // markId -> time it arrived (highlighted)
+  seen: new Map(),      // markId -> {position, value} of the last change shown
+  fresh: new Map(),     // markId -> {at, label}: when it changed, and how (highlighted)
   chartSubject: null,
   notice: '',
   opened: 0,            // counts openWeek calls
@@ -167,22 +167,25 @@ function noteNewMarks(view, announce) {
   const announced = [];
   const visit = (mark, subjectName) => {
     const prev = state.seen.get(mark.markId);
-    if (announce && prev !== mark.position) {
-      state.fresh.set(mark.markId, now);
-      announced.push({ mark, subjectName });
+    if (announce && prev?.position !== mark.position) {
+      // A mark seen before changed: corrected (from the value shown) or cancelled.
+      const label = !prev ? 'новая' : mark.cancelled ? 'отменена' : 'исправлена';
+      state.fresh.set(mark.markId, { at: now, label });
+      announced.push({ mark, subjectName, label, before: prev?.value });
     }
-    state.seen.set(mark.markId, mark.position);
+    state.seen.set(mark.markId, { position: mark.position, value: mark.value });
   };
   for (const e of view.lessons || []) for (const m of e.cell?.marks || []) visit(m, e.subjectName);
   for (const s of view.subjects || []) for (const m of s.marks || []) visit(m, s.name);
   const unique = new Map(announced.map((a) => [a.mark.markId, a]));
-  for (const { mark, subjectName } of unique.values()) {
-    const text = mark.cancelled ? `Отметка отменена: ${subjectName}`
-      : `Новая отметка ${markLongText(mark.value)}: ${subjectName}`;
+  for (const { mark, subjectName, label, before } of unique.values()) {
+    const text = label === 'отменена' ? `Отметка ${markLongText(mark.value)} отменена: ${subjectName}`
+      : label === 'исправлена' ? `Отметка исправлена: ${markLongText(before)} → ${markLongText(mark.value)}, ${subjectName}`
+        : `Новая отметка ${markLongText(mark.value)}: ${subjectName}`;
     toast(text, { kind: 'success' });
     newLive.textContent = text;
   }
-  for (const [id, at] of state.fresh) if (now - at > HIGHLIGHT_MS) state.fresh.delete(id);
+  for (const [id, f] of state.fresh) if (now - f.at > HIGHLIGHT_MS) state.fresh.delete(id);
 }
 
 // ---- rendering ----
@@ -192,7 +195,8 @@ function markBadge(mark, { withTitle = true } = {}) {
   if (mark.cancelled) classes.push('cancelled');
   if (mark.corrected) classes.push('corrected');
   if (mark.late) classes.push('late');
-  if (state.fresh.has(mark.markId)) classes.push('is-new');
+  const fresh = state.fresh.get(mark.markId);
+  if (fresh) classes.push('is-new');
   const details = [workTypeName(mark.workTypeId)];
   if (mark.weight > 1) details.push(`вес ${mark.weight}`);
   if (mark.comment) details.push(mark.comment);
@@ -202,7 +206,8 @@ function markBadge(mark, { withTitle = true } = {}) {
   details.push('выставлена ' + shortDateTimeText(mark.postedAtUs));
   const label = `${markLongText(mark.value)}, ${details.join(', ')}`;
   return h('span', {
-    class: classes.join(' '), title: withTitle ? label : null, 'aria-label': label, dataset: { mark: mark.markId },
+    class: classes.join(' '), title: withTitle ? label : null, 'aria-label': label,
+    dataset: fresh ? { mark: mark.markId, fresh: fresh.label } : { mark: mark.markId },
   }, markText(mark.value));
 }
 
