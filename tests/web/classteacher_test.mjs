@@ -138,6 +138,13 @@ test('revoking the access ends the parent\'s open session', async () => {
   await newParent.click('button[type=submit]');
   await newParent.locator('#signin-error:not([hidden])').waitFor({ timeout: 5000 });
   assert(/\/index\.html/.test(newParent.url()), 'signed in with a revoked password');
+  // Issuing again offers another login: a revoked one is never issued twice.
+  await row.locator('button:text-matches("^Выдать")').click();
+  await dialog.waitFor();
+  const offered = await dialog.locator('input[name=login]').inputValue();
+  assert(offered && offered !== issued.login, `the revoked login is offered again: ${offered}`);
+  assert((await dialog.textContent()).includes(`Прежний логин ${issued.login} повторно не выдаётся`), 'no word on the previous login');
+  await dialog.locator('button:text-is("Отмена")').click();
 });
 
 test('consent is recorded from the class list', async () => {

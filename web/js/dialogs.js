@@ -102,7 +102,11 @@ function printSlip(body) {
 // opens, `who` names the person on the slip ("Ученик", "Родитель",
 // "Сотрудник").
 export function issueDialog(client, person, { intro, who }) {
-  const login = h('input', { class: 'input', name: 'login', required: true, autocomplete: 'off', spellcheck: 'false', value: suggestLogin(person.fullName) });
+  // A login is never issued twice, not even to its revoked owner: after a
+  // revocation the next one is offered.
+  const previous = person.access?.login || '';
+  const login = h('input', { class: 'input', name: 'login', required: true, autocomplete: 'off', spellcheck: 'false',
+    value: previous ? bumpLogin(previous) : suggestLogin(person.fullName) });
   const error = h('p', { class: 'form-error', role: 'alert', hidden: true });
   const submit = h('button', { type: 'submit', class: 'btn btn-primary' }, 'Выдать доступ');
   const d = dialog(`Доступ для: ${person.fullName}`,
@@ -124,6 +128,7 @@ export function issueDialog(client, person, { intro, who }) {
       },
     },
     h('p', {}, intro),
+    previous ? h('p', { class: 'hint' }, `Прежний логин ${previous} повторно не выдаётся.`) : null,
     h('label', {}, 'Логин', login),
     h('small', { class: 'hint' }, 'Латинские буквы, цифры и . _ - @; от 3 до 64 символов.'),
     error,
