@@ -324,6 +324,18 @@ test('the diary works on a phone', async () => {
   await phone.context().close();
 });
 
+test('the register fits a phone: no page wider than the screen, the dates beside the names', async () => {
+  const phone = await newPage({ width: 390, height: 844 });
+  await signIn(phone, hints.teacher.login);
+  await phone.locator('.register td.cell').first().waitFor({ timeout: 10000 });
+  const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert(overflow <= 0, `the page is ${overflow}px wider than the phone's screen`);
+  const name = await phone.locator('.register tbody .col-name').first().boundingBox();
+  assert(name.x + name.width <= 390 * 0.5, `the names' column ends at ${Math.round(name.x + name.width)}px of 390`);
+  await shot(phone, '11a-register-phone.png');
+  await phone.context().close();
+});
+
 test('auditor sees the teacher\'s entries in the event log, live', async () => {
   const page = await newPage();
   await signIn(page, hints.auditor.login);
