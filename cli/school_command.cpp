@@ -74,7 +74,7 @@ int create_directly(const SchoolCliOptions& o, std::shared_ptr<spdlog::logger> l
       [&credentials](const std::string& user,
                      const std::string& login) -> std::expected<std::string, std::string> {
         std::string password = auth::generate_initial_password();
-        if (auto set = credentials.set_password(user, login, password); !set) {
+        if (auto set = credentials.set_password(user, login, password, /*initial=*/true); !set) {
           return std::unexpected(set.error().message_ru);
         }
         return password;

@@ -12,6 +12,10 @@ using V = import "views.capnp";
 struct SignIn {
   login @0 :Text;
   password @1 :Text;
+  newPassword @2 :Text;
+  # Replaces the password as the user signs in. An initial password issued
+  # by the school signs in only with one: without it the answer is
+  # `password_change_required` and no session starts.
 }
 
 struct ChangePassword {

@@ -14,8 +14,9 @@ auth::TimePoint now() { return std::chrono::system_clock::now(); }
 
 std::expected<AuthSession, AuthFailure> SessionAuth::sign_in(const std::string& login,
                                                              const std::string& password,
+                                                             const std::string& new_password,
                                                              const std::string& address) {
-  auto r = authenticator_.sign_in(login, password, address, now());
+  auto r = authenticator_.sign_in(login, password, address, now(), new_password);
   if (!r) return std::unexpected(failure(r.error()));
   return AuthSession{r->token, r->user_id};
 }

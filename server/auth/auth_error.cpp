@@ -27,6 +27,8 @@ std::string_view auth_code_name(AuthCode code) {
       return "internal";
     case AuthCode::kBusy:
       return "busy";
+    case AuthCode::kPasswordChangeRequired:
+      return "password_change_required";
   }
   return "unknown";
 }
@@ -65,6 +67,13 @@ AuthError invalid_login(std::string detail) {
 }
 
 AuthError login_taken() { return {AuthCode::kLoginTaken, "Этот логин уже занят.", {}, {}}; }
+
+AuthError password_change_required() {
+  return {AuthCode::kPasswordChangeRequired,
+          "Это временный пароль, выданный школой. Придумайте свой пароль, чтобы войти.",
+          {},
+          {}};
+}
 
 AuthError internal_error(std::string detail) {
   return {AuthCode::kInternal,

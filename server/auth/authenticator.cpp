@@ -20,13 +20,15 @@ Authenticator::Authenticator(CredentialStore& credentials, SessionManager& sessi
     : credentials_(credentials), sessions_(sessions), limiter_(limiter) {}
 
 AuthResult<SignInResult> Authenticator::sign_in(std::string_view login, std::string_view password,
-                                                std::string_view address, TimePoint now) {
+                                                std::string_view address, TimePoint now,
+                                                std::string_view new_password) {
   const RateLimiter::Decision d = limiter_.acquire(login, address, now);
   if (!d.allowed) {
     return std::unexpected(d.busy ? busy_address(d.retry_after) : rate_limited(d.retry_after));
   }
 
-  auto user_id = credentials_.check(login, password, priority_of(d));
+  bool initial = false;
+  auto user_id = credentials_.check(login, password, priority_of(d), &initial);
   if (!user_id) {
     // A storage fault or no hashing slot: the password was not checked.
     if (user_id.error().code == AuthCode::kInternal || user_id.error().code == AuthCode::kBusy) {
@@ -38,8 +40,20 @@ AuthResult<SignInResult> Authenticator::sign_in(std::string_view login, std::str
   }
   limiter_.record_success(login, address, now);
 
-  // Best effort: a failed re-hash leaves the old, still valid hash.
-  if (auto stale = credentials_.needs_rehash(login); stale && *stale) {
+  if (initial || !new_password.empty()) {
+    // The school's initial password opens the journal only once: for the
+    // user to set her own.
+    if (new_password.empty()) return std::unexpected(password_change_required());
+    if (auto e = check_new_password(new_password)) return std::unexpected(std::move(*e));
+    if (new_password == password) {
+      return std::unexpected(invalid_password("Новый пароль должен отличаться от прежнего."));
+    }
+    if (auto set = credentials_.set_password(*user_id, login, new_password); !set) {
+      return std::unexpected(std::move(set.error()));
+    }
+    sessions_.revoke_user(*user_id);
+  } else if (auto stale = credentials_.needs_rehash(login); stale && *stale) {
+    // Best effort: a failed re-hash leaves the old, still valid hash.
     (void)credentials_.set_password(*user_id, login, password);
   }
 
@@ -99,7 +113,7 @@ AuthResult<void> Authenticator::change_password(std::string_view token,
 
 AuthResult<std::string> Authenticator::issue(std::string_view user_id, std::string_view login) {
   std::string password = generate_initial_password();
-  if (auto set = credentials_.set_password(user_id, login, password); !set) {
+  if (auto set = credentials_.set_password(user_id, login, password, /*initial=*/true); !set) {
     return std::unexpected(std::move(set.error()));
   }
   sessions_.revoke_user(user_id);

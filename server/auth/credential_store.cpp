@@ -44,7 +44,7 @@ CredentialStore::CredentialStore(events::KvStore* store, Options options)
 CredentialStore::~CredentialStore() = default;
 
 AuthResult<void> CredentialStore::set_password(std::string_view user_id, std::string_view login,
-                                               std::string_view password) {
+                                               std::string_view password, bool initial) {
   auto norm = internal::normalize_login(login);
   if (!norm) return std::unexpected(invalid_login("malformed login"));
   if (!internal::valid_user_id(user_id)) return std::unexpected(invalid_login("malformed user id"));
@@ -63,7 +63,7 @@ AuthResult<void> CredentialStore::set_password(std::string_view user_id, std::st
   events::KvBatch batch;
   if (*old_login && **old_login != *norm) batch.erase(internal::login_key(**old_login));
   batch.put(internal::login_key(*norm),
-            internal::encode_record({std::string(user_id), std::move(*hash)}));
+            internal::encode_record({std::string(user_id), std::move(*hash), initial}));
   batch.put(internal::user_key(user_id), *norm);
   batch.erase(internal::revoked_key(*norm));
   if (auto s = store_->write(batch); !s.is_ok()) return std::unexpected(storage_error(s));
@@ -71,7 +71,7 @@ AuthResult<void> CredentialStore::set_password(std::string_view user_id, std::st
 }
 
 AuthResult<std::string> CredentialStore::check(std::string_view login, std::string_view password,
-                                               Priority priority) {
+                                               Priority priority, bool* initial) {
   using Verdict = internal::Argon2Hasher::Verdict;
   const auto lane = priority == Priority::kTrusted ? internal::Argon2Hasher::Priority::kHigh
                                                    : internal::Argon2Hasher::Priority::kNormal;
@@ -91,6 +91,7 @@ AuthResult<std::string> CredentialStore::check(std::string_view login, std::stri
   if (*record) {
     switch (hasher_->verify((*record)->hash, password, lane)) {
       case Verdict::kMatch:
+        if (initial) *initial = (*record)->initial;
         return std::move((*record)->user_id);
       case Verdict::kBusy:
         return std::unexpected(busy_error());

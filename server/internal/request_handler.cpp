@@ -238,7 +238,8 @@ std::optional<std::string> RequestHandler::answer(const std::shared_ptr<Connecti
     switch (req.which()) {
       case Request::SIGN_IN: {
         auto s = req.getSignIn();
-        auto session = ctx_.auth->sign_in(s.getLogin().cStr(), s.getPassword().cStr(), conn->address());
+        auto session = ctx_.auth->sign_in(s.getLogin().cStr(), s.getPassword().cStr(),
+                                          s.getNewPassword().cStr(), conn->address());
         if (!session) {
           ctx_.metrics->sign_in_failures.fetch_add(1, std::memory_order_relaxed);
           reply.fail(session.error().code, session.error().message,

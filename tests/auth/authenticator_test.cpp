@@ -177,16 +177,51 @@ TEST_F(AuthenticatorTest, SignOutEndsTheSession) {
 TEST_F(AuthenticatorTest, IssueGivesAWorkingInitialPasswordAndResetsAccess) {
   auto first = auth_->issue("u-ivanova", "ivanova");
   ASSERT_TRUE(first) << first.error().code_name();
-  auto r = auth_->sign_in("ivanova", *first, "10.0.0.1", kStart);
+  auto r = auth_->sign_in("ivanova", *first, "10.0.0.1", kStart, "свой пароль 1");
   ASSERT_TRUE(r);
   // A reset: a new password, the old one and the old sessions stop working.
   auto second = auth_->issue("u-ivanova", "ivanova");
   ASSERT_TRUE(second);
   EXPECT_NE(*first, *second);
   EXPECT_FALSE(sessions_.validate(r->token, kStart));
-  EXPECT_FALSE(auth_->sign_in("ivanova", *first, "10.0.0.1", kStart));
-  EXPECT_TRUE(auth_->sign_in("ivanova", *second, "10.0.0.1", kStart));
+  EXPECT_FALSE(auth_->sign_in("ivanova", *first, "10.0.0.1", kStart, "свой пароль 2"));
+  EXPECT_FALSE(auth_->sign_in("ivanova", "свой пароль 1", "10.0.0.1", kStart));
+  EXPECT_TRUE(auth_->sign_in("ivanova", *second, "10.0.0.1", kStart, "свой пароль 2"));
   EXPECT_EQ(auth_->issue("u-other", "ivanova").error().code_name(), "login_taken");
+}
+
+TEST_F(AuthenticatorTest, AnInitialPasswordSignsInOnceToSetTheUsersOwn) {
+  auto initial = auth_->issue("u-ivanova", "ivanova");
+  ASSERT_TRUE(initial);
+  // Alone, the right initial password starts no session and says why.
+  auto alone = auth_->sign_in("ivanova", *initial, "10.0.0.1", kStart);
+  ASSERT_FALSE(alone);
+  EXPECT_EQ(alone.error().code_name(), "password_change_required");
+  const size_t sessions = sessions_.size();
+  // A wrong one is a wrong password, as always.
+  EXPECT_EQ(auth_->sign_in("ivanova", "not the slip", "10.0.0.1", kStart, "свой пароль 1")
+                .error()
+                .code_name(),
+            "bad_credentials");
+  // The new password must follow the rules and differ from the slip's.
+  EXPECT_EQ(auth_->sign_in("ivanova", *initial, "10.0.0.1", kStart, "short").error().code_name(),
+            "invalid_password");
+  EXPECT_EQ(auth_->sign_in("ivanova", *initial, "10.0.0.1", kStart, *initial).error().code_name(),
+            "invalid_password");
+  // With one, she is in, and from then on only her own password works.
+  auto in = auth_->sign_in("ivanova", *initial, "10.0.0.1", kStart, "свой пароль 1");
+  ASSERT_TRUE(in) << in.error().code_name();
+  EXPECT_EQ(sessions_.size(), sessions + 1) << "a refused sign-in left a session";
+  EXPECT_EQ(in->user_id, "u-ivanova");
+  EXPECT_FALSE(auth_->sign_in("ivanova", *initial, "10.0.0.1", kStart, "свой пароль 2"));
+  auto again = auth_->sign_in("ivanova", "свой пароль 1", "10.0.0.1", kStart);
+  ASSERT_TRUE(again);
+  // A password of her own may be changed as she signs in; her other
+  // sessions end.
+  auto changed = auth_->sign_in("ivanova", "свой пароль 1", "10.0.0.1", kStart, "свой пароль 3");
+  ASSERT_TRUE(changed);
+  EXPECT_FALSE(sessions_.validate(again->token, kStart));
+  EXPECT_TRUE(auth_->sign_in("ivanova", "свой пароль 3", "10.0.0.1", kStart));
 }
 
 TEST_F(AuthenticatorTest, SignInUpgradesAnOutdatedHash) {

@@ -198,6 +198,30 @@ TEST_F(CredentialStoreTest, KeyLayoutHoldsHashesNeverPasswords) {
   for (const auto& [k, v] : rows) EXPECT_EQ(v.find("correct horse"), std::string::npos);
 }
 
+TEST_F(CredentialStoreTest, AnInitialPasswordIsMarkedAsSuchUntilReplaced) {
+  ASSERT_TRUE(credentials_->set_password("u1", "petrov", "slip-password", /*initial=*/true));
+  auto record = kv_->get("login/petrov");
+  ASSERT_TRUE(record && *record);
+  EXPECT_TRUE((*record)->starts_with("2\nu1\n$argon2id$")) << **record;
+  bool initial = false;
+  EXPECT_EQ(
+      credentials_->check("petrov", "slip-password", CredentialStore::Priority::kNormal, &initial)
+          .value_or(""),
+      "u1");
+  EXPECT_TRUE(initial);
+  // Her own password: a record of kind "1" again (as every record before
+  // initial passwords were marked, which still reads as her own).
+  ASSERT_TRUE(credentials_->set_password("u1", "petrov", "her own password"));
+  EXPECT_EQ(credentials_
+                ->check("petrov", "her own password", CredentialStore::Priority::kNormal, &initial)
+                .value_or(""),
+            "u1");
+  EXPECT_FALSE(initial);
+  record = kv_->get("login/petrov");
+  ASSERT_TRUE(record && *record);
+  EXPECT_TRUE((*record)->starts_with("1\nu1\n")) << **record;
+}
+
 TEST(InitialPasswordTest, ReadableAndRandom) {
   std::set<std::string> seen;
   for (int i = 0; i < 1000; ++i) {

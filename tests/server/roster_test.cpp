@@ -112,9 +112,17 @@ TEST_F(ClassRosterTest, PushesAfterAChangeAndRevokingEndsTheSession) {
   const std::string password = json_field(*issued, "initialPassword");
   ASSERT_FALSE(password.empty()) << *issued;
 
-  // s4 signs in with the initial password.
+  // s4 signs in with the initial password: only with a password of her own.
   WsClient student(port_);
-  auto in = student.request("in", R"("signIn": {"login": "grigoryeva.a", "password": ")" + password + "\"}");
+  auto alone = student.request(
+      "in", R"("signIn": {"login": "grigoryeva.a", "password": ")" + password + "\"}");
+  ASSERT_TRUE(alone);
+  EXPECT_EQ(json_field(*alone, "code"), "password_change_required") << *alone;
+  EXPECT_EQ(outcome(student, R"("diary": {"studentId": "s4", "date": "2026-10-05"})"),
+            "not_signed_in");
+  const std::string own = "мой пароль 2026";
+  auto in = student.request("in", R"("signIn": {"login": "grigoryeva.a", "password": ")" +
+                                      password + R"(", "newPassword": ")" + own + "\"}");
   ASSERT_TRUE(in);
   ASSERT_NE(in->find(R"("ok":true)"), std::string::npos) << *in;
   EXPECT_EQ(outcome(student, R"("diary": {"studentId": "s4", "date": "2026-10-05"})"), "ok");
@@ -138,9 +146,10 @@ TEST_F(ClassRosterTest, PushesAfterAChangeAndRevokingEndsTheSession) {
     ended = student.closed() || (r && r->find(R"("ok":true)") == std::string::npos);
   }
   EXPECT_TRUE(ended);
-  // And the password no longer works.
+  // And her password no longer works.
   WsClient again(port_);
-  auto retry = again.request("in", R"("signIn": {"login": "grigoryeva.a", "password": ")" + password + "\"}");
+  auto retry =
+      again.request("in", R"("signIn": {"login": "grigoryeva.a", "password": ")" + own + "\"}");
   ASSERT_TRUE(retry);
   EXPECT_EQ(retry->find(R"("ok":true)"), std::string::npos) << *retry;
 }

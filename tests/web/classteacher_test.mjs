@@ -10,7 +10,7 @@
 import { join } from 'node:path';
 import {
   BASE, SHOTS, PASSWORD, hints, requireHints, tests,
-  test, scriptErrors, assert, shot, browser, runTests, openPage,
+  test, scriptErrors, assert, shot, browser, runTests, openPage, firstSignIn,
 } from './harness.mjs';
 requireHints(['teacher', 'parent', 'director']);
 
@@ -33,6 +33,7 @@ async function signIn(page, login, password = PASSWORD) {
 let teacher;        // the class teacher's page
 let issued;         // {userId, fullName, login, password} of the parent given access
 let newParent;      // that parent's page (another browser context)
+const OWN_PASSWORD = 'Мама-2026-свой';  // the one she sets at her first sign-in
 
 // ---- tests ----
 
@@ -101,9 +102,9 @@ test('issuing a parent\'s access shows a one-time password, printable', async ()
   assert((await updated.textContent()).includes(login), 'the row does not show the new login');
 });
 
-test('the initial password signs the parent in, in another browser, to her diary', async () => {
+test('the slip\'s password signs the parent in once, to set her own, in another browser: her diary', async () => {
   newParent = await newPage();
-  await signIn(newParent, issued.login, issued.password);
+  await firstSignIn(newParent, BASE, issued.login, issued.password, OWN_PASSWORD, /\/diary\.html$/);
   assert(/\/diary\.html/.test(newParent.url()), `the parent landed on ${newParent.url()}`);
   await newParent.locator('#diary-title').filter({ hasText: 'Дневник:' }).waitFor({ timeout: 15000 });
   const header = await newParent.textContent('.user-name');
@@ -132,9 +133,9 @@ test('revoking the access ends the parent\'s open session', async () => {
   await newParent.waitForURL(/index\.html\?.*reason=expired/, { timeout: 10000 });
   assert(/Сеанс завершён/.test(await newParent.textContent('#signin-error')), 'no "session ended" message');
   await shot(newParent, '26-parent-session-ended.png');
-  // The old password no longer works.
+  // Her password no longer works.
   await newParent.fill('#login', issued.login);
-  await newParent.fill('#password', issued.password);
+  await newParent.fill('#password', OWN_PASSWORD);
   await newParent.click('button[type=submit]');
   await newParent.locator('#signin-error:not([hidden])').waitFor({ timeout: 5000 });
   assert(/\/index\.html/.test(newParent.url()), 'signed in with a revoked password');

@@ -59,6 +59,26 @@ export async function openPage({ viewport = { width: 1366, height: 768 }, contex
   return page;
 }
 
+// The first sign-in with a password from the school's slip: the page says it
+// is temporary and asks for her own, twice; then she lands on a page whose
+// path matches `landing`. The slip's password alone opens nothing.
+export async function firstSignIn(page, base, login, slipPassword, ownPassword, landing) {
+  await page.goto(base);
+  await page.fill('#login', login);
+  await page.fill('#password', slipPassword);
+  await page.click('button[type=submit]');
+  await page.locator('#new-password-box:not([hidden])').waitFor({ timeout: 15000 })
+    .catch(() => { throw new Error(`the slip's password was not answered with a request for her own (${page.url()})`); });
+  const said = await page.textContent('#signin-error');
+  if (!/временный пароль/.test(said)) throw new Error(`the page said: ${said}`);
+  await page.fill('#new-password', ownPassword);
+  await page.fill('#new-password-again', ownPassword);
+  await Promise.all([
+    page.waitForURL((u) => landing.test(u.pathname), { timeout: 15000 }),
+    page.click('button[type=submit]'),
+  ]);
+}
+
 // Requests on a WebSocket of the test's own, signed in with the page's
 // session token: what the server says, not what the page believes. The
 // first answer is the authentication's.

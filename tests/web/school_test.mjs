@@ -23,7 +23,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import {
   args, BASE, PASSWORD, hints, requireHints,
-  test, scriptErrors, assert, shot, runTests, openPage, ask,
+  test, scriptErrors, assert, shot, runTests, openPage, ask, firstSignIn,
 } from './harness.mjs';
 requireHints(['administrator', 'director']);
 
@@ -53,10 +53,12 @@ process.on('exit', () => {
 });
 
 const admin = { login: 'ivanova.aa', name: 'Иванова Анна Андреевна', password: '' };
+const firstPassword = 'Школа-2026-первый';  // set at her first sign-in
 const newPassword = 'Школа-2026-новый';
 const teacherName = 'Петрова Светлана Юрьевна';
 let page;
 let teacherPassword;
+const teacherOwn = 'Учитель-2026-свой';  // the teacher's own, set at her first sign-in
 let yearStart;  // the academic year the administrator opens starts on 1 September of it
 
 async function signIn(p, base, login, password, landing) {
@@ -99,9 +101,9 @@ test('zhurnal school create sets the school up beside the running server', async
   assert(admin.password.length === 10, `no password in: ${stdout}`);
 });
 
-test('the administrator lands on the empty school page and changes her password', async () => {
+test('the administrator sets her own password at her first sign-in, lands on the empty school page and changes it', async () => {
   page = await openPage();
-  await signIn(page, NEW, admin.login, admin.password, '/school.html');
+  await firstSignIn(page, NEW, admin.login, admin.password, firstPassword, /\/school\.html$/);
   await page.locator('#staff-title').waitFor({ timeout: 15000 });
   assert((await page.locator('h1').textContent()) === 'МАОУ СОШ № 9', 'the title is not the school\'s name');
   assert(/Учебный год не открыт/.test(await page.locator('#years').textContent()), 'no hint that the year is not open');
@@ -111,12 +113,16 @@ test('the administrator lands on the empty school page and changes her password'
   await d.locator('.form-error:not([hidden])').waitFor({ timeout: 15000 });
   const refusal = await d.locator('.form-error').textContent();
   assert(/Неверный текущий пароль/.test(refusal), `a wrong current password: ${refusal}`);
-  await submitDialog(page, { oldPassword: admin.password, newPassword, newPasswordAgain: newPassword });
-  // The old password no longer signs in; the new one does.
+  await submitDialog(page, { oldPassword: firstPassword, newPassword, newPasswordAgain: newPassword });
+  // Neither the slip's password nor her first one signs in; the new one does.
   const other = await openPage();
   await other.goto(NEW);
   await other.fill('#login', admin.login);
   await other.fill('#password', admin.password);
+  await other.click('button[type=submit]');
+  await other.locator('.form-error:not([hidden]), [role=alert]').first().waitFor({ timeout: 15000 });
+  assert(/Неверный логин или пароль/.test(await other.textContent('#signin-error')), 'the slip\'s password still counts');
+  await other.fill('#password', firstPassword);
   await other.click('button[type=submit]');
   await other.locator('.form-error:not([hidden]), [role=alert]').first().waitFor({ timeout: 15000 });
   assert(/index\.html|\/$/.test(other.url()), `signed in with the old password: ${other.url()}`);
@@ -207,7 +213,7 @@ test('she opens 5А and makes the teacher its class teacher, who then signs in',
   await page.waitForFunction((n) => document.querySelector('.class-table tbody tr')?.textContent.includes(n), teacherName, { timeout: 15000 });
   await shot(page, '62-school-set-up.png', { fullPage: true });
   const teacher = await openPage();
-  await signIn(teacher, NEW, 'petrova.sy', teacherPassword, '/register.html');
+  await firstSignIn(teacher, NEW, 'petrova.sy', teacherPassword, teacherOwn, /\/register\.html$/);
   // The navigation is drawn once the page has `me`, after the URL changed.
   await teacher.locator('nav a[href="class.html"]').waitFor({ timeout: 15000 })
     .catch(() => { throw new Error('the class teacher is not offered her class'); });
@@ -297,7 +303,7 @@ test('the lists are checked, a wrong birth date refused, a large list checked, t
 
 test('the teacher adds a lesson of her own to the register', async () => {
   const teacher = await openPage();
-  await signIn(teacher, NEW, 'petrova.sy', teacherPassword, '/register.html');
+  await signIn(teacher, NEW, 'petrova.sy', teacherOwn, '/register.html');
   await teacher.waitForFunction(() => /Журнал: 5А, Математика/.test(document.querySelector('#register-title')?.textContent), null, { timeout: 15000 });
   await teacher.selectOption('#pick-period', { label: '1 четверть' });
   await teacher.locator('.grid-box .empty').waitFor({ timeout: 15000 });  // no lessons yet

@@ -123,8 +123,12 @@ export class Client extends EventTarget {
     });
   }
 
-  async signIn(login, password) {
-    const result = await this.request({ signIn: { login, password } }, { retry: false });
+  // `newPassword` (optional) replaces the password as she signs in: an
+  // initial password from the school signs in only with one
+  // (`password_change_required` otherwise).
+  async signIn(login, password, newPassword = '') {
+    const body = newPassword ? { login, password, newPassword } : { login, password };
+    const result = await this.request({ signIn: body }, { retry: false });
     sessionStorage.setItem(TOKEN_KEY, result.signedIn.token);
     this.me = result.signedIn.me;
     return this.me;

@@ -152,7 +152,7 @@ function showPassword(person, login, accepted, who) {
       h('dt', {}, 'Адрес'), h('dd', {}, address),
       h('dt', {}, 'Логин'), h('dd', { class: 'slip-login' }, login),
       h('dt', {}, 'Пароль'), h('dd', { class: 'slip-password', 'data-testid': 'initial-password' }, accepted.initialPassword)),
-    h('p', { class: 'slip-note' }, 'Пароль одноразовый: смените его после первого входа (меню «Сменить пароль»). Не передавайте логин и пароль другим людям.'));
+    h('p', { class: 'slip-note' }, 'Пароль временный: при первом входе журнал попросит придумать свой, после чего этот перестанет действовать. Не передавайте логин и пароль другим людям.'));
   const d = dialog('Доступ выдан',
     h('p', { class: 'notice' }, 'Пароль показывается только один раз. Распечатайте его или перепишите и передайте лично.'),
     slipBody(),

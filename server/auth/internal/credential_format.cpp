@@ -31,15 +31,17 @@ std::string revoked_key(std::string_view normalized_login) {
 }
 
 std::string encode_record(const CredentialRecord& record) {
-  return "1\n" + record.user_id + "\n" + record.hash;
+  return (record.initial ? "2\n" : "1\n") + record.user_id + "\n" + record.hash;
 }
 
 std::optional<CredentialRecord> decode_record(std::string_view bytes) {
-  if (!bytes.starts_with("1\n")) return std::nullopt;
+  const bool initial = bytes.starts_with("2\n");
+  if (!initial && !bytes.starts_with("1\n")) return std::nullopt;
   bytes.remove_prefix(2);
   const size_t nl = bytes.find('\n');
   if (nl == std::string_view::npos || nl == 0 || nl + 1 == bytes.size()) return std::nullopt;
-  return CredentialRecord{std::string(bytes.substr(0, nl)), std::string(bytes.substr(nl + 1))};
+  return CredentialRecord{std::string(bytes.substr(0, nl)), std::string(bytes.substr(nl + 1)),
+                          initial};
 }
 
 }  // namespace zhurnal::auth::internal

@@ -9,8 +9,10 @@
 //                        "no_access" instead of "bad_credentials"; removed
 //                        when the login is issued again
 //
-// record = "1\n<user_id>\n<argon2id encoded hash>"; "1" is the format
-// version. <login> is normalised (ASCII lower case). Keys and records are
+// record = "<kind>\n<user_id>\n<argon2id encoded hash>"; kind "1" is a
+// password the user chose (or set by the operator), "2" an initial password
+// issued by the school, which signs in only together with a new password
+// of the user's own. <login> is normalised (ASCII lower case). Keys and records are
 // written in one KvBatch per change.
 #pragma once
 
@@ -35,11 +37,12 @@ std::string revoked_key(std::string_view normalized_login);
 
 struct CredentialRecord {
   std::string user_id;
-  std::string hash;  // argon2id encoded string
+  std::string hash;      // argon2id encoded string
+  bool initial = false;  // an issued initial password (kind "2")
 };
 
 std::string encode_record(const CredentialRecord& record);
-// nullopt when the bytes are not a version-1 record.
+// nullopt when the bytes are not a record of kind "1" or "2".
 std::optional<CredentialRecord> decode_record(std::string_view bytes);
 
 }  // namespace zhurnal::auth::internal

@@ -1,11 +1,14 @@
 // The sign-in page: login and password, then the user's landing page (or
-// the page that sent her here, if she may open it).
+// the page that sent her here, if she may open it). An initial password
+// from the school's slip is answered `password_change_required`: the page
+// then asks for a password of her own (twice) and signs in with both.
 import { Client, storedToken } from '../client.js';
 import { landingFor, pagesFor } from '../session.js';
 
 const form = document.getElementById('signin');
 const errorBox = document.getElementById('signin-error');
 const submit = form.querySelector('button[type=submit]');
+const newBox = document.getElementById('new-password-box');
 const params = new URLSearchParams(location.search);
 
 function showError(text) {
@@ -52,16 +55,39 @@ form.addEventListener('submit', async (e) => {
     showError('Введите логин и пароль.');
     return;
   }
+  const newPassword = newBox.hidden ? '' : form.newPassword.value;
+  if (!newBox.hidden) {
+    if ([...newPassword].length < 8) {
+      showError('Новый пароль должен содержать не менее 8 символов.');
+      form.newPassword.focus();
+      return;
+    }
+    if (newPassword !== form.newPasswordAgain.value) {
+      showError('Новые пароли не совпадают.');
+      form.newPasswordAgain.focus();
+      return;
+    }
+  }
   showError('');
   submit.disabled = true;
   submit.textContent = 'Вход…';
   try {
-    const me = await client.signIn(login, password);
+    const me = await client.signIn(login, password, newPassword);
     go(me);
   } catch (err) {
     showError(err.code === 'offline' ? 'Нет связи с сервером. Проверьте подключение и повторите.' : err.message || 'Не удалось войти.');
-    form.password.value = '';
-    form.password.focus();
+    if (err.code === 'password_change_required') {
+      // The slip's password was right: keep it and ask for her own.
+      newBox.hidden = false;
+      form.newPassword.focus();
+    } else if (err.code === 'invalid_password') {
+      form.newPassword.value = '';
+      form.newPasswordAgain.value = '';
+      form.newPassword.focus();
+    } else {
+      form.password.value = '';
+      form.password.focus();
+    }
   } finally {
     submit.disabled = false;
     submit.textContent = 'Войти';

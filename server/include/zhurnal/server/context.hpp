@@ -39,8 +39,12 @@ struct AuthSession {
 class AuthPort {
  public:
   virtual ~AuthPort() = default;
+  // `new_password` (may be empty) replaces the password as the user signs
+  // in; an issued initial password signs in only with one
+  // (auth::Authenticator::sign_in).
   virtual std::expected<AuthSession, AuthFailure> sign_in(const std::string& login,
                                                           const std::string& password,
+                                                          const std::string& new_password,
                                                           const std::string& address) = 0;
   // The user of a live session (and marks it used), or nullopt.
   virtual std::optional<std::string> user_of(const std::string& token) = 0;

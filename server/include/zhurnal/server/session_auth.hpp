@@ -17,6 +17,7 @@ class SessionAuth final : public AuthPort {
 
   std::expected<AuthSession, AuthFailure> sign_in(const std::string& login,
                                                   const std::string& password,
+                                                  const std::string& new_password,
                                                   const std::string& address) override;
   std::optional<std::string> user_of(const std::string& token) override;
   void sign_out(const std::string& token) override;

@@ -22,7 +22,9 @@ enum class AuthCode : uint8_t {
   kInvalidLogin = 6,     // "invalid_login": a login or user id has a bad format
   kLoginTaken = 7,       // "login_taken": the login belongs to another user
   kInternal = 8,         // "internal": storage or crypto failure; see detail
-  kBusy = 9,             // "busy": too many sign-ins at once (hashing slots, one address); see retry_after
+  kBusy = 9,  // "busy": too many sign-ins at once (hashing slots, one address); see retry_after
+  kPasswordChangeRequired = 10,  // "password_change_required": an issued initial password
+                                 // signs in only with a new password of the user's own
 };
 
 // Stable lower-case name of a code, e.g. "bad_credentials".
@@ -49,6 +51,8 @@ AuthError session_expired();
 AuthError invalid_password(std::string message_ru);
 AuthError invalid_login(std::string detail);
 AuthError login_taken();
+// «Это временный пароль, выданный школой. Придумайте свой пароль, чтобы войти.»
+AuthError password_change_required();
 AuthError internal_error(std::string detail);
 // «Сервер занят проверкой паролей. Повторите через N с.» (N >= 1): every
 // password hashing slot is taken and the wait would be too long.

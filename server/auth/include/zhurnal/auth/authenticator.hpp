@@ -10,13 +10,15 @@
 //   no_access        the user's access was revoked
 //   session_expired  the session token is unknown, expired or ended
 //   invalid_password a new password breaks the rules (check_new_password)
+//   password_change_required  the password is an issued initial one and no
+//                    new password came with it (nothing else was done)
 //   invalid_login, login_taken  when issuing credentials
 //   internal         storage failure; the detail is for the log
 //
 // The event log records that access was issued or revoked and by whom (the
 // commands layer); this class only keeps the secrets, in the credential
 // store, and never logs or returns a password except the initial one from
-// issue().
+// issue(), which is good for one sign-in: the one that sets the user's own.
 //
 // Thread safety: all methods may be called from any thread. sign_in,
 // change_password and issue run argon2id (tens of milliseconds): call them
@@ -50,8 +52,13 @@ class Authenticator {
   // `address` is the client's IP address as the server sees it. A sign-in
   // where the login signed in before (RateLimiter::Decision::priority) goes
   // ahead of others for a hashing slot, so a flood cannot keep its owner out.
+  // An issued initial password signs in only with `new_password`, which then
+  // replaces it (and ends the user's other sessions); without one the answer
+  // is password_change_required and no session starts. Any user may send
+  // `new_password` with her current password to change it as she signs in.
   AuthResult<SignInResult> sign_in(std::string_view login, std::string_view password,
-                                   std::string_view address, TimePoint now);
+                                   std::string_view address, TimePoint now,
+                                   std::string_view new_password = {});
 
   // Ends the session (EndReason::kSignedOut); false if it was not live.
   bool sign_out(std::string_view token);

@@ -69,17 +69,19 @@ class CredentialStore {
   // Sets `user_id`'s login and password, replacing both; a previous login of
   // the same user stops working. Errors: invalid_login (bad login or user
   // id), invalid_password (check_new_password), login_taken (another user
-  // has the login), internal (storage).
+  // has the login), internal (storage). `initial`: a password issued to the
+  // user, to be replaced by her own at her first sign-in.
   AuthResult<void> set_password(std::string_view user_id, std::string_view login,
-                                std::string_view password);
+                                std::string_view password, bool initial = false);
 
   // The user id for a correct login and password. Errors: bad_credentials
   // (unknown or malformed login, wrong password, password over 128 bytes),
   // no_access (the login was revoked and the password is the one it had),
   // busy (no hashing slot within Options' bounds; nothing was checked),
-  // internal (storage).
+  // internal (storage). `*initial` (when not null) says whether the password
+  // is an issued initial one.
   AuthResult<std::string> check(std::string_view login, std::string_view password,
-                                Priority priority = Priority::kNormal);
+                                Priority priority = Priority::kNormal, bool* initial = nullptr);
 
   // Removes the user's login and hash (their access is revoked); false if the
   // user had none. Keeps the revoked login's record for no_access answers
