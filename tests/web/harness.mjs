@@ -69,7 +69,7 @@ export async function firstSignIn(page, base, login, slipPassword, ownPassword, 
   await page.click('button[type=submit]');
   await page.locator('#new-password-box:not([hidden])').waitFor({ timeout: 15000 })
     .catch(() => { throw new Error(`the slip's password was not answered with a request for her own (${page.url()})`); });
-  const said = await page.textContent('#signin-error');
+  const said = await page.textContent('#new-password-box');
   if (!/временный пароль/.test(said)) throw new Error(`the page said: ${said}`);
   await page.fill('#new-password', ownPassword);
   await page.fill('#new-password-again', ownPassword);

@@ -77,7 +77,9 @@ form.addEventListener('submit', async (e) => {
   } catch (err) {
     showError(err.code === 'offline' ? 'Нет связи с сервером. Проверьте подключение и повторите.' : err.message || 'Не удалось войти.');
     if (err.code === 'password_change_required') {
-      // The slip's password was right: keep it and ask for her own.
+      // The slip's password was right: keep it and ask for her own (the
+      // box says why; it is not an error).
+      showError('');
       newBox.hidden = false;
       form.newPassword.focus();
     } else if (err.code === 'invalid_password') {
