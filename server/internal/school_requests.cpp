@@ -3,6 +3,27 @@
 #include "response_error.hpp"
 
 namespace zhurnal::server::internal {
+namespace {
+
+// Resolves `*school_id` (empty: the user's own school) and checks that
+// `user` may read it: nullopt when she may, and then `*info` (if not null)
+// is the school's.
+std::optional<Refusal> school_access(ServerContext& ctx, const std::string& user,
+                                     std::string* school_id, commands::SchoolInfo* info) {
+  if (user.empty()) return Refusal{"not_signed_in", "Войдите в систему"};
+  auto me = ctx.journal->user_info(user);
+  if (me && school_id->empty()) *school_id = me->school_id;
+  // Everyone reads her own school's reference books; auditors any school's.
+  if (!me || (me->school_id != *school_id && !ctx.journal->may_read_log(user))) {
+    return Refusal{"forbidden", "Недостаточно прав для просмотра"};
+  }
+  auto found = ctx.journal->school_info(*school_id);
+  if (!found) return Refusal{"not_found", "Школа не найдена: " + *school_id};
+  if (info) *info = std::move(*found);
+  return std::nullopt;
+}
+
+}  // namespace
 
 void fill_school(const commands::SchoolInfo& info, schema::SchoolView::Builder out) {
   out.setSchoolId(info.id);
@@ -57,21 +78,6 @@ void fill_school(const commands::SchoolInfo& info, schema::SchoolView::Builder o
     classes[i].setYearId(c.year_id);
     classes[i].setClassTeacherId(c.class_teacher_id);
   }
-}
-
-std::optional<Refusal> school_access(ServerContext& ctx, const std::string& user,
-                                     std::string* school_id, commands::SchoolInfo* info) {
-  if (user.empty()) return Refusal{"not_signed_in", "Войдите в систему"};
-  auto me = ctx.journal->user_info(user);
-  if (me && school_id->empty()) *school_id = me->school_id;
-  // Everyone reads her own school's reference books; auditors any school's.
-  if (!me || (me->school_id != *school_id && !ctx.journal->may_read_log(user))) {
-    return Refusal{"forbidden", "Недостаточно прав для просмотра"};
-  }
-  auto found = ctx.journal->school_info(*school_id);
-  if (!found) return Refusal{"not_found", "Школа не найдена: " + *school_id};
-  if (info) *info = std::move(*found);
-  return std::nullopt;
 }
 
 void school_view(ServerContext& ctx, const std::string& user, const std::string& school_id,

@@ -21,12 +21,6 @@ namespace zhurnal::server::internal {
 
 void fill_school(const commands::SchoolInfo& info, schema::SchoolView::Builder out);
 
-// Resolves `*school_id` (empty: the user's own school) and checks that
-// `user` may read it: nullopt when she may, and then `*info` (if not null)
-// is the school's.
-std::optional<Refusal> school_access(ServerContext& ctx, const std::string& user,
-                                     std::string* school_id, commands::SchoolInfo* info);
-
 // The `school` request: fills `response` with the view or an error.
 void school_view(ServerContext& ctx, const std::string& user, const std::string& school_id,
                  schema::Response::Builder response);

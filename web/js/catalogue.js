@@ -8,12 +8,8 @@ const CACHE = 'zhurnal.school.';
 let current = null;   // the SchoolView loaded last
 const loading = new Map();  // school id -> Promise<SchoolView>
 
-// Keeps a newer view (a `school` push) for this page and the next ones.
+// Keeps a view (loaded, or a `school` push) for this page and the next ones.
 export function rememberSchool(view) {
-  remember(view);
-}
-
-function remember(view) {
   current = view;
   try {
     sessionStorage.setItem(CACHE + view.schoolId, JSON.stringify(view));
@@ -42,7 +38,7 @@ export function loadSchool(client, schoolId = '', { fresh = false } = {}) {
   }
   if (!loading.has(schoolId)) {
     loading.set(schoolId, client.request({ school: schoolId }).then((r) => {
-      remember(r.school);
+      rememberSchool(r.school);
       return r.school;
     }).finally(() => loading.delete(schoolId)));
   }
